@@ -1,0 +1,56 @@
+# Conduct Portal — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: run test lint format messages check-deploy clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Conduct Portal needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+## run: the portal with demo data, a Celery worker and beat; Ctrl-C stops them all.
+run: export DJANGO_DEBUG ?= true
+run: $(VENV)/.runtime-installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "Conduct Portal: http://$(HOST):$(PORT)/  (sign in with one of the demo accounts above; Ctrl-C stops)"
+	@echo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start
+
+## test: the whole suite; on PostgreSQL when DATABASE_URL points at one, on SQLite otherwise.
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest
+
+## lint: ruff (check and format check) and mypy.
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: refresh the Romanian catalogue after changing strings (needs GNU gettext).
+messages: $(VENV)/.dev-installed
+	$(BIN)/python manage.py makemessages --locale ro --ignore '$(VENV)/*' --ignore 'var/*' --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale ro --ignore '$(VENV)/*'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from codes.selectors import document_list
+from people import selectors as people_selectors
+
+HOME_DOCUMENTS_SHOWN = 5
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """One home for everybody, made of the panels the person's permissions open."""
+    user = request.user
+    profile = people_selectors.profile_of(user)
+    context: dict[str, object] = {"profile": profile}
+    if user.has_perm("codes.view_codedocument"):
+        context["my_documents"] = list(document_list(owner=user)[:HOME_DOCUMENTS_SHOWN])
+    if user.has_perm("people.view_team") and profile is not None:
+        context["team_size"] = people_selectors.team_of(manager=profile).count()
+    if user.has_perm("people.view_organisation"):
+        context["organisation"] = people_selectors.organisation_totals()
+    return render(request, "home.html", context)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

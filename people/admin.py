@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Department, StaffProfile
+
+User = get_user_model()
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["employee_id", "full_name", "department", "manager", "job_title", "is_active"]
+    list_select_related = ["user", "department", "manager__user"]
+    list_filter = ["department", "user__is_active", "preferred_language"]
+    search_fields = ["employee_id", "user__username", "user__first_name", "user__last_name", "job_title"]
+    autocomplete_fields = ["user", "department", "manager"]
+
+    @admin.display(description=_("active"), boolean=True, ordering="user__is_active")
+    def is_active(self, profile: StaffProfile) -> bool:
+        return profile.user.is_active
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    fk_name = "user"
+    can_delete = False
+    autocomplete_fields = ["department", "manager"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    actions = ["deactivate_people"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Unticking "active" must end the leaver's open sessions straight away.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.person_deactivate(user=obj)
+
+    @admin.action(description=_("Deactivate the selected people and end their sessions"))
+    def deactivate_people(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for user in queryset:
+            services.person_deactivate(user=user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person deactivated; they can no longer sign in.",
+                "%(count)d people deactivated; they can no longer sign in.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

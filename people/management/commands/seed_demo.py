@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from people.demo import DEMO_ACCOUNTS, seed_people
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the portal with a demo organisation: departments, about forty staff with managers, and one "
+        "account per role with a known password, printed at the end. Running it again changes nothing. "
+        "It refuses to run with DEBUG off unless --force is given, because the demo passwords are public."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Seed even though DEBUG is off.")
+
+    def handle(self, *args: Any, force: bool, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like a production portal, and the demo accounts have public "
+                "passwords. Use --force if you really mean it."
+            )
+        summary = seed_people()
+        self.stdout.write(
+            f"Seeded demo data: {summary.departments_created} departments and "
+            f"{summary.people_created} people created (existing ones left as they were)."
+        )
+        self.stdout.write("Demo sign-ins:")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.role:<20} {account.username:<12} password: {account.password}")

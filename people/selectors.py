@@ -1,0 +1,44 @@
+"""Reads for people pages: each returns a queryset ready to paginate."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Department, StaffProfile
+
+
+def staff_directory(*, department: Department | None = None, search: str = "") -> QuerySet[StaffProfile]:
+    people = StaffProfile.objects.select_related("user", "department", "manager__user")
+    if department is not None:
+        people = people.filter(department=department)
+    if search:
+        people = people.filter(
+            Q(user__first_name__icontains=search)
+            | Q(user__last_name__icontains=search)
+            | Q(employee_id__icontains=search)
+            | Q(job_title__icontains=search)
+        )
+    return people
+
+
+def team_of(*, manager: StaffProfile) -> QuerySet[StaffProfile]:
+    return staff_directory().filter(manager=manager)
+
+
+def departments_with_headcount() -> QuerySet[Department]:
+    return Department.objects.select_related("parent").annotate(
+        active_staff=Count("staff", filter=Q(staff__user__is_active=True)),
+        inactive_staff=Count("staff", filter=Q(staff__user__is_active=False)),
+    )
+
+
+def profile_of(user: object) -> StaffProfile | None:
+    """The signed-in person's staff profile, or None for an account without one (e.g. a technical admin)."""
+    return StaffProfile.objects.select_related("department", "manager__user").filter(user=user).first()
+
+
+def organisation_totals() -> dict[str, int]:
+    return StaffProfile.objects.aggregate(
+        active_staff=Count("pk", filter=Q(user__is_active=True)),
+        departments=Count("department", distinct=True),
+    )

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("me/", views.profile, name="profile"),
+    path("team/", views.team, name="team"),
+    path("departments/", views.department_list, name="department_list"),
+    path("staff/", views.staff_list, name="staff_list"),
+]
