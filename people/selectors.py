@@ -29,7 +29,7 @@ def departments_with_headcount() -> QuerySet[Department]:
     return Department.objects.select_related("parent").annotate(
         active_staff=Count("staff", filter=Q(staff__user__is_active=True)),
         inactive_staff=Count("staff", filter=Q(staff__user__is_active=False)),
-    )
+    ).order_by("name")
 
 
 def profile_of(user: object) -> StaffProfile | None:

@@ -1,0 +1,85 @@
+"""The home page and navigation follow the person's permissions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from people.tests.factories import CodeDocumentFactory, StaffProfileFactory
+
+
+def navigation_labels(html: str) -> list[str]:
+    menu = re.search(r'data-testid="navigation">(.*?)</ul>', html, re.S)
+    assert menu, "no navigation on the page"
+    return re.findall(r'<a class="nav-link[^"]*" href="[^"]+"\s*(?:aria-current="page")?>([^<]+)</a>', menu.group(1))
+
+
+@pytest.mark.parametrize(
+    ("person", "expected"),
+    [
+        ("agent", ["Home", "Documents"]),
+        ("manager", ["Home", "Documents", "My team"]),
+        ("compliance_officer", ["Home", "Documents", "Departments", "Staff"]),
+        ("administrator", ["Home", "Documents", "Departments", "Staff", "Administration"]),
+        ("outsider", ["Home"]),
+    ],
+)
+def test_navigation_shows_what_the_role_may_open(request, client, person: str, expected: list[str]) -> None:
+    client.force_login(request.getfixturevalue(person).user)
+
+    assert navigation_labels(client.get("/").content.decode()) == expected
+
+
+def test_an_agent_home_shows_an_honest_empty_waiting_list(client, agent) -> None:
+    client.force_login(agent.user)
+
+    page = client.get("/").content.decode()
+
+    assert "Waiting for me" in page
+    assert "Nothing waits for you" in page
+    assert 'data-testid="panel-documents"' not in page
+    assert 'data-testid="panel-status"' not in page
+
+
+def test_a_manager_home_lists_the_documents_they_own(client, manager, second_manager) -> None:
+    CodeDocumentFactory(title="Customer Service Code of Conduct", owner=manager.user)
+    CodeDocumentFactory(title="Someone else's code", owner=second_manager.user)
+    client.force_login(manager.user)
+
+    page = client.get("/").content.decode()
+
+    assert "Customer Service Code of Conduct" in page
+    assert "Someone else&#x27;s code" not in page
+
+
+def test_a_manager_without_documents_sees_an_empty_state(client, manager, agent) -> None:
+    client.force_login(manager.user)
+
+    page = client.get("/").content.decode()
+
+    assert "You own no code documents yet." in page
+    assert "1 person reports to you." in page
+
+
+def test_a_compliance_home_counts_real_people(client, compliance_officer, agent, manager) -> None:
+    StaffProfileFactory(department=agent.department, user__is_active=False)
+    client.force_login(compliance_officer.user)
+
+    page = client.get("/").content.decode()
+
+    assert "3 active people" in page, "agent, manager and the officer; the leaver is not counted"
+    assert "No code version has been published yet" in page
+
+
+def test_an_account_without_profile_or_role_is_told_what_to_do(client, django_user_model) -> None:
+    client.force_login(django_user_model.objects.create_user("technical", password="x" * 12))
+
+    assert "Ask a portal administrator" in client.get("/").content.decode()
+
+
+def test_the_health_check_answers_without_sign_in(client, db) -> None:
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"

@@ -1,0 +1,182 @@
+"""Signing in and out, passwords, throttling, leavers, and the language after sign-in."""
+
+from __future__ import annotations
+
+from django.core import mail
+
+from people.models import UserSession
+from people.services import person_deactivate
+from people.tests.factories import TEST_PASSWORD
+
+
+def test_a_person_signs_in_and_lands_on_their_home(client, agent) -> None:
+    response = client.post("/accounts/login/", {"username": "ana", "password": TEST_PASSWORD}, follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    assert "Welcome, Ana" in response.content.decode()
+
+
+def test_a_wrong_password_is_refused_with_a_clear_message(client, agent) -> None:
+    response = client.post("/accounts/login/", {"username": "ana", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "do not match an active account" in response.content.decode()
+
+
+def test_sign_in_goes_back_to_the_page_asked_for(client, manager) -> None:
+    response = client.post("/accounts/login/?next=/people/team/", {"username": "maria", "password": TEST_PASSWORD})
+
+    assert response["Location"] == "/people/team/"
+
+
+def test_sign_out_ends_the_session(client, agent) -> None:
+    client.force_login(agent.user)
+
+    client.post("/accounts/logout/")
+
+    assert client.get("/")["Location"].startswith("/accounts/login/")
+    assert not UserSession.objects.filter(user=agent.user).exists()
+
+
+def test_repeated_failed_sign_ins_are_throttled(client, agent, settings) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "ana", "password": "wrong"})
+
+    response = client.post("/accounts/login/", {"username": "ana", "password": TEST_PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert not UserSession.objects.filter(user=agent.user).exists()
+
+
+def test_throttling_one_account_leaves_the_others_alone(client, agent, manager, settings) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "ana", "password": "wrong"})
+
+    response = client.post("/accounts/login/", {"username": "maria", "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+
+
+def test_deactivating_a_leaver_ends_all_their_sessions_at_once(client, agent, manager) -> None:
+    from django.test import Client
+
+    laptop, phone = Client(), Client()
+    laptop.force_login(agent.user)
+    phone.force_login(agent.user)
+    client.force_login(manager.user)
+    assert UserSession.objects.filter(user=agent.user).count() == 2
+
+    ended = person_deactivate(user=agent.user)
+
+    assert ended == 2
+    assert laptop.get("/")["Location"].startswith("/accounts/login/")
+    assert phone.get("/")["Location"].startswith("/accounts/login/")
+    assert client.get("/").status_code == 200, "other people's sessions stay"
+
+
+def test_a_deactivated_person_cannot_sign_in(client, agent) -> None:
+    person_deactivate(user=agent.user)
+
+    response = client.post("/accounts/login/", {"username": "ana", "password": TEST_PASSWORD})
+
+    assert response.status_code == 200
+    assert "do not match an active account" in response.content.decode()
+
+
+def test_unticking_active_in_the_admin_ends_the_sessions(client, agent, administrator) -> None:
+    from django.test import Client
+
+    agents_browser = Client()
+    agents_browser.force_login(agent.user)
+    client.force_login(administrator.user)
+    user = agent.user
+
+    response = client.post(
+        f"/admin/auth/user/{user.pk}/change/",
+        {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "is_active": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+            "groups": [g.pk for g in user.groups.all()],
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "1",
+            "profile-0-id": agent.pk,
+            "profile-0-user": user.pk,
+            "profile-0-department": agent.department.pk,
+            "profile-0-manager": agent.manager.pk,
+            "profile-0-employee_id": agent.employee_id,
+            "profile-0-job_title": agent.job_title,
+            "profile-0-preferred_language": "en",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user.refresh_from_db()
+    assert not user.is_active
+    assert agents_browser.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, agent) -> None:
+    response = client.post("/accounts/password_reset/", {"email": agent.user.email})
+
+    assert response["Location"] == "/accounts/password_reset/done/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [agent.user.email]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+    form_url = client.get(link.replace("http://testserver", ""))["Location"]
+    response = client.post(form_url, {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"})
+    assert response["Location"] == "/accounts/reset/done/"
+    assert client.post("/accounts/login/", {"username": "ana", "password": "a-brand-new-passphrase"}).status_code == 302
+
+
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, db) -> None:
+    response = client.post("/accounts/password_reset/", {"email": "nobody@example.com"})
+
+    assert response["Location"] == "/accounts/password_reset/done/"
+    assert mail.outbox == []
+
+
+def test_a_person_changes_their_password(client, agent) -> None:
+    client.force_login(agent.user)
+
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": TEST_PASSWORD, "new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"},
+    )
+
+    assert response["Location"] == "/accounts/password_change/done/"
+    agent.user.refresh_from_db()
+    assert agent.user.check_password("another-long-passphrase")
+
+
+def test_a_too_short_new_password_gets_a_field_error(client, agent) -> None:
+    client.force_login(agent.user)
+
+    response = client.post(
+        "/accounts/password_change/", {"old_password": TEST_PASSWORD, "new_password1": "short", "new_password2": "short"}
+    )
+
+    assert response.status_code == 200
+    assert "This password is too short" in response.content.decode()
+
+
+def test_after_sign_in_the_portal_speaks_the_preferred_language(client, agent) -> None:
+    agent.preferred_language = "ro"
+    agent.save()
+
+    response = client.post(
+        "/accounts/login/", {"username": "ana", "password": TEST_PASSWORD}, headers={"accept-language": "en"}, follow=True
+    )
+
+    assert response.headers["Content-Language"] == "ro"
+    assert '<html lang="ro">' in response.content.decode()
+
+
+def test_sessions_expire(settings) -> None:
+    assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
