@@ -41,7 +41,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
+	DJANGO_DEBUG=true $(BIN)/mypy .
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

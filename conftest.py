@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 from django.test import Client
+from django.utils import translation
 
 from people.models import StaffProfile
 from people.tests.factories import TEST_PASSWORD, DepartmentFactory, StaffProfileFactory

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from .models import CodeDocument
 
 
-def document_list(*, owner: object | None = None) -> QuerySet[CodeDocument]:
+def document_list(*, owner_id: int | None = None) -> QuerySet[CodeDocument]:
     documents = CodeDocument.objects.select_related("owner")
-    if owner is not None:
-        documents = documents.filter(owner=owner)
+    if owner_id is not None:
+        documents = documents.filter(owner_id=owner_id)
     return documents

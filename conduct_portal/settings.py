@@ -32,7 +32,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # A fixed key is acceptable only while debugging on a laptop; anything else
 # must be given a real secret, or the portal refuses to start.
-_DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+_DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true on a development machine).")

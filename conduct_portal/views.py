@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     profile = people_selectors.profile_of(user)
     context: dict[str, object] = {"profile": profile}
     if user.has_perm("codes.add_codedocument"):
-        context["my_documents"] = list(document_list(owner=user)[:HOME_DOCUMENTS_SHOWN])
+        context["my_documents"] = list(document_list(owner_id=user.pk)[:HOME_DOCUMENTS_SHOWN])
     if user.has_perm("people.view_team") and profile is not None:
         context["team_size"] = people_selectors.team_of(manager=profile).count()
     if user.has_perm("people.view_organisation"):

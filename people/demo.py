@@ -47,10 +47,12 @@ DEMO_ACCOUNTS = [
     DemoAccount("manager", "demo-manager-pass", "Maria", "Ionescu", "Manager", "SUP", "Head of Support", None),
     DemoAccount("reviewer", "demo-reviewer-pass", "Radu", "Marin", "Manager", "OPS", "Head of Operations", None),
     DemoAccount("agent", "demo-agent-pass", "Ana", "Popescu", "Agent", "SUP", "Support agent", "manager"),
-    DemoAccount("compliance", "demo-compliance-pass", "Cora", "Dumitru", "Compliance officer", "CMP",
-                "Compliance officer", None),
-    DemoAccount("admin", "demo-admin-pass", "Alex", "Stan", "Administrator", "HR", "Portal administrator", None,
-                is_staff=True),
+    DemoAccount(
+        "compliance", "demo-compliance-pass", "Cora", "Dumitru", "Compliance officer", "CMP", "Compliance officer", None
+    ),
+    DemoAccount(
+        "admin", "demo-admin-pass", "Alex", "Stan", "Administrator", "HR", "Portal administrator", None, is_staff=True
+    ),
 ]
 
 # Heads of the other departments; each leads the agents seeded in it.
@@ -63,13 +65,58 @@ DEPARTMENT_HEADS = {
 }
 
 FIRST_NAMES = [
-    "Andrei", "Bianca", "Călin", "Daria", "Emil", "Florina", "George", "Irina", "Ionuț", "Larisa",
-    "Mihai", "Nicoleta", "Ovidiu", "Paula", "Răzvan", "Simona", "Ștefan", "Teodora", "Vlad", "Zoe",
-    "James", "Olivia", "Tom", "Grace", "Sam", "Hannah", "Ben", "Chloe", "Dan", "Ella",
+    "Andrei",
+    "Bianca",
+    "Călin",
+    "Daria",
+    "Emil",
+    "Florina",
+    "George",
+    "Irina",
+    "Ionuț",
+    "Larisa",
+    "Mihai",
+    "Nicoleta",
+    "Ovidiu",
+    "Paula",
+    "Răzvan",
+    "Simona",
+    "Ștefan",
+    "Teodora",
+    "Vlad",
+    "Zoe",
+    "James",
+    "Olivia",
+    "Tom",
+    "Grace",
+    "Sam",
+    "Hannah",
+    "Ben",
+    "Chloe",
+    "Dan",
+    "Ella",
 ]
 LAST_NAMES = [
-    "Avram", "Barbu", "Ciobanu", "Dobre", "Enache", "Florea", "Gheorghe", "Ilie", "Neagu", "Oprea",
-    "Preda", "Sandu", "Toma", "Tudor", "Vasile", "Brown", "Clarke", "Evans", "Hughes", "Walker",
+    "Avram",
+    "Barbu",
+    "Ciobanu",
+    "Dobre",
+    "Enache",
+    "Florea",
+    "Gheorghe",
+    "Ilie",
+    "Neagu",
+    "Oprea",
+    "Preda",
+    "Sandu",
+    "Toma",
+    "Tudor",
+    "Vasile",
+    "Brown",
+    "Clarke",
+    "Evans",
+    "Hughes",
+    "Walker",
 ]
 
 # How many agents each department gets besides its head: 40 staff in all.

@@ -44,7 +44,9 @@ class Department(models.Model):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("A department cannot sit under itself or one of its own sub-departments.")})
+                raise ValidationError(
+                    {"parent": _("A department cannot sit under itself or one of its own sub-departments.")}
+                )
             ancestor = ancestor.parent
 
 
@@ -101,7 +103,9 @@ class StaffProfile(models.Model):
         manager = self.manager
         while manager is not None:
             if manager.pk == self.pk:
-                raise ValidationError({"manager": _("A person cannot report to themselves, directly or through others.")})
+                raise ValidationError(
+                    {"manager": _("A person cannot report to themselves, directly or through others.")}
+                )
             manager = manager.manager
 
 

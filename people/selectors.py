@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from .models import Department, StaffProfile
@@ -26,15 +27,21 @@ def team_of(*, manager: StaffProfile) -> QuerySet[StaffProfile]:
 
 
 def departments_with_headcount() -> QuerySet[Department]:
-    return Department.objects.select_related("parent").annotate(
-        active_staff=Count("staff", filter=Q(staff__user__is_active=True)),
-        inactive_staff=Count("staff", filter=Q(staff__user__is_active=False)),
-    ).order_by("name")
+    return (
+        Department.objects.select_related("parent")
+        .annotate(
+            active_staff=Count("staff", filter=Q(staff__user__is_active=True)),
+            inactive_staff=Count("staff", filter=Q(staff__user__is_active=False)),
+        )
+        .order_by("name")
+    )
 
 
-def profile_of(user: object) -> StaffProfile | None:
+def profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
     """The signed-in person's staff profile, or None for an account without one (e.g. a technical admin)."""
-    return StaffProfile.objects.select_related("department", "manager__user").filter(user=user).first()
+    if user.pk is None:
+        return None
+    return StaffProfile.objects.select_related("department", "manager__user").filter(user_id=user.pk).first()
 
 
 def organisation_totals() -> dict[str, int]:

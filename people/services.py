@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from .models import StaffProfile, UserSession
 
 
 @transaction.atomic
-def person_deactivate(*, user: AbstractBaseUser) -> int:
+def person_deactivate(*, user: User) -> int:
     """Block a leaver from signing in and end every session they have open.
 
     Returns how many sessions were ended. Deactivating someone already
@@ -23,7 +23,7 @@ def person_deactivate(*, user: AbstractBaseUser) -> int:
 
 
 @transaction.atomic
-def person_reactivate(*, user: AbstractBaseUser) -> None:
+def person_reactivate(*, user: User) -> None:
     """Let a returning person sign in again."""
     if not user.is_active:
         user.is_active = True

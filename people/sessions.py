@@ -7,7 +7,7 @@ SESSION_ENGINE = "people.sessions" to use this store.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
@@ -20,7 +20,7 @@ class SessionStore(DatabaseSessionStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> UserSession:
-        session = super().create_model_instance(data)
+        session = cast(UserSession, super().create_model_instance(data))
         user_id = data.get("_auth_user_id")
         session.user_id = int(user_id) if user_id is not None else None
         return session

@@ -25,9 +25,19 @@ def worker_queue(tmp_path: Path):
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "conduct_portal", "worker",
-            "--pool=solo", "--queues", queue, "--loglevel=WARNING",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "conduct_portal",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ],
         cwd=BASE_DIR,
         env=os.environ.copy(),

@@ -14,7 +14,7 @@ def all_url_paths(resolver: URLResolver | None = None, prefix: str = "") -> list
             continue
         for possibilities, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(key):
             for template, parameters in possibilities:
-                paths.add("/" + prefix + template % {name: "1" for name in parameters})
+                paths.add("/" + prefix + template % dict.fromkeys(parameters, "1"))
     for namespace_prefix, sub_resolver in resolver.namespace_dict.values():
         paths.update(all_url_paths(sub_resolver, prefix + namespace_prefix))
     return sorted(paths)

@@ -129,7 +129,9 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, agent) -> 
     assert mail.outbox[0].to == [agent.user.email]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
     form_url = client.get(link.replace("http://testserver", ""))["Location"]
-    response = client.post(form_url, {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"})
+    response = client.post(
+        form_url, {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"}
+    )
     assert response["Location"] == "/accounts/reset/done/"
     assert client.post("/accounts/login/", {"username": "ana", "password": "a-brand-new-passphrase"}).status_code == 302
 
@@ -146,7 +148,11 @@ def test_a_person_changes_their_password(client, agent) -> None:
 
     response = client.post(
         "/accounts/password_change/",
-        {"old_password": TEST_PASSWORD, "new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"},
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "another-long-passphrase",
+            "new_password2": "another-long-passphrase",
+        },
     )
 
     assert response["Location"] == "/accounts/password_change/done/"
@@ -158,7 +164,8 @@ def test_a_too_short_new_password_gets_a_field_error(client, agent) -> None:
     client.force_login(agent.user)
 
     response = client.post(
-        "/accounts/password_change/", {"old_password": TEST_PASSWORD, "new_password1": "short", "new_password2": "short"}
+        "/accounts/password_change/",
+        {"old_password": TEST_PASSWORD, "new_password1": "short", "new_password2": "short"},
     )
 
     assert response.status_code == 200
@@ -170,7 +177,10 @@ def test_after_sign_in_the_portal_speaks_the_preferred_language(client, agent) -
     agent.save()
 
     response = client.post(
-        "/accounts/login/", {"username": "ana", "password": TEST_PASSWORD}, headers={"accept-language": "en"}, follow=True
+        "/accounts/login/",
+        {"username": "ana", "password": TEST_PASSWORD},
+        headers={"accept-language": "en"},
+        follow=True,
     )
 
     assert response.headers["Content-Language"] == "ro"

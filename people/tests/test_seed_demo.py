@@ -31,8 +31,13 @@ def test_it_builds_an_organisation_with_a_login_per_role(db, debug) -> None:
     assert departments >= 6
     assert 35 <= people <= 45
     assert {"Support", "Sales", "Billing"} <= set(Department.objects.values_list("name", flat=True))
-    for username, role in [("agent", "Agent"), ("manager", "Manager"), ("reviewer", "Manager"),
-                           ("compliance", "Compliance officer"), ("admin", "Administrator")]:
+    for username, role in [
+        ("agent", "Agent"),
+        ("manager", "Manager"),
+        ("reviewer", "Manager"),
+        ("compliance", "Compliance officer"),
+        ("admin", "Administrator"),
+    ]:
         user = get_user_model().objects.get(username=username)
         assert user.groups.filter(name=role).exists()
         assert f"{username:<12} password: demo-{username}-pass" in output
