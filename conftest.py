@@ -6,8 +6,17 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from django.conf import settings as django_settings
+
 from people.models import StaffProfile
 from people.tests.factories import TEST_PASSWORD, DepartmentFactory, StaffProfileFactory
+
+
+def pytest_report_header() -> list[str]:
+    database = django_settings.DATABASES["default"]
+    where = database["HOST"] or database["NAME"]
+    broker = django_settings.CELERY_BROKER_URL.split("://")[0]
+    return [f"database: {database['ENGINE'].rsplit('.', 1)[-1]} at {where}; celery broker: {broker}"]
 
 
 @pytest.fixture

@@ -190,3 +190,13 @@ def test_after_sign_in_the_portal_speaks_the_preferred_language(client, agent) -
 def test_sessions_expire(settings) -> None:
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_an_administrator_cannot_make_anyone_a_superuser(client, administrator) -> None:
+    client.force_login(administrator.user)
+
+    page = client.get(f"/admin/auth/user/{administrator.user.pk}/change/").content.decode()
+
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
+    assert 'name="groups"' in page
