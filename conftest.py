@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import translation
-
-from django.conf import settings as django_settings
 
 from people.models import StaffProfile
 from people.tests.factories import TEST_PASSWORD, DepartmentFactory, StaffProfileFactory

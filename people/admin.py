@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin, messages
@@ -54,7 +53,7 @@ class PortalUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
     actions = ["deactivate_people"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
         # Only a superuser may hand out superuser status or one-off permissions;
         # everyone else gives people roles, so no administrator can raise their own rights.
         readonly = super().get_readonly_fields(request, obj)

@@ -8,6 +8,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def leads_back_to(instance: models.Model, link: str) -> bool:
+    """Whether following `link` (a parent, a manager) upwards from `instance` comes back to it.
+
+    A loop already in the data that does not pass through `instance` ends the walk too.
+    """
+    seen: set[object] = set()
+    node = getattr(instance, link)
+    while node is not None and node.pk not in seen:
+        if node.pk == instance.pk:
+            return True
+        seen.add(node.pk)
+        node = getattr(node, link)
+    return False
+
+
 class Department(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     code = models.CharField(
@@ -41,13 +56,10 @@ class Department(models.Model):
         return self.name
 
     def clean(self) -> None:
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk:
-                raise ValidationError(
-                    {"parent": _("A department cannot sit under itself or one of its own sub-departments.")}
-                )
-            ancestor = ancestor.parent
+        if leads_back_to(self, "parent"):
+            raise ValidationError(
+                {"parent": _("A department cannot sit under itself or one of its own sub-departments.")}
+            )
 
 
 class StaffProfile(models.Model):
@@ -100,13 +112,8 @@ class StaffProfile(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
     def clean(self) -> None:
-        manager = self.manager
-        while manager is not None:
-            if manager.pk == self.pk:
-                raise ValidationError(
-                    {"manager": _("A person cannot report to themselves, directly or through others.")}
-                )
-            manager = manager.manager
+        if leads_back_to(self, "manager"):
+            raise ValidationError({"manager": _("A person cannot report to themselves, directly or through others.")})
 
 
 class UserSession(AbstractBaseSession):
