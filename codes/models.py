@@ -1,13 +1,62 @@
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from conduct_portal.errors import DomainError
+
+
+class FrozenVersionError(DomainError):
+    """Raised by every path that would change the text of a version that is no longer a draft."""
+
+
+class SectionCategory(models.TextChoices):
+    PROFESSIONALISM = "professionalism", _("Professionalism")
+    INTEGRITY = "integrity", _("Integrity and honesty")
+    RESPONSIVENESS = "responsiveness", _("Responsiveness")
+    PRIVACY = "privacy", _("Privacy and confidentiality")
+    FAIRNESS = "fairness", _("Fairness and non-discrimination")
+    CONFLICT_RESOLUTION = "conflict_resolution", _("Conflict resolution")
+    PRODUCT_KNOWLEDGE = "product_knowledge", _("Product and service knowledge")
+    COMMUNICATION = "communication", _("Communication standards")
+    CONTINUOUS_IMPROVEMENT = "continuous_improvement", _("Continuous improvement")
+    ACCOUNTABILITY = "accountability", _("Accountability")
+    ETHICS = "ethics", _("Ethical guidelines")
+    BEHAVIOUR = "behaviour", _("Behavioural expectations")
+    SERVICE_DELIVERY = "service_delivery", _("Service delivery")
+    COMPLAINT_HANDLING = "complaint_handling", _("Complaint handling")
+    TRAINING = "training", _("Training and development")
+    PERFORMANCE = "performance", _("Performance metrics")
+    OTHER = "other", _("Other")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+    RETIRED = "retired", _("Retired")
+
+
+# A version in one of these states keeps its text for ever.
+FROZEN_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED, VersionStatus.RETIRED)
+# At most one version of a document may be on its way to publication.
+IN_PROGRESS_STATUSES = (VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.APPROVED)
+
+
+class CodeDocumentQuerySet(models.QuerySet["CodeDocument"]):
+    def active(self) -> CodeDocumentQuerySet:
+        return self.filter(retired_at__isnull=True)
+
 
 class CodeDocument(models.Model):
-    """A code of conduct, kept under review. Its text lives in versions (a later model)."""
+    """A code of conduct, kept under review. Its text lives in its versions."""
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
@@ -23,6 +72,9 @@ class CodeDocument(models.Model):
     )
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    objects = CodeDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("code document")
@@ -34,6 +86,193 @@ class CodeDocument(models.Model):
                 name="codes_codedocument_review_interval_positive",
             ),
         ]
+        permissions = [("retire_codedocument", _("Can retire a code document"))]
 
     def __str__(self) -> str:
         return self.title
+
+
+class CodeVersionQuerySet(models.QuerySet["CodeVersion"]):
+    def published(self) -> CodeVersionQuerySet:
+        return self.filter(status=VersionStatus.PUBLISHED)
+
+    def in_progress(self) -> CodeVersionQuerySet:
+        return self.filter(status__in=IN_PROGRESS_STATUSES)
+
+
+class CodeVersion(models.Model):
+    document = models.ForeignKey(
+        CodeDocument, verbose_name=_("document"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    change_summary = models.TextField(_("summary of changes"), blank=True)
+    is_major = models.BooleanField(
+        _("major change"),
+        default=True,
+        help_text=_("A major change asks everyone to acknowledge again; a minor one does not."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="authored_versions"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approver"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_versions",
+    )
+    publisher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="published_versions",
+    )
+    review_comment = models.TextField(_("changes requested"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    effective_date = models.DateField(_("effective from"), null=True, blank=True)
+    applies_to_all_staff = models.BooleanField(_("applies to all staff"), default=True)
+    audience_departments = models.ManyToManyField(
+        "people.Department",
+        verbose_name=_("departments"),
+        blank=True,
+        related_name="code_versions",
+        help_text=_("Sub-departments are included."),
+    )
+    days_to_acknowledge = models.PositiveSmallIntegerField(
+        _("days to acknowledge"), default=14, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+
+    objects = CodeVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("code version")
+        verbose_name_plural = _("code versions")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="codes_codeversion_unique_number"),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(status=VersionStatus.PUBLISHED),
+                name="codes_codeversion_one_published_per_document",
+            ),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(status__in=IN_PROGRESS_STATUSES),
+                name="codes_codeversion_one_in_progress_per_document",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=FROZEN_STATUSES, published_at__isnull=False)
+                | ~models.Q(status__in=FROZEN_STATUSES),
+                name="codes_codeversion_frozen_has_publication_date",
+            ),
+        ]
+        permissions = [
+            ("approve_codeversion", _("Can approve a version someone else wrote")),
+            ("publish_codeversion", _("Can publish an approved version")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = CodeVersion.objects.filter(pk=self.pk).values("status", "title", "content_hash").first()
+            if stored and stored["status"] in FROZEN_STATUSES:
+                changed = {field for field in ("title", "content_hash") if stored[field] != getattr(self, field)}
+                leaving_frozen = self.status not in FROZEN_STATUSES
+                if changed or leaving_frozen:
+                    raise FrozenVersionError(
+                        _("Version %(number)s is published: its text can never change. Start a new draft instead.")
+                        % {"number": self.number}
+                    )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.is_frozen:
+            raise FrozenVersionError(
+                _("Version %(number)s is published: it is part of the record and cannot be deleted.")
+                % {"number": self.number}
+            )
+        return super().delete(*args, **kwargs)
+
+
+def _refuse_frozen(version_ids: Any) -> None:
+    frozen = CodeVersion.objects.filter(pk__in=version_ids).exclude(status=VersionStatus.DRAFT).first()
+    if frozen is not None:
+        raise FrozenVersionError(
+            _("Version %(number)s is not a draft (%(status)s): its sections cannot change.")
+            % {"number": frozen.number, "status": frozen.get_status_display()}
+        )
+
+
+class SectionQuerySet(models.QuerySet["Section"]):
+    """Bulk writes are refused, like single ones, when they touch a version that is not a draft."""
+
+    def update(self, **kwargs: Any) -> int:
+        _refuse_frozen(self.values("version_id"))
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_frozen(self.values("version_id"))
+        return super().delete()
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        _refuse_frozen({obj.version_id for obj in objs})
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Section]:
+        objs = list(objs)
+        _refuse_frozen({obj.version_id for obj in objs})
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class Section(models.Model):
+    version = models.ForeignKey(CodeVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="sections")
+    # The same section keeps its key from version to version, so a diff can tell
+    # a moved or renamed section from a new one.
+    key = models.UUIDField(_("section identity"), default=uuid.uuid4, editable=False)
+    position = models.PositiveIntegerField(_("position"))
+    category = models.CharField(
+        _("category"), max_length=32, choices=SectionCategory.choices, default=SectionCategory.OTHER
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="codes_section_unique_position"),
+            models.UniqueConstraint(fields=["version", "key"], name="codes_section_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_frozen([self.version_id])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_frozen([self.version_id])
+        return super().delete(*args, **kwargs)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "django_htmx",
+    "audit",
     "people",
     "codes",
     "acknowledgements",
