@@ -104,3 +104,29 @@ def english_unless_asked(settings):
     # A request in Romanian leaves Romanian active in the thread; start each test in English.
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def document(manager):
+    from people.tests.factories import CodeDocumentFactory
+
+    return CodeDocumentFactory(title="Customer Service Code", slug="customer-service", owner=manager.user)
+
+
+@pytest.fixture
+def draft(document, manager):
+    """Version 1 of the document, a draft by the manager with two sections."""
+    from codes.tests.factories import DraftFactory, SectionFactory
+
+    version = DraftFactory(document=document, number=1, author=manager.user)
+    SectionFactory(version=version, position=1, title="Professionalism", body="Stay calm and courteous.")
+    SectionFactory(version=version, position=2, title="Privacy", category="privacy", body="Verify identity first.")
+    return version
+
+
+@pytest.fixture
+def published(draft, manager, second_manager):
+    """Version 1, published to all staff by the manager after the second manager approved it."""
+    from codes.tests.factories import publish
+
+    return publish(draft, author=manager.user, approver=second_manager.user)

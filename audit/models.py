@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conduct_portal.errors import DomainError
@@ -11,10 +12,10 @@ from conduct_portal.errors import DomainError
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
-        raise DomainError(_("Audit events are append-only: they cannot be changed."))
+        raise DomainError(gettext("Audit events are append-only: they cannot be changed."))
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise DomainError(_("Audit events are append-only: they cannot be deleted."))
+        raise DomainError(gettext("Audit events are append-only: they cannot be deleted."))
 
 
 class AuditEvent(models.Model):
@@ -43,8 +44,8 @@ class AuditEvent(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise DomainError(_("Audit events are append-only: they cannot be changed."))
+            raise DomainError(gettext("Audit events are append-only: they cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise DomainError(_("Audit events are append-only: they cannot be deleted."))
+        raise DomainError(gettext("Audit events are append-only: they cannot be deleted."))

@@ -9,7 +9,11 @@ from .models import AuditEvent
 
 
 def event_record(
-    *, actor: AbstractBaseUser | AnonymousUser | None, action: str, target: models.Model, details: dict[str, Any] | None = None
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    target: models.Model,
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event. Call it inside the transaction of the change it records."""
     return AuditEvent.objects.create(

@@ -1,14 +1,78 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from .models import CodeDocument
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import CodeDocument, CodeVersion, Section
 
 
 @admin.register(CodeDocument)
 class CodeDocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "owner", "review_interval_months", "next_review_due"]
+    list_display = ["title", "slug", "owner", "review_interval_months", "next_review_due", "retired_at"]
     list_select_related = ["owner"]
     search_fields = ["title", "slug", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["owner"]
+    readonly_fields = ["retired_at", "next_review_due"]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return {} if obj else {"slug": ["title"]}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+    fields = ["position", "category", "title", "body"]
+    ordering = ["position"]
+
+    # The admin edits drafts only; a version that left draft keeps its text.
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
+
+
+@admin.register(CodeVersion)
+class CodeVersionAdmin(admin.ModelAdmin):
+    """Read-mostly: versions move through their workflow in the portal, where the rules are enforced."""
+
+    list_display = ["document", "number", "status", "author", "approver", "published_at", "is_major"]
+    list_filter = ["status", "is_major"]
+    list_select_related = ["document", "author", "approver"]
+    search_fields = ["document__title", "title"]
+    inlines = [SectionInline]
+    readonly_fields = [
+        "document",
+        "number",
+        "status",
+        "author",
+        "approver",
+        "publisher",
+        "submitted_at",
+        "approved_at",
+        "published_at",
+        "effective_date",
+        "applies_to_all_staff",
+        "audience_departments",
+        "days_to_acknowledge",
+        "is_major",
+        "content_hash",
+        "review_comment",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)

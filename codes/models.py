@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conduct_portal.errors import DomainError
@@ -43,6 +45,9 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
     RETIRED = "retired", _("Retired")
 
+
+# Documents whose review falls within this many days are "due soon".
+REVIEW_SOON_DAYS = 30
 
 # A version in one of these states keeps its text for ever.
 FROZEN_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED, VersionStatus.RETIRED)
@@ -90,6 +95,18 @@ class CodeDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def review_status(self) -> str:
+        """ "overdue", "due_soon" (within REVIEW_SOON_DAYS) or "" for a document under review."""
+        if self.next_review_due is None or self.retired_at is not None:
+            return ""
+        today = timezone.localdate()
+        if self.next_review_due < today:
+            return "overdue"
+        if self.next_review_due <= today + datetime.timedelta(days=REVIEW_SOON_DAYS):
+            return "due_soon"
+        return ""
 
 
 class CodeVersionQuerySet(models.QuerySet["CodeVersion"]):
@@ -183,14 +200,6 @@ class CodeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.number}"
 
-    @property
-    def is_frozen(self) -> bool:
-        return self.status in FROZEN_STATUSES
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == VersionStatus.DRAFT
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             stored = CodeVersion.objects.filter(pk=self.pk).values("status", "title", "content_hash").first()
@@ -211,6 +220,14 @@ class CodeVersion(models.Model):
                 % {"number": self.number}
             )
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == VersionStatus.DRAFT
 
 
 def _refuse_frozen(version_ids: Any) -> None:
@@ -244,7 +261,9 @@ class SectionQuerySet(models.QuerySet["Section"]):
 
 
 class Section(models.Model):
-    version = models.ForeignKey(CodeVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        CodeVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="sections"
+    )
     # The same section keeps its key from version to version, so a diff can tell
     # a moved or renamed section from a new one.
     key = models.UUIDField(_("section identity"), default=uuid.uuid4, editable=False)

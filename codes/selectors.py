@@ -1,10 +1,66 @@
-"""Reads for code document pages."""
+"""Reads for code document pages: what a person may see, already joined for the page."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
 
-from .models import CodeDocument
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from people.models import Department, StaffProfile
+
+from .models import REVIEW_SOON_DAYS, CodeDocument, CodeVersion, CodeVersionQuerySet, Section, VersionStatus
+
+Viewer = User | AnonymousUser
+
+
+def can_see_drafts(user: Viewer) -> bool:
+    return user.has_perm("codes.view_codeversion")
+
+
+def department_lineage(department_id: int | None) -> list[int]:
+    """The department and every department above it: a version for a parent applies to its sub-departments."""
+    if department_id is None:
+        return []
+    parents = dict(Department.objects.values_list("pk", "parent_id"))
+    lineage: list[int] = []
+    current: int | None = department_id
+    while current is not None and current not in lineage:
+        lineage.append(current)
+        current = parents.get(current)
+    return lineage
+
+
+def versions_visible_to(user: Viewer) -> CodeVersionQuerySet:
+    """All versions for those who review and audit them; otherwise the published versions that apply to the person."""
+    versions = CodeVersion.objects.select_related("document", "author", "approver", "publisher")
+    if can_see_drafts(user):
+        return versions
+    if isinstance(user, AnonymousUser):
+        return versions.none()
+    department_id = StaffProfile.objects.filter(user=user).values_list("department_id", flat=True).first()
+    applies = Q(applies_to_all_staff=True) | Q(audience_departments__in=department_lineage(department_id))
+    return versions.filter(Q(status=VersionStatus.PUBLISHED) & applies).distinct()
+
+
+def documents_visible_to(user: Viewer, *, review: str = "") -> QuerySet[CodeDocument]:
+    """Documents with their published and in-progress version numbers, for the document list."""
+    visible_versions = versions_visible_to(user).filter(document=OuterRef("pk"))
+    documents = CodeDocument.objects.select_related("owner").annotate(
+        published_number=Subquery(visible_versions.filter(status=VersionStatus.PUBLISHED).values("number")[:1]),
+        in_progress_number=Subquery(visible_versions.in_progress().values("number")[:1]),
+        in_progress_status=Subquery(visible_versions.in_progress().values("status")[:1]),
+    )
+    if not can_see_drafts(user):
+        documents = documents.filter(published_number__isnull=False)
+    if review == "due":
+        documents = documents.filter(next_review_due__lte=review_soon_limit(), retired_at__isnull=True)
+    return documents.order_by("title")
+
+
+def review_soon_limit(today: datetime.date | None = None) -> datetime.date:
+    return (today or timezone.localdate()) + datetime.timedelta(days=REVIEW_SOON_DAYS)
 
 
 def document_list(*, owner_id: int | None = None) -> QuerySet[CodeDocument]:
@@ -12,3 +68,11 @@ def document_list(*, owner_id: int | None = None) -> QuerySet[CodeDocument]:
     if owner_id is not None:
         documents = documents.filter(owner_id=owner_id)
     return documents
+
+
+def version_history(user: Viewer, document: CodeDocument) -> QuerySet[CodeVersion]:
+    return versions_visible_to(user).filter(document=document).order_by("-number")
+
+
+def sections_of(version: CodeVersion) -> QuerySet[Section]:
+    return version.sections.order_by("position")

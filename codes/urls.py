@@ -6,6 +6,30 @@ from . import views
 
 app_name = "codes"
 
+version = "<slug:slug>/v<int:number>/"
+section = version + "sections/<int:section_id>/"
+
 urlpatterns = [
     path("", views.document_list, name="document_list"),
+    path("new/", views.document_create, name="document_create"),
+    path("<slug:slug>/", views.document_detail, name="document_detail"),
+    path("<slug:slug>/edit/", views.document_edit, name="document_edit"),
+    path("<slug:slug>/retire/", views.document_retire, name="document_retire"),
+    path("<slug:slug>/drafts/new/", views.draft_start, name="draft_start"),
+    path("<slug:slug>/drafts/import/", views.draft_import, name="draft_import"),
+    path("<slug:slug>/drafts/import/confirm/", views.draft_import_confirm, name="draft_import_confirm"),
+    path("<slug:slug>/compare/", views.compare, name="compare"),
+    path(version, views.version_detail, name="version_detail"),
+    path(version + "print/", views.version_print, name="version_print"),
+    path(version + "pdf/", views.version_pdf, name="version_pdf"),
+    path(version + "edit/", views.version_edit, name="version_edit"),
+    path(version + "submit/", views.version_submit, name="version_submit"),
+    path(version + "approve/", views.version_approve, name="version_approve"),
+    path(version + "request-changes/", views.version_request_changes, name="version_request_changes"),
+    path(version + "publish/", views.version_publish, name="version_publish"),
+    path(version + "discard/", views.version_discard, name="version_discard"),
+    path(version + "sections/add/", views.section_add, name="section_add"),
+    path(section + "edit/", views.section_edit, name="section_edit"),
+    path(section + "delete/", views.section_delete, name="section_delete"),
+    path(section + "move/", views.section_move, name="section_move"),
 ]

@@ -1,16 +1,439 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from conduct_portal.pagination import paginate
+from django.contrib import messages
+from django.core import signing
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conduct_portal.errors import DomainError
+from conduct_portal.http import AuthenticatedHttpRequest
+from conduct_portal.pagination import paginate, query_without_page
 from people.access import permission_required
 
-from . import selectors
+from . import selectors, services
+from .access import get_document_for_user, get_section_of, get_version_for_user
+from .diff import diff_versions
+from .forms import (
+    CompareForm,
+    DocumentForm,
+    ImportForm,
+    PublishForm,
+    RequestChangesForm,
+    SectionForm,
+    VersionDetailsForm,
+)
+from .importing import ImportRefused, ParsedSection, parse_code_text
+from .models import CodeDocument, CodeVersion
+from .pdf import version_pdf_bytes
+
+IMPORT_SALT = "codes.import-preview"
+IMPORT_PREVIEW_MAX_AGE = 60 * 60
+
+
+def version_url(version: CodeVersion, view: str = "version_detail") -> str:
+    return reverse(f"codes:{view}", args=[version.document.slug, version.number])
+
+
+def _attempt(request: AuthenticatedHttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run a service; a refusal becomes an error message, never a 500."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Documents
+# ---------------------------------------------------------------------------
 
 
 @require_GET
 @permission_required("codes.view_codedocument")
-def document_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "codes/document_list.html", {"page": paginate(request, selectors.document_list())})
+def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    review = request.GET.get("review", "")
+    documents = selectors.documents_visible_to(request.user, review=review)
+    context = {
+        "page": paginate(request, documents),
+        "query": query_without_page(request),
+        "review": review,
+        "can_see_drafts": selectors.can_see_drafts(request.user),
+    }
+    return render(request, "codes/document_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("codes.add_codedocument")
+def document_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = DocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error("slug", error.message)
+        else:
+            messages.success(request, _("Document created. Start its first draft, or import one from a file."))
+            return redirect("codes:document_detail", document.slug)
+    return render(request, "codes/document_form.html", {"form": form})
+
+
+@require_GET
+@permission_required("codes.view_codedocument")
+def document_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    document = get_document_for_user(request.user, slug)
+    history = list(selectors.version_history(request.user, document))
+    numbers = sorted(v.number for v in history)
+    compare_form = None
+    if len(numbers) >= 2:
+        compare_form = CompareForm(initial={"old": numbers[-2], "new": numbers[-1]}, numbers=numbers)
+    context = {
+        "document": document,
+        "history": history,
+        "in_progress": next((v for v in history if v.status in ("draft", "in_review", "approved")), None),
+        "published": next((v for v in history if v.status == "published"), None),
+        "compare_form": compare_form,
+    }
+    return render(request, "codes/document_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("codes.change_codedocument")
+def document_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    document = get_document_for_user(request.user, slug, for_edit=True)
+    form = DocumentForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        action = partial(
+            services.document_update,
+            document=document,
+            actor=request.user,
+            title=data["title"],
+            summary=data["summary"],
+            review_interval_months=data["review_interval_months"],
+        )
+        if _attempt(request, action, _("Document details saved.")):
+            return redirect("codes:document_detail", document.slug)
+        document.refresh_from_db()
+    return render(request, "codes/document_form.html", {"form": form, "document": document})
+
+
+@require_POST
+@permission_required("codes.retire_codedocument")
+def document_retire(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    document = get_document_for_user(request.user, slug)
+    _attempt(
+        request,
+        lambda: services.document_retire(document=document, actor=request.user),
+        _("The document is retired. Its versions stay readable in its history."),
+    )
+    return redirect("codes:document_detail", document.slug)
+
+
+# ---------------------------------------------------------------------------
+# Starting drafts
+# ---------------------------------------------------------------------------
+
+
+@require_POST
+@permission_required("codes.add_codeversion")
+def draft_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    document = get_document_for_user(request.user, slug)
+    copy_published = request.POST.get("start") != "empty"
+    try:
+        draft = services.version_start_draft(document=document, actor=request.user, copy_published=copy_published)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("codes:document_detail", document.slug)
+    messages.success(request, _("Draft version %(number)s started.") % {"number": draft.number})
+    return redirect(version_url(draft, "version_edit"))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("codes.add_codeversion")
+def draft_import(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Upload a file and preview the sections it would make; nothing is saved yet."""
+    document = get_document_for_user(request.user, slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"document": document, "form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            sections = parse_code_text(upload.read())
+        except ImportRefused as error:
+            form.add_error("file", error.message)
+        else:
+            payload = {"filename": upload.name, "sections": [[s.title, s.category, s.body] for s in sections]}
+            context.update(
+                sections=sections,
+                filename=upload.name,
+                payload=signing.dumps(payload, salt=IMPORT_SALT, compress=True),
+            )
+    return render(request, "codes/import.html", context)
+
+
+@require_POST
+@permission_required("codes.add_codeversion")
+def draft_import_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    document = get_document_for_user(request.user, slug)
+    try:
+        payload = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, _("The preview has expired or was altered. Upload the file again."))
+        return redirect("codes:draft_import", document.slug)
+    sections = [ParsedSection(title=t, category=c, body=b) for t, c, b in payload["sections"]]
+    try:
+        draft = services.version_import_draft(
+            document=document, actor=request.user, sections=sections, filename=payload["filename"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("codes:document_detail", document.slug)
+    messages.success(
+        request,
+        _("Draft version %(number)s created from %(filename)s. Check each section's category.")
+        % {"number": draft.number, "filename": payload["filename"]},
+    )
+    return redirect(version_url(draft, "version_edit"))
+
+
+# ---------------------------------------------------------------------------
+# Reading and comparing
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("codes.view_codedocument")
+def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    context = {
+        "version": version,
+        "document": version.document,
+        "sections": list(selectors.sections_of(version)),
+        "request_changes_form": RequestChangesForm(),
+    }
+    return render(request, "codes/version_detail.html", context)
+
+
+@require_GET
+@permission_required("codes.view_codedocument")
+def version_print(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    context = {"version": version, "document": version.document, "sections": list(selectors.sections_of(version))}
+    return render(request, "codes/version_print.html", context)
+
+
+@require_GET
+@permission_required("codes.view_codedocument")
+def version_pdf(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    response = HttpResponse(version_pdf_bytes(version), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{version.document.slug}-v{version.number}.pdf"'
+    return response
+
+
+@require_GET
+@permission_required("codes.view_codedocument")
+def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    document = get_document_for_user(request.user, slug)
+    versions = {v.number: v for v in selectors.version_history(request.user, document)}
+    form = CompareForm(request.GET or None, numbers=sorted(versions))
+    context: dict[str, Any] = {"document": document, "form": form}
+    if form.is_valid():
+        old, new = versions[form.cleaned_data["old"]], versions[form.cleaned_data["new"]]
+        context.update(
+            old=old,
+            new=new,
+            diff=diff_versions(list(selectors.sections_of(old)), list(selectors.sections_of(new))),
+        )
+    return render(request, "codes/compare.html", context)
+
+
+# ---------------------------------------------------------------------------
+# The editor
+# ---------------------------------------------------------------------------
+
+
+def _editor(
+    request: AuthenticatedHttpRequest,
+    version: CodeVersion,
+    *,
+    details_form: VersionDetailsForm | None = None,
+    sections_only: bool = False,
+) -> HttpResponse:
+    """The editor page, or on an htmx request after a move or delete only its list of sections."""
+    context = {
+        "version": version,
+        "document": version.document,
+        "sections": list(selectors.sections_of(version)),
+        "details_form": details_form or VersionDetailsForm(instance=version),
+        "section_form": SectionForm(),
+    }
+    return render(request, "codes/_sections.html" if sections_only else "codes/version_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("codes.change_codeversion")
+def version_edit(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number, for_edit=True)
+    if request.method == "POST":
+        form = VersionDetailsForm(request.POST, instance=CodeVersion(pk=version.pk))
+        if form.is_valid():
+            action = partial(
+                services.version_update,
+                version=version,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                change_summary=form.cleaned_data["change_summary"],
+            )
+            if _attempt(request, action, _("Version details saved.")):
+                return redirect(version_url(version, "version_edit"))
+        return _editor(request, version, details_form=form)
+    return _editor(request, version)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("codes.change_codeversion")
+def section_add(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number, for_edit=True)
+    form = SectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = partial(services.section_add, version=version, actor=request.user, **form.cleaned_data)
+        if _attempt(request, action, _("Section added.")):
+            return redirect(version_url(version, "version_edit") + "#sections")
+    return render(request, "codes/section_form.html", {"version": version, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("codes.change_codeversion")
+def section_edit(request: AuthenticatedHttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number, for_edit=True)
+    section = get_section_of(version, section_id)
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        action = partial(services.section_update, section=section, actor=request.user, **form.cleaned_data)
+        if _attempt(request, action, _("Section saved.")):
+            return redirect(version_url(version, "version_edit") + f"#section-{section.pk}")
+    return render(request, "codes/section_form.html", {"version": version, "form": form, "section": section})
+
+
+@require_POST
+@permission_required("codes.change_codeversion")
+def section_delete(request: AuthenticatedHttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number, for_edit=True)
+    section = get_section_of(version, section_id)
+    _attempt(
+        request,
+        lambda: services.section_delete(section=section, actor=request.user),
+        _("Section “%(title)s” deleted.") % {"title": section.title},
+    )
+    if request.htmx:
+        return _editor(request, version, sections_only=True)
+    return redirect(version_url(version, "version_edit"))
+
+
+@require_POST
+@permission_required("codes.change_codeversion")
+def section_move(request: AuthenticatedHttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number, for_edit=True)
+    section = get_section_of(version, section_id)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.section_move(section=section, actor=request.user, offset=offset)
+    except DomainError as error:
+        messages.error(request, error.message)
+    if request.htmx:
+        return _editor(request, version, sections_only=True)
+    return redirect(version_url(version, "version_edit") + f"#section-{section.pk}")
+
+
+# ---------------------------------------------------------------------------
+# Review and publication
+# ---------------------------------------------------------------------------
+
+
+@require_POST
+@permission_required("codes.change_codeversion")
+def version_submit(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    _attempt(
+        request,
+        lambda: services.version_submit(version=version, actor=request.user),
+        _("Sent for review. Another manager must approve it before it can be published."),
+    )
+    return redirect(version_url(version))
+
+
+@require_POST
+@permission_required("codes.approve_codeversion")
+def version_approve(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    _attempt(
+        request,
+        lambda: services.version_approve(version=version, actor=request.user),
+        _("Approved. It can now be published."),
+    )
+    return redirect(version_url(version))
+
+
+@require_POST
+@permission_required("codes.approve_codeversion")
+def version_request_changes(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    form = RequestChangesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what should change, so the author knows what to do."))
+        return redirect(version_url(version))
+    _attempt(
+        request,
+        lambda: services.version_request_changes(
+            version=version, actor=request.user, comment=form.cleaned_data["comment"]
+        ),
+        _("Sent back to draft with your comment."),
+    )
+    return redirect(version_url(version))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("codes.publish_codeversion")
+def version_publish(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        action = partial(
+            services.version_publish,
+            version=version,
+            actor=request.user,
+            effective_date=data["effective_date"],
+            days_to_acknowledge=data["days_to_acknowledge"],
+            is_major=data["is_major"],
+            departments=data["departments"],
+            applies_to_all_staff=data["applies_to_all_staff"],
+        )
+        if _attempt(request, action, _("Published. Its text is now frozen.")):
+            return redirect(version_url(version))
+    published = CodeVersion.objects.published().filter(document=version.document).first()
+    context = {"version": version, "document": version.document, "form": form, "published": published}
+    return render(request, "codes/publish.html", context)
+
+
+@require_POST
+@permission_required("codes.change_codeversion")
+def version_discard(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    document: CodeDocument = version.document
+    _attempt(
+        request,
+        lambda: services.version_discard(version=version, actor=request.user),
+        _("Draft version %(number)s discarded.") % {"number": version.number},
+    )
+    return redirect("codes:document_detail", document.slug)

@@ -8,6 +8,9 @@ import pytest
 
 from people.tests.factories import CodeDocumentFactory, StaffProfileFactory
 
+# Ordered with the other database tests (the cast fixtures open the database).
+pytestmark = pytest.mark.django_db
+
 
 def navigation_labels(html: str) -> list[str]:
     menu = re.search(r'data-testid="navigation">(.*?)</ul>', html, re.S)

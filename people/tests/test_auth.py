@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core import mail
 
 from people.models import UserSession
 from people.services import person_deactivate
 from people.tests.factories import TEST_PASSWORD
+
+# Ordered with the other database tests (the cast fixtures open the database).
+pytestmark = pytest.mark.django_db
 
 
 def test_a_person_signs_in_and_lands_on_their_home(client, agent) -> None:

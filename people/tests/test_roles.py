@@ -5,11 +5,27 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
+# Ordered with the other database tests (the cast fixtures open the database).
+pytestmark = pytest.mark.django_db
+
 ROLE_PERMISSIONS = {
     "Agent": {"codes.view_codedocument"},
-    "Manager": {"codes.view_codedocument", "codes.add_codedocument", "codes.change_codedocument", "people.view_team"},
+    "Manager": {
+        "codes.view_codedocument",
+        "codes.add_codedocument",
+        "codes.change_codedocument",
+        "codes.retire_codedocument",
+        "codes.view_codeversion",
+        "codes.add_codeversion",
+        "codes.change_codeversion",
+        "codes.approve_codeversion",
+        "codes.publish_codeversion",
+        "people.view_team",
+    },
     "Compliance officer": {
         "codes.view_codedocument",
+        "codes.view_codeversion",
+        "audit.view_auditevent",
         "people.view_organisation",
         "people.view_department",
         "people.view_staffprofile",

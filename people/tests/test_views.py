@@ -5,6 +5,9 @@ import pytest
 from people.models import StaffProfile
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
+# Ordered with the other database tests (the cast fixtures open the database).
+pytestmark = pytest.mark.django_db
+
 
 def test_the_team_page_lists_only_my_direct_reports(client, manager, second_manager, agent) -> None:
     someone_elses = StaffProfileFactory(manager=second_manager, user__last_name="Elsewhere")

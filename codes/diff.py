@@ -1,0 +1,390 @@
+"""Compare two versions of a code of conduct, section by section and word by word.
+
+Pure Python on purpose: it works on anything that looks like a section (model
+instances, rows parsed from an imported file, test doubles) and never touches
+the database.
+
+Sections are matched by their ``key``, which a section keeps when a draft is
+copied from the previous version. Sections of the new version with a key the
+old version does not know (a draft imported from a file gets fresh keys) are
+then matched to the remaining old sections by title. Whatever is left over was
+added or removed.
+
+The markup is HTML-escaped text with deletions in ``<del>`` and insertions in
+``<ins>``; newlines stay newline characters, so the template shows it with
+``white-space: pre-wrap``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+__all__ = [
+    "ChangeKind",
+    "SectionChange",
+    "SectionLike",
+    "VersionDiff",
+    "diff_versions",
+    "diff_words",
+]
+
+
+class SectionLike(Protocol):
+    key: Any
+    position: int
+    category: str
+    title: str
+    body: str
+
+
+class ChangeKind(StrEnum):
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    ADDED = "added"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    kind: ChangeKind
+    old: SectionLike | None
+    new: SectionLike | None
+    # The section exists in both versions but its order relative to the others changed.
+    moved: bool
+    title_changed: bool
+    category_changed: bool
+    # Escaped text with <del>/<ins> markup; see diff_words.
+    title_html: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    # In the new version's order; a removed section follows the surviving section it followed in the old version.
+    changes: list[SectionChange]
+
+    @property
+    def added(self) -> int:
+        return self._count(ChangeKind.ADDED)
+
+    @property
+    def removed(self) -> int:
+        return self._count(ChangeKind.REMOVED)
+
+    @property
+    def changed(self) -> int:
+        return self._count(ChangeKind.CHANGED)
+
+    @property
+    def moved(self) -> int:
+        return sum(1 for change in self.changes if change.moved)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(change.kind is not ChangeKind.UNCHANGED or change.moved for change in self.changes)
+
+    def _count(self, kind: ChangeKind) -> int:
+        return sum(1 for change in self.changes if change.kind is kind)
+
+
+# --- word-level diff ---------------------------------------------------------
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+# Lines, with long lines cut after each sentence: set aside first when they did not change.
+_CHUNK = re.compile(r"[^\n]*?(?:\n|[.!?;](?= ))|[^\n]+")
+
+# A run of text and what happened to it: (deleted, inserted, None) for a change, ("", "", text) for unchanged text.
+_Segment = tuple[str, str, str | None]
+_Opcode = tuple[str, int, int, int, int]
+
+
+def _escape(text: str) -> str:
+    return html.escape(text)
+
+
+def _wrap(tag: str, text: str) -> str:
+    """``text`` escaped inside ``<tag>``, or nothing at all: never an empty element."""
+    return f"<{tag}>{_escape(text)}</{tag}>" if text else ""
+
+
+def _common_ends(a: Sequence[str], b: Sequence[str]) -> tuple[int, int]:
+    """How many items ``a`` and ``b`` share at the start, and then at the end."""
+    prefix = 0
+    limit = min(len(a), len(b))
+    while prefix < limit and a[prefix] == b[prefix]:
+        prefix += 1
+    suffix = 0
+    limit -= prefix
+    while suffix < limit and a[-1 - suffix] == b[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
+
+
+def _opcodes(a: Sequence[str], b: Sequence[str], *, match_middle: bool = True) -> Iterator[_Opcode]:
+    """Opcodes turning ``a`` into ``b``; the common ends (most of a typical edit) stay out of the matcher.
+
+    Without ``match_middle`` whatever lies between the common ends is one replacement.
+    """
+    prefix, suffix = _common_ends(a, b)
+    a_end, b_end = len(a) - suffix, len(b) - suffix
+    if prefix:
+        yield ("equal", 0, prefix, 0, prefix)
+    if prefix < a_end or prefix < b_end:
+        if match_middle:
+            matcher = difflib.SequenceMatcher(None, a[prefix:a_end], b[prefix:b_end], autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                yield (tag, prefix + i1, prefix + i2, prefix + j1, prefix + j2)
+        else:
+            yield ("replace", prefix, a_end, prefix, b_end)
+    if suffix:
+        yield ("equal", a_end, len(a), b_end, len(b))
+
+
+def _segments(a: Sequence[str], b: Sequence[str], opcodes: Iterable[_Opcode]) -> Iterator[_Segment]:
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            yield ("", "", "".join(a[i1:i2]))
+        else:
+            yield ("".join(a[i1:i2]), "".join(b[j1:j2]), None)
+
+
+def _is_inline_space(token: str) -> bool:
+    return token.isspace() and "\n" not in token
+
+
+def _word_segments(old: str, new: str) -> Iterator[_Segment]:
+    """Word by word: words and line breaks go through the matcher, the spaces between them follow.
+
+    Matching lone spaces would be slow (every other token is one) and would chop
+    a rewritten phrase into a word-by-word stutter, so they are left out of the
+    matcher and only compared next to the words that matched.
+    """
+    a = _TOKEN.findall(old)
+    b = _TOKEN.findall(new)
+    a_items = [index for index, token in enumerate(a) if not _is_inline_space(token)]
+    b_items = [index for index, token in enumerate(b) if not _is_inline_space(token)]
+    anchors: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in _opcodes([a[index] for index in a_items], [b[index] for index in b_items]):
+        if tag == "equal":
+            anchors.extend(zip(a_items[i1:i2], b_items[j1:j2], strict=True))
+    anchors.append((len(a), len(b)))
+
+    a_start = b_start = 0
+    for a_anchor, b_anchor in anchors:
+        a_gap, b_gap = a[a_start:a_anchor], b[b_start:b_anchor]
+        yield from _segments(a_gap, b_gap, _opcodes(a_gap, b_gap, match_middle=False))
+        if a_anchor < len(a):
+            yield ("", "", a[a_anchor])
+        a_start, b_start = a_anchor + 1, b_anchor + 1
+
+
+def _render(segments: Iterable[_Segment]) -> str:
+    """Escaped HTML; neighbouring changes become one ``<del>…</del><ins>…</ins>``."""
+    parts: list[str] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+
+    def flush() -> None:
+        parts.append(_wrap("del", "".join(deleted)))
+        parts.append(_wrap("ins", "".join(inserted)))
+        deleted.clear()
+        inserted.clear()
+
+    for segment_deleted, segment_inserted, equal in segments:
+        if equal is None:
+            deleted.append(segment_deleted)
+            inserted.append(segment_inserted)
+        else:
+            flush()
+            parts.append(_escape(equal))
+    flush()
+    return "".join(parts)
+
+
+def diff_words(old: str, new: str) -> str:
+    """The word-level difference between two texts as escaped HTML with ``<del>`` and ``<ins>``.
+
+    Words and the whitespace between them are tokens of their own, so every
+    newline comes out where it was. Unchanged lines and sentences are set aside
+    first (as ``git diff --word-diff`` does with lines), which keeps long texts
+    fast; what changed is then compared word by word. A deletion next to an
+    insertion is a replacement: ``<del>old</del><ins>new</ins>``.
+    """
+    a_chunks = _CHUNK.findall(old)
+    b_chunks = _CHUNK.findall(new)
+
+    def segments() -> Iterator[_Segment]:
+        for tag, i1, i2, j1, j2 in _opcodes(a_chunks, b_chunks):
+            if tag == "equal":
+                yield ("", "", "".join(a_chunks[i1:i2]))
+            else:
+                yield from _word_segments("".join(a_chunks[i1:i2]), "".join(b_chunks[j1:j2]))
+
+    return _render(segments())
+
+
+# --- section matching --------------------------------------------------------
+
+
+def _normalise_body(body: str) -> str:
+    """Line endings unified and trailing whitespace dropped from every line."""
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _normalise_title(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _key(section: SectionLike) -> str | None:
+    """The key as text, so a UUID and its string form name the same section."""
+    key = section.key
+    return None if key is None or key == "" else str(key)
+
+
+def _longest_increasing(values: Sequence[int]) -> set[int]:
+    """Indexes into ``values`` of one longest strictly increasing subsequence (O(n log n))."""
+    tails: list[int] = []  # the smallest tail value of an increasing run of each length
+    tail_indexes: list[int] = []
+    previous: list[int] = [-1] * len(values)
+    for index, value in enumerate(values):
+        length = bisect_left(tails, value)
+        if length == len(tails):
+            tails.append(value)
+            tail_indexes.append(index)
+        else:
+            tails[length] = value
+            tail_indexes[length] = index
+        previous[index] = tail_indexes[length - 1] if length else -1
+    result: set[int] = set()
+    index = tail_indexes[-1] if tail_indexes else -1
+    while index != -1:
+        result.add(index)
+        index = previous[index]
+    return result
+
+
+def _match(old: Sequence[SectionLike], new: Sequence[SectionLike]) -> dict[int, int]:
+    """Map index in ``new`` to index in ``old`` for every section present in both."""
+    old_by_key: dict[str, int] = {}
+    for index, section in enumerate(old):
+        key = _key(section)
+        if key is not None:
+            old_by_key.setdefault(key, index)
+
+    matches: dict[int, int] = {}
+    taken: set[int] = set()
+    unmatched_new: list[int] = []
+    for index, section in enumerate(new):
+        key = _key(section)
+        old_index = old_by_key.get(key) if key is not None else None
+        if old_index is not None and old_index not in taken:
+            matches[index] = old_index
+            taken.add(old_index)
+        else:
+            unmatched_new.append(index)
+
+    # Fresh keys (a draft imported from a file): fall back to the title, first come first served.
+    old_by_title: dict[str, list[int]] = {}
+    for index, section in enumerate(old):
+        title = _normalise_title(section.title)
+        if index not in taken and title:
+            old_by_title.setdefault(title, []).append(index)
+    for index in unmatched_new:
+        candidates = old_by_title.get(_normalise_title(new[index].title))
+        if candidates:
+            matches[index] = candidates.pop(0)
+    return matches
+
+
+def _pair(old: SectionLike, new: SectionLike, moved: bool) -> SectionChange:
+    old_body = _normalise_body(old.body)
+    new_body = _normalise_body(new.body)
+    title_changed = old.title != new.title
+    category_changed = old.category != new.category
+    if not title_changed and not category_changed and old_body == new_body:
+        return SectionChange(
+            kind=ChangeKind.UNCHANGED,
+            old=old,
+            new=new,
+            moved=moved,
+            title_changed=False,
+            category_changed=False,
+            title_html=_escape(new.title),
+            body_html=_escape(new_body),
+        )
+    return SectionChange(
+        kind=ChangeKind.CHANGED,
+        old=old,
+        new=new,
+        moved=moved,
+        title_changed=title_changed,
+        category_changed=category_changed,
+        title_html=diff_words(old.title, new.title),
+        body_html=diff_words(old_body, new_body) if old_body != new_body else _escape(new_body),
+    )
+
+
+def _added(section: SectionLike) -> SectionChange:
+    return SectionChange(
+        kind=ChangeKind.ADDED,
+        old=None,
+        new=section,
+        moved=False,
+        title_changed=False,
+        category_changed=False,
+        title_html=_wrap("ins", section.title),
+        body_html=_wrap("ins", _normalise_body(section.body)),
+    )
+
+
+def _removed(section: SectionLike) -> SectionChange:
+    return SectionChange(
+        kind=ChangeKind.REMOVED,
+        old=section,
+        new=None,
+        moved=False,
+        title_changed=False,
+        category_changed=False,
+        title_html=_wrap("del", section.title),
+        body_html=_wrap("del", _normalise_body(section.body)),
+    )
+
+
+def diff_versions(old: Sequence[SectionLike], new: Sequence[SectionLike]) -> VersionDiff:
+    """Every section of both versions, compared: in the new order, removed ones where they stood."""
+    old_sections = sorted(old, key=lambda section: section.position)
+    new_sections = sorted(new, key=lambda section: section.position)
+    matches = _match(old_sections, new_sections)
+
+    # Moved: matched sections outside the longest run that kept its old relative order.
+    matched_new = [index for index in range(len(new_sections)) if index in matches]
+    kept = _longest_increasing([matches[index] for index in matched_new])
+    moved = {new_index for position, new_index in enumerate(matched_new) if position not in kept}
+
+    # A removed section follows the nearest surviving section before it in the old order (or opens the list).
+    surviving = set(matches.values())
+    removed_after: dict[int | None, list[int]] = {}
+    anchor: int | None = None
+    for index in range(len(old_sections)):
+        if index in surviving:
+            anchor = index
+        else:
+            removed_after.setdefault(anchor, []).append(index)
+
+    changes = [_removed(old_sections[index]) for index in removed_after.get(None, [])]
+    for index, section in enumerate(new_sections):
+        old_index = matches.get(index)
+        if old_index is None:
+            changes.append(_added(section))
+            continue
+        changes.append(_pair(old_sections[old_index], section, moved=index in moved))
+        changes.extend(_removed(old_sections[removed]) for removed in removed_after.get(old_index, []))
+    return VersionDiff(changes=changes)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Department
+
+from .importing import MAX_IMPORT_BYTES
+from .models import CodeDocument, CodeVersion, Section
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = CodeDocument
+        fields = ["title", "slug", "summary", "review_interval_months"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "slug": _("Used in the document's address; letters, digits and hyphens. Leave empty to derive it.")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        if self.instance.pk:
+            # The address of a document never changes once it exists.
+            del self.fields["slug"]
+
+
+class VersionDetailsForm(forms.ModelForm):
+    class Meta:
+        model = CodeVersion
+        fields = ["title", "change_summary"]
+        widgets = {"change_summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["category", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+        help_texts = {"body": _("Markdown: **bold**, *italic*, lists starting with “- ”, links as [text](https://…).")}
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("The author sees this comment in the editor."),
+    )
+
+
+class PublishForm(forms.Form):
+    effective_date = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    applies_to_all_staff = forms.BooleanField(label=_("Applies to all staff"), required=False, initial=True)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Or only these departments (their sub-departments included)"),
+        queryset=Department.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    days_to_acknowledge = forms.IntegerField(label=_("Days to acknowledge"), min_value=1, max_value=365, initial=14)
+    is_major = forms.TypedChoiceField(
+        label=_("Kind of change"),
+        choices=[
+            ("true", _("Major: everyone in the audience acknowledges again")),
+            ("false", _("Minor: those who signed the previous version are not asked again")),
+        ],
+        coerce=lambda value: value == "true",
+        initial="true",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_effective_date(self) -> Any:
+        effective_date = self.cleaned_data["effective_date"]
+        if effective_date < timezone.localdate():
+            raise forms.ValidationError(_("The effective date cannot be in the past."))
+        return effective_date
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if cleaned and not cleaned.get("applies_to_all_staff") and not cleaned.get("departments"):
+            self.add_error("departments", _("Choose at least one department, or tick “Applies to all staff”."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Text or Markdown file"),
+        help_text=_("Plain text (.txt) or Markdown (.md) in UTF-8, at most %(size)s MB. Headings start sections.")
+        % {"size": MAX_IMPORT_BYTES // 1_000_000},
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,text/plain,text/markdown"}),
+    )
+
+
+class CompareForm(forms.Form):
+    old = forms.TypedChoiceField(label=_("From version"), coerce=int)
+    new = forms.TypedChoiceField(label=_("To version"), coerce=int)
+
+    def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(n, _("Version %(number)s") % {"number": n}) for n in numbers]
+        for name in ("old", "new"):
+            cast(forms.TypedChoiceField, self.fields[name]).choices = choices

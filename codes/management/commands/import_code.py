@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from codes import services
+from codes.importing import ImportRefused, parse_code_text
+from codes.models import CodeDocument
+from conduct_portal.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a plain-text or Markdown file (UTF-8) as the next draft version of a code document. "
+        "Headings (Markdown '#' or numbered like '3. Responsiveness') start sections; text before the first "
+        "heading becomes an Introduction; categories are guessed from the headings. The document is created "
+        "when the slug is new (give --title). An empty, binary, oversized or non-UTF-8 file is refused and "
+        "nothing is saved. With --dry-run it only lists the sections it would create."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--document", required=True, help="The document's short name (slug).")
+        parser.add_argument("--title", help="Title for a new document (default: derived from the slug).")
+        parser.add_argument(
+            "--author",
+            help="Username of the manager who authors the draft (default: the document's owner, or for a new "
+            "document the first active superuser).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Show the sections without saving anything.")
+
+    def handle(
+        self,
+        *args: Any,
+        file: Path,
+        document: str,
+        title: str | None,
+        author: str | None,
+        dry_run: bool,
+        **options: Any,
+    ) -> None:
+        try:
+            sections = parse_code_text(file.read_bytes())
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        except ImportRefused as error:
+            raise CommandError(f"{file}: {error.message}") from error
+
+        for position, section in enumerate(sections, start=1):
+            self.stdout.write(f"  {position:>2}. {section.title}  [{section.category}]")
+        if dry_run:
+            self.stdout.write(f"Dry run: {len(sections)} sections found in {file.name}; nothing saved.")
+            return
+
+        actor = self._author(author, document)
+        try:
+            with transaction.atomic():
+                code_document = CodeDocument.objects.filter(slug=document).first()
+                created = code_document is None
+                if code_document is None:
+                    code_document = services.document_create(
+                        actor=actor, title=title or document.replace("-", " ").capitalize(), slug=document
+                    )
+                draft = services.version_import_draft(
+                    document=code_document, actor=actor, sections=sections, filename=file.name
+                )
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        except PermissionDenied as error:
+            raise CommandError(f"{actor} may not import drafts: {error}") from error
+        self.stdout.write(
+            f"Imported {len(sections)} sections from {file.name} as draft version {draft.number} of "
+            f"{code_document.slug}{' (document created)' if created else ''}."
+        )
+
+    def _author(self, username: str | None, slug: str) -> Any:
+        users = get_user_model().objects.filter(is_active=True)
+        if username:
+            actor = users.filter(username=username).first()
+            if actor is None:
+                raise CommandError(f"No active user named {username!r}.")
+            return actor
+        existing = CodeDocument.objects.filter(slug=slug).select_related("owner").first()
+        actor = existing.owner if existing else users.filter(is_superuser=True).order_by("pk").first()
+        if actor is None or not actor.is_active:
+            raise CommandError("Name the author with --author USERNAME.")
+        return actor

@@ -1,0 +1,362 @@
+"""State changes for code documents and their versions.
+
+Every service checks the actor's permission and the version's current state
+before it changes anything, raises a DomainError a person can read when the
+change is not allowed, and writes its audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from audit.services import event_record
+from conduct_portal.errors import DomainError
+from people.models import Department
+
+from .content import content_hash
+from .importing import ParsedSection
+from .models import CodeDocument, CodeVersion, Section, SectionCategory, VersionStatus
+from .signals import version_published
+
+Actor = User
+
+RESERVED_SLUGS = {"new"}
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("Your roles do not allow this action."))
+
+
+def _require_status(version: CodeVersion, *allowed: VersionStatus, action: str) -> None:
+    if version.status not in allowed:
+        raise DomainError(
+            _("Version %(number)s is %(status)s, so it cannot be %(action)s.")
+            % {"number": version.number, "status": version.get_status_display().lower(), "action": action}
+        )
+
+
+def _lock(version: CodeVersion) -> CodeVersion:
+    """Re-read the version under a row lock, so two people acting at once see each other's change."""
+    return CodeVersion.objects.select_for_update().select_related("document").get(pk=version.pk)
+
+
+# ---------------------------------------------------------------------------
+# Documents
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_create(
+    *, actor: Actor, title: str, summary: str = "", review_interval_months: int = 12, slug: str = ""
+) -> CodeDocument:
+    """Create a code document owned by the actor. Its text comes with its first draft."""
+    _require(actor, "codes.add_codedocument")
+    slug = slug or slugify(title)[:80]
+    if not slug or slug in RESERVED_SLUGS:
+        raise DomainError(_("Choose another short name: “%(slug)s” cannot be used.") % {"slug": slug})
+    if CodeDocument.objects.filter(slug=slug).exists():
+        raise DomainError(_("A document with the short name “%(slug)s” exists already.") % {"slug": slug})
+    document = CodeDocument.objects.create(
+        title=title, slug=slug, summary=summary, review_interval_months=review_interval_months, owner=actor
+    )
+    event_record(actor=actor, action="codes.document.create", target=document, details={"slug": slug})
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *, document: CodeDocument, actor: Actor, title: str, summary: str, review_interval_months: int
+) -> CodeDocument:
+    """Change a document's description and review interval (its versions' text is untouched)."""
+    _require(actor, "codes.change_codedocument")
+    if document.retired_at:
+        raise DomainError(_("This document is retired and can no longer be changed."))
+    document.title, document.summary = title, summary
+    if document.review_interval_months != review_interval_months:
+        document.review_interval_months = review_interval_months
+        published = document.versions.published().first()
+        if published and published.published_at:
+            document.next_review_due = next_review_date(published.published_at.date(), review_interval_months)
+    document.save()
+    event_record(actor=actor, action="codes.document.update", target=document)
+    return document
+
+
+@transaction.atomic
+def document_retire(*, document: CodeDocument, actor: Actor) -> CodeDocument:
+    """Withdraw a document: its published version becomes retired and no new draft can start."""
+    _require(actor, "codes.retire_codedocument")
+    document = CodeDocument.objects.select_for_update().get(pk=document.pk)
+    if document.retired_at:
+        raise DomainError(_("This document is retired already."))
+    if document.versions.in_progress().exists():
+        raise DomainError(_("Discard or publish the version in progress before retiring the document."))
+    document.versions.published().update(status=VersionStatus.RETIRED)
+    document.retired_at = timezone.now()
+    document.next_review_due = None
+    document.save(update_fields=["retired_at", "next_review_due"])
+    event_record(actor=actor, action="codes.document.retire", target=document)
+    return document
+
+
+def next_review_date(published_on: datetime.date, interval_months: int) -> datetime.date:
+    return published_on + relativedelta(months=interval_months)
+
+
+# ---------------------------------------------------------------------------
+# Drafts and sections
+# ---------------------------------------------------------------------------
+
+
+def _new_version(document: CodeDocument, actor: Actor, title: str) -> CodeVersion:
+    if document.retired_at:
+        raise DomainError(_("This document is retired: it takes no new versions."))
+    in_progress = document.versions.in_progress().first()
+    if in_progress:
+        raise DomainError(
+            _("Version %(number)s is already in progress (%(status)s). Finish or discard it first.")
+            % {"number": in_progress.number, "status": in_progress.get_status_display().lower()}
+        )
+    number = (document.versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    try:
+        with transaction.atomic():
+            return CodeVersion.objects.create(document=document, number=number, title=title, author=actor)
+    except IntegrityError as error:
+        raise DomainError(
+            _("Someone started a version of this document at the same moment. Reload the page.")
+        ) from error
+
+
+@transaction.atomic
+def version_start_draft(*, document: CodeDocument, actor: Actor, copy_published: bool = True) -> CodeVersion:
+    """Start the next version: a copy of the published one (sections keep their identity) or empty."""
+    _require(actor, "codes.add_codeversion")
+    document = CodeDocument.objects.select_for_update().get(pk=document.pk)
+    published = document.versions.published().first() if copy_published else None
+    draft = _new_version(document, actor, title=published.title if published else document.title)
+    if published:
+        Section.objects.bulk_create(
+            Section(version=draft, key=s.key, position=s.position, category=s.category, title=s.title, body=s.body)
+            for s in published.sections.all()
+        )
+    event_record(
+        actor=actor,
+        action="codes.version.create",
+        target=draft,
+        details={"copied_from": published.number if published else None},
+    )
+    return draft
+
+
+@transaction.atomic
+def version_import_draft(
+    *, document: CodeDocument, actor: Actor, sections: Sequence[ParsedSection], filename: str
+) -> CodeVersion:
+    """Start the next version from sections parsed out of an uploaded file."""
+    _require(actor, "codes.add_codeversion")
+    if not sections:
+        raise DomainError(_("The file holds no sections to import."))
+    document = CodeDocument.objects.select_for_update().get(pk=document.pk)
+    draft = _new_version(document, actor, title=document.title)
+    Section.objects.bulk_create(
+        Section(version=draft, position=position, category=s.category, title=s.title[:200], body=s.body)
+        for position, s in enumerate(sections, start=1)
+    )
+    draft.change_summary = _("Imported from %(filename)s.") % {"filename": filename}
+    draft.save(update_fields=["change_summary"])
+    event_record(
+        actor=actor,
+        action="codes.version.import",
+        target=draft,
+        details={"filename": filename, "sections": len(sections)},
+    )
+    return draft
+
+
+def _editable(version: CodeVersion, actor: Actor) -> CodeVersion:
+    _require(actor, "codes.change_codeversion")
+    version = _lock(version)
+    _require_status(version, VersionStatus.DRAFT, action=_("edited"))
+    return version
+
+
+@transaction.atomic
+def version_update(*, version: CodeVersion, actor: Actor, title: str, change_summary: str) -> CodeVersion:
+    version = _editable(version, actor)
+    version.title, version.change_summary = title, change_summary
+    version.save(update_fields=["title", "change_summary"])
+    return version
+
+
+@transaction.atomic
+def section_add(*, version: CodeVersion, actor: Actor, category: str, title: str, body: str) -> Section:
+    """Append a section at the end of a draft."""
+    version = _editable(version, actor)
+    position = (version.sections.aggregate(last=Max("position"))["last"] or 0) + 1
+    return Section.objects.create(version=version, position=position, category=category, title=title, body=body)
+
+
+@transaction.atomic
+def section_update(*, section: Section, actor: Actor, category: str, title: str, body: str) -> Section:
+    _editable(section.version, actor)
+    section.category, section.title, section.body = category, title, body
+    section.save(update_fields=["category", "title", "body"])
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section, actor: Actor) -> None:
+    """Remove a section from a draft and close the gap in the numbering."""
+    version = _editable(section.version, actor)
+    position = section.position
+    section.delete()
+    for later in version.sections.filter(position__gt=position).order_by("position"):
+        Section.objects.filter(pk=later.pk).update(position=F("position") - 1)
+
+
+@transaction.atomic
+def section_move(*, section: Section, actor: Actor, offset: int) -> None:
+    """Move a section one place up (offset -1) or down (+1); at either end it stays put."""
+    version = _editable(section.version, actor)
+    neighbour = version.sections.filter(position=section.position + offset).first()
+    if neighbour is None:
+        return
+    # Positions are unique per version, so the swap passes through a free slot.
+    here, there = section.position, neighbour.position
+    Section.objects.filter(pk=section.pk).update(position=0)
+    Section.objects.filter(pk=neighbour.pk).update(position=here)
+    Section.objects.filter(pk=section.pk).update(position=there)
+
+
+@transaction.atomic
+def version_discard(*, version: CodeVersion, actor: Actor) -> None:
+    """Throw away a draft that will not be published."""
+    version = _editable(version, actor)
+    event_record(actor=actor, action="codes.version.discard", target=version, details={"number": version.number})
+    version.delete()
+
+
+# ---------------------------------------------------------------------------
+# Review and publication
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def version_submit(*, version: CodeVersion, actor: Actor) -> CodeVersion:
+    """Send a draft for review. It cannot be edited while it is reviewed."""
+    _require(actor, "codes.change_codeversion")
+    version = _lock(version)
+    _require_status(version, VersionStatus.DRAFT, action=_("sent for review"))
+    if not version.sections.exists():
+        raise DomainError(_("Add at least one section before sending the draft for review."))
+    version.status = VersionStatus.IN_REVIEW
+    version.submitted_at = timezone.now()
+    version.save(update_fields=["status", "submitted_at"])
+    event_record(actor=actor, action="codes.version.submit", target=version)
+    return version
+
+
+@transaction.atomic
+def version_approve(*, version: CodeVersion, actor: Actor) -> CodeVersion:
+    """Approve a version in review. Four eyes: its author may never approve it."""
+    _require(actor, "codes.approve_codeversion")
+    version = _lock(version)
+    _require_status(version, VersionStatus.IN_REVIEW, action=_("approved"))
+    if version.author_id == actor.pk:
+        raise DomainError(_("You wrote this version, so someone else must approve it (four-eyes rule)."))
+    version.status = VersionStatus.APPROVED
+    version.approver_id = actor.pk
+    version.approved_at = timezone.now()
+    version.review_comment = ""
+    version.save(update_fields=["status", "approver", "approved_at", "review_comment"])
+    event_record(actor=actor, action="codes.version.approve", target=version)
+    return version
+
+
+@transaction.atomic
+def version_request_changes(*, version: CodeVersion, actor: Actor, comment: str) -> CodeVersion:
+    """Send a version in review back to draft, with a comment its author sees."""
+    _require(actor, "codes.approve_codeversion")
+    comment = comment.strip()
+    if not comment:
+        raise DomainError(_("Say what should change, so the author knows what to do."))
+    version = _lock(version)
+    _require_status(version, VersionStatus.IN_REVIEW, action=_("sent back"))
+    version.status = VersionStatus.DRAFT
+    version.review_comment = comment
+    version.submitted_at = None
+    version.save(update_fields=["status", "review_comment", "submitted_at"])
+    event_record(actor=actor, action="codes.version.request_changes", target=version, details={"comment": comment})
+    return version
+
+
+@transaction.atomic
+def version_publish(
+    *,
+    version: CodeVersion,
+    actor: Actor,
+    effective_date: datetime.date,
+    days_to_acknowledge: int,
+    is_major: bool,
+    departments: Iterable[Department] = (),
+    applies_to_all_staff: bool = True,
+) -> CodeVersion:
+    """Publish an approved version: it freezes, the previous published version becomes superseded,
+    and the document's next review date is set. The document row is locked, so two managers
+    publishing at once end with exactly one published version."""
+    _require(actor, "codes.publish_codeversion")
+    departments = list(departments)
+    if not applies_to_all_staff and not departments:
+        raise DomainError(_("Choose at least one department, or publish to all staff."))
+    if effective_date < timezone.localdate():
+        raise DomainError(_("The effective date cannot be in the past."))
+    document = CodeDocument.objects.select_for_update().get(pk=version.document_id)
+    version = _lock(version)
+    _require_status(version, VersionStatus.APPROVED, action=_("published"))
+
+    document.versions.published().update(status=VersionStatus.SUPERSEDED)
+    now = timezone.now()
+    version.status = VersionStatus.PUBLISHED
+    version.publisher_id = actor.pk
+    version.published_at = now
+    version.effective_date = effective_date
+    version.days_to_acknowledge = days_to_acknowledge
+    version.is_major = is_major
+    version.applies_to_all_staff = applies_to_all_staff
+    version.content_hash = content_hash(version)
+    version.save()
+    version.audience_departments.set([] if applies_to_all_staff else departments)
+
+    document.next_review_due = next_review_date(timezone.localdate(now), document.review_interval_months)
+    document.save(update_fields=["next_review_due"])
+    event_record(
+        actor=actor,
+        action="codes.version.publish",
+        target=version,
+        details={
+            "number": version.number,
+            "content_hash": version.content_hash,
+            "effective_date": effective_date.isoformat(),
+            "audience": "all" if applies_to_all_staff else sorted(d.code for d in departments),
+            "days_to_acknowledge": days_to_acknowledge,
+            "major": is_major,
+        },
+    )
+    transaction.on_commit(lambda: version_published.send(sender=CodeVersion, version_id=version.pk))
+    return version
+
+
+def category_or_other(value: Any) -> str:
+    return value if value in SectionCategory.values else SectionCategory.OTHER

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from codes import services
+from codes.models import CodeVersion, Section, SectionCategory
+from people.tests.factories import CodeDocumentFactory, UserFactory
+
+__all__ = ["CodeDocumentFactory", "DraftFactory", "SectionFactory", "publish"]
+
+
+class DraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodeVersion
+
+    document = factory.SubFactory(CodeDocumentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.LazyAttribute(lambda version: version.document.title)
+    author = factory.SubFactory(UserFactory)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    version = factory.SubFactory(DraftFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    category = SectionCategory.PROFESSIONALISM
+    title = factory.Sequence(lambda n: f"Section {n}")
+    body = "Be courteous to every customer."
+
+
+def publish(version: CodeVersion, *, author, approver, departments=(), is_major: bool = True) -> CodeVersion:
+    """Take a draft through review to publication, the way people do it."""
+    services.version_submit(version=version, actor=author)
+    services.version_approve(version=version, actor=approver)
+    return services.version_publish(
+        version=version,
+        actor=author,
+        effective_date=timezone.localdate(),
+        days_to_acknowledge=14,
+        is_major=is_major,
+        departments=departments,
+        applies_to_all_staff=not departments,
+    )
