@@ -76,3 +76,7 @@ def version_history(user: Viewer, document: CodeDocument) -> QuerySet[CodeVersio
 
 def sections_of(version: CodeVersion) -> QuerySet[Section]:
     return version.sections.order_by("position")
+
+
+def published_document_count() -> int:
+    return CodeVersion.objects.published().count()

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from codes.selectors import document_list
+from codes import selectors as codes_selectors
 from people import selectors as people_selectors
 
 HOME_DOCUMENTS_SHOWN = 5
@@ -19,12 +19,15 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     profile = people_selectors.profile_of(user)
     context: dict[str, object] = {"profile": profile}
+    if profile is not None:
+        context["codes_for_me"] = list(codes_selectors.versions_visible_to(user).published()[:HOME_DOCUMENTS_SHOWN])
     if user.has_perm("codes.add_codedocument"):
-        context["my_documents"] = list(document_list(owner_id=user.pk)[:HOME_DOCUMENTS_SHOWN])
+        context["my_documents"] = list(codes_selectors.document_list(owner_id=user.pk)[:HOME_DOCUMENTS_SHOWN])
     if user.has_perm("people.view_team") and profile is not None:
         context["team_size"] = people_selectors.team_of(manager=profile).count()
     if user.has_perm("people.view_organisation"):
         context["organisation"] = people_selectors.organisation_totals()
+        context["published_documents"] = codes_selectors.published_document_count()
     return render(request, "home.html", context)
 
 

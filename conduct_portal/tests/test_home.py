@@ -86,3 +86,18 @@ def test_the_health_check_answers_without_sign_in(client, db) -> None:
 
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_an_agent_home_lists_the_codes_that_apply_to_them(client, agent, published) -> None:
+    client.force_login(agent.user)
+
+    page = client.get("/").content.decode()
+
+    assert "The codes of conduct that apply to you:" in page
+    assert f'href="/codes/{published.document.slug}/v1/"' in page
+
+
+def test_a_compliance_home_counts_published_codes(client, compliance_officer, published) -> None:
+    client.force_login(compliance_officer.user)
+
+    assert "1 code of conduct is published." in client.get("/").content.decode()

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from codes.diff import diff_versions
+from codes.models import CodeDocument, CodeVersion, Section, VersionStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(settings) -> CodeDocument:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    return CodeDocument.objects.get(slug="customer-service-code")
+
+
+def test_the_demo_code_has_a_published_first_version_of_about_ten_sections(seeded) -> None:
+    first = seeded.versions.get(number=1)
+
+    assert first.status == VersionStatus.PUBLISHED
+    assert 8 <= first.sections.count() <= 12
+    assert first.approver.username == "reviewer"
+    assert first.author.username == "manager"
+
+
+def test_the_demo_draft_differs_from_the_published_version(seeded) -> None:
+    first, second = seeded.versions.get(number=1), seeded.versions.get(number=2)
+
+    diff = diff_versions(list(first.sections.all()), list(second.sections.all()))
+
+    assert second.status == VersionStatus.DRAFT
+    assert (diff.added, diff.removed, diff.changed) == (1, 0, 3)
+    assert (
+        "<del>2 minutes</del><ins>1 minute</ins>"
+        in next(c for c in diff.changes if c.new.title == "Responsiveness").body_html
+    )
+
+
+def test_seeding_twice_adds_no_code(seeded) -> None:
+    counts = (CodeDocument.objects.count(), CodeVersion.objects.count(), Section.objects.count())
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert (CodeDocument.objects.count(), CodeVersion.objects.count(), Section.objects.count()) == counts
