@@ -48,6 +48,7 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 
 ## messages: refresh the Romanian catalogue after changing strings (needs GNU gettext).
+messages: export DJANGO_DEBUG = true
 messages: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemessages --locale ro --ignore '$(VENV)/*' --ignore 'var/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale ro --ignore '$(VENV)/*'
