@@ -332,29 +332,19 @@ def _pair(old: SectionLike, new: SectionLike, moved: bool) -> SectionChange:
     )
 
 
-def _added(section: SectionLike) -> SectionChange:
+def _one_sided(section: SectionLike, kind: ChangeKind) -> SectionChange:
+    """An added section, all inside <ins>, or a removed one, all inside <del>."""
+    added = kind == ChangeKind.ADDED
+    tag = "ins" if added else "del"
     return SectionChange(
-        kind=ChangeKind.ADDED,
-        old=None,
-        new=section,
+        kind=kind,
+        old=None if added else section,
+        new=section if added else None,
         moved=False,
         title_changed=False,
         category_changed=False,
-        title_html=_wrap("ins", section.title),
-        body_html=_wrap("ins", _normalise_body(section.body)),
-    )
-
-
-def _removed(section: SectionLike) -> SectionChange:
-    return SectionChange(
-        kind=ChangeKind.REMOVED,
-        old=section,
-        new=None,
-        moved=False,
-        title_changed=False,
-        category_changed=False,
-        title_html=_wrap("del", section.title),
-        body_html=_wrap("del", _normalise_body(section.body)),
+        title_html=_wrap(tag, section.title),
+        body_html=_wrap(tag, _normalise_body(section.body)),
     )
 
 
@@ -379,12 +369,14 @@ def diff_versions(old: Sequence[SectionLike], new: Sequence[SectionLike]) -> Ver
         else:
             removed_after.setdefault(anchor, []).append(index)
 
-    changes = [_removed(old_sections[index]) for index in removed_after.get(None, [])]
+    changes = [_one_sided(old_sections[index], ChangeKind.REMOVED) for index in removed_after.get(None, [])]
     for index, section in enumerate(new_sections):
         old_index = matches.get(index)
         if old_index is None:
-            changes.append(_added(section))
+            changes.append(_one_sided(section, ChangeKind.ADDED))
             continue
         changes.append(_pair(old_sections[old_index], section, moved=index in moved))
-        changes.extend(_removed(old_sections[removed]) for removed in removed_after.get(old_index, []))
+        changes.extend(
+            _one_sided(old_sections[removed], ChangeKind.REMOVED) for removed in removed_after.get(old_index, [])
+        )
     return VersionDiff(changes=changes)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
@@ -26,7 +25,7 @@ from people.models import Department
 
 from .content import content_hash
 from .importing import ParsedSection
-from .models import CodeDocument, CodeVersion, Section, SectionCategory, VersionStatus
+from .models import CodeDocument, CodeVersion, Section, VersionStatus
 from .signals import version_published
 
 Actor = User
@@ -356,7 +355,3 @@ def version_publish(
     )
     transaction.on_commit(lambda: version_published.send(sender=CodeVersion, version_id=version.pk))
     return version
-
-
-def category_or_other(value: Any) -> str:
-    return value if value in SectionCategory.values else SectionCategory.OTHER

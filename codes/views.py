@@ -30,7 +30,7 @@ from .forms import (
     VersionDetailsForm,
 )
 from .importing import ImportRefused, ParsedSection, parse_code_text
-from .models import CodeDocument, CodeVersion
+from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, VersionStatus
 from .pdf import version_pdf_bytes
 
 IMPORT_SALT = "codes.import-preview"
@@ -98,8 +98,8 @@ def document_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     context = {
         "document": document,
         "history": history,
-        "in_progress": next((v for v in history if v.status in ("draft", "in_review", "approved")), None),
-        "published": next((v for v in history if v.status == "published"), None),
+        "in_progress": next((v for v in history if v.status in IN_PROGRESS_STATUSES), None),
+        "published": next((v for v in history if v.status == VersionStatus.PUBLISHED), None),
         "compare_form": compare_form,
     }
     return render(request, "codes/document_detail.html", context)
