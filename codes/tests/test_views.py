@@ -370,3 +370,15 @@ def test_an_agent_sees_only_documents_that_apply_to_them(client, agent, publishe
 
     assert published.document.title in page
     assert hidden.title not in page
+
+
+def test_a_section_deleted_with_htmx_reports_it_beside_the_list(client, manager, draft) -> None:
+    client.force_login(manager.user)
+    first = draft.sections.get(position=1)
+
+    response = client.post(url(draft, f"sections/{first.pk}/delete"), headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert 'id="messages" aria-live="polite" hx-swap-oob="true"' in page
+    assert "Section “Professionalism” deleted." in page
+    assert draft.sections.count() == 1
