@@ -8,3 +8,6 @@ class AcknowledgementsConfig(AppConfig):
     name = "acknowledgements"
     verbose_name = _("Acknowledgements")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects to codes and people signals)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 class NavItem:
     label: str | Promise
     url_name: str
-    permission: str | None = None
+    # Shown when the person has any one of these permissions (or always, when empty).
+    permissions: tuple[str, ...] = ()
     staff_only: bool = False
 
     @property
@@ -24,10 +25,17 @@ class NavItem:
 
 NAVIGATION = [
     NavItem(_("Home"), "home"),
-    NavItem(_("Documents"), "codes:document_list", permission="codes.view_codedocument"),
-    NavItem(_("My team"), "people:team", permission="people.view_team"),
-    NavItem(_("Departments"), "people:department_list", permission="people.view_organisation"),
-    NavItem(_("Staff"), "people:staff_list", permission="people.view_organisation"),
+    NavItem(_("My acknowledgements"), "acknowledgements:mine", permissions=("acknowledgements.add_signature",)),
+    NavItem(_("Documents"), "codes:document_list", permissions=("codes.view_codedocument",)),
+    NavItem(_("My team"), "people:team", permissions=("people.view_team",)),
+    NavItem(
+        _("Dashboard"),
+        "acknowledgements:dashboard",
+        permissions=("acknowledgements.view_all_acknowledgements", "people.view_team"),
+    ),
+    NavItem(_("Departments"), "people:department_list", permissions=("people.view_organisation",)),
+    NavItem(_("Staff"), "people:staff_list", permissions=("people.view_organisation",)),
+    NavItem(_("Audit log"), "audit:event_list", permissions=("audit.view_auditevent",)),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 ]
 
@@ -39,6 +47,7 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
     items = [
         item
         for item in NAVIGATION
-        if (item.permission is None or user.has_perm(item.permission)) and (not item.staff_only or user.is_staff)
+        if (not item.permissions or any(user.has_perm(p) for p in item.permissions))
+        and (not item.staff_only or user.is_staff)
     ]
     return {"navigation": items}

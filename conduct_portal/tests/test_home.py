@@ -21,10 +21,13 @@ def navigation_labels(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("person", "expected"),
     [
-        ("agent", ["Home", "Documents"]),
-        ("manager", ["Home", "Documents", "My team"]),
-        ("compliance_officer", ["Home", "Documents", "Departments", "Staff"]),
-        ("administrator", ["Home", "Documents", "Departments", "Staff", "Administration"]),
+        ("agent", ["Home", "My acknowledgements", "Documents"]),
+        ("manager", ["Home", "My acknowledgements", "Documents", "My team", "Dashboard"]),
+        (
+            "compliance_officer",
+            ["Home", "My acknowledgements", "Documents", "Dashboard", "Departments", "Staff", "Audit log"],
+        ),
+        ("administrator", ["Home", "Documents", "Dashboard", "Departments", "Staff", "Audit log", "Administration"]),
         ("outsider", ["Home"]),
     ],
 )

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 pytestmark = pytest.mark.django_db
 
 ROLE_PERMISSIONS = {
-    "Agent": {"codes.view_codedocument"},
+    "Agent": {"codes.view_codedocument", "acknowledgements.add_signature"},
     "Manager": {
         "codes.view_codedocument",
         "codes.add_codedocument",
@@ -21,8 +21,14 @@ ROLE_PERMISSIONS = {
         "codes.approve_codeversion",
         "codes.publish_codeversion",
         "people.view_team",
+        "acknowledgements.add_signature",
     },
     "Compliance officer": {
+        "acknowledgements.add_signature",
+        "acknowledgements.view_all_acknowledgements",
+        "acknowledgements.waive_acknowledgementrequest",
+        "acknowledgements.export_acknowledgements",
+        "acknowledgements.verify_signatures",
         "codes.view_codedocument",
         "codes.view_codeversion",
         "audit.view_auditevent",

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from codes.models import CodeDocument, CodeVersion
+from people.models import Department
+
+from .models import RequestStatus
+from .selectors import Filters
+
+
+class SignForm(forms.Form):
+    """The signature: agreement, the person's name, and their password again (re-authentication)."""
+
+    agree = forms.BooleanField(label=_("I agree to the statement above."))
+    typed_name = forms.CharField(label=_("Your full name"), max_length=200)
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Entered again to confirm that it is really you signing."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password. Enter the password you sign in with."))
+        return password
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the waiver"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: long-term leave until March, or exempt by role."),
+    )
+
+
+STATUS_CHOICES = [
+    ("", _("Any status")),
+    (RequestStatus.PENDING, _("Pending")),
+    ("overdue", _("Overdue")),
+    (RequestStatus.SIGNED, _("Signed")),
+    (RequestStatus.WAIVED, _("Waived")),
+]
+
+
+class DashboardFilterForm(forms.Form):
+    document = forms.ModelChoiceField(
+        label=_("Document"), queryset=CodeDocument.objects.all(), required=False, empty_label=_("All documents")
+    )
+    version = forms.ModelChoiceField(
+        label=_("Version"),
+        queryset=CodeVersion.objects.filter(published_at__isnull=False).select_related("document"),
+        required=False,
+        empty_label=_("All versions"),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("All departments")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_to = forms.DateField(label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if cleaned and cleaned.get("due_from") and cleaned.get("due_to") and cleaned["due_from"] > cleaned["due_to"]:
+            self.add_error("due_to", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> Filters:
+        """The filters to apply; an invalid form filters nothing out but shows its errors."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return Filters(
+            document_id=data["document"].pk if data.get("document") else None,
+            version_id=data["version"].pk if data.get("version") else None,
+            department_id=data["department"].pk if data.get("department") else None,
+            status=data.get("status") or "",
+            due_from=data.get("due_from"),
+            due_to=data.get("due_to"),
+        )

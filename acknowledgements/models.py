@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from conduct_portal.errors import DomainError
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SIGNED = "signed", _("Signed")
+    WAIVED = "waived", _("Waived")
+    # A newer version replaced the one asked for before it was signed; the newer one is asked instead.
+    SUPERSEDED = "superseded", _("Replaced by a newer version")
+
+
+class AcknowledgementRequestQuerySet(models.QuerySet["AcknowledgementRequest"]):
+    def pending(self) -> AcknowledgementRequestQuerySet:
+        return self.filter(status=RequestStatus.PENDING)
+
+    def overdue(self, *, on: datetime.date | None = None) -> AcknowledgementRequestQuerySet:
+        return self.pending().filter(due_date__lt=on or timezone.localdate())
+
+    def assigned(self) -> AcknowledgementRequestQuerySet:
+        """Requests that count in the figures: everything but those a newer version replaced."""
+        return self.exclude(status=RequestStatus.SUPERSEDED)
+
+
+class AcknowledgementRequest(models.Model):
+    """A person is asked to acknowledge a published version by a due date."""
+
+    person = models.ForeignKey(
+        "people.StaffProfile",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="acknowledgement_requests",
+    )
+    version = models.ForeignKey(
+        "codes.CodeVersion", verbose_name=_("version"), on_delete=models.PROTECT, related_name="acknowledgement_requests"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    due_date = models.DateField(_("due date"))
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("waived by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
+
+    objects = AcknowledgementRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("acknowledgement request")
+        verbose_name_plural = _("acknowledgement requests")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="acknowledgements_request_one_per_version"),
+            models.CheckConstraint(
+                condition=~Q(status=RequestStatus.WAIVED) | ~Q(waiver_reason=""),
+                name="acknowledgements_request_waiver_has_reason",
+            ),
+        ]
+        indexes = [
+            # The reminder sweeps and the overdue counts read pending requests by due date.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status=RequestStatus.PENDING),
+                name="ack_request_pending_due_idx",
+            ),
+            models.Index(fields=["version", "status"], name="ack_request_version_status_idx"),
+        ]
+        permissions = [
+            ("view_all_acknowledgements", _("Can see everyone's acknowledgements")),
+            ("waive_acknowledgementrequest", _("Can waive an acknowledgement request")),
+            ("export_acknowledgements", _("Can export acknowledgement reports")),
+            ("verify_signatures", _("Can verify the signature records")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.version}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == RequestStatus.PENDING and self.due_date < timezone.localdate()
+
+    @property
+    def display_status(self) -> str:
+        """The status a person sees: a pending request past its due date is "Overdue"."""
+        return gettext("Overdue") if self.is_overdue else str(self.get_status_display())
+
+
+class AppendOnlyError(DomainError):
+    pass
+
+
+def _refuse_change() -> None:
+    raise AppendOnlyError(gettext("Signature records are append-only: they can never be changed or deleted."))
+
+
+class SignatureQuerySet(models.QuerySet["Signature"]):
+    def update(self, **kwargs: Any) -> int:
+        _refuse_change()
+        return 0
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_change()
+        return 0, {}
+
+
+class Signature(models.Model):
+    """Who agreed to exactly which text, and when: one link of a hash chain. Append-only."""
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    request = models.OneToOneField(
+        AcknowledgementRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="signature"
+    )
+    person = models.ForeignKey(
+        "people.StaffProfile", verbose_name=_("person"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    version = models.ForeignKey(
+        "codes.CodeVersion", verbose_name=_("version"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    statement = models.TextField(_("statement agreed to"))
+    typed_name = models.CharField(_("name typed"), max_length=200)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=512, blank=True)
+    content_hash = models.CharField(_("content hash of the version"), max_length=64)
+    first_opened_at = models.DateTimeField(_("first opened the version"), null=True, blank=True)
+    previous_hash = models.CharField(_("previous record's hash"), max_length=64, unique=True)
+    record_hash = models.CharField(_("record hash"), max_length=64, unique=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.typed_name} · {self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            _refuse_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_change()
+        return 0, {}

@@ -1,0 +1,250 @@
+"""State changes for acknowledgements: asking people, signing, waiving."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import event_record
+from codes.models import CodeVersion, VersionStatus
+from codes.selectors import department_lineage
+from conduct_portal.errors import DomainError
+from people.models import Department, StaffProfile
+
+from .chain import GENESIS, record_hash
+from .models import AcknowledgementRequest, RequestStatus, Signature
+
+BATCH_SIZE = 5000
+# Any constant will do: it names the one lock that orders the signature chain on PostgreSQL.
+CHAIN_LOCK_KEY = 7_240_611
+
+
+# ---------------------------------------------------------------------------
+# Asking people
+# ---------------------------------------------------------------------------
+
+
+def audience_department_ids(version: CodeVersion) -> list[int] | None:
+    """The departments a version applies to, sub-departments included; None for all staff."""
+    if version.applies_to_all_staff:
+        return None
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    stack = list(version.audience_departments.values_list("pk", flat=True))
+    while stack:
+        department = stack.pop()
+        if department not in found:
+            found.add(department)
+            stack.extend(children.get(department, []))
+    return sorted(found)
+
+
+def replaced_version(version: CodeVersion) -> CodeVersion | None:
+    """The version this one replaced: the latest earlier version of the document that was published."""
+    return (
+        CodeVersion.objects.filter(document_id=version.document_id, number__lt=version.number, published_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
+
+
+def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+@transaction.atomic
+def requests_create_for_version(*, version: CodeVersion) -> int:
+    """Ask every active person in a published version's audience to acknowledge it.
+
+    Due on publication day + the version's days to acknowledge. A minor version does not ask
+    those who signed the version it replaces. Pending requests for older versions of the
+    document are marked replaced. Safe to run again: nobody is asked twice.
+    """
+    if version.status != VersionStatus.PUBLISHED or version.published_at is None:
+        return 0
+    AcknowledgementRequest.objects.filter(
+        version__document_id=version.document_id, version__number__lt=version.number, status=RequestStatus.PENDING
+    ).update(status=RequestStatus.SUPERSEDED, resolved_at=timezone.now())
+
+    people = StaffProfile.objects.filter(user__is_active=True)
+    departments = audience_department_ids(version)
+    if departments is not None:
+        people = people.filter(department_id__in=departments)
+    previous = replaced_version(version)
+    if previous is not None and not version.is_major:
+        people = people.exclude(signatures__version=previous)
+
+    due = timezone.localdate(version.published_at) + datetime.timedelta(days=version.days_to_acknowledge)
+    created = 0
+    person_ids = people.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+    for batch in _chunks(person_ids, BATCH_SIZE):
+        created += len(
+            AcknowledgementRequest.objects.bulk_create(
+                [AcknowledgementRequest(person_id=pk, version=version, due_date=due) for pk in batch],
+                batch_size=BATCH_SIZE,
+                ignore_conflicts=True,
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def requests_create_for_person(*, person: StaffProfile) -> int:
+    """Ask a person who joined an audience (a new hire, a move) for the published versions that apply now.
+
+    Due in each version's days to acknowledge from today. Versions they already have a request
+    for are left alone.
+    """
+    if not person.user.is_active:
+        return 0
+    lineage = department_lineage(person.department_id)
+    versions = (
+        CodeVersion.objects.published()
+        .filter(Q(applies_to_all_staff=True) | Q(audience_departments__in=lineage))
+        .exclude(acknowledgement_requests__person=person)
+        .distinct()
+    )
+    today = timezone.localdate()
+    new = [
+        AcknowledgementRequest(
+            person=person, version=version, due_date=today + datetime.timedelta(days=version.days_to_acknowledge)
+        )
+        for version in versions
+    ]
+    return len(AcknowledgementRequest.objects.bulk_create(new, ignore_conflicts=True))
+
+
+def request_mark_opened(*, request: AcknowledgementRequest) -> None:
+    """Record, once, when the person first opened the version they are asked to acknowledge."""
+    if request.first_opened_at is None:
+        now = timezone.now()
+        AcknowledgementRequest.objects.filter(pk=request.pk, first_opened_at__isnull=True).update(first_opened_at=now)
+        request.first_opened_at = now
+
+
+@transaction.atomic
+def request_waive(*, request: AcknowledgementRequest, actor: User, reason: str) -> AcknowledgementRequest:
+    """Excuse a person from a request (leave, exemption); it leaves the overdue counts."""
+    if not actor.has_perm("acknowledgements.waive_acknowledgementrequest"):
+        raise PermissionDenied(_("Your roles do not allow waiving requests."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for the waiver; it is kept in the record."))
+    request = AcknowledgementRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.PENDING:
+        raise DomainError(
+            _("Only a pending request can be waived; this one is %(status)s.")
+            % {"status": request.get_status_display().lower()}
+        )
+    request.status = RequestStatus.WAIVED
+    request.waived_by = actor
+    request.waiver_reason = reason
+    request.resolved_at = timezone.now()
+    request.save(update_fields=["status", "waived_by", "waiver_reason", "resolved_at"])
+    event_record(actor=actor, action="acknowledgements.request.waive", target=request, details={"reason": reason})
+    return request
+
+
+# ---------------------------------------------------------------------------
+# Signing
+# ---------------------------------------------------------------------------
+
+
+def attestation_statement(version: CodeVersion) -> str:
+    return _(
+        "I have read and understood “%(title)s”, version %(number)s (content hash %(hash)s), "
+        "and I agree to comply with it."
+    ) % {"title": version.title, "number": version.number, "hash": version.content_hash}
+
+
+def normalise_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+def _lock_chain() -> None:
+    # One signer at a time extends the chain. SQLite serialises writers by itself.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+@transaction.atomic
+def signature_create(
+    *,
+    request: AcknowledgementRequest,
+    actor: User,
+    typed_name: str,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Sign a request: the person agrees to the version's exact text, and a chained record is appended.
+
+    Refused unless the actor is the person asked, the request is pending, the version is still
+    the published one, and the typed name matches the person's name (case and spacing aside).
+    Re-authentication (the password) is checked by the signing form before this is called.
+    """
+    request = (
+        AcknowledgementRequest.objects.select_for_update()
+        .select_related("person__user", "version__document")
+        .get(pk=request.pk)
+    )
+    if request.person.user_id != actor.pk:
+        raise PermissionDenied(_("Only the person asked can sign this acknowledgement."))
+    if request.status == RequestStatus.SIGNED:
+        raise DomainError(_("You have already signed this version."))
+    if request.status != RequestStatus.PENDING:
+        raise DomainError(_("This request is %(status)s: there is nothing to sign.") % {"status": request.get_status_display().lower()})
+    version = request.version
+    if version.status != VersionStatus.PUBLISHED:
+        raise DomainError(_("This version has been replaced; sign the current version instead."))
+    if normalise_name(typed_name) != normalise_name(request.person.full_name):
+        raise DomainError(
+            _("Type your name as it is recorded in your profile: %(name)s.") % {"name": request.person.full_name}
+        )
+
+    _lock_chain()
+    last = Signature.objects.aggregate(sequence=Max("sequence"))["sequence"]
+    previous_hash = Signature.objects.get(sequence=last).record_hash if last is not None else GENESIS
+    signature = Signature(
+        sequence=(last or 0) + 1,
+        request=request,
+        person=request.person,
+        version=version,
+        signed_at=timezone.now(),
+        statement=attestation_statement(version),
+        typed_name=typed_name.strip()[:200],
+        ip_address=ip_address,
+        user_agent=user_agent[:512],
+        content_hash=version.content_hash,
+        first_opened_at=request.first_opened_at,
+        previous_hash=previous_hash,
+    )
+    signature.record_hash = record_hash(signature)
+    try:
+        with transaction.atomic():
+            signature.save(force_insert=True)
+    except IntegrityError as error:
+        raise DomainError(_("Someone signed at the same instant; please sign again.")) from error
+    request.status = RequestStatus.SIGNED
+    request.resolved_at = signature.signed_at
+    request.save(update_fields=["status", "resolved_at"])
+    event_record(
+        actor=actor,
+        action="acknowledgements.signature.create",
+        target=signature,
+        details={"version": version.pk, "record_hash": signature.record_hash},
+    )
+    return signature

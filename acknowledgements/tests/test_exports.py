@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+import time_machine
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from acknowledgements.exports import COLUMNS, build_xlsx, export_rows, neutralise, stream_csv, xlsx_response
+from acknowledgements.models import AcknowledgementRequest, RequestStatus
+from acknowledgements.selectors import request_list
+from acknowledgements.services import requests_create_for_version, signature_create
+from people.tests.factories import StaffProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+FORMULA = '=HYPERLINK("http://evil","x")'
+HEADER = [str(header) for header in COLUMNS]
+
+
+def parse_csv(content: bytes) -> list[list[str]]:
+    assert content.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def csv_rows(requests) -> list[list[str]]:
+    return parse_csv(b"".join(stream_csv(requests, filename="export.csv").streaming_content))
+
+
+def xlsx_sheets(requests, **options) -> tuple[int, dict[str, list[list[str]]]]:
+    destination = io.BytesIO()
+    written = build_xlsx(requests, destination, **options)
+    destination.seek(0)
+    workbook = openpyxl.load_workbook(destination, read_only=True)
+    try:
+        sheets = {
+            sheet.title: [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+            for sheet in workbook.worksheets
+        }
+    finally:
+        workbook.close()
+    return written, sheets
+
+
+def request_of(profile) -> AcknowledgementRequest:
+    return AcknowledgementRequest.objects.get(person=profile)
+
+
+@pytest.fixture
+def asked(published, agent, compliance_officer):
+    """Version 1 asked of everyone: the two managers, the agent and the compliance officer."""
+    requests_create_for_version(version=published)
+    return AcknowledgementRequest.objects.all()
+
+
+@pytest.fixture
+def signed(asked, agent):
+    """The agent signed, on a winter morning (Bucharest is UTC+2 then)."""
+    with time_machine.travel(datetime.datetime(2027, 1, 15, 10, tzinfo=datetime.UTC), tick=False):
+        return signature_create(
+            request=request_of(agent), actor=agent.user, typed_name=agent.full_name, ip_address="203.0.113.7"
+        )
+
+
+def test_csv_has_the_header_and_one_row_per_request_in_list_order(asked):
+    rows = csv_rows(asked)
+
+    assert rows[0] == HEADER
+    assert [row[0] for row in rows[1:]] == [request.person.employee_id for request in request_list(asked)]
+    assert len(rows) == 1 + asked.count() == 5
+
+
+def test_csv_row_of_a_signed_request_shows_the_signature_record(signed, agent, manager):
+    rows = {row[0]: row for row in csv_rows(AcknowledgementRequest.objects.all())[1:]}
+
+    assert rows[agent.employee_id] == [
+        agent.employee_id,
+        agent.full_name,
+        "Support",
+        manager.full_name,
+        "Customer Service Code",
+        "1",
+        "Signed",
+        request_of(agent).due_date.isoformat(),
+        "2027-01-15T12:00:00+02:00",
+        signed.typed_name,
+        "203.0.113.7",
+        signed.content_hash,
+        signed.record_hash,
+    ]
+
+
+def test_csv_shows_overdue_pending_and_waived_requests_without_signature_values(
+    asked, compliance_officer, manager, second_manager
+):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    AcknowledgementRequest.objects.filter(pk=request_of(compliance_officer).pk).update(due_date=yesterday)
+    AcknowledgementRequest.objects.filter(pk=request_of(second_manager).pk).update(
+        status=RequestStatus.WAIVED, waiver_reason="On parental leave"
+    )
+
+    rows = {row[0]: row for row in csv_rows(asked)[1:]}
+
+    assert rows[compliance_officer.employee_id][6:8] == ["Overdue", yesterday.isoformat()]
+    assert rows[compliance_officer.employee_id][3] == ""  # no manager
+    assert rows[manager.employee_id][6] == "Pending"
+    assert rows[second_manager.employee_id][6] == "Waived"
+    for employee_id in (compliance_officer.employee_id, manager.employee_id, second_manager.employee_id):
+        assert rows[employee_id][8:] == ["", "", "", "", ""]
+
+
+def test_no_missing_value_is_written_as_none(signed):
+    assert all("None" not in cell for row in csv_rows(AcknowledgementRequest.objects.all()) for cell in row)
+
+
+def test_export_reads_every_row_in_one_query(signed, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = list(export_rows(AcknowledgementRequest.objects.all()))
+
+    assert len(rows) == 5
+
+
+@pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@SUM(A1:A2)", "\tx", "\rx", FORMULA])
+def test_neutralise_quotes_text_a_spreadsheet_would_run_as_a_formula(value):
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["", "Ana Pop", "1-2", "a=b", "Ștefan Țăranu", "'quoted"])
+def test_neutralise_leaves_plain_text_unchanged(value):
+    assert neutralise(value) == value
+
+
+def test_formula_in_a_name_is_written_as_text_in_csv_and_xlsx(asked, agent):
+    agent.user.first_name, agent.user.last_name = "", FORMULA
+    agent.user.save()
+
+    csv_names = [row[1] for row in csv_rows(asked)]
+    _, sheets = xlsx_sheets(asked)
+    xlsx_names = [row[1] for row in sheets["Acknowledgements"]]
+
+    assert "'" + FORMULA in csv_names
+    assert FORMULA not in csv_names
+    assert "'" + FORMULA in xlsx_names
+    assert FORMULA not in xlsx_names
+
+
+def test_xlsx_holds_no_formulas(asked, agent):
+    agent.user.first_name, agent.user.last_name = "", FORMULA
+    agent.user.save()
+    destination = io.BytesIO()
+
+    build_xlsx(asked, destination)
+
+    with zipfile.ZipFile(destination) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
+    assert "HYPERLINK" in sheet_xml
+
+
+def test_xlsx_has_the_header_and_the_same_values_as_the_csv(signed):
+    requests = AcknowledgementRequest.objects.all()
+
+    written, sheets = xlsx_sheets(requests)
+
+    assert written == 4
+    assert list(sheets) == ["Acknowledgements"]
+    assert sheets["Acknowledgements"][0] == HEADER
+    assert sheets["Acknowledgements"] == csv_rows(requests)
+
+
+@pytest.mark.parametrize(
+    ("people", "data_rows_per_sheet"),
+    [(5, [2, 2, 1]), (4, [2, 2]), (1, [1]), (0, [0])],
+)
+def test_xlsx_continues_on_a_new_sheet_with_its_own_header(published, people, data_rows_per_sheet):
+    StaffProfileFactory.create_batch(people)
+    requests_create_for_version(version=published)
+    # The fixture's two managers are asked too; export only the people made here.
+    requests = AcknowledgementRequest.objects.exclude(person__user__username__in=["maria", "radu"])
+
+    written, sheets = xlsx_sheets(requests, sheet_rows=3)
+
+    titles = ["Acknowledgements"] + [f"Acknowledgements {n}" for n in range(2, len(data_rows_per_sheet) + 1)]
+    assert written == people
+    assert list(sheets) == titles
+    assert [len(rows) - 1 for rows in sheets.values()] == data_rows_per_sheet
+    assert all(rows[0] == HEADER for rows in sheets.values())
+    assert [row for rows in sheets.values() for row in rows[1:]] == list(export_rows(requests))[1:]
+
+
+def test_xlsx_refuses_a_sheet_too_small_for_a_row(asked):
+    with pytest.raises(ValueError, match="header"):
+        build_xlsx(asked, io.BytesIO(), sheet_rows=1)
+
+
+def test_csv_is_streamed_as_an_attachment_with_a_bom(asked):
+    response = stream_csv(asked, filename="acknowledgements.csv")
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert response.streaming is True
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="acknowledgements.csv"'
+    content = b"".join(response.streaming_content)
+    assert content.startswith(codecs.BOM_UTF8)
+    assert parse_csv(content) == [[neutralise(cell) for cell in row] for row in export_rows(asked)]
+
+
+def test_xlsx_response_is_an_attachment_of_the_workbook(signed):
+    requests = AcknowledgementRequest.objects.all()
+
+    response = xlsx_response(requests, filename="acknowledgements.xlsx")
+
+    assert isinstance(response, FileResponse)
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"] == 'attachment; filename="acknowledgements.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    try:
+        rows = [["" if cell is None else cell for cell in row] for row in workbook.active.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+        response.close()
+    assert rows == csv_rows(requests)
+
+
+def test_romanian_diacritics_survive_in_csv_and_xlsx(asked, agent, support):
+    agent.user.first_name, agent.user.last_name = "Ștefania", "Țăranu"
+    agent.user.save()
+    support.name = "Suport și relații cu clienții"
+    support.save()
+
+    content = b"".join(stream_csv(asked, filename="export.csv").streaming_content)
+    _, sheets = xlsx_sheets(asked)
+
+    assert "Ștefania Țăranu".encode() in content
+    for rows in (parse_csv(content), sheets["Acknowledgements"]):
+        agent_row = next(row for row in rows if row[0] == agent.employee_id)
+        assert agent_row[1:3] == ["Ștefania Țăranu", "Suport și relații cu clienții"]
+
+
+def test_non_ascii_filename_is_kept_in_the_attachment_header(asked):
+    response = stream_csv(asked, filename="confirmări.csv")
+
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''confirm%C4%83ri.csv"

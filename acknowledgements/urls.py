@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "acknowledgements"
+
+urlpatterns = [
+    path("", views.my_acknowledgements, name="mine"),
+    path("<int:pk>/", views.read_and_sign, name="read_and_sign"),
+    path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/waive/", views.waive, name="waive"),
+    path("receipts/", views.receipt_list, name="receipt_list"),
+    path("receipts/<int:pk>/", views.receipt, name="receipt"),
+    path("receipts/<int:pk>/pdf/", views.receipt_pdf, name="receipt_pdf"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/people/", views.dashboard_people, name="dashboard_people"),
+    path("dashboard/versions/<int:version_id>/summary.pdf", views.version_summary_pdf, name="version_summary_pdf"),
+    path("export/<slug:kind>.<slug:file_format>", views.export, name="export"),
+    path("verify/", views.verify, name="verify"),
+]

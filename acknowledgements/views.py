@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.services import event_record
+from codes.diff import diff_versions
+from codes.models import CodeVersion
+from codes.selectors import sections_of
+from conduct_portal.errors import DomainError
+from conduct_portal.http import AuthenticatedHttpRequest
+from conduct_portal.pagination import paginate, query_without_page
+from conduct_portal.pdf import render_pdf
+from people.access import permission_required
+
+from . import exports, selectors, services
+from .chain import verify_chain
+from .forms import DashboardFilterForm, SignForm, WaiveForm
+from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
+
+
+def _my_request(request: AuthenticatedHttpRequest, pk: int) -> AcknowledgementRequest:
+    """A request of the signed-in person's own; anyone else's is not found."""
+    return get_object_or_404(
+        AcknowledgementRequest.objects.select_related("version__document", "person__user"),
+        pk=pk,
+        person__user=request.user,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The person's own acknowledgements
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+def my_acknowledgements(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.my_requests(request.user))
+    return render(request, "acknowledgements/my_list.html", {"page": page})
+
+
+@require_GET
+@permission_required("acknowledgements.add_signature")
+def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The version to acknowledge, what changed since the person last signed, and the signing form."""
+    ack = _my_request(request, pk)
+    if ack.status == RequestStatus.SIGNED:
+        return redirect("acknowledgements:receipt", ack.signature.pk)
+    version = ack.version
+    if ack.status == RequestStatus.PENDING:
+        services.request_mark_opened(request=ack)
+    sections = list(sections_of(version))
+    previous = selectors.last_signed_version(ack.person, version.document_id, version.number)
+    changes = None
+    if previous is not None:
+        changes = diff_versions(list(sections_of(previous.version)), sections)
+    context = {
+        "ack": ack,
+        "version": version,
+        "document": version.document,
+        "sections": sections,
+        "previous_signature": previous,
+        "changes": changes,
+        "statement": services.attestation_statement(version),
+        "form": SignForm(user=request.user, initial={}),
+    }
+    return render(request, "acknowledgements/read_and_sign.html", context)
+
+
+@require_POST
+@permission_required("acknowledgements.add_signature")
+def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    ack = _my_request(request, pk)
+    form = SignForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            signature = services.signature_create(
+                request=ack,
+                actor=request.user,
+                typed_name=form.cleaned_data["typed_name"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("user-agent", ""),
+            )
+        except DomainError as error:
+            ack.refresh_from_db()
+            if ack.status == RequestStatus.SIGNED:
+                # A second tab or a double click: the first one signed; show its receipt.
+                messages.info(request, _("You had already signed this version; here is your receipt."))
+                return redirect("acknowledgements:receipt", ack.signature.pk)
+            form.add_error("typed_name" if "name" in error.message else None, error.message)
+        else:
+            messages.success(request, _("Thank you. Your acknowledgement is recorded; this is your receipt."))
+            return redirect("acknowledgements:receipt", signature.pk)
+    version = ack.version
+    context = {
+        "ack": ack,
+        "version": version,
+        "document": version.document,
+        "sections": list(sections_of(version)),
+        "statement": services.attestation_statement(version),
+        "form": form,
+        "current_version_url": reverse("codes:document_detail", args=[version.document.slug]),
+    }
+    return render(request, "acknowledgements/read_and_sign.html", context, status=400)
+
+
+# ---------------------------------------------------------------------------
+# Receipts
+# ---------------------------------------------------------------------------
+
+
+def _signature_for(request: AuthenticatedHttpRequest, pk: int) -> Signature:
+    return get_object_or_404(selectors.signatures_visible_to(request.user), pk=pk)
+
+
+@require_GET
+def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    signature = _signature_for(request, pk)
+    return render(request, "acknowledgements/receipt.html", {"signature": signature})
+
+
+@require_GET
+def receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    signature = _signature_for(request, pk)
+    response = HttpResponse(
+        render_pdf("acknowledgements/receipt_pdf.html", {"signature": signature}), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="receipt-{signature.sequence}.pdf"'
+    return response
+
+
+@require_GET
+def receipt_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    signatures = selectors.signatures_visible_to(request.user).order_by("-sequence")
+    query = request.GET.get("q", "").strip()
+    if query and selectors.can_see_everyone(request.user):
+        signatures = signatures.filter(person__employee_id__iexact=query) | signatures.filter(
+            person__user__last_name__icontains=query
+        )
+    context = {"page": paginate(request, signatures), "query": query_without_page(request), "q": query}
+    return render(request, "acknowledgements/receipt_list.html", context)
+
+
+# ---------------------------------------------------------------------------
+# The dashboard, for compliance (everyone) and managers (their team)
+# ---------------------------------------------------------------------------
+
+
+def _require_dashboard_access(request: AuthenticatedHttpRequest) -> None:
+    if not (selectors.can_see_everyone(request.user) or request.user.has_perm("people.view_team")):
+        raise PermissionDenied(_("The acknowledgement dashboard is for compliance officers and managers."))
+
+
+def _dashboard_scope(
+    request: AuthenticatedHttpRequest,
+) -> tuple[DashboardFilterForm, AcknowledgementRequestQuerySet | None]:
+    """The filter form and the requests it selects among those the viewer may see (None when invalid)."""
+    _require_dashboard_access(request)
+    form = DashboardFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, None
+    filters = form.filters() if request.GET else selectors.Filters()
+    return form, selectors.filtered(selectors.requests_visible_to(request.user), filters)
+
+
+@require_GET
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, requests = _dashboard_scope(request)
+    context: dict[str, object] = {
+        "form": form,
+        "query": query_without_page(request),
+        "everyone": selectors.can_see_everyone(request.user),
+    }
+    if requests is not None:
+        context.update(
+            totals=selectors.totals(requests),
+            versions=selectors.by_version(requests),
+            departments=selectors.by_department(requests),
+        )
+    return render(request, "acknowledgements/dashboard.html", context)
+
+
+@require_GET
+def dashboard_people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, requests = _dashboard_scope(request)
+    page = paginate(request, selectors.request_list(requests)) if requests is not None else None
+    context = {"form": form, "page": page, "query": query_without_page(request), "waive_form": WaiveForm()}
+    return render(request, "acknowledgements/dashboard_people.html", context)
+
+
+@require_GET
+@permission_required("acknowledgements.export_acknowledgements")
+def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> HttpResponse:
+    """Signatures or outstanding requests, as CSV or XLSX, with the dashboard's filters."""
+    if kind not in ("signatures", "outstanding") or file_format not in ("csv", "xlsx"):
+        raise Http404(_("There is no such export."))
+    form, requests = _dashboard_scope(request)
+    if requests is None:
+        return HttpResponseBadRequest(_("The filters are not valid: %(errors)s") % {"errors": form.errors.as_text()})
+    if kind == "signatures":
+        requests = requests.filter(status=RequestStatus.SIGNED)
+    else:
+        requests = requests.filter(status__in=[RequestStatus.PENDING, RequestStatus.WAIVED])
+    rows = requests.count()
+    event_record(
+        actor=request.user,
+        action="acknowledgements.export",
+        target=None,
+        details={"kind": kind, "format": file_format, "rows": rows, "filters": form.filters().as_details()},
+    )
+    filename = f"{kind}-{timezone.localdate().isoformat()}.{file_format}"
+    requests = selectors.request_list(requests)
+    if file_format == "csv":
+        return exports.stream_csv(requests, filename=filename)
+    return exports.xlsx_response(requests, filename=filename)
+
+
+@require_POST
+@permission_required("acknowledgements.waive_acknowledgementrequest")
+def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    ack = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+    form = WaiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the waiver; it is kept in the record."))
+    else:
+        try:
+            services.request_waive(request=ack, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Waived for %(name)s.") % {"name": ack.person.full_name})
+    return redirect(request.POST.get("next") or reverse("acknowledgements:dashboard_people"))
+
+
+@require_GET
+def version_summary_pdf(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
+    """A one-page PDF of a version's figures, overall and by department, for the auditor's file."""
+    _require_dashboard_access(request)
+    version = get_object_or_404(
+        CodeVersion.objects.select_related("document"), pk=version_id, published_at__isnull=False
+    )
+    requests = selectors.requests_visible_to(request.user).filter(version=version)
+    context = {
+        "version": version,
+        "totals": selectors.totals(requests),
+        "departments": selectors.by_department(requests),
+        "generated_at": timezone.now(),
+        "generated_by": request.user,
+    }
+    response = HttpResponse(render_pdf("acknowledgements/summary_pdf.html", context), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="summary-{version.document.slug}-v{version.number}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("acknowledgements.verify_signatures")
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Run the same check as `manage.py verify_signatures`, on demand."""
+    result = verify_chain() if request.method == "POST" else None
+    if result is not None:
+        event_record(
+            actor=request.user,
+            action="acknowledgements.verify",
+            target=None,
+            details={"checked": result.checked, "intact": result.intact},
+        )
+    return render(request, "acknowledgements/verify.html", {"result": result})

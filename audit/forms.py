@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+
+# Dates outside this range cannot be turned into a time of day in every time zone.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(9998, 12, 31)
+
+
+def _date_input() -> forms.DateInput:
+    # ISO dates, the only format a browser's date picker reads and sends, whatever the language.
+    return forms.DateInput(
+        format="%Y-%m-%d", attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+    )
+
+
+DATE_VALIDATORS = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+
+
+class EventFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.CharField(
+        label=_("Who"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Username or name")}),
+    )
+    object = forms.CharField(label=_("Object"), required=False, max_length=100)
+    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input(), validators=DATE_VALIDATORS)
+    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input(), validators=DATE_VALIDATORS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actions = selectors.known_actions()
+        choices = [("", _("All actions")), *((action, action) for action in actions)]
+        cast(forms.ChoiceField, self.fields["action"]).choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or {}
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error(None, _("The start date is after the end date."))
+        return cleaned_data

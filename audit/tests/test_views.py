@@ -1,0 +1,263 @@
+"""The audit log page: who may read it, how it filters, and what it shows."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from audit.services import event_record
+from audit.views import detail_pairs
+from people.tests.factories import DepartmentFactory, UserFactory
+
+# Ordered with the other database tests (the cast fixtures open the database).
+# The URLs come from audit/tests/urls.py until conduct_portal/urls.py includes audit.urls.
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("audit.tests.urls")]
+
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+
+
+@pytest.fixture
+def url() -> str:
+    return reverse("audit:event_list")
+
+
+@pytest.fixture
+def ion(db):
+    return UserFactory(username="ipopa", first_name="Ion", last_name="Vasilescu")
+
+
+@pytest.fixture
+def gina(db):
+    return UserFactory(username="gdumitru", first_name="Gina", last_name="Dumitrescu")
+
+
+def record(actor=None, action="codes.version.publish", name=None, details=None, at=None):
+    """One audit event about a new department (called ``name`` if given), recorded at ``at`` (aware) if given."""
+    target = DepartmentFactory(name=name) if name else DepartmentFactory()
+    if at is None:
+        return event_record(actor=actor, action=action, target=target, details=details)
+    with time_machine.travel(at, tick=False):
+        return event_record(actor=actor, action=action, target=target, details=details)
+
+
+def shown(response) -> list[str]:
+    return [event.object_repr for event in response.context["page"]]
+
+
+def test_compliance_sees_the_events_newest_first(client, compliance_officer, ion, url) -> None:
+    record(ion, name="Older", at=datetime.datetime(2026, 1, 5, 9, tzinfo=BUCHAREST))
+    record(
+        None, action="people.profile.deactivate", name="Newer", at=datetime.datetime(2026, 1, 6, 9, tzinfo=BUCHAREST)
+    )
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert shown(response) == ["Newer", "Older"]
+    page = response.content.decode()
+    assert "Ion Vasilescu" in page
+    assert ">system<" in page
+    assert "<code>codes.version.publish</code>" in page
+    assert "<code>people.profile.deactivate</code>" in page
+    assert "append-only: nobody can change or delete an event" in page
+
+
+def test_an_administrator_sees_the_log_too(client, administrator, url) -> None:
+    record(name="Billing")
+    client.force_login(administrator.user)
+
+    assert shown(client.get(url)) == ["Billing"]
+
+
+def test_the_time_is_shown_in_the_portal_time_zone(client, compliance_officer, settings, url) -> None:
+    settings.TIME_ZONE = "Europe/Bucharest"
+    record(at=datetime.datetime(2026, 3, 31, 10, tzinfo=datetime.UTC))  # 13:00 in Bucharest (summer time)
+    client.force_login(compliance_officer.user)
+
+    page = client.get(url).content.decode()
+
+    assert "March 31, 2026, 1 p.m." in page
+
+
+def test_a_user_without_a_full_name_is_shown_by_username(client, compliance_officer, url) -> None:
+    record(UserFactory(username="robot", first_name="", last_name=""))
+    client.force_login(compliance_officer.user)
+
+    assert ">robot<" in "".join(client.get(url).content.decode().split())
+
+
+def test_an_empty_log_says_so(client, compliance_officer, url) -> None:
+    client.force_login(compliance_officer.user)
+
+    assert "No audit events match these filters." in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("person", ["agent", "manager", "outsider"])
+def test_people_without_the_permission_are_refused_with_a_reason(client, request, person, url) -> None:
+    client.force_login(request.getfixturevalue(person).user)
+
+    response = client.get(url)
+
+    assert response.status_code == 403
+    assert "Can view audit event" in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, url) -> None:
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_the_log_refuses_writes(client, compliance_officer, url) -> None:
+    client.force_login(compliance_officer.user)
+
+    assert client.post(url).status_code == 405
+
+
+def test_the_action_filter_offers_the_recorded_actions_and_narrows_to_one(client, compliance_officer, url) -> None:
+    record(action="codes.version.publish", name="Published")
+    record(action="codes.document.retire", name="Retired")
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url, {"action": "codes.document.retire"})
+
+    assert shown(response) == ["Retired"]
+    choices = [value for value, _label in response.context["form"].fields["action"].choices]
+    assert choices == ["", "codes.document.retire", "codes.version.publish"]
+
+
+@pytest.mark.parametrize("search", ["ipop", "ion", "VASIL", "ion vasilescu"])
+def test_the_actor_filter_matches_username_first_or_last_name(
+    client, compliance_officer, ion, gina, search, url
+) -> None:
+    record(ion, name="By Ion")
+    record(gina, name="By Gina")
+    record(None, name="By the system")
+    client.force_login(compliance_officer.user)
+
+    assert shown(client.get(url, {"actor": search})) == ["By Ion"]
+
+
+def test_the_object_filter_searches_the_object_name(client, compliance_officer, url) -> None:
+    record(name="Customer Service Code")
+    record(name="Billing")
+    client.force_login(compliance_officer.user)
+
+    assert shown(client.get(url, {"object": "service"})) == ["Customer Service Code"]
+
+
+def test_the_date_range_includes_both_days_in_the_portal_time_zone(client, compliance_officer, settings, url) -> None:
+    settings.TIME_ZONE = "Europe/Bucharest"  # UTC+2 in January
+    record(name="Evening before", at=datetime.datetime(2026, 1, 9, 23, 30, tzinfo=BUCHAREST))
+    record(name="Just after midnight", at=datetime.datetime(2026, 1, 10, 0, 10, tzinfo=BUCHAREST))  # 9th in UTC
+    record(name="Last minutes", at=datetime.datetime(2026, 1, 11, 23, 50, tzinfo=BUCHAREST))
+    record(name="Next day", at=datetime.datetime(2026, 1, 12, 0, 5, tzinfo=BUCHAREST))  # still the 11th in UTC
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url, {"date_from": "2026-01-10", "date_to": "2026-01-11"})
+
+    assert shown(response) == ["Last minutes", "Just after midnight"]
+    assert shown(client.get(url, {"date_to": "2026-01-10"})) == ["Just after midnight", "Evening before"]
+    assert shown(client.get(url, {"date_from": "2026-01-12"})) == ["Next day"]
+
+
+def test_the_earliest_and_latest_dates_accepted_still_work(client, compliance_officer, url) -> None:
+    record(name="Billing")
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url, {"date_from": "1900-01-01", "date_to": "9998-12-31"})
+
+    assert shown(response) == ["Billing"]
+
+
+def test_a_start_after_the_end_is_an_error_and_shows_no_events(client, compliance_officer, url) -> None:
+    record(name="Billing", at=datetime.datetime(2026, 1, 10, 12, tzinfo=BUCHAREST))
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url, {"date_from": "2026-01-11", "date_to": "2026-01-10"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The start date is after the end date." in page
+    assert "No audit events match these filters." in page
+    assert shown(response) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"action": "no.such.action"}, "Select a valid choice"),
+        ({"date_from": "2026-13-45"}, "Enter a valid date."),
+        ({"date_from": "0001-01-01"}, "Ensure this value is greater than or equal to"),
+        ({"date_to": "9999-12-31"}, "Ensure this value is less than or equal to"),
+        ({"object": "x" * 101}, "Ensure this value has at most 100 characters"),
+    ],
+)
+def test_an_invalid_filter_shows_its_error_over_an_empty_table(client, compliance_officer, params, error, url) -> None:
+    record(name="Billing")
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url, params)
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert shown(response) == []
+
+
+def test_details_are_listed_as_escaped_key_value_pairs(client, compliance_officer, url) -> None:
+    record(details={"reason": "<script>alert(1)</script>", "sections": [1, 2]})
+    client.force_login(compliance_officer.user)
+
+    page = client.get(url).content.decode()
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert "reason:</span> &lt;script&gt;" in page
+    assert "sections:</span> [1, 2]" in page
+
+
+def test_detail_pairs_keep_values_compact() -> None:
+    details = {"items": 3, "ok": True, "note": None, "moved": {"from": "A", "to": "B"}, "title": "Privacy"}
+
+    assert detail_pairs(details) == [
+        ("items", "3"),
+        ("ok", "true"),
+        ("note", "null"),
+        ("moved", '{"from": "A", "to": "B"}'),
+        ("title", "Privacy"),
+    ]
+    assert detail_pairs({}) == []
+    assert detail_pairs(["a", 1]) == [("", '["a", 1]')]
+
+
+def test_the_next_page_link_keeps_the_filters(client, compliance_officer, ion, url) -> None:
+    for number in range(30):
+        record(ion, name=f"Team {number}")
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url, {"action": "codes.version.publish", "actor": "ion"})
+
+    assert len(shown(response)) == 25
+    assert "?action=codes.version.publish&amp;actor=ion&amp;page=2" in response.content.decode()
+    assert len(shown(client.get(url, {"action": "codes.version.publish", "actor": "ion", "page": 2}))) == 5
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_the_log_costs_the_same_queries_for_1_or_30_events(
+    client, compliance_officer, rows, url, django_assert_num_queries
+) -> None:
+    for number, actor in enumerate(UserFactory.create_batch(rows)):
+        record(actor, action=f"test.action.{number % 3}", name=f"Team {number}", details={"number": number})
+    client.force_login(compliance_officer.user)
+
+    # session, user, permissions (user's own + through groups), distinct actions for the filter,
+    # count, one page of events with their actors joined
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert response.status_code == 200
