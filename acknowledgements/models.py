@@ -43,7 +43,10 @@ class AcknowledgementRequest(models.Model):
         related_name="acknowledgement_requests",
     )
     version = models.ForeignKey(
-        "codes.CodeVersion", verbose_name=_("version"), on_delete=models.PROTECT, related_name="acknowledgement_requests"
+        "codes.CodeVersion",
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
+        related_name="acknowledgement_requests",
     )
     status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     due_date = models.DateField(_("due date"))

@@ -53,7 +53,9 @@ def audience_department_ids(version: CodeVersion) -> list[int] | None:
 def replaced_version(version: CodeVersion) -> CodeVersion | None:
     """The version this one replaced: the latest earlier version of the document that was published."""
     return (
-        CodeVersion.objects.filter(document_id=version.document_id, number__lt=version.number, published_at__isnull=False)
+        CodeVersion.objects.filter(
+            document_id=version.document_id, number__lt=version.number, published_at__isnull=False
+        )
         .order_by("-number")
         .first()
     )
@@ -88,17 +90,16 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
         people = people.exclude(signatures__version=previous)
 
     due = timezone.localdate(version.published_at) + datetime.timedelta(days=version.days_to_acknowledge)
-    created = 0
+    already = version.acknowledgement_requests.count()
     person_ids = people.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
     for batch in _chunks(person_ids, BATCH_SIZE):
-        created += len(
-            AcknowledgementRequest.objects.bulk_create(
-                [AcknowledgementRequest(person_id=pk, version=version, due_date=due) for pk in batch],
-                batch_size=BATCH_SIZE,
-                ignore_conflicts=True,
-            )
+        AcknowledgementRequest.objects.bulk_create(
+            [AcknowledgementRequest(person_id=pk, version=version, due_date=due) for pk in batch],
+            batch_size=BATCH_SIZE,
+            ignore_conflicts=True,
         )
-    return created
+    # Conflicts (people asked already) are skipped silently, so count what is there now.
+    return version.acknowledgement_requests.count() - already
 
 
 @transaction.atomic
@@ -124,7 +125,7 @@ def requests_create_for_person(*, person: StaffProfile) -> int:
         )
         for version in versions
     ]
-    return len(AcknowledgementRequest.objects.bulk_create(new, ignore_conflicts=True))
+    return len(AcknowledgementRequest.objects.bulk_create(new))
 
 
 def request_mark_opened(*, request: AcknowledgementRequest) -> None:
@@ -206,7 +207,10 @@ def signature_create(
     if request.status == RequestStatus.SIGNED:
         raise DomainError(_("You have already signed this version."))
     if request.status != RequestStatus.PENDING:
-        raise DomainError(_("This request is %(status)s: there is nothing to sign.") % {"status": request.get_status_display().lower()})
+        raise DomainError(
+            _("This request is %(status)s: there is nothing to sign.")
+            % {"status": request.get_status_display().lower()}
+        )
     version = request.version
     if version.status != VersionStatus.PUBLISHED:
         raise DomainError(_("This version has been replaced; sign the current version instead."))

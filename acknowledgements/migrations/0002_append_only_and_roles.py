@@ -17,14 +17,9 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER acknowledgements_signature_append_only
     BEFORE UPDATE OR DELETE ON acknowledgements_signature
     FOR EACH ROW EXECUTE FUNCTION acknowledgements_signature_append_only();
-
-CREATE TRIGGER acknowledgements_signature_no_truncate
-    BEFORE TRUNCATE ON acknowledgements_signature
-    FOR EACH STATEMENT EXECUTE FUNCTION acknowledgements_signature_append_only();
 """
 
 DROP_TRIGGER = """
-DROP TRIGGER IF EXISTS acknowledgements_signature_no_truncate ON acknowledgements_signature;
 DROP TRIGGER IF EXISTS acknowledgements_signature_append_only ON acknowledgements_signature;
 DROP FUNCTION IF EXISTS acknowledgements_signature_append_only();
 """

@@ -15,7 +15,7 @@ from people.tests.factories import DepartmentFactory, UserFactory
 
 # Ordered with the other database tests (the cast fixtures open the database).
 # The URLs come from audit/tests/urls.py until conduct_portal/urls.py includes audit.urls.
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("audit.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 

@@ -1,0 +1,182 @@
+"""Signature records are append-only and chained; verification finds any change made behind the portal's back."""
+
+from __future__ import annotations
+
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, connections, transaction
+
+from acknowledgements import services
+from acknowledgements.chain import verify_chain
+from acknowledgements.models import AcknowledgementRequest, AppendOnlyError, Signature
+from conduct_portal.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
+
+
+@pytest.fixture
+def signatures(published, agent, manager, compliance_officer) -> list[Signature]:
+    services.requests_create_for_version(version=published)
+    return [
+        services.signature_create(
+            request=AcknowledgementRequest.objects.get(version=published, person=person),
+            actor=person.user,
+            typed_name=person.full_name,
+        )
+        for person in (agent, manager, compliance_officer)
+    ]
+
+
+def behind_the_portals_back(sql: str, params: list, *, table: str, trigger: str) -> None:
+    """What a database administrator could do: switch the guard off, change a row, switch it on."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Django's foreign keys are deferred; settle them so the table can be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+
+
+SIGNATURE_GUARD = {"table": "acknowledgements_signature", "trigger": "acknowledgements_signature_append_only"}
+
+
+def verify() -> str:
+    out = StringIO()
+    call_command("verify_signatures", stdout=out)
+    return out.getvalue()
+
+
+def test_an_intact_chain_verifies(signatures) -> None:
+    output = verify()
+
+    assert "Intact: 3 records and 1 signed versions checked" in output
+
+
+def test_an_empty_chain_verifies(db) -> None:
+    assert "Intact: 0 records" in verify()
+
+
+def test_the_model_refuses_to_change_a_signature(signatures) -> None:
+    signature = signatures[0]
+    signature.typed_name = "Someone else"
+
+    with pytest.raises(AppendOnlyError):
+        signature.save()
+    with pytest.raises(AppendOnlyError):
+        signature.delete()
+    with pytest.raises(AppendOnlyError):
+        Signature.objects.filter(pk=signature.pk).update(typed_name="x")
+    with pytest.raises(AppendOnlyError):
+        Signature.objects.all().delete()
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    "sql", ["UPDATE acknowledgements_signature SET typed_name = 'x'", "DELETE FROM acknowledgements_signature"]
+)
+def test_raw_sql_cannot_change_or_delete_a_signature(signatures, sql: str) -> None:
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+
+    assert Signature.objects.count() == 3
+
+
+def test_verification_finds_an_edited_record(signatures) -> None:
+    behind_the_portals_back(
+        "UPDATE acknowledgements_signature SET typed_name = %s WHERE id = %s",
+        ["Nobody", signatures[1].pk],
+        **SIGNATURE_GUARD,
+    )
+
+    with pytest.raises(CommandError, match="BROKEN at record #2.*edited"):
+        verify()
+
+
+def test_verification_finds_a_deleted_record(signatures) -> None:
+    behind_the_portals_back(
+        "DELETE FROM acknowledgements_signature WHERE id = %s", [signatures[1].pk], **SIGNATURE_GUARD
+    )
+
+    with pytest.raises(CommandError, match="BROKEN at record #3.*link to the previous record"):
+        verify()
+
+
+def test_verification_finds_an_edited_version(signatures, published) -> None:
+    behind_the_portals_back(
+        "UPDATE codes_section SET body = 'Be rude.' WHERE version_id = %s",
+        [published.pk],
+        table="codes_section",
+        trigger="codes_section_frozen",
+    )
+
+    result = verify_chain()
+
+    assert not result.intact
+    assert "no longer matches the hash it was published with" in result.first_breach.problem
+
+
+def test_compliance_sees_the_same_check(client, compliance_officer, signatures) -> None:
+    client.force_login(compliance_officer.user)
+
+    page = client.post("/acknowledgements/verify/").content.decode()
+
+    assert "Intact: 3 records checked" in page
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_signing_gives_one_signature(published, agent) -> None:
+    services.requests_create_for_version(version=published)
+    request = AcknowledgementRequest.objects.get(version=published, person=agent)
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def sign() -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.signature_create(request=request, actor=agent.user, typed_name=agent.full_name)
+            outcomes.append("signed")
+        except DomainError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["refused", "refused", "signed"]
+    assert Signature.objects.count() == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_signers_keep_one_unbroken_chain(published, agent, manager, second_manager, compliance_officer):
+    services.requests_create_for_version(version=published)
+    people = [agent, manager, second_manager, compliance_officer]
+    barrier = threading.Barrier(len(people))
+
+    def sign(person) -> None:
+        try:
+            barrier.wait(timeout=10)
+            request = AcknowledgementRequest.objects.get(version=published, person=person)
+            services.signature_create(request=request, actor=person.user, typed_name=person.full_name)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert Signature.objects.count() == 4
+    assert verify_chain().intact

@@ -1,0 +1,232 @@
+"""The agent's journey: read, sign with name and password, get a receipt; and every refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from acknowledgements import services
+from acknowledgements.chain import GENESIS, record_hash
+from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
+from audit.models import AuditEvent
+from codes import services as code_services
+from codes.tests.factories import publish
+from people.tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ack(published, agent) -> AcknowledgementRequest:
+    services.requests_create_for_version(version=published)
+    return AcknowledgementRequest.objects.get(version=published, person=agent)
+
+
+def sign_form(agent, **overrides) -> dict[str, str]:
+    return {"agree": "on", "typed_name": agent.full_name, "password": TEST_PASSWORD, **overrides}
+
+
+def test_the_home_page_lists_what_waits_with_its_due_date(client, agent, ack) -> None:
+    client.force_login(agent.user)
+
+    page = client.get("/").content.decode()
+
+    assert f'href="/acknowledgements/{ack.pk}/"' in page
+    assert "Acknowledge by" in page
+
+
+def test_an_overdue_request_is_marked_on_the_home_page(client, agent, ack) -> None:
+    AcknowledgementRequest.objects.filter(pk=ack.pk).update(due_date="2020-01-01")
+    client.force_login(agent.user)
+
+    assert "Overdue" in client.get("/").content.decode()
+
+
+def test_the_reader_shows_the_text_and_the_full_statement_and_records_the_first_opening(client, agent, ack) -> None:
+    client.force_login(agent.user)
+
+    page = client.get(f"/acknowledgements/{ack.pk}/").content.decode()
+
+    ack.refresh_from_db()
+    assert "Stay calm and courteous." in page
+    assert "I have read and understood" in page
+    assert ack.version.content_hash in page
+    assert ack.first_opened_at is not None
+
+
+def test_signing_records_everything_and_shows_the_receipt(client, agent, ack) -> None:
+    client.force_login(agent.user)
+    client.get(f"/acknowledgements/{ack.pk}/")
+
+    response = client.post(
+        f"/acknowledgements/{ack.pk}/sign/",
+        sign_form(agent, typed_name=f"  {agent.full_name.upper()}  "),
+        headers={"user-agent": "TestBrowser/1.0"},
+        REMOTE_ADDR="10.1.2.3",
+        follow=True,
+    )
+
+    signature = Signature.objects.get()
+    ack.refresh_from_db()
+    assert ack.status == RequestStatus.SIGNED
+    assert signature.person == agent
+    assert signature.ip_address == "10.1.2.3"
+    assert signature.user_agent == "TestBrowser/1.0"
+    assert signature.content_hash == ack.version.content_hash
+    assert signature.first_opened_at == ack.first_opened_at
+    assert signature.statement.startswith("I have read and understood")
+    assert signature.previous_hash == GENESIS
+    assert signature.record_hash == record_hash(signature)
+    page = response.content.decode()
+    assert "Your acknowledgement is recorded" in page
+    assert signature.record_hash in page
+    assert AuditEvent.objects.filter(action="acknowledgements.signature.create").count() == 1
+
+
+def test_a_wrong_name_is_refused_with_a_clear_error(client, agent, ack) -> None:
+    client.force_login(agent.user)
+
+    response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent, typed_name="Someone Else"))
+
+    assert response.status_code == 400
+    assert "Type your name as it is recorded in your profile" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_a_wrong_password_is_refused(client, agent, ack) -> None:
+    client.force_login(agent.user)
+
+    response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent, password="not-it"))
+
+    assert response.status_code == 400
+    assert "That is not your password" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_the_statement_must_be_agreed_to(client, agent, ack) -> None:
+    client.force_login(agent.user)
+
+    response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent, agree=""))
+
+    assert response.status_code == 400
+    assert not Signature.objects.exists()
+
+
+def test_someone_outside_the_audience_has_nothing_to_sign(client, outsider, ack) -> None:
+    client.force_login(outsider.user)
+
+    assert client.get(f"/acknowledgements/{ack.pk}/").status_code == 403
+    assert client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(outsider)).status_code == 403
+
+
+def test_another_persons_request_is_not_found(client, manager, ack) -> None:
+    client.force_login(manager.user)
+
+    assert client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(manager)).status_code == 404
+    assert not Signature.objects.exists()
+
+
+def test_a_second_submission_shows_the_first_receipt_and_signs_once(client, agent, ack) -> None:
+    client.force_login(agent.user)
+    client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent))
+
+    response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent), follow=True)
+
+    assert Signature.objects.count() == 1
+    assert "You had already signed this version" in response.content.decode()
+
+
+def test_signing_a_superseded_version_is_refused_with_a_link_to_the_current_one(
+    client, agent, ack, manager, second_manager
+) -> None:
+    second = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
+    publish(second, author=manager.user, approver=second_manager.user)
+    client.force_login(agent.user)
+
+    page = client.get(f"/acknowledgements/{ack.pk}/").content.decode()
+    response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent))
+
+    assert "has been replaced by a newer one" in page
+    assert 'href="/acknowledgements/"' in page
+    assert response.status_code == 400
+    assert not Signature.objects.exists()
+
+
+def test_the_service_refuses_a_superseded_version(ack, agent, manager, second_manager) -> None:
+    from conduct_portal.errors import DomainError
+
+    second = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
+    publish(second, author=manager.user, approver=second_manager.user)
+
+    with pytest.raises(DomainError):
+        services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+
+
+def test_the_reader_highlights_what_changed_since_the_signed_version(
+    client, agent, ack, manager, second_manager
+) -> None:
+    services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    draft = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
+    section = draft.sections.get(position=2)
+    code_services.section_update(
+        section=section, actor=manager.user, category="privacy", title="Privacy", body="Verify identity twice."
+    )
+    second = publish(draft, author=manager.user, approver=second_manager.user)
+    services.requests_create_for_version(version=second)
+    new_request = AcknowledgementRequest.objects.get(version=second, person=agent)
+    client.force_login(agent.user)
+
+    page = client.get(f"/acknowledgements/{new_request.pk}/").content.decode()
+
+    assert "What changed since you signed version 1" in page
+    assert "<del>first.</del><ins>twice.</ins>" in page
+    assert page.count('class="badge text-bg-warning">Changed') == 1, "only the changed section is shown"
+
+
+def test_signatures_chain_one_after_another(published, agent, manager, compliance_officer) -> None:
+    services.requests_create_for_version(version=published)
+    first, second = (
+        services.signature_create(
+            request=AcknowledgementRequest.objects.get(version=published, person=p),
+            actor=p.user,
+            typed_name=p.full_name,
+        )
+        for p in (agent, manager)
+    )
+
+    assert (first.sequence, second.sequence) == (1, 2)
+    assert second.previous_hash == first.record_hash
+
+
+def test_the_receipt_is_for_the_signer_and_compliance_only(client, agent, ack, manager, compliance_officer) -> None:
+    signature = services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+
+    client.force_login(manager.user)
+    assert client.get(f"/acknowledgements/receipts/{signature.pk}/").status_code == 404
+    client.force_login(compliance_officer.user)
+    assert client.get(f"/acknowledgements/receipts/{signature.pk}/").status_code == 200
+    client.force_login(agent.user)
+    pdf = client.get(f"/acknowledgements/receipts/{signature.pk}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+
+
+def test_my_list_shows_pending_and_signed(client, agent, ack) -> None:
+    client.force_login(agent.user)
+    assert "Read and sign" in client.get("/acknowledgements/").content.decode()
+
+    services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+
+    assert "Receipt" in client.get("/acknowledgements/").content.decode()
+
+
+def test_the_receipt_list_shows_only_my_own(client, agent, manager, published) -> None:
+    services.requests_create_for_version(version=published)
+    for person in (agent, manager):
+        request = AcknowledgementRequest.objects.get(version=published, person=person)
+        services.signature_create(request=request, actor=person.user, typed_name=person.full_name)
+    client.force_login(agent.user)
+
+    page = client.get("/acknowledgements/receipts/").content.decode()
+
+    assert agent.full_name in page
+    assert manager.full_name not in page
