@@ -139,7 +139,7 @@ def request_list(requests: QuerySet[AcknowledgementRequest]) -> QuerySet[Acknowl
 
 def my_requests(user: Viewer) -> QuerySet[AcknowledgementRequest]:
     return (
-        AcknowledgementRequest.objects.filter(person__user_id=user.pk)
+        AcknowledgementRequest.objects.filter(person__user__pk=user.pk or 0)
         .exclude(status=RequestStatus.SUPERSEDED)
         .select_related("version__document", "signature")
         .order_by("status", "due_date")
@@ -154,7 +154,7 @@ def signatures_visible_to(user: Viewer) -> QuerySet[Signature]:
     signatures = Signature.objects.select_related("person__user", "person__department", "version__document")
     if can_see_everyone(user):
         return signatures
-    return signatures.filter(person__user_id=user.pk)
+    return signatures.filter(person__user__pk=user.pk or 0)
 
 
 def last_signed_version(person: StaffProfile, version_document_id: int, before_number: int) -> Signature | None:

@@ -90,7 +90,7 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
         people = people.exclude(signatures__version=previous)
 
     due = timezone.localdate(version.published_at) + datetime.timedelta(days=version.days_to_acknowledge)
-    already = version.acknowledgement_requests.count()
+    already = AcknowledgementRequest.objects.filter(version=version).count()
     person_ids = people.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
     for batch in _chunks(person_ids, BATCH_SIZE):
         AcknowledgementRequest.objects.bulk_create(
@@ -99,7 +99,7 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
             ignore_conflicts=True,
         )
     # Conflicts (people asked already) are skipped silently, so count what is there now.
-    return version.acknowledgement_requests.count() - already
+    return AcknowledgementRequest.objects.filter(version=version).count() - already
 
 
 @transaction.atomic

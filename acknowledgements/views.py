@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -196,7 +197,7 @@ def dashboard_people(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("acknowledgements.export_acknowledgements")
-def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> HttpResponseBase:
     """Signatures or outstanding requests, as CSV or XLSX, with the dashboard's filters."""
     if kind not in ("signatures", "outstanding") or file_format not in ("csv", "xlsx"):
         raise Http404(_("There is no such export."))
@@ -215,10 +216,10 @@ def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> Ht
         details={"kind": kind, "format": file_format, "rows": rows, "filters": form.filters().as_details()},
     )
     filename = f"{kind}-{timezone.localdate().isoformat()}.{file_format}"
-    requests = selectors.request_list(requests)
+    rows_to_export = selectors.request_list(requests)
     if file_format == "csv":
-        return exports.stream_csv(requests, filename=filename)
-    return exports.xlsx_response(requests, filename=filename)
+        return exports.stream_csv(rows_to_export, filename=filename)
+    return exports.xlsx_response(rows_to_export, filename=filename)
 
 
 @require_POST

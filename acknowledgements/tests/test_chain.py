@@ -94,7 +94,7 @@ def test_verification_finds_an_edited_record(signatures) -> None:
         **SIGNATURE_GUARD,
     )
 
-    with pytest.raises(CommandError, match="BROKEN at record #2.*edited"):
+    with pytest.raises(CommandError, match=r"BROKEN at record #2.*edited"):
         verify()
 
 
@@ -103,7 +103,7 @@ def test_verification_finds_a_deleted_record(signatures) -> None:
         "DELETE FROM acknowledgements_signature WHERE id = %s", [signatures[1].pk], **SIGNATURE_GUARD
     )
 
-    with pytest.raises(CommandError, match="BROKEN at record #3.*link to the previous record"):
+    with pytest.raises(CommandError, match=r"BROKEN at record #3.*link to the previous record"):
         verify()
 
 

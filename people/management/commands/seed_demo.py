@@ -5,14 +5,16 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from codes.demo import seed_code
+from acknowledgements.demo import seed_acknowledgements
+from codes.demo import DEMO_SLUG, seed_code
 from people.demo import DEMO_ACCOUNTS, seed_people
 
 
 class Command(BaseCommand):
     help = (
         "Fill the portal with a demo organisation: departments, about forty staff with managers, a customer "
-        "service code of conduct (version 1 published, version 2 a draft), and one account per role with a "
+        "service code of conduct (version 1 published and mostly acknowledged, version 2 a draft), and one "
+        "account per role with a "
         "known password, printed at the end. Running it again changes nothing. "
         "It refuses to run with DEBUG off unless --force is given, because the demo passwords are public."
     )
@@ -28,10 +30,11 @@ class Command(BaseCommand):
             )
         summary = seed_people()
         code_created = seed_code(manager_username="manager", reviewer_username="reviewer")
+        signatures = seed_acknowledgements(document_slug=DEMO_SLUG, compliance_username="compliance")
         self.stdout.write(
             f"Seeded demo data: {summary.departments_created} departments and "
-            f"{summary.people_created} people created, {int(code_created)} code document created "
-            "(existing ones left as they were)."
+            f"{summary.people_created} people created, {int(code_created)} code document created, "
+            f"{signatures} acknowledgements signed (existing ones left as they were)."
         )
         self.stdout.write("Demo sign-ins:")
         for account in DEMO_ACCOUNTS:
