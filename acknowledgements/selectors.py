@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from codes.models import VersionStatus
 from people.models import StaffProfile
 
 from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
@@ -165,5 +166,20 @@ def last_signed_version(person: StaffProfile, version_document_id: int, before_n
         )
         .select_related("version")
         .order_by("-version__number")
+        .first()
+    )
+
+
+def current_request_replacing(request: AcknowledgementRequest) -> AcknowledgementRequest | None:
+    """When the version asked for was replaced, the person's request for the document's current version."""
+    if request.version.status == VersionStatus.PUBLISHED:
+        return None
+    return (
+        AcknowledgementRequest.objects.filter(
+            person_id=request.person_id,
+            version__document_id=request.version.document_id,
+            version__status=VersionStatus.PUBLISHED,
+        )
+        .select_related("version")
         .first()
     )

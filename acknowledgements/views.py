@@ -70,6 +70,7 @@ def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "changes": changes,
         "statement": services.attestation_statement(version),
         "form": SignForm(user=request.user, initial={}),
+        "current_request": selectors.current_request_replacing(ack),
     }
     return render(request, "acknowledgements/read_and_sign.html", context)
 
@@ -106,7 +107,7 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "sections": list(sections_of(version)),
         "statement": services.attestation_statement(version),
         "form": form,
-        "current_version_url": reverse("codes:document_detail", args=[version.document.slug]),
+        "current_request": selectors.current_request_replacing(ack),
     }
     return render(request, "acknowledgements/read_and_sign.html", context, status=400)
 

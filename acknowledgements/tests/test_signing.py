@@ -138,15 +138,17 @@ def test_a_second_submission_shows_the_first_receipt_and_signs_once(client, agen
 def test_signing_a_superseded_version_is_refused_with_a_link_to_the_current_one(
     client, agent, ack, manager, second_manager
 ) -> None:
-    second = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
-    publish(second, author=manager.user, approver=second_manager.user)
+    draft = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
+    second = publish(draft, author=manager.user, approver=second_manager.user)
+    services.requests_create_for_version(version=second)
+    current = AcknowledgementRequest.objects.get(version=second, person=agent)
     client.force_login(agent.user)
 
     page = client.get(f"/acknowledgements/{ack.pk}/").content.decode()
     response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent))
 
     assert "has been replaced by a newer one" in page
-    assert 'href="/acknowledgements/"' in page
+    assert f'href="/acknowledgements/{current.pk}/"' in page
     assert response.status_code == 400
     assert not Signature.objects.exists()
 
