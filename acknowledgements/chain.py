@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from codes.content import content_hash
 from codes.models import CodeVersion
 
@@ -101,11 +103,13 @@ def _intact_version_hash(version_id: int) -> str | None:
 
 def _problem(signature: Signature, expected_previous: str, version_hash: str | None) -> str:
     if signature.previous_hash != expected_previous:
-        return "its link to the previous record is broken (a record before it was changed or deleted)"
+        return _("its link to the previous record is broken (a record before it was changed or deleted)")
     if record_hash(signature) != signature.record_hash:
-        return "its fields no longer match its hash (the record was edited)"
+        return _("its fields no longer match its hash (the record was edited)")
     if version_hash is None:
-        return f"the text of version {signature.version_id} no longer matches the hash it was published with"
+        return _("the text of version %(id)s no longer matches the hash it was published with") % {
+            "id": signature.version_id
+        }
     if signature.content_hash != version_hash:
-        return "the content hash it records differs from the version's"
+        return _("the content hash it records differs from the version's")
     return ""

@@ -24,6 +24,12 @@ from .chain import GENESIS, record_hash
 from .models import AcknowledgementRequest, RequestStatus, Signature
 
 BATCH_SIZE = 5000
+
+
+class NameMismatch(DomainError):
+    """The name typed at signing is not the person's name."""
+
+
 # Any constant will do: it names the one lock that orders the signature chain on PostgreSQL.
 CHAIN_LOCK_KEY = 7_240_611
 
@@ -215,7 +221,7 @@ def signature_create(
     if version.status != VersionStatus.PUBLISHED:
         raise DomainError(_("This version has been replaced; sign the current version instead."))
     if normalise_name(typed_name) != normalise_name(request.person.full_name):
-        raise DomainError(
+        raise NameMismatch(
             _("Type your name as it is recorded in your profile: %(name)s.") % {"name": request.person.full_name}
         )
 

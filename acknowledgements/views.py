@@ -7,6 +7,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -95,7 +96,7 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 # A second tab or a double click: the first one signed; show its receipt.
                 messages.info(request, _("You had already signed this version; here is your receipt."))
                 return redirect("acknowledgements:receipt", ack.signature.pk)
-            form.add_error("typed_name" if "name" in error.message else None, error.message)
+            form.add_error("typed_name" if isinstance(error, services.NameMismatch) else None, error.message)
         else:
             messages.success(request, _("Thank you. Your acknowledgement is recorded; this is your receipt."))
             return redirect("acknowledgements:receipt", signature.pk)
@@ -237,7 +238,10 @@ def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Waived for %(name)s.") % {"name": ack.person.full_name})
-    return redirect(request.POST.get("next") or reverse("acknowledgements:dashboard_people"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("acknowledgements:dashboard_people")
+    return redirect(back)
 
 
 @require_GET
