@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "codes",
     "acknowledgements",
     "training",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.navigation",
+                "reminders.context_processors.unread_notifications",
             ],
         },
     },
@@ -230,8 +232,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # ---------------------------------------------------------------------------
 
 # EMAIL_URL picks the backend: consolemail:// (the default, prints to the
-# terminal), smtp+tls://user:password@host:587, or filemail:// with a folder.
+# terminal), smtp+tls://user:password@host:587, or filemail://var/outbox (a folder,
+# relative to the project; four slashes, filemail:////srv/outbox, for an absolute one).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if "EMAIL_FILE_PATH" in vars():
+    EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_FILE_PATH)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Conduct Portal <conduct-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -257,6 +262,15 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "store_processed": False,
         "polling_interval": 0.2,
     }
+# Delivery guarantees: a task is acknowledged only after it ran, and given back to the queue
+# when its worker dies, so a killed worker loses no reminder (the reminder log keeps it from
+# being sent twice). Redis must not hand a task out again while it waits for a retry, so its
+# visibility timeout is longer than any countdown we use (RETRY_COUNTDOWN_SECONDS × retries).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(timedelta(hours=6).total_seconds())}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -264,6 +278,27 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# ---------------------------------------------------------------------------
+# Reminders
+# ---------------------------------------------------------------------------
+
+# Where links in emails point.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Days before a due date when a reminder goes out, and days after it for the overdue notice and
+# for the escalation to the person's manager. All configurable per deployment.
+REMINDERS = {
+    "acknowledgement_before_days": env.list("REMINDERS_ACKNOWLEDGEMENT_BEFORE_DAYS", cast=int, default=[7, 1]),
+    "acknowledgement_overdue_after_days": env.int("REMINDERS_ACKNOWLEDGEMENT_OVERDUE_AFTER_DAYS", default=1),
+    "acknowledgement_escalate_after_days": env.int("REMINDERS_ACKNOWLEDGEMENT_ESCALATE_AFTER_DAYS", default=7),
+    "training_before_days": env.list("REMINDERS_TRAINING_BEFORE_DAYS", cast=int, default=[30, 7]),
+    "training_overdue_after_days": env.int("REMINDERS_TRAINING_OVERDUE_AFTER_DAYS", default=1),
+    "training_escalate_after_days": env.int("REMINDERS_TRAINING_ESCALATE_AFTER_DAYS", default=7),
+    "review_before_days": env.list("REMINDERS_REVIEW_BEFORE_DAYS", cast=int, default=[30, 7]),
+    "review_overdue_after_days": env.int("REMINDERS_REVIEW_OVERDUE_AFTER_DAYS", default=1),
+    # The daily sweep, in the organisation's time zone.
+    "sweep_hour": env.int("REMINDERS_SWEEP_HOUR", default=7),
+}
 
 # ---------------------------------------------------------------------------
 # Logging

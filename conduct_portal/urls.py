@@ -22,6 +22,7 @@ urlpatterns = [
     path("codes/", include("codes.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
     path("audit/", include("audit.urls")),
+    path("notifications/", include("reminders.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

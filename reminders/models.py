@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    TRAINING = "training", _("Training")
+    REVIEW = "review", _("Code review")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    # Done before it went out (signed, completed, retired): nothing to send.
+    SKIPPED = "skipped", _("No longer needed")
+
+
+ESCALATED = "escalated"
+OVERDUE = "overdue"
+OVERDUE_COPY = "overdue-copy"
+
+
+def before_stage(days: int) -> str:
+    """The stage of a reminder sent `days` before the due date, e.g. "before-7"."""
+    return f"before-{days}"
+
+
+class ReminderLog(models.Model):
+    """One reminder to one person about one thing at one stage: claimed once, then delivered.
+
+    The unique constraint is what makes a sweep safe to run twice, or by two workers at once:
+    a reminder is claimed by inserting its row, and a row exists only once.
+    """
+
+    kind = models.CharField(_("about"), max_length=24, choices=ReminderKind.choices)
+    object_id = models.BigIntegerField(_("object id"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    stage = models.CharField(_("stage"), max_length=24)
+    status = models.CharField(
+        _("delivery"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "recipient", "stage"], name="reminders_reminderlog_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "kind"], condition=Q(status="pending"), name="reminders_pending_idx"),
+        ]
+        permissions = [("receive_review_escalations", _("Receives copies of overdue code review reminders"))]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} → {self.recipient_id} ({self.stage})"
+
+
+class Notification(models.Model):
+    """What a reminder said, kept in the portal for the person, with an unread mark."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="reminders_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

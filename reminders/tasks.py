@@ -1,0 +1,45 @@
+"""Celery tasks: thin wrappers that take ids, call a service and retry with a countdown."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+RETRY_COUNTDOWN_SECONDS = 5 * 60
+MAX_RETRIES = 12  # an hour of retries; the Redis visibility timeout (6 h) is longer than that
+
+
+@shared_task(name="reminders.sweep", bind=True, acks_late=True)
+def sweep(self) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The daily sweep: claim what is due today, then fan the deliveries out in batches.
+
+    The deliveries go to the queue the sweep came from, so one pool of workers handles both.
+    """
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    report = services.reminders_claim(day=timezone.localdate())
+    batches = 0
+    for batch in services.pending_reminder_ids():
+        deliver.apply_async((batch,), queue=queue)
+        batches += 1
+    managers = services.managers_with_pending_escalations()
+    for manager_id in managers:
+        deliver_digest.apply_async((manager_id,), queue=queue)
+    return {"claimed": report.claimed, "batches": batches, "digests": len(managers)}
+
+
+@shared_task(name="reminders.deliver", bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def deliver(self, log_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
+    """Send a batch of reminders; retry only those whose email failed."""
+    report = services.reminders_deliver(log_ids=log_ids)
+    if report.failed:
+        raise self.retry(args=[report.failed], countdown=RETRY_COUNTDOWN_SECONDS)
+    return report.sent
+
+
+@shared_task(name="reminders.deliver_digest", bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def deliver_digest(self, manager_id: int) -> bool:  # type: ignore[no-untyped-def]
+    if not services.digest_deliver(manager_id=manager_id):
+        raise self.retry(countdown=RETRY_COUNTDOWN_SECONDS)
+    return True

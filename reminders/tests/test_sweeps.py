@@ -1,0 +1,305 @@
+"""Which reminders a sweep sends, when, to whom, and that it sends each exactly once."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from acknowledgements import services as acknowledgement_services
+from acknowledgements.models import AcknowledgementRequest
+from people.tests.factories import StaffProfileFactory
+from reminders import services
+from reminders.models import DeliveryStatus, Notification, ReminderLog
+from reminders.rules import all_rules
+
+pytestmark = pytest.mark.django_db
+
+DUE = datetime.date(2027, 3, 15)
+
+
+def at(day: datetime.date):
+    """Freeze the clock at 08:00 in the organisation's time zone on `day`."""
+    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 8, tzinfo=datetime.UTC), tick=False)
+
+
+@pytest.fixture
+def ack(published, agent) -> AcknowledgementRequest:
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    return AcknowledgementRequest.objects.get(version=published, person=agent)
+
+
+def sweep(day: datetime.date) -> list:
+    """Run a sweep on `day`; return the emails it sent."""
+    before = len(mail.outbox)
+    with at(day):
+        services.sweep_now(day=day)
+    return mail.outbox[before:]
+
+
+def to(emails, person) -> list:
+    return [email for email in emails if email.to == [person.user.email]]
+
+
+def stages(person) -> list[str]:
+    return sorted(ReminderLog.objects.filter(recipient=person.user).values_list("stage", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("days_before_due", "expected"),
+    [
+        (10, []),
+        (8, []),
+        (7, ["before-7"]),
+        (2, ["before-7"]),
+        (1, ["before-1"]),
+        (0, ["before-1"]),
+        (-1, ["overdue"]),
+        (-6, ["overdue"]),
+        (-7, ["escalated", "overdue"]),
+    ],
+)
+def test_the_acknowledgement_stage_depends_on_the_day(ack, agent, manager, days_before_due, expected) -> None:
+    sweep(DUE - datetime.timedelta(days=days_before_due))
+
+    escalated = ReminderLog.objects.filter(recipient=manager.user, stage="escalated", object_id=ack.pk).exists()
+    assert sorted(stages(agent) + (["escalated"] if escalated else [])) == expected
+
+
+def test_the_reminder_goes_to_the_person_with_a_link_and_both_formats(ack, agent) -> None:
+    emails = to(sweep(DUE - datetime.timedelta(days=7)), agent)
+
+    assert len(emails) == 1
+    email = emails[0]
+    assert "Please acknowledge" in email.subject
+    assert f"http://127.0.0.1:8000/acknowledgements/{ack.pk}/" in email.body
+    assert email.alternatives[0][1] == "text/html"
+    assert "in 7 days" in email.body
+
+
+def test_the_same_sweep_twice_sends_nothing_twice(ack, agent) -> None:
+    first = sweep(DUE - datetime.timedelta(days=7))
+    second = sweep(DUE - datetime.timedelta(days=7))
+
+    assert len(to(first, agent)) == 1
+    assert second == []
+
+
+def test_each_stage_is_sent_once_across_the_days(ack, agent) -> None:
+    sent = []
+    for days in (7, 6, 5, 1, 0, -1, -2, -3):
+        sent += to(sweep(DUE - datetime.timedelta(days=days)), agent)
+
+    assert [e.subject.split(":")[0] for e in sent] == [
+        "Please acknowledge “Customer Service Code” by 2027-03-15",
+        "Please acknowledge “Customer Service Code” by 2027-03-15",
+        "Overdue",
+    ]
+
+
+def test_a_missed_day_is_caught_up_not_skipped(ack, agent) -> None:
+    emails = to(sweep(DUE - datetime.timedelta(days=4)), agent)
+
+    assert len(emails) == 1, "the 7-days reminder still goes out, four days before"
+
+
+def test_nothing_is_sent_once_signed(ack, agent) -> None:
+    acknowledgement_services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+
+    assert to(sweep(DUE - datetime.timedelta(days=1)), agent) == []
+
+
+def test_a_claimed_reminder_is_skipped_if_signed_before_delivery(ack, agent) -> None:
+    with at(DUE - datetime.timedelta(days=1)):
+        services.reminders_claim(day=DUE - datetime.timedelta(days=1))
+        acknowledgement_services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+        services.sweep_now(day=DUE - datetime.timedelta(days=1))
+
+    assert to(mail.outbox, agent) == []
+    assert ReminderLog.objects.get(recipient=agent.user).status == DeliveryStatus.SKIPPED
+
+
+def test_escalations_reach_the_manager_as_one_digest(published, agent, manager, support) -> None:
+    second_agent = StaffProfileFactory(department=support, manager=manager, user__first_name="Ion")
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+
+    emails = to(sweep(DUE + datetime.timedelta(days=7)), manager)
+
+    digests = [e for e in emails if "Your team" in e.subject]
+    assert len(digests) == 1
+    assert "2 overdue items" in digests[0].subject
+    assert agent.full_name in digests[0].body
+    assert second_agent.full_name in digests[0].body
+
+
+def test_the_digest_is_not_sent_again_the_next_day(published, agent, manager) -> None:
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    sweep(DUE + datetime.timedelta(days=7))
+
+    later = to(sweep(DUE + datetime.timedelta(days=8)), manager)
+
+    assert [e for e in later if "Your team" in e.subject] == []
+
+
+def test_a_person_without_a_manager_is_not_escalated(ack, agent) -> None:
+    agent.manager = None
+    agent.save()
+
+    sweep(DUE + datetime.timedelta(days=10))
+
+    assert not ReminderLog.objects.filter(stage="escalated").exists()
+
+
+def test_a_romanian_speaker_gets_the_reminder_in_romanian(ack, agent) -> None:
+    agent.preferred_language = "ro"
+    agent.save()
+
+    (email,) = to(sweep(DUE - datetime.timedelta(days=7)), agent)
+
+    assert "Vă rugăm" in email.subject or "confirma" in email.subject.lower()
+
+
+def test_a_sent_reminder_appears_in_the_portal_with_an_unread_count(client, ack, agent) -> None:
+    sweep(DUE - datetime.timedelta(days=7))
+    client.force_login(agent.user)
+
+    page = client.get("/").content.decode()
+    notifications = client.get("/notifications/").content.decode()
+
+    assert Notification.objects.filter(recipient=agent.user, read_at=None).count() == 1
+    assert 'text-bg-warning">1<' in page
+    assert "Please acknowledge" in notifications
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(client, ack, agent) -> None:
+    sweep(DUE - datetime.timedelta(days=7))
+    notification = Notification.objects.get(recipient=agent.user)
+    client.force_login(agent.user)
+
+    response = client.post(f"/notifications/{notification.pk}/open/")
+
+    assert response["Location"] == f"/acknowledgements/{ack.pk}/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_someone_elses_notification_is_not_found(client, ack, agent, manager) -> None:
+    sweep(DUE - datetime.timedelta(days=7))
+    client.force_login(manager.user)
+
+    notification = Notification.objects.get(recipient=agent.user)
+
+    assert client.post(f"/notifications/{notification.pk}/open/").status_code == 404
+
+
+# ---------------------------------------------------------------------------
+# Code reviews
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def document_due(published):
+    document = published.document
+    document.next_review_due = DUE
+    document.save()
+    return document
+
+
+@pytest.mark.parametrize(
+    ("days_before_due", "expected"),
+    [(31, []), (30, ["before-30"]), (8, ["before-30"]), (7, ["before-7"]), (0, ["before-7"]), (-1, ["overdue"])],
+)
+def test_the_owner_is_reminded_of_the_review(document_due, manager, days_before_due, expected) -> None:
+    sweep(DUE - datetime.timedelta(days=days_before_due))
+
+    assert sorted(
+        ReminderLog.objects.filter(kind="review", recipient=manager.user).values_list("stage", flat=True)
+    ) == (expected)
+
+
+def test_compliance_is_copied_when_a_review_is_overdue(document_due, manager, compliance_officer) -> None:
+    emails = sweep(DUE + datetime.timedelta(days=1))
+
+    assert len([e for e in to(emails, manager) if "Review overdue" in e.subject]) == 1
+    (copy,) = [e for e in to(emails, compliance_officer) if "copy for compliance" in e.subject]
+    assert document_due.title in copy.body
+
+
+# ---------------------------------------------------------------------------
+# Failures, batches and the command
+# ---------------------------------------------------------------------------
+
+
+class FlakyBackend:
+    """An email backend that refuses mail to one address, like a full mailbox."""
+
+    refused = "ana@example.com"
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def send_messages(self, messages) -> int:
+        if any(self.refused in message.to for message in messages):
+            raise ConnectionError("mailbox unavailable")
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_a_failed_email_is_retried_without_duplicating_the_others(settings, published, agent, manager, support):
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
+
+    first = sweep(DUE - datetime.timedelta(days=7))
+    failed = ReminderLog.objects.get(recipient=agent.user)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    second = sweep(DUE - datetime.timedelta(days=7))
+
+    assert to(first, agent) == []
+    assert len(to(first, manager)) == 1
+    assert failed.status == DeliveryStatus.PENDING
+    assert failed.attempts == 1
+    assert "mailbox unavailable" in failed.last_error
+    assert [e.to for e in second] == [[agent.user.email]]
+
+
+@pytest.mark.parametrize("people", [1, 30])
+def test_claiming_costs_the_same_queries_for_1_or_30_people(
+    published, support, people, django_assert_num_queries
+) -> None:
+    StaffProfileFactory.create_batch(people, department=support)
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    rules = [rule for rule in all_rules() if rule.kind == "acknowledgement"]
+
+    # Per rule (before-7, before-1, overdue, escalated): count before, the candidates, one insert
+    # (only when there are candidates: here before-7 only), count after.
+    with django_assert_num_queries(4 * 3 + 1):
+        services.reminders_claim(day=DUE - datetime.timedelta(days=7), rules=rules)
+
+
+def test_the_dry_run_lists_and_sends_nothing(ack, agent) -> None:
+    out = StringIO()
+    with at(DUE - datetime.timedelta(days=7)):
+        call_command("send_reminders", "--dry-run", stdout=out)
+
+    assert "acknowledgement  before-7" in out.getvalue()
+    assert "nothing sent" in out.getvalue()
+    assert mail.outbox == []
+    assert not ReminderLog.objects.exists()
+
+
+def test_the_command_runs_the_sweep_and_says_what_it_did(ack, agent) -> None:
+    out = StringIO()
+    with at(DUE - datetime.timedelta(days=7)):
+        call_command("send_reminders", stdout=out)
+
+    assert "sent" in out.getvalue()
+    assert len(to(mail.outbox, agent)) == 1
