@@ -28,6 +28,7 @@ run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py setup_reminder_schedule
 	@echo
 	@echo "Conduct Portal: http://$(HOST):$(PORT)/  (sign in with one of the demo accounts above; Ctrl-C stops)"
 	@echo

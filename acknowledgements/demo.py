@@ -45,7 +45,10 @@ def seed_acknowledgements(*, document_slug: str, compliance_username: str) -> in
         elif index % 11 != 10:
             services.signature_create(request=request, actor=request.person.user, typed_name=request.person.full_name)
             signed += 1
-    AcknowledgementRequest.objects.filter(pk__in=overdue_ids).update(
-        due_date=timezone.localdate() - datetime.timedelta(days=3)
-    )
+    # Some are a few days late; others late enough for their managers to hear of it.
+    for index, pk in enumerate(overdue_ids):
+        days_late = 9 if index % 2 else 3
+        AcknowledgementRequest.objects.filter(pk=pk).update(
+            due_date=timezone.localdate() - datetime.timedelta(days=days_late)
+        )
     return signed

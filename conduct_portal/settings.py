@@ -234,9 +234,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # EMAIL_URL picks the backend: consolemail:// (the default, prints to the
 # terminal), smtp+tls://user:password@host:587, or filemail://var/outbox (a folder,
 # relative to the project; four slashes, filemail:////srv/outbox, for an absolute one).
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-if "EMAIL_FILE_PATH" in vars():
-    EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_FILE_PATH)
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email.get("EMAIL_FILE_PATH"):
+    _email["EMAIL_FILE_PATH"] = str(BASE_DIR / _email["EMAIL_FILE_PATH"])
+vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Conduct Portal <conduct-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("codes/", include("codes.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
+    path("training/", include("training.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("reminders.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

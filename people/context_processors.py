@@ -26,13 +26,16 @@ class NavItem:
 NAVIGATION = [
     NavItem(_("Home"), "home"),
     NavItem(_("My acknowledgements"), "acknowledgements:mine", permissions=("acknowledgements.add_signature",)),
+    NavItem(_("My training"), "training:mine", permissions=("training.view_course",)),
     NavItem(_("Documents"), "codes:document_list", permissions=("codes.view_codedocument",)),
+    NavItem(_("Courses"), "training:course_list", permissions=("training.add_course",)),
     NavItem(_("My team"), "people:team", permissions=("people.view_team",)),
     NavItem(
         _("Dashboard"),
         "acknowledgements:dashboard",
         permissions=("acknowledgements.view_all_acknowledgements", "people.view_team"),
     ),
+    NavItem(_("Training status"), "training:status", permissions=("training.view_training_status",)),
     NavItem(_("Departments"), "people:department_list", permissions=("people.view_organisation",)),
     NavItem(_("Staff"), "people:staff_list", permissions=("people.view_organisation",)),
     NavItem(_("Audit log"), "audit:event_list", permissions=("audit.view_auditevent",)),

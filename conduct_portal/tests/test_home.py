@@ -21,13 +21,36 @@ def navigation_labels(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("person", "expected"),
     [
-        ("agent", ["Home", "My acknowledgements", "Documents"]),
-        ("manager", ["Home", "My acknowledgements", "Documents", "My team", "Dashboard"]),
+        ("agent", ["Home", "My acknowledgements", "My training", "Documents"]),
+        ("manager", ["Home", "My acknowledgements", "My training", "Documents", "Courses", "My team", "Dashboard"]),
         (
             "compliance_officer",
-            ["Home", "My acknowledgements", "Documents", "Dashboard", "Departments", "Staff", "Audit log"],
+            [
+                "Home",
+                "My acknowledgements",
+                "My training",
+                "Documents",
+                "Dashboard",
+                "Training status",
+                "Departments",
+                "Staff",
+                "Audit log",
+            ],
         ),
-        ("administrator", ["Home", "Documents", "Dashboard", "Departments", "Staff", "Audit log", "Administration"]),
+        (
+            "administrator",
+            [
+                "Home",
+                "My training",
+                "Documents",
+                "Dashboard",
+                "Training status",
+                "Departments",
+                "Staff",
+                "Audit log",
+                "Administration",
+            ],
+        ),
         ("outsider", ["Home"]),
     ],
 )

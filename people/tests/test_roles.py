@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 pytestmark = pytest.mark.django_db
 
 ROLE_PERMISSIONS = {
-    "Agent": {"codes.view_codedocument", "acknowledgements.add_signature"},
+    "Agent": {"codes.view_codedocument", "acknowledgements.add_signature", "training.view_course"},
     "Manager": {
         "codes.view_codedocument",
         "codes.add_codedocument",
@@ -22,6 +22,15 @@ ROLE_PERMISSIONS = {
         "codes.publish_codeversion",
         "people.view_team",
         "acknowledgements.add_signature",
+        "training.view_course",
+        "training.add_course",
+        "training.change_course",
+        "training.view_trainingsession",
+        "training.add_trainingsession",
+        "training.change_trainingsession",
+        "training.add_completion",
+        "training.view_completion",
+        "training.assign_retraining",
     },
     "Compliance officer": {
         "acknowledgements.add_signature",
@@ -29,6 +38,12 @@ ROLE_PERMISSIONS = {
         "acknowledgements.waive_acknowledgementrequest",
         "acknowledgements.export_acknowledgements",
         "acknowledgements.verify_signatures",
+        "training.view_course",
+        "training.view_training_status",
+        "training.assign_retraining",
+        "training.view_completion",
+        "reminders.receive_review_escalations",
+        "reminders.view_reminderlog",
         "codes.view_codedocument",
         "codes.view_codeversion",
         "audit.view_auditevent",

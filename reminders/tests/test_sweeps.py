@@ -303,3 +303,47 @@ def test_the_command_runs_the_sweep_and_says_what_it_did(ack, agent) -> None:
 
     assert "sent" in out.getvalue()
     assert len(to(mail.outbox, agent)) == 1
+
+
+# ---------------------------------------------------------------------------
+# Training
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def refresher(agent):
+    from training.models import AssignmentReason
+    from training.tests.factories import AssignmentFactory
+
+    return AssignmentFactory(person=agent, reason=AssignmentReason.REFRESHER, due_date=DUE)
+
+
+@pytest.mark.parametrize(
+    ("days_before_due", "expected"),
+    [(31, []), (30, ["before-30"]), (8, ["before-30"]), (7, ["before-7"]), (0, ["before-7"]), (-1, ["overdue"])],
+)
+def test_a_refresher_is_announced_30_and_7_days_ahead_then_overdue(refresher, agent, days_before_due, expected):
+    sweep(DUE - datetime.timedelta(days=days_before_due))
+
+    assert sorted(
+        ReminderLog.objects.filter(kind="training", recipient=agent.user).values_list("stage", flat=True)
+    ) == (expected)
+
+
+def test_overdue_training_is_escalated_in_the_same_digest(ack, refresher, agent, manager) -> None:
+    emails = to(sweep(DUE + datetime.timedelta(days=7)), manager)
+
+    (digest,) = [e for e in emails if "Your team" in e.subject]
+    assert "2 overdue items" in digest.subject
+    assert refresher.course.title in digest.body
+    assert ack.version.title in digest.body
+
+
+def test_completed_training_is_not_reminded(refresher, agent) -> None:
+    from training.models import AssignmentStatus
+
+    refresher.status = AssignmentStatus.COMPLETED
+    refresher.completed_at = datetime.datetime(2027, 3, 1, tzinfo=datetime.UTC)
+    refresher.save()
+
+    assert to(sweep(DUE - datetime.timedelta(days=7)), agent) == []

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from acknowledgements.demo import seed_acknowledgements
 from codes.demo import DEMO_SLUG, seed_code
 from people.demo import DEMO_ACCOUNTS, seed_people
+from reminders.demo import seed_reminders
+from training.demo import seed_training
 
 
 class Command(BaseCommand):
@@ -31,10 +33,13 @@ class Command(BaseCommand):
         summary = seed_people()
         code_created = seed_code(manager_username="manager", reviewer_username="reviewer")
         signatures = seed_acknowledgements(document_slug=DEMO_SLUG, compliance_username="compliance")
+        courses = seed_training(manager_username="manager", compliance_username="compliance")
+        seed_reminders(document_slug=DEMO_SLUG)
         self.stdout.write(
             f"Seeded demo data: {summary.departments_created} departments and "
             f"{summary.people_created} people created, {int(code_created)} code document created, "
-            f"{signatures} acknowledgements signed (existing ones left as they were)."
+            f"{signatures} acknowledgements signed, {courses} courses created "
+            "(existing ones left as they were)."
         )
         self.stdout.write("Demo sign-ins:")
         for account in DEMO_ACCOUNTS:
