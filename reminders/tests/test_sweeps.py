@@ -347,3 +347,20 @@ def test_completed_training_is_not_reminded(refresher, agent) -> None:
     refresher.save()
 
     assert to(sweep(DUE - datetime.timedelta(days=7)), agent) == []
+
+
+def test_a_sweep_interrupted_half_way_loses_and_repeats_nothing_when_run_again(published, support) -> None:
+    StaffProfileFactory.create_batch(6, department=support)
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    day = DUE - datetime.timedelta(days=7)
+    with at(day):
+        services.reminders_claim(day=day)
+        (ids,) = list(services.pending_reminder_ids())
+        services.reminders_deliver(log_ids=ids[: len(ids) // 2])  # the worker dies here
+        delivered_before_the_crash = len(mail.outbox)
+        services.sweep_now(day=day)  # the sweep runs again
+
+    recipients = [email.to[0] for email in mail.outbox]
+    assert delivered_before_the_crash == len(ids) // 2
+    assert len(recipients) == len(ids) == len(set(recipients))

@@ -1,0 +1,47 @@
+"""Two workers sweeping at the same moment send each reminder once."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+
+from acknowledgements import services as acknowledgement_services
+from acknowledgements.models import AcknowledgementRequest
+from people.tests.factories import StaffProfileFactory
+from reminders import services
+from reminders.models import DeliveryStatus, ReminderLog
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent workers need PostgreSQL's row locks"),
+]
+
+
+def test_two_simultaneous_sweeps_send_each_reminder_once(published, support) -> None:
+    StaffProfileFactory.create_batch(20, department=support)
+    acknowledgement_services.requests_create_for_version(version=published)
+    today = datetime.date.today()
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=today + datetime.timedelta(days=7))
+    barrier = threading.Barrier(2)
+
+    def sweep() -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.sweep_now(day=today)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    recipients = [email.to[0] for email in mail.outbox]
+    assert len(recipients) == AcknowledgementRequest.objects.count()
+    assert len(set(recipients)) == len(recipients), "nobody got the same reminder twice"
+    assert not ReminderLog.objects.exclude(status=DeliveryStatus.SENT).exists()
