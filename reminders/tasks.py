@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import DatabaseError
 from django.utils import timezone
 
 from . import services
@@ -29,7 +30,11 @@ def sweep(self) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return {"claimed": report.claimed, "batches": batches, "digests": len(managers)}
 
 
-@shared_task(name="reminders.deliver", bind=True, acks_late=True, max_retries=MAX_RETRIES)
+# A database that is briefly unavailable (a restart, a lock) is retried like a failed email.
+RETRY_ON = {"autoretry_for": (DatabaseError,), "retry_backoff": 30, "retry_backoff_max": RETRY_COUNTDOWN_SECONDS}
+
+
+@shared_task(name="reminders.deliver", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
 def deliver(self, log_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
     """Send a batch of reminders; retry only those whose email failed."""
     report = services.reminders_deliver(log_ids=log_ids)
@@ -38,7 +43,7 @@ def deliver(self, log_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
     return report.sent
 
 
-@shared_task(name="reminders.deliver_digest", bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(name="reminders.deliver_digest", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
 def deliver_digest(self, manager_id: int) -> bool:  # type: ignore[no-untyped-def]
     if not services.digest_deliver(manager_id=manager_id):
         raise self.retry(countdown=RETRY_COUNTDOWN_SECONDS)

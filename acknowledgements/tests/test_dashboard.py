@@ -513,10 +513,10 @@ def test_the_dashboard_costs_the_same_queries_for_1_or_25_people(
 ):
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups),
+    # session, unread notifications, user, permissions (user's own + through groups),
     # totals, by version, by department,
     # the filter choices: documents, published versions with their document, departments
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
 
@@ -526,10 +526,10 @@ def test_the_people_list_costs_the_same_queries_for_1_or_25_people(
 ):
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups),
+    # session, unread notifications, user, permissions (user's own + through groups),
     # count, one page of requests with person, user, department, manager, version, document and signature joined,
     # the filter choices: documents, published versions with their document, departments
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(PEOPLE)
     assert response.status_code == 200
 
@@ -539,10 +539,10 @@ def test_a_managers_dashboard_costs_the_same_queries_for_1_or_25_people(
 ):
     client.force_login(manager.user)
 
-    # session, user, permissions (user's own + through groups),
+    # session, unread notifications, user, permissions (user's own + through groups),
     # totals, by version, by department (scoped by a join to the manager's user),
     # the filter choices: documents, published versions with their document, departments
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
 

@@ -256,8 +256,8 @@ def test_the_log_costs_the_same_queries_for_1_or_30_events(
         record(actor, action=f"test.action.{number % 3}", name=f"Team {number}", details={"number": number})
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), distinct actions for the filter,
+    # session, unread notifications, user, permissions (user's own + through groups), distinct actions for the filter,
     # count, one page of events with their actors joined
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200

@@ -323,8 +323,8 @@ def test_the_document_list_costs_the_same_for_1_or_25_documents(
         DraftFactory(document=CodeDocumentFactory(owner=manager.user), author=manager.user)
     client.force_login(manager.user)
 
-    # session, user, permissions (own + groups), count, one page with its version numbers as subqueries
-    with django_assert_num_queries(6):
+    # session, unread notifications, user, permissions (own + groups), count, one page with its version numbers as subqueries
+    with django_assert_num_queries(7):
         assert client.get("/codes/").status_code == 200
 
 
@@ -336,8 +336,8 @@ def test_the_reader_costs_the_same_for_1_or_30_sections(
     SectionFactory.create_batch(sections, version=version)
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (own + groups), the version with its people, its sections
-    with django_assert_num_queries(6):
+    # session, unread notifications, user, permissions (own + groups), the version with its people, its sections
+    with django_assert_num_queries(7):
         assert client.get(url(version)).status_code == 200
 
 
@@ -356,8 +356,8 @@ def test_the_document_page_costs_the_same_for_1_or_12_versions(
         )
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (own + groups), the document, its versions with their people
-    with django_assert_num_queries(6):
+    # session, unread notifications, user, permissions (own + groups), the document, its versions with their people
+    with django_assert_num_queries(7):
         assert client.get(f"/codes/{document.slug}/").status_code == 200
 
 

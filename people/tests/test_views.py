@@ -78,9 +78,9 @@ def test_the_staff_list_costs_the_same_queries_for_1_or_30_people(
     StaffProfileFactory.create_batch(rows, department=support)
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), departments for the filter,
+    # session, unread notifications, user, permissions (user's own + through groups), departments for the filter,
     # count, one page of people with user, department and manager joined
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/people/staff/")
     assert response.status_code == 200
 
@@ -92,8 +92,8 @@ def test_the_team_list_costs_the_same_queries_for_1_or_30_people(
     StaffProfileFactory.create_batch(rows, department=support, manager=manager)
     client.force_login(manager.user)
 
-    # session, user, permissions (user's own + through groups), my profile, count, one page of my team
-    with django_assert_num_queries(7):
+    # session, unread notifications, user, permissions (user's own + through groups), my profile, count, one page of my team
+    with django_assert_num_queries(8):
         response = client.get("/people/team/")
     assert response.status_code == 200
 
@@ -106,8 +106,8 @@ def test_the_department_list_costs_the_same_queries_for_1_or_30_departments(
         StaffProfileFactory(department=DepartmentFactory(parent=compliance_officer.department))
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), count, one page of departments with headcounts
-    with django_assert_num_queries(6):
+    # session, unread notifications, user, permissions (user's own + through groups), count, one page of departments with headcounts
+    with django_assert_num_queries(7):
         response = client.get("/people/departments/")
     assert response.status_code == 200
 

@@ -1,0 +1,47 @@
+"""Finding a course, session, enrolment or person for a user: 404 when they may not see it, 403 when they
+may not change it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from people.access import missing_permission_message
+from people.models import StaffProfile
+
+from .models import Course, Enrolment, TrainingSession
+from .selectors import Viewer, people_visible_to
+
+
+def get_course_for_user(user: Viewer, pk: int, *, for_edit: bool = False) -> Course:
+    """Any course for those who may change courses; otherwise active courses only."""
+    courses = Course.objects.select_related("document")
+    if not user.has_perm("training.change_course"):
+        if for_edit:
+            raise PermissionDenied(missing_permission_message("training.change_course"))
+        courses = courses.filter(is_active=True)
+    return get_object_or_404(courses, pk=pk)
+
+
+def get_session_for_user(user: Viewer, pk: int) -> TrainingSession:
+    """A session, for those who may see sessions (the view checks the permission); any session is visible."""
+    return get_object_or_404(TrainingSession.objects.select_related("course", "trainer"), pk=pk)
+
+
+def get_person_for_user(user: Viewer, pk: int) -> StaffProfile:
+    """A person whose training the user may see: anyone for compliance, a direct report for a manager."""
+    return get_object_or_404(people_visible_to(user), pk=pk)
+
+
+def get_enrolment_for_user(user: Viewer, pk: int) -> Enrolment:
+    """An enrolment of the user's own, or of someone who reports to them."""
+    mine_or_my_reports = Q(person__user__pk=user.pk or 0) | Q(person__manager__user__pk=user.pk or 0)
+    enrolments = Enrolment.objects.select_related("session__course", "person__user", "person__manager")
+    return get_object_or_404(enrolments.filter(mine_or_my_reports), pk=pk)
+
+
+def get_report_for_user(user: Viewer, pk: int) -> StaffProfile:
+    """Someone who reports directly to the user (whom the user may enrol)."""
+    people = StaffProfile.objects.select_related("user", "manager")
+    return get_object_or_404(people.filter(manager__user__pk=user.pk or 0), pk=pk)

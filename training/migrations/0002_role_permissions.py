@@ -1,0 +1,50 @@
+"""The roles get the permissions of training.
+
+A manager may assign retraining only to their own direct reports: the service enforces that,
+since a permission cannot say whose team it covers.
+"""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+from people.roles import grant_permissions, revoke_permissions
+
+ROLE_PERMISSIONS = {
+    "Agent": ["training.view_course"],
+    "Manager": [
+        "training.view_course",
+        "training.add_course",
+        "training.change_course",
+        "training.view_trainingsession",
+        "training.add_trainingsession",
+        "training.change_trainingsession",
+        "training.add_completion",
+        "training.view_completion",
+        "training.assign_retraining",
+    ],
+    "Compliance officer": [
+        "training.view_course",
+        "training.view_training_status",
+        "training.assign_retraining",
+        "training.view_completion",
+    ],
+    "Administrator": ["training.view_course", "training.view_training_status"],
+}
+
+
+def grant(apps, schema_editor):
+    grant_permissions(apps, ROLE_PERMISSIONS)
+
+
+def revoke(apps, schema_editor):
+    revoke_permissions(apps, ROLE_PERMISSIONS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("training", "0001_initial"),
+        ("people", "0002_roles"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]

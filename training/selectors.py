@@ -1,0 +1,281 @@
+"""Reads for training pages, the compliance status and the exports: scoped to what the viewer may see,
+already joined for the page, and counted by the database."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from codes.selectors import department_lineage
+from people.models import StaffProfile
+
+from .models import (
+    Assignment,
+    AssignmentQuerySet,
+    AssignmentStatus,
+    Completion,
+    Course,
+    Enrolment,
+    TrainingSession,
+)
+
+Viewer = User | AnonymousUser
+
+# "Completed" figures count the completions of the last this many months.
+COMPLETED_WINDOW_MONTHS = 12
+# The "My training" page lists at most this many upcoming sessions, the soonest first.
+UPCOMING_LIMIT = 20
+
+
+def completed_since(today: datetime.date | None = None) -> datetime.date:
+    return (today or timezone.localdate()) - relativedelta(months=COMPLETED_WINDOW_MONTHS)
+
+
+# ---------------------------------------------------------------------------
+# Who a course is for, and who may see whom
+# ---------------------------------------------------------------------------
+
+
+def courses_for_department(department_id: int | None) -> Q:
+    """A filter on courses: those for all staff, and those for the department or a department above it."""
+    return Q(audience_departments__isnull=True) | Q(audience_departments__in=department_lineage(department_id))
+
+
+def can_see_everyone(user: Viewer) -> bool:
+    return user.has_perm("training.view_training_status")
+
+
+def people_visible_to(user: Viewer) -> QuerySet[StaffProfile]:
+    """Whose training a person may look at: everyone's for compliance, their direct reports' for a manager."""
+    people = StaffProfile.objects.select_related("user", "department", "manager__user")
+    if can_see_everyone(user):
+        return people
+    if user.has_perm("people.view_team") and not isinstance(user, AnonymousUser):
+        return people.filter(manager__user=user)
+    return people.none()
+
+
+def can_assign_retraining_to(user: Viewer, person: StaffProfile) -> bool:
+    """Mirrors `services.retraining_assign`: compliance for anyone, a manager for a direct report."""
+    if not user.has_perm("training.assign_retraining"):
+        return False
+    return can_see_everyone(user) or (person.manager is not None and person.manager.user_id == user.pk)
+
+
+# ---------------------------------------------------------------------------
+# A person's own training
+# ---------------------------------------------------------------------------
+
+
+def open_assignments_of(person: StaffProfile) -> AssignmentQuerySet:
+    """A person's open assignments, the soonest due first (at most one per course)."""
+    return (
+        Assignment.objects.open()
+        .filter(person=person)
+        .select_related("course", "assigned_by")
+        .order_by("due_date", "course__title")
+    )
+
+
+def completions_of(person: StaffProfile) -> QuerySet[Completion]:
+    return Completion.objects.filter(person=person).select_related("course", "session").order_by("-completed_on", "-pk")
+
+
+def upcoming_sessions_for(person: StaffProfile, *, now: datetime.datetime | None = None) -> QuerySet[TrainingSession]:
+    """Upcoming sessions of the active courses for the person (their audience, or an assignment they hold),
+    each with its seats taken and left and whether the person holds one (`my_enrolment_id`)."""
+    courses = Course.objects.filter(is_active=True).filter(
+        courses_for_department(person.department_id)
+        | Q(pk__in=Assignment.objects.open().filter(person=person).values("course_id"))
+    )
+    mine = Enrolment.objects.filter(session=OuterRef("pk"), person=person)
+    return (
+        TrainingSession.objects.upcoming(now=now)
+        .filter(course__in=courses.values("pk"))
+        .select_related("course")
+        .annotate(
+            taken=Count("enrolments"),
+            seats_left=F("capacity") - Count("enrolments"),
+            my_enrolment_id=Subquery(mine.values("pk")[:1]),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------
+# Courses and sessions
+# ---------------------------------------------------------------------------
+
+
+def course_list(user: Viewer) -> QuerySet[Course]:
+    """Courses with their number of upcoming sessions; those who cannot change courses see active ones only."""
+    courses = Course.objects.select_related("document").annotate(
+        upcoming_sessions=Count(
+            "sessions", filter=Q(sessions__cancelled=False, sessions__starts_at__gt=timezone.now()), distinct=True
+        )
+    )
+    if not user.has_perm("training.change_course"):
+        courses = courses.filter(is_active=True)
+    return courses.order_by("title")
+
+
+def sessions_of(course: Course) -> QuerySet[TrainingSession]:
+    return (
+        course.sessions.select_related("trainer")
+        .annotate(taken=Count("enrolments"), seats_left=F("capacity") - Count("enrolments"))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def reports_to_enrol(user: Viewer, session: TrainingSession) -> QuerySet[StaffProfile] | None:
+    """The manager's direct reports not yet in the session; None when the user cannot enrol anyone in it."""
+    if isinstance(user, AnonymousUser) or not user.has_perm("people.view_team"):
+        return None
+    if session.cancelled or session.has_started:
+        return None
+    return (
+        StaffProfile.objects.filter(manager__user=user, user__is_active=True)
+        .exclude(training_enrolments__session=session)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "employee_id")
+    )
+
+
+def enrolments_of(session: TrainingSession) -> QuerySet[Enrolment]:
+    """A session's enrolments with each person and whether their completion from it is recorded."""
+    return (
+        session.enrolments.select_related("person__user", "person__department")
+        .annotate(completed=Exists(Completion.objects.filter(session=session, person=OuterRef("person_id"))))
+        .order_by("person__user__last_name", "person__user__first_name", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------
+# A manager's team
+# ---------------------------------------------------------------------------
+
+
+def _count_of(queryset: QuerySet) -> Coalesce:
+    """A correlated subquery counting the rows of `queryset` for the outer person (0 when there are none)."""
+    counted = queryset.order_by().values("person_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def team_status(manager: StaffProfile, *, today: datetime.date | None = None) -> QuerySet[StaffProfile]:
+    """The manager's direct reports, each with open, overdue and recently completed counts."""
+    today = today or timezone.localdate()
+    assignments = Assignment.objects.filter(person=OuterRef("pk"))
+    return (
+        StaffProfile.objects.filter(manager=manager)
+        .select_related("user", "department")
+        .annotate(
+            open_count=_count_of(assignments.filter(status=AssignmentStatus.OPEN)),
+            overdue_count=_count_of(assignments.filter(status=AssignmentStatus.OPEN, due_date__lt=today)),
+            completed_count=_count_of(
+                Completion.objects.filter(person=OuterRef("pk"), completed_on__gte=completed_since(today))
+            ),
+        )
+        .order_by("user__last_name", "user__first_name", "employee_id")
+    )
+
+
+# ---------------------------------------------------------------------------
+# Compliance: status by department, the drill-down and the export
+# ---------------------------------------------------------------------------
+
+OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The status page's filters; the export honours the same ones."""
+
+    course_id: int | None = None
+    department_id: int | None = None
+    status: str = ""  # an AssignmentStatus value, or "overdue"
+    reason: str = ""
+
+    def as_details(self) -> dict[str, object]:
+        """For the audit log: the filters that were set."""
+        return {key: str(value) for key, value in self.__dict__.items() if value not in (None, "")}
+
+
+def filtered(
+    assignments: AssignmentQuerySet, filters: Filters, *, today: datetime.date | None = None
+) -> AssignmentQuerySet:
+    if filters.course_id:
+        assignments = assignments.filter(course_id=filters.course_id)
+    if filters.department_id:
+        assignments = assignments.filter(person__department_id=filters.department_id)
+    if filters.status == OVERDUE:
+        assignments = assignments.overdue(on=today or timezone.localdate())
+    elif filters.status:
+        assignments = assignments.filter(status=filters.status)
+    if filters.reason:
+        assignments = assignments.filter(reason=filters.reason)
+    return assignments
+
+
+def status_by_department(filters: Filters, *, today: datetime.date | None = None) -> list[dict]:
+    """Per department: open assignments, overdue ones, and completions in the last 12 months.
+
+    Two grouped aggregate queries, whatever the number of people; the department and course filters apply.
+    """
+    today = today or timezone.localdate()
+    assignments = Assignment.objects.open()
+    completions = Completion.objects.filter(completed_on__gte=completed_since(today))
+    if filters.course_id:
+        assignments = assignments.filter(course_id=filters.course_id)
+        completions = completions.filter(course_id=filters.course_id)
+    if filters.department_id:
+        assignments = assignments.filter(person__department_id=filters.department_id)
+        completions = completions.filter(person__department_id=filters.department_id)
+    department = ("person__department_id", "person__department__name", "person__department__code")
+    rows: dict[int, dict] = {}
+    for row in assignments.values(*department).annotate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today))
+    ):
+        rows[row["person__department_id"]] = {**row, "completed": 0}
+    for row in completions.values(*department).annotate(completed=Count("pk")):
+        existing = rows.setdefault(row["person__department_id"], {**row, "open": 0, "overdue": 0})
+        existing["completed"] = row["completed"]
+    return sorted(rows.values(), key=lambda row: row["person__department__name"])
+
+
+def status_totals(departments: list[dict]) -> dict[str, int]:
+    return {figure: sum(row[figure] for row in departments) for figure in ("open", "overdue", "completed")}
+
+
+def assignment_list(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """One row per assignment with everything the drill-down or the export shows, joined in one query."""
+    return assignments.select_related(
+        "person__user",
+        "person__department",
+        "person__manager__user",
+        "course",
+        "completion",
+    ).order_by("person__department__name", "person__user__last_name", "person__user__first_name", "course__title", "pk")
+
+
+def status_rows(filters: Filters, *, today: datetime.date | None = None) -> QuerySet[Assignment]:
+    """The drill-down and the export: every assignment (cancelled ones only when asked for) that matches."""
+    assignments = Assignment.objects.all()
+    if not filters.status:
+        assignments = assignments.exclude(status=AssignmentStatus.CANCELLED)
+    return assignment_list(filtered(assignments, filters, today=today))
+
+
+def assignments_of(person: StaffProfile) -> QuerySet[Assignment]:
+    """Every assignment of a person, open ones first, for their page as seen by a manager or compliance."""
+    return (
+        Assignment.objects.filter(person=person)
+        .select_related("course", "assigned_by", "completion")
+        # Open first, then the rest; the latest due date first within each.
+        .order_by(Case(When(status=AssignmentStatus.OPEN, then=Value(0)), default=Value(1)), "-due_date", "-pk")
+    )

@@ -1,0 +1,52 @@
+"""Many people taking the last seats of a session at the same moment never overfill it."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from conduct_portal.errors import DomainError
+from people.tests.factories import StaffProfileFactory
+from training import services
+from training.models import Enrolment, TrainingSession
+
+from .factories import CourseFactory, SessionFactory
+
+pytestmark = [
+    # serialized_rollback restores the roles made by data migrations, which a transactional test flushes.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks the file)"),
+]
+
+PEOPLE = 8
+SEATS = 3
+
+
+def test_concurrent_enrolments_never_exceed_the_capacity(support) -> None:
+    session = SessionFactory(course=CourseFactory(), capacity=SEATS)
+    people = StaffProfileFactory.create_batch(PEOPLE, department=support)
+    barrier = threading.Barrier(PEOPLE)
+    outcomes: list[str] = []
+
+    def enrol(person) -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.enrolment_create(
+                session=TrainingSession.objects.get(pk=session.pk), person=person, actor=person.user
+            )
+            outcomes.append("enrolled")
+        except DomainError as error:
+            outcomes.append("full" if "full" in error.message else error.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=enrol, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["enrolled"] * SEATS + ["full"] * (PEOPLE - SEATS)
+    assert Enrolment.objects.filter(session=session).count() == SEATS

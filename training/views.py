@@ -1,0 +1,382 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conduct_portal.errors import DomainError
+from conduct_portal.http import AuthenticatedHttpRequest
+from conduct_portal.pagination import PAGE_SIZE, paginate, query_without_page
+from people.access import permission_required
+from people.selectors import profile_of
+
+from . import exports, selectors, services
+from .access import (
+    get_course_for_user,
+    get_enrolment_for_user,
+    get_person_for_user,
+    get_report_for_user,
+    get_session_for_user,
+)
+from .forms import AttendanceForm, CompletionForm, CourseForm, EnrolForm, RetrainingForm, SessionForm, StatusFilterForm
+from .models import TrainingSession
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _attempt(request: AuthenticatedHttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run a service; a refusal becomes an error message, never a 500."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _back(request: AuthenticatedHttpRequest, default: str) -> str:
+    """Where the form asked to return (a page of this site), or `default`."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return back
+    return default
+
+
+def _paginate_as(request: AuthenticatedHttpRequest, queryset: QuerySet, parameter: str) -> Page:
+    """A second list on a page, paginated by its own query parameter."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(parameter))
+
+
+# ---------------------------------------------------------------------------
+# My training
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("training.view_course")
+def my_training(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Open assignments, upcoming sessions with seats left, and the person's completions."""
+    person = profile_of(request.user)
+    context: dict[str, Any] = {"person": person, "upcoming_limit": selectors.UPCOMING_LIMIT}
+    if person is not None:
+        context.update(
+            assignments=list(selectors.open_assignments_of(person)),
+            sessions=list(selectors.upcoming_sessions_for(person)[: selectors.UPCOMING_LIMIT]),
+            page=paginate(request, selectors.completions_of(person)),
+        )
+    return render(request, "training/my_training.html", context)
+
+
+@require_POST
+@permission_required("training.view_course")
+def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Enrol oneself, or (with a `person` in the form) someone who reports to the signed-in manager."""
+    session = get_session_for_user(request.user, pk)
+    person_id = request.POST.get("person", "")
+    if person_id and not person_id.isdigit():
+        raise Http404(_("There is no such person."))
+    person = get_report_for_user(request.user, int(person_id)) if person_id else profile_of(request.user)
+    if person is None:
+        raise PermissionDenied(_("Your account has no staff profile, so it cannot be enrolled."))
+    try:
+        services.enrolment_create(session=session, person=person, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        when = timezone.localtime(session.starts_at)
+        messages.success(
+            request,
+            _("%(name)s is enrolled in “%(course)s” on %(day)s at %(time)s.")
+            % {
+                "name": person.full_name,
+                "course": session.course.title,
+                "day": formats.date_format(when, "DATE_FORMAT"),
+                "time": formats.time_format(when, "TIME_FORMAT"),
+            },
+        )
+    return redirect(_back(request, reverse("training:mine")))
+
+
+@require_POST
+@permission_required("training.view_course")
+def enrolment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_enrolment_for_user(request.user, pk)
+    _attempt(
+        request,
+        lambda: services.enrolment_cancel(enrolment=enrolment, actor=request.user),
+        _("The enrolment is cancelled and the seat is free for someone else."),
+    )
+    return redirect(_back(request, reverse("training:mine")))
+
+
+# ---------------------------------------------------------------------------
+# Courses
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("training.view_course")
+def course_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = {"page": paginate(request, selectors.course_list(request.user)), "query": query_without_page(request)}
+    return render(request, "training/course_list.html", context)
+
+
+def _course_arguments(form: CourseForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "description": data["description"],
+        "document": data["document"],
+        "sections": data["sections"],
+        "refresher_interval_months": data["refresher_interval_months"],
+        "audience_departments": data["audience_departments"],
+        "is_mandatory": data["is_mandatory"],
+        "is_active": data["is_active"],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("training.add_course")
+def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(actor=request.user, **_course_arguments(form))
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Course created. Plan its first session."))
+            return redirect("training:course_detail", course.pk)
+    return render(request, "training/course_form.html", {"form": form})
+
+
+@require_GET
+@permission_required("training.view_course")
+def course_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    course = get_course_for_user(request.user, pk)
+    context = {
+        "course": course,
+        "sections": list(course.sections.select_related("version").order_by("position")),
+        "departments": list(course.audience_departments.all()),
+        "page": paginate(request, selectors.sessions_of(course)),
+        "query": query_without_page(request),
+        "can_see_sessions": request.user.has_perm("training.view_trainingsession"),
+    }
+    return render(request, "training/course_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("training.change_course")
+def course_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    course = get_course_for_user(request.user, pk, for_edit=True)
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(course=course, actor=request.user, **_course_arguments(form))
+        except DomainError as error:
+            form.add_error(None, error.message)
+            course.refresh_from_db()
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect("training:course_detail", course.pk)
+    return render(request, "training/course_form.html", {"form": form, "course": course})
+
+
+# ---------------------------------------------------------------------------
+# Sessions and attendance
+# ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("training.add_trainingsession")
+def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    initial = {"course": request.GET.get("course")} if request.GET.get("course", "").isdigit() else {}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Session planned. Staff can now enrol in it."))
+            return redirect("training:session_detail", session.pk)
+    return render(request, "training/session_form.html", {"form": form})
+
+
+def _session_page(
+    request: AuthenticatedHttpRequest,
+    session: TrainingSession,
+    *,
+    attendance_form: AttendanceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    enrolments = selectors.enrolments_of(session)
+    rows = list(enrolments)
+    if attendance_form is None:
+        attendance_form = AttendanceForm(
+            enrolments=enrolments,
+            initial={"present": [row.pk for row in rows if row.attended or getattr(row, "completed", False)]},
+        )
+    reports = selectors.reports_to_enrol(request.user, session)
+    context = {
+        "session": session,
+        "course": session.course,
+        "enrolments": rows,
+        "seats_left": max(session.capacity - len(rows), 0),
+        "attendance_form": attendance_form,
+        "present_ids": {str(value) for value in attendance_form["present"].value() or []},
+        "attendance_open": session.has_started and not session.cancelled,
+        "enrol_form": EnrolForm(people=reports) if reports is not None else None,
+        "next": request.get_full_path(),
+    }
+    return render(request, "training/session_detail.html", context, status=status)
+
+
+@require_GET
+@permission_required("training.view_trainingsession")
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _session_page(request, get_session_for_user(request.user, pk))
+
+
+@require_POST
+@permission_required("training.add_completion")
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The attendance form of a session: one tick per enrolled person, one submit."""
+    session = get_session_for_user(request.user, pk)
+    form = AttendanceForm(request.POST, enrolments=selectors.enrolments_of(session))
+    if not form.is_valid():
+        return _session_page(request, session, attendance_form=form, status=400)
+    try:
+        made = services.attendance_record(session=session, actor=request.user, attended_ids=form.attended_ids())
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _session_page(request, session, attendance_form=form, status=400)
+    messages.success(
+        request,
+        _("Attendance recorded: %(present)s present, %(completed)s new completions.")
+        % {"present": len(form.attended_ids()), "completed": len(made)},
+    )
+    return redirect("training:session_detail", session.pk)
+
+
+@require_POST
+@permission_required("training.change_trainingsession")
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    _attempt(
+        request,
+        lambda: services.session_cancel(session=session, actor=request.user),
+        _("The session is cancelled. Let the people enrolled know."),
+    )
+    return redirect("training:session_detail", session.pk)
+
+
+# ---------------------------------------------------------------------------
+# A manager's team, a person's training, retraining
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("people.view_team")
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    manager = profile_of(request.user)
+    people = selectors.team_status(manager) if manager else selectors.people_visible_to(request.user).none()
+    return render(request, "training/team.html", {"page": paginate(request, people)})
+
+
+@require_GET
+@permission_required("training.view_course")
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A person's assignments and completions, for their manager or compliance."""
+    staff = get_person_for_user(request.user, pk)
+    context = {
+        "staff": staff,
+        "page": paginate(request, selectors.assignments_of(staff)),
+        "query": query_without_page(request),
+        "completions": _paginate_as(request, selectors.completions_of(staff), "completions_page"),
+        "can_assign_retraining": selectors.can_assign_retraining_to(request.user, staff),
+        "can_record_completion": request.user.has_perm("training.add_completion"),
+    }
+    return render(request, "training/person.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("training.assign_retraining")
+def retraining(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    staff = get_person_for_user(request.user, pk)
+    if not selectors.can_assign_retraining_to(request.user, staff):
+        raise PermissionDenied(_("You may assign retraining only to the people who report to you."))
+    form = RetrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = partial(services.retraining_assign, person=staff, actor=request.user, **form.cleaned_data)
+        if _attempt(request, action, _("Retraining assigned to %(name)s.") % {"name": staff.full_name}):
+            return redirect("training:person", staff.pk)
+    return render(request, "training/retraining_form.html", {"form": form, "staff": staff})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("training.add_completion")
+def completion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a completion by hand, from evidence other than a session's attendance."""
+    staff = get_person_for_user(request.user, pk)
+    form = CompletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = partial(services.completion_record, person=staff, actor=request.user, **form.cleaned_data)
+        if _attempt(request, action, _("Completion recorded for %(name)s.") % {"name": staff.full_name}):
+            return redirect("training:person", staff.pk)
+    return render(request, "training/completion_form.html", {"form": form, "staff": staff})
+
+
+# ---------------------------------------------------------------------------
+# Compliance: status by department, drill-down, exports
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("training.view_training_status")
+def status(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = StatusFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else selectors.Filters()
+    departments = selectors.status_by_department(filters)
+    context = {
+        "form": form,
+        "query": query_without_page(request),
+        "departments": departments,
+        "totals": selectors.status_totals(departments),
+        "page": paginate(request, selectors.status_rows(filters)),
+    }
+    return render(request, "training/status.html", context)
+
+
+@require_GET
+@permission_required("training.view_training_status")
+def status_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponseBase:
+    """The drill-down's rows, with the same filters, as CSV or XLSX; each export is in the audit log."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404(_("There is no such export."))
+    form = StatusFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponseBadRequest(_("The filters are not valid: %(errors)s") % {"errors": form.errors.as_text()})
+    filters = form.filters() if request.GET else selectors.Filters()
+    rows = selectors.status_rows(filters)
+    services.status_export_record(
+        actor=request.user, file_format=file_format, rows=rows.count(), filters=filters.as_details()
+    )
+    filename = f"training-status-{timezone.localdate().isoformat()}.{file_format}"
+    if file_format == "csv":
+        return exports.stream_csv(rows, filename=filename)
+    return exports.xlsx_response(rows, filename=filename)
