@@ -1,31 +1,26 @@
 """Exports of acknowledgement requests as CSV and XLSX, for compliance reports and auditors.
 
-Constant memory, however many rows: the requests are read from the database in chunks through
-`.iterator()` (a server-side cursor on PostgreSQL), the CSV is streamed to the client line by line,
-and the XLSX is built by openpyxl's write-only workbook (rows go to disk, not memory) into a
-spooled temporary file. The caller passes a queryset that is already filtered and scoped to what
-the viewer may see; this module only formats it.
-
-Formula injection: a spreadsheet runs a cell that begins with =, +, -, @, a tab or a carriage
-return as a formula, so any such text (a name typed by a person, say) is written with a single
-quote (') in front of it, which shows it as plain text. Every cell is neutralised in both formats.
+This module knows the columns and how a request becomes a row; the requests are read from the
+database in chunks through `.iterator()` (a server-side cursor on PostgreSQL). Writing the rows, in
+constant memory and with every cell neutralised against formula injection, is left to
+`conduct_portal.spreadsheets`. The caller passes a queryset that is already filtered and scoped to
+what the viewer may see; this module only formats it.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import IO
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from conduct_portal import spreadsheets
+from conduct_portal.spreadsheets import XLSX_MAX_ROWS
+from conduct_portal.spreadsheets import neutralise as neutralise  # re-exported for callers of this module
 
 from .models import AcknowledgementRequest, Signature
 from .selectors import request_list
@@ -47,16 +42,7 @@ COLUMNS = [
 ]
 
 CHUNK_SIZE = 2000
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet
 SHEET_TITLE = "Acknowledgements"
-SPOOL_MAX_SIZE = 8 * 1024 * 1024  # larger workbooks roll over from memory to a file on disk
-
-
-def neutralise(value: str) -> str:
-    """Text a spreadsheet will show as it is, never run as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
 
 
 def _signed_at(value: datetime.datetime | None) -> str:
@@ -94,33 +80,8 @@ def export_rows(requests: QuerySet[AcknowledgementRequest]) -> Iterator[list[str
         yield _row(request)
 
 
-class _Echo:
-    """A file-like object whose write() hands back what it was given, for csv.writer to stream through."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Iterable[list[str]], language: str | None) -> Iterator[str]:
-    # The response is iterated after the view returns: keep the language the request asked for.
-    with translation.override(language):
-        yield "\ufeff"  # the byte order mark tells Excel the file is UTF-8
-        writer = csv.writer(_Echo())
-        for row in rows:
-            yield writer.writerow([neutralise(cell) for cell in row])
-
-
 def stream_csv(requests: QuerySet[AcknowledgementRequest], *, filename: str) -> StreamingHttpResponse:
-    lines = _csv_lines(export_rows(requests), translation.get_language())
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    # Never None for an attachment; the fallback only satisfies the type checker.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
-    return response
-
-
-def _xlsx_cell(value: str) -> str:
-    # XML cannot hold most control characters; openpyxl refuses them rather than drop them.
-    return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+    return spreadsheets.csv_response(export_rows(requests), filename=filename)
 
 
 def build_xlsx(
@@ -131,28 +92,8 @@ def build_xlsx(
     Rows that do not fit on one sheet (`sheet_rows`, header included) continue on
     "Acknowledgements 2", "Acknowledgements 3" and so on, each with its own header.
     """
-    if sheet_rows < 2:
-        raise ValueError("A sheet needs room for the header and at least one row.")
-    workbook = Workbook(write_only=True)
-    rows = export_rows(requests)
-    header = [_xlsx_cell(cell) for cell in next(rows)]
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    sheet.append(header)
-    on_sheet = written = 0
-    for row in rows:
-        if on_sheet == sheet_rows - 1:
-            sheet = workbook.create_sheet(f"{SHEET_TITLE} {len(workbook.worksheets) + 1}")
-            sheet.append(header)
-            on_sheet = 0
-        sheet.append([_xlsx_cell(cell) for cell in row])
-        on_sheet += 1
-        written += 1
-    workbook.save(destination)
-    return written
+    return spreadsheets.write_xlsx(export_rows(requests), destination, sheet_title=SHEET_TITLE, sheet_rows=sheet_rows)
 
 
 def xlsx_response(requests: QuerySet[AcknowledgementRequest], *, filename: str) -> FileResponse:
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)  # noqa: SIM115 - FileResponse closes it
-    build_xlsx(requests, spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    return spreadsheets.xlsx_response(export_rows(requests), filename=filename, sheet_title=SHEET_TITLE)
