@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,12 +34,12 @@ def absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def language_of(user: AbstractBaseUser) -> str:
+def language_of(user: User) -> str:
     language = StaffProfile.objects.filter(user_id=user.pk).values_list("preferred_language", flat=True).first()
     return language or settings.LANGUAGE_CODE
 
 
-def _email(user: AbstractBaseUser, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+def _email(user: User, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
     context = {**context, "recipient": user}
     email = EmailMultiAlternatives(
         subject=subject,
@@ -103,7 +103,7 @@ def build_reminder(log: ReminderLog) -> Reminder | None:
         return Reminder(email=email, message=subject, path=path)
 
 
-def build_digest(manager: AbstractBaseUser, logs: list[ReminderLog]) -> Reminder | None:
+def build_digest(manager: User, logs: list[ReminderLog]) -> Reminder | None:
     """One email listing a manager's overdue people, acknowledgements and training together."""
     by_kind: dict[str, list[int]] = {}
     for log in logs:

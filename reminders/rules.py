@@ -63,16 +63,30 @@ def _to_manager(requests: QuerySet) -> QuerySet:
     return requests.filter(person__manager__user__is_active=True).values_list("pk", "person__manager__user_id")
 
 
+def _due_within(base: Callable[[], QuerySet], days: int, lower: int) -> Callable[[datetime.date], QuerySet]:
+    """Due within `days` from the day, but later than `lower` days (the next, closer reminder's window)."""
+
+    def pairs(day: datetime.date) -> QuerySet:
+        return _to_person(base().filter(due_date__lte=_days(day, days), due_date__gt=_days(day, lower)))
+
+    return pairs
+
+
+def _review_due_within(days: int, lower: int) -> Callable[[datetime.date], QuerySet]:
+    def pairs(day: datetime.date) -> QuerySet:
+        return (
+            _documents()
+            .filter(next_review_due__lte=_days(day, days), next_review_due__gt=_days(day, lower))
+            .values_list("pk", "owner_id")
+        )
+
+    return pairs
+
+
 def _person_rules(kind: ReminderKind, prefix: str, base: Callable[[], QuerySet]) -> list[Rule]:
     config = settings.REMINDERS
     rules = [
-        Rule(
-            kind,
-            before_stage(days),
-            lambda day, days=days, lower=lower: _to_person(
-                base().filter(due_date__lte=_days(day, days), due_date__gt=_days(day, lower))
-            ),
-        )
+        Rule(kind, before_stage(days), _due_within(base, days, lower))
         for days, lower in _windows(config[f"{prefix}_before_days"])
     ]
     overdue_after = config[f"{prefix}_overdue_after_days"]
@@ -102,15 +116,7 @@ def review_copy_recipients() -> QuerySet:
 def _review_rules() -> list[Rule]:
     config = settings.REMINDERS
     rules = [
-        Rule(
-            ReminderKind.REVIEW,
-            before_stage(days),
-            lambda day, days=days, lower=lower: (
-                _documents()
-                .filter(next_review_due__lte=_days(day, days), next_review_due__gt=_days(day, lower))
-                .values_list("pk", "owner_id")
-            ),
-        )
+        Rule(ReminderKind.REVIEW, before_stage(days), _review_due_within(days, lower))
         for days, lower in _windows(config["review_before_days"])
     ]
     overdue_after = config["review_overdue_after_days"]

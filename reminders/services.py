@@ -76,7 +76,7 @@ def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> S
 
 def reminders_due(*, day: datetime.date) -> list[tuple[Rule, int, int]]:
     """What a sweep would claim now, without claiming it (for --dry-run)."""
-    due = []
+    due: list[tuple[Rule, int, int]] = []
     for rule in all_rules():
         existing = set(
             ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage).values_list("object_id", "recipient_id")

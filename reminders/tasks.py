@@ -13,7 +13,7 @@ MAX_RETRIES = 12  # an hour of retries; the Redis visibility timeout (6 h) is lo
 
 
 @shared_task(name="reminders.sweep", bind=True, acks_late=True)
-def sweep(self) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def sweep(self) -> dict[str, int]:
     """The daily sweep: claim what is due today, then fan the deliveries out in batches.
 
     The deliveries go to the queue the sweep came from, so one pool of workers handles both.
@@ -35,7 +35,7 @@ RETRY_ON = {"autoretry_for": (DatabaseError,), "retry_backoff": 30, "retry_backo
 
 
 @shared_task(name="reminders.deliver", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
-def deliver(self, log_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
+def deliver(self, log_ids: list[int]) -> int:
     """Send a batch of reminders; retry only those whose email failed."""
     report = services.reminders_deliver(log_ids=log_ids)
     if report.failed:
@@ -44,7 +44,7 @@ def deliver(self, log_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
 
 
 @shared_task(name="reminders.deliver_digest", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
-def deliver_digest(self, manager_id: int) -> bool:  # type: ignore[no-untyped-def]
+def deliver_digest(self, manager_id: int) -> bool:
     if not services.digest_deliver(manager_id=manager_id):
         raise self.retry(countdown=RETRY_COUNTDOWN_SECONDS)
     return True

@@ -323,7 +323,8 @@ def test_the_document_list_costs_the_same_for_1_or_25_documents(
         DraftFactory(document=CodeDocumentFactory(owner=manager.user), author=manager.user)
     client.force_login(manager.user)
 
-    # session, unread notifications, user, permissions (own + groups), count, one page with its version numbers as subqueries
+    # session, unread notifications, user, permissions (own + groups), count,
+    # one page with its version numbers as subqueries
     with django_assert_num_queries(7):
         assert client.get("/codes/").status_code == 200
 

@@ -92,7 +92,8 @@ def test_the_team_list_costs_the_same_queries_for_1_or_30_people(
     StaffProfileFactory.create_batch(rows, department=support, manager=manager)
     client.force_login(manager.user)
 
-    # session, unread notifications, user, permissions (user's own + through groups), my profile, count, one page of my team
+    # session, unread notifications, user, permissions (user's own + through groups), my profile, count,
+    # one page of my team
     with django_assert_num_queries(8):
         response = client.get("/people/team/")
     assert response.status_code == 200
@@ -106,7 +107,8 @@ def test_the_department_list_costs_the_same_queries_for_1_or_30_departments(
         StaffProfileFactory(department=DepartmentFactory(parent=compliance_officer.department))
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (user's own + through groups), count, one page of departments with headcounts
+    # session, unread notifications, user, permissions (user's own + through groups), count,
+    # one page of departments with headcounts
     with django_assert_num_queries(7):
         response = client.get("/people/departments/")
     assert response.status_code == 200
