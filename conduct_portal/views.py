@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from acknowledgements import selectors as acknowledgement_selectors
 from codes import selectors as codes_selectors
 from people import selectors as people_selectors
+from training import selectors as training_selectors
 
 HOME_DOCUMENTS_SHOWN = 5
 
@@ -22,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"profile": profile}
     if profile is not None:
         context["waiting"] = list(acknowledgement_selectors.pending_for(user)[:HOME_DOCUMENTS_SHOWN])
+        context["training_due"] = list(training_selectors.open_assignments_of(profile)[:HOME_DOCUMENTS_SHOWN])
         context["codes_for_me"] = list(codes_selectors.versions_visible_to(user).published()[:HOME_DOCUMENTS_SHOWN])
     if user.has_perm("codes.add_codedocument"):
         context["my_documents"] = list(codes_selectors.document_list(owner_id=user.pk)[:HOME_DOCUMENTS_SHOWN])

@@ -127,3 +127,15 @@ def test_a_compliance_home_counts_published_codes(client, compliance_officer, pu
     client.force_login(compliance_officer.user)
 
     assert "1 code of conduct is published." in client.get("/").content.decode()
+
+
+def test_an_agent_home_lists_training_to_complete(client, agent) -> None:
+    from training.tests.factories import AssignmentFactory
+
+    assignment = AssignmentFactory(person=agent, course__title="Privacy essentials")
+    client.force_login(agent.user)
+
+    page = client.get("/").content.decode()
+
+    assert "Training: Privacy essentials" in page
+    assert f"Complete by {assignment.due_date:%b}" in page
