@@ -262,12 +262,15 @@ CELERY_RESULT_BACKEND = env.str(
 )
 if CELERY_BROKER_URL.startswith("filesystem"):
     _broker_folder = VAR_DIR / "celery-broker"
-    for _folder in (_broker_folder / "queue", _broker_folder / "processed", VAR_DIR / "celery-results"):
-        _folder.mkdir(parents=True, exist_ok=True)
+    for _folder in ("queue", "processed", "control"):
+        (_broker_folder / _folder).mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "celery-results").mkdir(exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_folder / "queue"),
         "data_folder_out": str(_broker_folder / "queue"),
         "processed_folder": str(_broker_folder / "processed"),
+        # Without it kombu keeps its broadcast exchanges in ./control, wherever it was started.
+        "control_folder": str(_broker_folder / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
