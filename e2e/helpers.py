@@ -1,0 +1,139 @@
+"""What the browser journeys share: signing in, screenshots, the watch on each page, and axe-core."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from playwright.sync_api import ConsoleMessage, Page, Request, Response, Route, expect
+
+from people.models import StaffProfile
+
+# The factories' password, by name: mypy leaves the apps' test code out (see pyproject.toml), and a
+# plain import would make it follow into people/tests/ and check them after all.
+TEST_PASSWORD: str = import_module("people.tests.factories").TEST_PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags without which Chromium on a closed network spends its time on refused connections
+# to Google's services (see ECOSYSTEM.md, "Browser tests").
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "e2e"
+AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core is served from the page's own origin: the CSP (script-src 'self') refuses the inline
+# <script> that page.add_script_tag(path=...) would write, and so it should.
+AXE_URL_PATH = "/static/__axe.js"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/e2e/<name>.png, for people to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def sign_in(page: Page, profile: StaffProfile) -> None:
+    """Sign in through the real login form, as a person would, and land on the home page."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(profile.user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Welcome, "))
+    assert_assets_loaded(page)
+
+
+def assert_assets_loaded(page: Page) -> None:
+    """Bootstrap's CSS and JS, our CSS and htmx arrived from our own origin and took effect."""
+    loaded = page.evaluate(
+        """() => ({
+            bootstrapCss: getComputedStyle(document.body).display === "flex",
+            portalCss: [...document.styleSheets].some((sheet) => (sheet.href || "").endsWith("/css/portal.css")),
+            bootstrapJs: typeof window.bootstrap === "object",
+            htmx: typeof window.htmx === "object",
+        })"""
+    )
+    assert loaded == {"bootstrapCss": True, "portalCss": True, "bootstrapJs": True, "htmx": True}, loaded
+
+
+@dataclass
+class PageWatch:
+    """Collects what should never happen on a page: CSP refusals, script errors, broken assets."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> Page:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        page.on("response", self._on_response)
+        page.on("requestfailed", self._on_request_failed)
+        return page
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            self.problems.append(f"CSP: {text}")
+
+    def _on_response(self, response: Response) -> None:
+        # A page may answer 400 on purpose (a form with errors); what it loads may not fail.
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems.append(f"{response.status} for {response.url}")
+
+    def _on_request_failed(self, request: Request) -> None:
+        # A link that turns into a download aborts its navigation; that is not a failure.
+        if request.resource_type != "document":
+            self.problems.append(f"failed to load {request.url}: {request.failure}")
+
+
+def serve_axe(page: Page) -> Page:
+    """Let the page load axe-core from its own origin, the only place the CSP lets a script come from."""
+
+    def fulfil(route: Route) -> None:
+        route.fulfill(path=AXE_SCRIPT, content_type="text/javascript; charset=utf-8")
+
+    page.route(f"**{AXE_URL_PATH}", fulfil)
+    return page
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now (served by serve_axe); return its violations."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(url=AXE_URL_PATH)
+    return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+
+
+def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [violation for violation in violations if violation.get("impact") in ("serious", "critical")]
+
+
+def describe(found: dict[str, list[dict[str, Any]]]) -> str:
+    """Violations as a person reads them: each rule and element once, with the pages it is on."""
+    grouped: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any], list[str]]] = {}
+    for where, violations in found.items():
+        for violation in violations:
+            for node in violation["nodes"]:
+                key = (violation["id"], node["html"])
+                grouped.setdefault(key, (violation, node, []))[2].append(where)
+    lines = []
+    for violation, node, pages in grouped.values():
+        summary = " ".join((node.get("failureSummary") or "").split())
+        lines += [
+            f"[{violation['impact']}] {violation['id']}: {violation['help']}",
+            f"    element: {' '.join(map(str, node['target']))}  {' '.join(node['html'].split())[:160]}",
+            f"    on: {', '.join(pages)}",
+            f"    {summary[:400]}",
+            f"    see {violation['helpUrl']}",
+        ]
+    return "\n".join(lines)
