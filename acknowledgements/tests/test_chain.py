@@ -180,3 +180,24 @@ def test_simultaneous_signers_keep_one_unbroken_chain(published, agent, manager,
 
     assert Signature.objects.count() == 4
     assert verify_chain().intact
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ana Popescu", 'Ștefan Ţăran “quoted” "plain"', "back\\slash\ttab\nnew line\r", "\x00\x1f\u2028\U0001f600", ""],
+)
+def test_the_record_hash_is_sha256_of_the_fields_as_compact_json(text: str) -> None:
+    # Verification hashes millions of records, so the JSON is written by hand: it must stay
+    # exactly what json.dumps gives, or records signed before would no longer verify.
+    import datetime
+    import hashlib
+    import json
+
+    from acknowledgements.chain import hash_of_fields
+
+    moment = datetime.datetime(2026, 3, 1, 9, 30, 0, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    fields = [17, 4, 9, 2, moment, text, text, None, text, "ab" * 32, None, "0" * 64]
+    payload = [*fields[:4], "2026-03-01T07:30:00.000012+00:00", *fields[5:10], None, fields[11]]
+    expected = hashlib.sha256(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+    assert hash_of_fields(*fields) == expected
