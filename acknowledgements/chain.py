@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.db import connection, connections

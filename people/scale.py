@@ -486,7 +486,7 @@ class Rows:
     def _copy(self) -> None:
         meta = self.model._meta
         quote = connection.ops.quote_name
-        names = ", ".join(quote(meta.get_field(name).column) for name in [*self.columns, *self.defaults])
+        names = ", ".join(quote(_column(meta, name)) for name in [*self.columns, *self.defaults])
         tail = "".join("\t" + _copy_text(value) for value in self.defaults.values()) + "\n"
         buffer = io.StringIO()
         for row in self.pending:
@@ -969,7 +969,7 @@ class Seeder:
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
             for model in filled:
-                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")  # type: ignore[attr-defined]
         self._done(f"{command} of {len(filled)} tables")
 
 
@@ -1029,3 +1029,9 @@ def _reading_time(person_index: int, document_index: int) -> int:
 def seed(options: ScaleOptions, *, password: str = DEFAULT_PASSWORD, log: Callable[[str], None]) -> ScaleSummary:
     """Build one organisation in the default database; see the module's docstring for its shape."""
     return Seeder(options, password=password, log=log).run()
+
+
+def _column(meta: Any, name: str) -> str:
+    """The database column of a concrete field."""
+    field = meta.get_field(name)
+    return str(field.column)
