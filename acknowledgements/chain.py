@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import multiprocessing
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
@@ -121,6 +122,11 @@ class Verification:
 
 # Below this many records a chain is checked by one process: starting others costs more than it saves.
 PARALLEL_MIN_RECORDS = 100_000
+
+
+def default_workers() -> int:
+    """Processes that check a long chain at once: one per CPU, at most four."""
+    return min(4, os.cpu_count() or 1)
 
 
 def verify_chain(*, batch_size: int = 5000, workers: int = 1) -> Verification:

@@ -54,22 +54,32 @@ STATUS_CHOICES = [
 ]
 
 
+def _choice(label: str, empty_label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False, choices=[("", empty_label)])
+
+
 class DashboardFilterForm(forms.Form):
-    document = forms.ModelChoiceField(
-        label=_("Document"), queryset=CodeDocument.objects.all(), required=False, empty_label=_("All documents")
-    )
-    version = forms.ModelChoiceField(
-        label=_("Version"),
-        queryset=CodeVersion.objects.filter(published_at__isnull=False).select_related("document"),
-        required=False,
-        empty_label=_("All versions"),
-    )
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("All departments")
-    )
+    """The dashboard's filters. Each list of choices is read once per page, by one query, and both
+    validates the value sent and renders the menu (a ModelChoiceField would query for each)."""
+
+    document = _choice(_("Document"), _("All documents"))
+    version = _choice(_("Version"), _("All versions"))
+    department = _choice(_("Department"), _("All departments"))
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     due_to = forms.DateField(label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        published = CodeVersion.objects.filter(published_at__isnull=False).select_related("document")
+        menus = {
+            "document": [(document.pk, str(document)) for document in CodeDocument.objects.all()],
+            "version": [(version.pk, str(version)) for version in published],
+            "department": [(department.pk, str(department)) for department in Department.objects.all()],
+        }
+        for name, choices in menus.items():
+            field = self.fields[name]
+            field.choices = [*field.choices[:1], *choices]
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
@@ -81,9 +91,9 @@ class DashboardFilterForm(forms.Form):
         """The filters to apply; an invalid form filters nothing out but shows its errors."""
         data = self.cleaned_data if self.is_valid() else {}
         return Filters(
-            document_id=data["document"].pk if data.get("document") else None,
-            version_id=data["version"].pk if data.get("version") else None,
-            department_id=data["department"].pk if data.get("department") else None,
+            document_id=data.get("document"),
+            version_id=data.get("version"),
+            department_id=data.get("department"),
             status=data.get("status") or "",
             due_from=data.get("due_from"),
             due_to=data.get("due_to"),

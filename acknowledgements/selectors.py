@@ -109,6 +109,11 @@ def totals(requests: QuerySet[AcknowledgementRequest]) -> dict:
     return with_percent(requests.aggregate(**_counts()))
 
 
+def totals_of(rows: list[dict]) -> dict:
+    """The figures of all the requests, from their counts by version (each request has one version)."""
+    return with_percent({name: sum(row[name] for row in rows) for name in _counts()})
+
+
 def by_version(requests: QuerySet[AcknowledgementRequest]) -> list[dict]:
     rows = (
         requests.values("version_id", "version__number", "version__title", "version__status", "version__document__slug")

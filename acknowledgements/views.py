@@ -181,9 +181,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "everyone": selectors.can_see_everyone(request.user),
     }
     if requests is not None:
+        versions = selectors.by_version(requests)
         context.update(
-            totals=selectors.totals(requests),
-            versions=selectors.by_version(requests),
+            totals=selectors.totals_of(versions),
+            versions=versions,
             departments=selectors.by_department(requests),
         )
     return render(request, "acknowledgements/dashboard.html", context)

@@ -201,3 +201,34 @@ def test_the_record_hash_is_sha256_of_the_fields_as_compact_json(text: str) -> N
     expected = hashlib.sha256(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
 
     assert hash_of_fields(*fields) == expected
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(("edited", "deleted"), [(None, None), (2, None), (4, None), (None, 3), (1, 4)])
+def test_checking_in_parallel_finds_what_one_process_finds(
+    published, agent, manager, second_manager, compliance_officer, monkeypatch, edited, deleted
+) -> None:
+    from acknowledgements import chain
+
+    services.requests_create_for_version(version=published)
+    for person in (agent, manager, second_manager, compliance_officer):
+        request = AcknowledgementRequest.objects.get(version=published, person=person)
+        services.signature_create(request=request, actor=person.user, typed_name=person.full_name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {SIGNATURE_GUARD['table']} DISABLE TRIGGER {SIGNATURE_GUARD['trigger']}")
+        if edited:
+            cursor.execute("UPDATE acknowledgements_signature SET typed_name = 'x' WHERE sequence = %s", [edited])
+        if deleted:
+            cursor.execute("DELETE FROM acknowledgements_signature WHERE sequence = %s", [deleted])
+        cursor.execute(f"ALTER TABLE {SIGNATURE_GUARD['table']} ENABLE TRIGGER {SIGNATURE_GUARD['trigger']}")
+    one_process = verify_chain()
+    # Four records, cut into ranges of one or two records each.
+    monkeypatch.setattr(chain, "PARALLEL_MIN_RECORDS", 1)
+    assert len(chain._ranges(3)) == 3
+
+    in_parallel = verify_chain(workers=3)
+
+    assert in_parallel.intact is one_process.intact is (edited is None and deleted is None)
+    assert in_parallel.first_breach == one_process.first_breach
+    assert (in_parallel.checked, in_parallel.versions_checked) == (one_process.checked, one_process.versions_checked)

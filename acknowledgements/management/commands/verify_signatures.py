@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from acknowledgements.chain import verify_chain
+from acknowledgements.chain import default_workers, verify_chain
 
 
 class Command(BaseCommand):
@@ -21,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=min(4, os.cpu_count() or 1),
+            default=default_workers(),
             help="Processes that check a long chain (over 100,000 records) at once, each a consecutive range "
             "of it (default: the number of CPUs, at most 4). The checks are the same as with one.",
         )
