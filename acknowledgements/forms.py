@@ -55,7 +55,9 @@ STATUS_CHOICES = [
 
 
 def _choice(label: str, empty_label: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False, choices=[("", empty_label)])
+    return forms.TypedChoiceField(
+        label=label, coerce=int, empty_value=None, required=False, choices=[("", empty_label)]
+    )
 
 
 class DashboardFilterForm(forms.Form):
