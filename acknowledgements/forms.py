@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.utils.functional import _StrPromise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from codes.models import CodeDocument, CodeVersion
@@ -54,19 +55,17 @@ STATUS_CHOICES = [
 ]
 
 
-def _choice(label: str, empty_label: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label, coerce=int, empty_value=None, required=False, choices=[("", empty_label)]
-    )
+def _choice(label: StrPromise) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False)
 
 
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters. Each list of choices is read once per page, by one query, and both
     validates the value sent and renders the menu (a ModelChoiceField would query for each)."""
 
-    document = _choice(_("Document"), _("All documents"))
-    version = _choice(_("Version"), _("All versions"))
-    department = _choice(_("Department"), _("All departments"))
+    document = _choice(_("Document"))
+    version = _choice(_("Version"))
+    department = _choice(_("Department"))
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     due_to = forms.DateField(label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -75,13 +74,14 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         published = CodeVersion.objects.filter(published_at__isnull=False).select_related("document")
         menus = {
-            "document": [(document.pk, str(document)) for document in CodeDocument.objects.all()],
-            "version": [(version.pk, str(version)) for version in published],
-            "department": [(department.pk, str(department)) for department in Department.objects.all()],
+            "document": (_("All documents"), CodeDocument.objects.all()),
+            "version": (_("All versions"), published),
+            "department": (_("All departments"), Department.objects.all()),
         }
-        for name, choices in menus.items():
+        for name, (everything, objects) in menus.items():
             field = self.fields[name]
-            field.choices = [*field.choices[:1], *choices]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = [("", everything), *((item.pk, str(item)) for item in objects)]
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()

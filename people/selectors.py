@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Expression, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from .models import Department, StaffProfile
 
@@ -49,3 +50,11 @@ def organisation_totals() -> dict[str, int]:
         active_staff=Count("pk", filter=Q(user__is_active=True)),
         departments=Count("department", distinct=True),
     )
+
+
+def full_name(profile: str) -> Expression:
+    """`StaffProfile.full_name` computed by the database, for the profile at the lookup path `profile`
+    ("person", "person__manager"): first and last name, or the username when both are blank."""
+    user = f"{profile}__user__"
+    name = Trim(Concat(F(f"{user}first_name"), Value(" "), F(f"{user}last_name"), output_field=CharField()))
+    return Coalesce(NullIf(name, Value("")), F(f"{user}username"))

@@ -8,6 +8,7 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.utils import formats, timezone
 
 from audit.models import AuditEvent
@@ -732,8 +733,10 @@ def test_the_export_costs_the_same_queries_for_1_or_20_rows(
     client.force_login(compliance_officer.user)
 
     # session, user, permissions (user's own + through groups), the row count for the audit event,
-    # the audit event, then the rows with everything joined, in one query
-    with django_assert_num_queries(7):
+    # the audit event, then the rows with everything joined, in one query; on PostgreSQL that query
+    # runs in a transaction of its own: begin (here a savepoint), its settings, and a rollback
+    in_transaction = 3 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(7 + in_transaction):
         assert len(csv_of(client.get(STATUS + "export.csv"))) == rows + 1
 
 
