@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.utils.functional import _StrPromise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from codes.models import CodeDocument, CodeVersion
@@ -12,6 +11,9 @@ from people.models import Department
 
 from .models import RequestStatus
 from .selectors import Filters
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise  # the stubs' type of a lazy string
 
 
 class SignForm(forms.Form):
