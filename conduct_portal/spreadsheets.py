@@ -272,7 +272,8 @@ def csv_response(
     return response
 
 
-# XML cannot hold most control characters (a tab, a line break and a carriage return excepted).
+# XML cannot hold most control characters (tab, line feed and carriage return aside). XlsxWriter
+# would write them escaped (_x0001_), which Excel decodes and other readers show as it is: drop them.
 _ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 

@@ -329,3 +329,12 @@ def test_a_download_stopped_halfway_leaves_the_connection_usable(asked, monkeypa
         request_finished.connect(close_old_connections)
 
     assert AcknowledgementRequest.objects.count() == 4
+
+
+def test_control_characters_that_xml_cannot_hold_are_left_out_of_the_xlsx(asked, agent):
+    agent.user.last_name = "Pop\x01escu\x1f"
+    agent.user.save(update_fields=["last_name"])
+
+    _written, sheets = xlsx_sheets(asked)
+
+    assert {row[0]: row for row in sheets["Acknowledgements"]}[agent.employee_id][1] == "Ana Popescu"
