@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,9 +37,12 @@ def absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def language_of(user: User) -> str:
-    language = StaffProfile.objects.filter(user_id=user.pk).values_list("preferred_language", flat=True).first()
-    return language or settings.LANGUAGE_CODE
+def languages_of(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each recipient's preferred language (the site's for those without a profile), in one query."""
+    chosen = dict(StaffProfile.objects.filter(user_id__in=set(user_ids)).values_list("user_id", "preferred_language"))
+    return defaultdict(
+        lambda: settings.LANGUAGE_CODE, {user: language for user, language in chosen.items() if language}
+    )
 
 
 def _email(user: User, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
@@ -50,13 +56,28 @@ def _email(user: User, subject: str, template: str, context: dict[str, Any]) -> 
     return email
 
 
-def _subject_and_context(log: ReminderLog) -> tuple[str, str, dict[str, Any], str] | None:
-    """The subject, template, context and page of a reminder; None when it is no longer needed."""
+def _still_due(logs: Iterable[ReminderLog]) -> dict[tuple[str, int], Any]:
+    """What the reminders are about, by (kind, id), where a reminder is still needed: the pending
+    request, the open assignment, the active document under review. One query per kind."""
+    ids_by_kind: dict[str, set[int]] = defaultdict(set)
+    for log in logs:
+        ids_by_kind[log.kind].add(log.object_id)
+    querysets: dict[str, QuerySet] = {
+        ReminderKind.ACKNOWLEDGEMENT: AcknowledgementRequest.objects.pending().select_related("version"),
+        ReminderKind.TRAINING: Assignment.objects.open().select_related("course"),
+        ReminderKind.REVIEW: CodeDocument.objects.filter(next_review_due__isnull=False, retired_at__isnull=True),
+    }
+    found: dict[tuple[str, int], Any] = {}
+    for kind, ids in ids_by_kind.items():
+        found.update({(kind, pk): thing for pk, thing in querysets[kind].in_bulk(ids).items()})
+    return found
+
+
+def _subject_and_context(log: ReminderLog, thing: Any) -> tuple[str, str, dict[str, Any], str]:
+    """The subject, template, context and page of a reminder about `thing` (see `_still_due`)."""
     today = timezone.localdate()
     if log.kind == ReminderKind.ACKNOWLEDGEMENT:
-        request = AcknowledgementRequest.objects.pending().select_related("version").filter(pk=log.object_id).first()
-        if request is None:
-            return None
+        request: AcknowledgementRequest = thing
         path = reverse("acknowledgements:read_and_sign", args=[request.pk])
         overdue = request.due_date < today
         subject = (
@@ -65,9 +86,7 @@ def _subject_and_context(log: ReminderLog) -> tuple[str, str, dict[str, Any], st
         days_left = (request.due_date - today).days
         return subject, "acknowledgement", {"request": request, "overdue": overdue, "days_left": days_left}, path
     if log.kind == ReminderKind.TRAINING:
-        assignment = Assignment.objects.open().select_related("course").filter(pk=log.object_id).first()
-        if assignment is None:
-            return None
+        assignment: Assignment = thing
         path = reverse("training:mine")
         overdue = assignment.due_date < today
         subject = (_("Overdue training: %(course)s") if overdue else _("Training due by %(date)s: %(course)s")) % {
@@ -76,11 +95,11 @@ def _subject_and_context(log: ReminderLog) -> tuple[str, str, dict[str, Any], st
         }
         days_left = (assignment.due_date - today).days
         return subject, "training", {"assignment": assignment, "overdue": overdue, "days_left": days_left}, path
-    document = CodeDocument.objects.filter(pk=log.object_id).first()
-    if document is None or document.next_review_due is None or document.retired_at is not None:
-        return None
+    document: CodeDocument = thing
+    review_due = document.next_review_due
+    assert review_due is not None
     path = reverse("codes:document_detail", args=[document.slug])
-    overdue = document.next_review_due < today
+    overdue = review_due < today
     copy = log.stage == OVERDUE_COPY
     if copy:
         subject = _("Review overdue (copy for compliance): %(title)s")
@@ -88,44 +107,61 @@ def _subject_and_context(log: ReminderLog) -> tuple[str, str, dict[str, Any], st
         subject = _("Review overdue: %(title)s")
     else:
         subject = _("Review due by %(date)s: %(title)s")
-    subject %= {"title": document.title, "date": document.next_review_due.isoformat()}
+    subject %= {"title": document.title, "date": review_due.isoformat()}
     return subject, "review", {"document": document, "overdue": overdue, "copy": copy}, path
 
 
-def build_reminder(log: ReminderLog) -> Reminder | None:
-    """The email for one claimed reminder, or None when it is no longer needed (signed, completed…)."""
-    with translation.override(language_of(log.recipient)):
-        rendered = _subject_and_context(log)
-        if rendered is None:
-            return None
-        subject, template, context, path = rendered
-        email = _email(log.recipient, subject, template, {**context, "url": absolute(path)})
-        return Reminder(email=email, message=subject, path=path)
-
-
-def build_digest(manager: User, logs: list[ReminderLog]) -> Reminder | None:
-    """One email listing a manager's overdue people, acknowledgements and training together."""
-    by_kind: dict[str, list[int]] = {}
+def build_reminders(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
+    """The email of each claimed reminder, by log id; None where it is no longer needed (signed,
+    completed, retired…). A few queries for the whole batch, whatever its size."""
+    still_due = _still_due(logs)
+    languages = languages_of(log.recipient_id for log in logs)
+    reminders: dict[int, Reminder | None] = {}
     for log in logs:
-        by_kind.setdefault(log.kind, []).append(log.object_id)
-    requests = list(
+        thing = still_due.get((log.kind, log.object_id))
+        if thing is None:
+            reminders[log.pk] = None
+            continue
+        with translation.override(languages[log.recipient_id]):
+            subject, template, context, path = _subject_and_context(log, thing)
+            email = _email(log.recipient, subject, template, {**context, "url": absolute(path)})
+        reminders[log.pk] = Reminder(email=email, message=subject, path=path)
+    return reminders
+
+
+def _by_due_date(logs: list[ReminderLog], kind: str, still_due: dict[int, Any]) -> list[Any]:
+    found = [still_due[log.object_id] for log in logs if log.kind == kind and log.object_id in still_due]
+    return sorted(found, key=lambda thing: (thing.due_date, thing.pk))
+
+
+def build_digests(escalations: dict[int, list[ReminderLog]]) -> dict[int, Reminder | None]:
+    """One email per manager (by user id) listing their overdue people, acknowledgements and training
+    together; None for a manager with nothing left overdue. A few queries for the whole batch."""
+    ids_by_kind: dict[str, set[int]] = defaultdict(set)
+    for manager_logs in escalations.values():
+        for log in manager_logs:
+            ids_by_kind[log.kind].add(log.object_id)
+    requests = (
         AcknowledgementRequest.objects.pending()
-        .filter(pk__in=by_kind.get(ReminderKind.ACKNOWLEDGEMENT, []))
         .select_related("person__user", "version")
-        .order_by("due_date")
+        .in_bulk(ids_by_kind[ReminderKind.ACKNOWLEDGEMENT])
     )
-    assignments = list(
-        Assignment.objects.open()
-        .filter(pk__in=by_kind.get(ReminderKind.TRAINING, []))
-        .select_related("person__user", "course")
-        .order_by("due_date")
+    assignments = (
+        Assignment.objects.open().select_related("person__user", "course").in_bulk(ids_by_kind[ReminderKind.TRAINING])
     )
-    if not requests and not assignments:
-        return None
-    with translation.override(language_of(manager)):
-        count = len(requests) + len(assignments)
-        subject = _("Your team: %(count)s overdue items") % {"count": count}
-        path = reverse("acknowledgements:dashboard") + "?status=overdue"
-        context = {"requests": requests, "assignments": assignments, "url": absolute(path)}
-        email = _email(manager, subject, "digest", context)
-        return Reminder(email=email, message=subject, path=path)
+    languages = languages_of(escalations)
+    digests: dict[int, Reminder | None] = {}
+    for manager_id, manager_logs in escalations.items():
+        overdue_requests = _by_due_date(manager_logs, ReminderKind.ACKNOWLEDGEMENT, requests)
+        overdue_training = _by_due_date(manager_logs, ReminderKind.TRAINING, assignments)
+        if not overdue_requests and not overdue_training:
+            digests[manager_id] = None
+            continue
+        with translation.override(languages[manager_id]):
+            count = len(overdue_requests) + len(overdue_training)
+            subject = _("Your team: %(count)s overdue items") % {"count": count}
+            path = reverse("acknowledgements:dashboard") + "?status=overdue"
+            context = {"requests": overdue_requests, "assignments": overdue_training, "url": absolute(path)}
+            email = _email(manager_logs[0].recipient, subject, "digest", context)
+        digests[manager_id] = Reminder(email=email, message=subject, path=path)
+    return digests

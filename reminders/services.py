@@ -3,10 +3,11 @@
 1. `reminders_claim` runs every rule for a day and inserts one ReminderLog row per
    (kind, object, recipient, stage), in batches; rows that exist already are skipped by the
    database, so the same sweep twice, or two workers at once, claim each reminder once.
-2. `reminder_deliver` sends one claimed reminder: it locks its row (skipping rows another
-   worker holds), sends the email, and marks the row sent in the same transaction, only
-   after the email backend accepted the message. A failure leaves the row pending for a retry.
-3. `digest_deliver` sends a manager one email listing all their escalations at once.
+2. `reminders_deliver` sends a batch of claimed reminders: it locks their rows (skipping rows
+   another worker holds), sends the emails over one connection, and marks each row sent in the
+   same transaction, only after the email backend accepted its message. A failure leaves the
+   row pending for a retry.
+3. `digests_deliver` sends each of a batch of managers one email listing all their escalations.
 """
 
 from __future__ import annotations
@@ -16,19 +17,24 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import TypeVar
 
-from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from .emails import Reminder, build_digest, build_reminder
+from .emails import Reminder, build_digests, build_reminders
 from .models import ESCALATED, DeliveryStatus, Notification, ReminderLog
 from .rules import Rule, all_rules
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 1000  # claims inserted at a time
+# Reminders (or managers' digests) one delivery sends in one transaction over one connection: few
+# queries for many emails, and the rows are not held for long.
+DELIVERY_BATCH_SIZE = 200
 
 
 @dataclass
@@ -43,8 +49,8 @@ class DeliveryReport:
     failed: list[int] = field(default_factory=list)
 
 
-def _chunks(pairs: Iterable[tuple[int, int]], size: int) -> Iterator[list[tuple[int, int]]]:
-    iterator = iter(pairs)
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
 
@@ -89,7 +95,7 @@ def pending_reminder_ids() -> Iterator[list[int]]:
     """Pending direct reminders, as batches of ids for delivery tasks (read page by page)."""
     pending = ReminderLog.objects.filter(status=DeliveryStatus.PENDING).exclude(stage=ESCALATED).order_by("pk")
     last = 0
-    while batch := list(pending.filter(pk__gt=last).values_list("pk", flat=True)[:BATCH_SIZE]):
+    while batch := list(pending.filter(pk__gt=last).values_list("pk", flat=True)[:DELIVERY_BATCH_SIZE]):
         yield batch
         last = batch[-1]
 
@@ -103,79 +109,93 @@ def managers_with_pending_escalations() -> list[int]:
     )
 
 
-def _mark(logs: list[ReminderLog], reminder: Reminder | None) -> None:
-    """Sent, with a notification in the portal; or skipped when there was nothing left to remind of."""
-    status = DeliveryStatus.SENT if reminder else DeliveryStatus.SKIPPED
-    ReminderLog.objects.filter(pk__in=[log.pk for log in logs]).update(
-        status=status, sent_at=timezone.now() if reminder else None, attempts=F("attempts") + 1, last_error=""
-    )
-    if reminder:
-        Notification.objects.create(recipient=logs[0].recipient, message=reminder.message[:300], url=reminder.path)
-
-
-def _record_failure(log_ids: list[int], error: Exception | None) -> None:
-    logger.warning("Reminder delivery failed for %s: %s", log_ids, error)
-    ReminderLog.objects.filter(pk__in=log_ids).update(attempts=F("attempts") + 1, last_error=str(error)[:1000])
-
-
-def reminder_deliver(*, log_id: int) -> bool:
-    """Send one claimed reminder. True when it is sent (now or before), False when sending failed."""
-    failure: Exception | None = None
-    with transaction.atomic():
-        log = (
-            ReminderLog.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=log_id, status=DeliveryStatus.PENDING)
-            .first()
-        )
-        if log is None:
-            return True  # sent already, or another worker is sending it right now
-        reminder = build_reminder(log)
-        try:
-            if reminder:
+def _send_and_mark(emails: list[tuple[list[ReminderLog], Reminder | None]]) -> dict[int, Exception]:
+    """Send each email over one connection to the email backend, then mark its reminders sent, with a
+    notification in the portal (or skipped, where there was nothing left to remind of). Runs in the
+    caller's transaction, which holds the rows. Returns the reminders whose email failed, by log id,
+    with the error; they stay pending for a retry."""
+    failed: dict[int, Exception] = {}
+    sent: list[tuple[list[ReminderLog], Reminder]] = []
+    skipped: list[ReminderLog] = []
+    connection = mail.get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # the backend is unreachable: every one is retried later
+        return {log.pk: error for logs, _reminder in emails for log in logs}
+    try:
+        for logs, reminder in emails:
+            if reminder is None:
+                skipped.extend(logs)
+                continue
+            reminder.email.connection = connection
+            try:
                 reminder.email.send()
-        except Exception as error:  # any backend error: keep the reminder for a retry
-            failure = error
-        else:
-            _mark([log], reminder)
-            return True
-    _record_failure([log_id], failure)
-    return False
+            except Exception as error:  # any backend error: keep the reminder for a retry
+                failed.update((log.pk, error) for log in logs)
+            else:
+                sent.append((logs, reminder))
+    finally:
+        connection.close()
+    now = timezone.now()
+    ReminderLog.objects.filter(pk__in=[log.pk for logs, _reminder in sent for log in logs]).update(
+        status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+    )
+    ReminderLog.objects.filter(pk__in=[log.pk for log in skipped]).update(
+        status=DeliveryStatus.SKIPPED, attempts=F("attempts") + 1, last_error=""
+    )
+    Notification.objects.bulk_create(
+        Notification(recipient=logs[0].recipient, message=reminder.message[:300], url=reminder.path)
+        for logs, reminder in sent
+    )
+    return failed
+
+
+def _record_failures(failed: dict[int, Exception]) -> None:
+    for log_id, error in failed.items():
+        logger.warning("Reminder delivery failed for %s: %s", log_id, error)
+        ReminderLog.objects.filter(pk=log_id).update(attempts=F("attempts") + 1, last_error=str(error)[:1000])
+
+
+def _locked_pending() -> QuerySet[ReminderLog]:
+    # Rows another worker is delivering right now are skipped, not waited for.
+    return (
+        ReminderLog.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")
+        .filter(status=DeliveryStatus.PENDING)
+    )
 
 
 def reminders_deliver(*, log_ids: list[int]) -> DeliveryReport:
-    report = DeliveryReport()
-    for log_id in log_ids:
-        if reminder_deliver(log_id=log_id):
-            report.sent += 1
-        else:
-            report.failed.append(log_id)
-    return report
+    """Send a batch of claimed reminders, each marked sent in the transaction that holds its row, once
+    the email backend accepted it; a failure leaves it pending for a retry. Reminders sent already, or
+    being sent by another worker, are left alone (and count as sent). A worker that dies half-way
+    through a batch sends again, on the retry, what it had sent of that batch: claims are
+    exactly-once, emails at-least-once, and a batch is small."""
+    with transaction.atomic():
+        logs = list(_locked_pending().filter(pk__in=log_ids).order_by("pk"))
+        reminders = build_reminders(logs)
+        failed = _send_and_mark([([log], reminders[log.pk]) for log in logs])
+    _record_failures(failed)
+    return DeliveryReport(sent=len(log_ids) - len(failed), failed=sorted(failed))
 
 
-def digest_deliver(*, manager_id: int) -> bool:
-    """Send a manager one email listing every escalation waiting for them. False when sending failed."""
-    failure: Exception | None = None
+def digests_deliver(*, manager_ids: list[int]) -> DeliveryReport:
+    """Send each manager one email listing every escalation waiting for them, as `reminders_deliver`
+    does; the report counts managers."""
     with transaction.atomic():
         logs = list(
-            ReminderLog.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(recipient_id=manager_id, stage=ESCALATED, status=DeliveryStatus.PENDING)
-            .order_by("kind", "object_id")
+            _locked_pending()
+            .filter(recipient_id__in=manager_ids, stage=ESCALATED)
+            .order_by("recipient_id", "kind", "object_id")
         )
-        if not logs:
-            return True
-        reminder = build_digest(get_user_model().objects.get(pk=manager_id), logs)
-        try:
-            if reminder:
-                reminder.email.send()
-        except Exception as error:  # any backend error: keep the escalations for a retry
-            failure = error
-        else:
-            _mark(logs, reminder)
-            return True
-    _record_failure([log.pk for log in logs], failure)
-    return False
+        escalations: dict[int, list[ReminderLog]] = {}
+        for log in logs:
+            escalations.setdefault(log.recipient_id, []).append(log)
+        digests = build_digests(escalations)
+        failed = _send_and_mark([(escalations[manager], digest) for manager, digest in digests.items()])
+    _record_failures(failed)
+    failed_managers = sorted({log.recipient_id for log in logs if log.pk in failed})
+    return DeliveryReport(sent=len(manager_ids) - len(failed_managers), failed=failed_managers)
 
 
 def sweep_now(*, day: datetime.date | None = None) -> tuple[SweepReport, DeliveryReport]:
@@ -186,9 +206,8 @@ def sweep_now(*, day: datetime.date | None = None) -> tuple[SweepReport, Deliver
         result = reminders_deliver(log_ids=batch)
         delivered.sent += result.sent
         delivered.failed += result.failed
-    for manager_id in managers_with_pending_escalations():
-        if digest_deliver(manager_id=manager_id):
-            delivered.sent += 1
-        else:
-            delivered.failed.append(manager_id)
+    for managers in _chunks(managers_with_pending_escalations(), DELIVERY_BATCH_SIZE):
+        result = digests_deliver(manager_ids=managers)
+        delivered.sent += result.sent
+        delivered.failed += result.failed
     return claimed, delivered

@@ -25,8 +25,8 @@ def sweep(self) -> dict[str, int]:
         deliver.apply_async((batch,), queue=queue)
         batches += 1
     managers = services.managers_with_pending_escalations()
-    for manager_id in managers:
-        deliver_digest.apply_async((manager_id,), queue=queue)
+    for start in range(0, len(managers), services.DELIVERY_BATCH_SIZE):
+        deliver_digests.apply_async((managers[start : start + services.DELIVERY_BATCH_SIZE],), queue=queue)
     return {"claimed": report.claimed, "batches": batches, "digests": len(managers)}
 
 
@@ -43,8 +43,10 @@ def deliver(self, log_ids: list[int]) -> int:
     return report.sent
 
 
-@shared_task(name="reminders.deliver_digest", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
-def deliver_digest(self, manager_id: int) -> bool:
-    if not services.digest_deliver(manager_id=manager_id):
-        raise self.retry(countdown=RETRY_COUNTDOWN_SECONDS)
-    return True
+@shared_task(name="reminders.deliver_digests", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
+def deliver_digests(self, manager_ids: list[int]) -> int:
+    """Send a batch of managers their digests; retry only those whose email failed."""
+    report = services.digests_deliver(manager_ids=manager_ids)
+    if report.failed:
+        raise self.retry(args=[report.failed], countdown=RETRY_COUNTDOWN_SECONDS)
+    return report.sent

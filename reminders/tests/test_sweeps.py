@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 
 from acknowledgements import services as acknowledgement_services
@@ -237,13 +238,10 @@ def test_compliance_is_copied_when_a_review_is_overdue(document_due, manager, co
 # ---------------------------------------------------------------------------
 
 
-class FlakyBackend:
+class FlakyBackend(BaseEmailBackend):
     """An email backend that refuses mail to one address, like a full mailbox."""
 
     refused = "ana@example.com"
-
-    def __init__(self, *args, **kwargs) -> None:
-        pass
 
     def send_messages(self, messages) -> int:
         if any(self.refused in message.to for message in messages):
@@ -283,6 +281,69 @@ def test_claiming_costs_the_same_queries_for_1_or_30_people(
     # (only when there are candidates: here before-7 only), count after.
     with django_assert_num_queries(4 * 3 + 1):
         services.reminders_claim(day=DUE - datetime.timedelta(days=7), rules=rules)
+
+
+@pytest.mark.parametrize("people", [1, 30])
+def test_delivering_costs_the_same_queries_for_1_or_30_reminders(
+    published, support, people, django_assert_num_queries
+) -> None:
+    StaffProfileFactory.create_batch(people, department=support)
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    day = DUE - datetime.timedelta(days=7)
+    with at(day):
+        services.reminders_claim(day=day)
+        (ids,) = list(services.pending_reminder_ids())
+
+        # savepoint, the rows locked with their recipients, the pending requests with their versions,
+        # the recipients' languages, marked sent, the notifications, release (none to mark skipped)
+        with django_assert_num_queries(7):
+            report = services.reminders_deliver(log_ids=ids)
+
+    assert report.sent == len(ids) == len(mail.outbox)
+
+
+@pytest.mark.parametrize("teams", [1, 12])
+def test_digests_cost_the_same_queries_for_1_or_12_managers(
+    published, support, teams, django_assert_num_queries
+) -> None:
+    for _team in range(teams):
+        manager = StaffProfileFactory(department=support)
+        StaffProfileFactory.create_batch(2, department=support, manager=manager)
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    day = DUE + datetime.timedelta(days=7)
+    with at(day):
+        services.reminders_claim(day=day)
+        managers = services.managers_with_pending_escalations()
+
+        # savepoint, the escalations locked with their managers, the pending requests with person and
+        # version, the managers' languages, marked sent, the notifications, release (no training
+        # escalated and none to mark skipped: no queries for those)
+        with django_assert_num_queries(7):
+            report = services.digests_deliver(manager_ids=managers)
+
+    assert report.sent == len(managers) == teams
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(
+        set(ReminderLog.objects.filter(stage="escalated").values_list("recipient__email", flat=True))
+    )
+
+
+class UnreachableBackend(BaseEmailBackend):
+    def open(self) -> bool:
+        raise ConnectionRefusedError("no mail server on port 25")
+
+
+def test_when_the_mail_server_is_unreachable_every_reminder_stays_pending(settings, ack, agent, manager) -> None:
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableBackend"
+
+    with at(DUE - datetime.timedelta(days=7)):
+        claimed, delivered = services.sweep_now()
+
+    assert claimed.claimed == len(delivered.failed) > 0
+    assert set(ReminderLog.objects.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+    assert all("no mail server" in error for error in ReminderLog.objects.values_list("last_error", flat=True))
+    assert not Notification.objects.exists()
 
 
 def test_the_dry_run_lists_and_sends_nothing(ack, agent) -> None:
