@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from django.core import mail
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Field, QuerySet
 from django.utils import timezone
 
 from .emails import Reminder, build_digests, build_reminders
@@ -68,8 +68,9 @@ def _claim_in_the_database(rule: Rule, pairs: QuerySet) -> int:
     table = ReminderLog._meta
     quote = connection.ops.quote_name
     columns = ", ".join(
-        quote(table.get_field(name).column)
+        quote(field.column)
         for name in ("kind", "object_id", "recipient", "stage", "status", "attempts", "last_error", "created_at")
+        if isinstance(field := table.get_field(name), Field)
     )
     select, params = pairs.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -98,13 +99,17 @@ def _claim_in_batches(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
     return ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage).count() - before
 
 
+def _claim(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
+    if isinstance(pairs, QuerySet):
+        return _claim_in_the_database(rule, pairs)
+    return _claim_in_batches(rule, pairs)
+
+
 def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> SweepReport:
     """Claim every reminder due on `day` that has not been claimed before."""
     report = SweepReport()
     for rule in rules or all_rules():
-        pairs = rule.pairs(day)
-        claim = _claim_in_the_database if isinstance(pairs, QuerySet) else _claim_in_batches
-        claimed = claim(rule, pairs)
+        claimed = _claim(rule, rule.pairs(day))
         report.by_rule[f"{rule.kind}/{rule.stage}"] = claimed
         report.claimed += claimed
     return report
