@@ -203,8 +203,10 @@ def signature_create(
     the published one, and the typed name matches the person's name (case and spacing aside).
     Re-authentication (the password) is checked by the signing form before this is called.
     """
+    # Only the request's own row is locked: a plain FOR UPDATE would lock the joined version and
+    # document rows as well, and make everyone signing the same version wait for each other.
     request = (
-        AcknowledgementRequest.objects.select_for_update()
+        AcknowledgementRequest.objects.select_for_update(of=("self",))
         .select_related("person__user", "version__document")
         .get(pk=request.pk)
     )
