@@ -159,6 +159,33 @@ def test_simultaneous_signing_gives_one_signature(published, agent) -> None:
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_signature_in_progress_locks_neither_the_version_nor_the_document(published, agent) -> None:
+    services.requests_create_for_version(version=published)
+    request = AcknowledgementRequest.objects.get(version=published, person=agent)
+    locked: list[str] = []
+
+    def lock_from_another_connection() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for table in ("codes_codeversion", "codes_codedocument"):
+                    pk = published.pk if table == "codes_codeversion" else published.document_id
+                    cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])  # noqa: S608
+                    locked.append(table)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        services.signature_create(request=request, actor=agent.user, typed_name=agent.full_name)
+        other = threading.Thread(target=lock_from_another_connection)
+        other.start()
+        other.join(timeout=30)
+
+    # A NOWAIT lock fails at once on a row the signing transaction holds.
+    assert locked == ["codes_codeversion", "codes_codedocument"]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_signers_keep_one_unbroken_chain(published, agent, manager, second_manager, compliance_officer):
     services.requests_create_for_version(version=published)
     people = [agent, manager, second_manager, compliance_officer]
