@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test lint format messages check-deploy clean
+.PHONY: run test lint format messages check-deploy clean bench bench-smoke
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -43,6 +43,13 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=true $(BIN)/mypy .
+
+## bench: the benchmark at 100,000 staff (10–20 minutes; see bench/run); bench-smoke: at 2,000, as CI runs it.
+bench: $(VENV)/.runtime-installed
+	bench/run
+
+bench-smoke: $(VENV)/.runtime-installed
+	bench/run --smoke
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
