@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Iterator
-from itertools import islice
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -17,13 +15,12 @@ from django.utils.translation import gettext as _
 from audit.services import event_record
 from codes.models import CodeVersion, VersionStatus
 from codes.selectors import department_lineage
+from conduct_portal.bulk import insert_from_query
 from conduct_portal.errors import DomainError
 from people.models import Department, StaffProfile
 
 from .chain import GENESIS, record_hash
 from .models import AcknowledgementRequest, RequestStatus, Signature
-
-BATCH_SIZE = 5000
 
 
 class NameMismatch(DomainError):
@@ -67,12 +64,6 @@ def replaced_version(version: CodeVersion) -> CodeVersion | None:
     )
 
 
-def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
-    iterator = iter(ids)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 @transaction.atomic
 def requests_create_for_version(*, version: CodeVersion) -> int:
     """Ask every active person in a published version's audience to acknowledge it.
@@ -96,16 +87,10 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
         people = people.exclude(signatures__version=previous)
 
     due = timezone.localdate(version.published_at) + datetime.timedelta(days=version.days_to_acknowledge)
-    already = AcknowledgementRequest.objects.filter(version=version).count()
-    person_ids = people.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
-    for batch in _chunks(person_ids, BATCH_SIZE):
-        AcknowledgementRequest.objects.bulk_create(
-            [AcknowledgementRequest(person_id=pk, version=version, due_date=due) for pk in batch],
-            batch_size=BATCH_SIZE,
-            ignore_conflicts=True,
-        )
-    # Conflicts (people asked already) are skipped silently, so count what is there now.
-    return AcknowledgementRequest.objects.filter(version=version).count() - already
+    # One statement for the whole audience; people asked already are skipped by the unique constraint.
+    return insert_from_query(
+        AcknowledgementRequest, people.order_by().values_list("pk"), ["person"], version=version, due_date=due
+    )
 
 
 @transaction.atomic

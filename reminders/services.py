@@ -20,9 +20,11 @@ from itertools import islice
 from typing import TypeVar
 
 from django.core import mail
-from django.db import connection, transaction
-from django.db.models import F, Field, QuerySet
+from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
+
+from conduct_portal.bulk import insert_from_query
 
 from .emails import Reminder, build_digests, build_reminders
 from .models import ESCALATED, DeliveryStatus, Notification, ReminderLog
@@ -61,30 +63,6 @@ def _stream(pairs: Iterable[tuple[int, int]]) -> Iterable[tuple[int, int]]:
     return iterator(chunk_size=BATCH_SIZE) if iterator else pairs
 
 
-def _claim_in_the_database(rule: Rule, pairs: QuerySet) -> int:
-    """INSERT … SELECT the rule's (object, recipient) pairs as pending reminders, skipping those
-    claimed before (ON CONFLICT against the unique constraint): no pair travels to Python and back,
-    which matters when tens of thousands of overdue requests are claimed again every day."""
-    table = ReminderLog._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(field.column)
-        for name in ("kind", "object_id", "recipient", "stage", "status", "attempts", "last_error", "created_at")
-        if isinstance(field := table.get_field(name), Field)
-    )
-    select, params = pairs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # The WITH goes inside the INSERT: SQLite's driver counts the rows only of a statement that
-        # begins with INSERT. ("WHERE true" tells SQLite's parser that ON CONFLICT is the INSERT's.)
-        cursor.execute(
-            f"INSERT INTO {quote(table.db_table)} ({columns}) "  # noqa: S608 - the ORM's own SQL and our names
-            f"WITH due (object_id, recipient_id) AS ({select}) "
-            "SELECT %s, object_id, recipient_id, %s, %s, 0, '', %s FROM due WHERE true ON CONFLICT DO NOTHING",
-            [*params, rule.kind, rule.stage, DeliveryStatus.PENDING, timezone.now()],
-        )
-        return cursor.rowcount
-
-
 def _claim_in_batches(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
     """Pairs computed in Python (a few): inserted in batches, those claimed before skipped."""
     before = ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage).count()
@@ -101,7 +79,9 @@ def _claim_in_batches(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
 
 def _claim(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
     if isinstance(pairs, QuerySet):
-        return _claim_in_the_database(rule, pairs)
+        # In the database: tens of thousands of overdue requests are claimed again every day.
+        fields = ["object_id", "recipient"]
+        return insert_from_query(ReminderLog, pairs, fields, kind=rule.kind, stage=rule.stage)
     return _claim_in_batches(rule, pairs)
 
 
