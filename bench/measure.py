@@ -545,12 +545,15 @@ class Bench:
 
         self.say(f"XLSX export of {small['rows']:,} rows")
         xlsx = self.child("export", format="xlsx", filters=small_filters)
+        # The target is 100,000 rows in 20 s; whole due dates give a few more, so the rate is judged.
+        seconds_per_100k = xlsx.result["seconds"] * 100_000 / small["rows"]
         self.rows.append(
             Row(
                 f"XLSX export, {small['rows']:,} rows",
-                f"{xlsx.result['seconds']:.1f} s, peak {xlsx.peak_mb:.0f} MB, {xlsx.result['bytes'] / 2**20:.0f} MiB",
-                "≤ 20 s",
-                xlsx.result["seconds"] <= 20,
+                f"{xlsx.result['seconds']:.1f} s ({seconds_per_100k:.1f} s per 100,000 rows), "
+                f"peak {xlsx.peak_mb:.0f} MB, {xlsx.result['bytes'] / 2**20:.0f} MiB",
+                "100,000 rows ≤ 20 s",
+                seconds_per_100k <= 20,
             )
         )
 
