@@ -95,15 +95,15 @@ def _local_iso_time(value: str | None) -> str | None:
     if value is None:
         return None
     moment = datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+    return timezone.localtime(moment, timezone.get_default_timezone()).isoformat(timespec="seconds")
 
 
 class LocalIsoTime(Func):
     """A timestamp in the organisation's time zone, to the second, as ISO 8601: 2027-01-15T12:00:00+02:00.
 
-    Only valid in the rows that `export_rows` reads: on PostgreSQL it formats in the session's time
-    zone, which `export_rows` sets to the organisation's for its transaction (one call to to_char
-    per row, where converting with AT TIME ZONE would cost three). NULL stays NULL."""
+    Only valid in what `_export_transaction` reads (the XLSX's rows, the CSV's COPY): on PostgreSQL
+    it formats in the session's time zone, which that transaction sets to the organisation's (one
+    call to to_char per row, where converting with AT TIME ZONE would cost three). NULL stays NULL."""
 
     function = "to_char"
     template = "%(function)s(%(expressions)s, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM')"
