@@ -8,21 +8,17 @@ module only formats it, in the list's order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import IO
-
-from django.db.models import Expression, Q, QuerySet, Value, When
-from django.http import FileResponse, StreamingHttpResponse
+from django.db.models import Expression, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conduct_portal import spreadsheets
-from conduct_portal.spreadsheets import XLSX_MAX_ROWS, choice_label, local_iso_time, neutralised, text
+from conduct_portal.spreadsheets import choice_label, local_iso_time, neutralised, text
 from conduct_portal.spreadsheets import neutralise as neutralise  # re-exported for callers of this module
 from people.selectors import full_name
 
-from .models import AcknowledgementRequest, RequestStatus
+from .models import RequestStatus
 from .selectors import request_list
 
 COLUMNS = [
@@ -40,8 +36,6 @@ COLUMNS = [
     _("Content hash"),
     _("Record hash"),
 ]
-
-SHEET_TITLE = "Acknowledgements"
 
 
 def _cells() -> list[Expression]:
@@ -67,37 +61,11 @@ def _cells() -> list[Expression]:
     ]
 
 
-def _header() -> list[str]:
-    return [str(header) for header in COLUMNS]
+EXPORT = spreadsheets.Export(columns=COLUMNS, cells=_cells, listed=request_list, sheet_title="Acknowledgements")
 
-
-def export_query(requests: QuerySet[AcknowledgementRequest]) -> QuerySet:
-    """What the CSV and the XLSX read: one tuple of text cells per request, in the list's order."""
-    return request_list(requests).values_list(*_cells())
-
-
-def export_rows(requests: QuerySet[AcknowledgementRequest]) -> Iterator[list[str]]:
-    """The header (in the active language), then one row per request in the list's order."""
-    yield _header()
-    for row in spreadsheets.export_rows(export_query(requests)):
-        yield list(row)
-
-
-def stream_csv(requests: QuerySet[AcknowledgementRequest], *, filename: str) -> StreamingHttpResponse:
-    return spreadsheets.csv_response(_header(), export_query(requests), filename=filename)
-
-
-def build_xlsx(
-    requests: QuerySet[AcknowledgementRequest], destination: IO[bytes], *, sheet_rows: int = XLSX_MAX_ROWS
-) -> int:
-    """Write the export as a workbook to `destination`; return the number of data rows.
-
-    Rows that do not fit on one sheet (`sheet_rows`, header included) continue on
-    "Acknowledgements 2", "Acknowledgements 3" and so on, each with its own header.
-    """
-    rows = spreadsheets.export_rows(export_query(requests))
-    return spreadsheets.write_xlsx(_header(), rows, destination, sheet_title=SHEET_TITLE, sheet_rows=sheet_rows)
-
-
-def xlsx_response(requests: QuerySet[AcknowledgementRequest], *, filename: str) -> FileResponse:
-    return spreadsheets.xlsx_response(_header(), export_query(requests), filename=filename, sheet_title=SHEET_TITLE)
+# The module's own names, for views and tests.
+export_query = EXPORT.query
+export_rows = EXPORT.rows
+stream_csv = EXPORT.csv_response
+build_xlsx = EXPORT.write_xlsx
+xlsx_response = EXPORT.xlsx_response

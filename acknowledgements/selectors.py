@@ -132,6 +132,16 @@ def by_department(requests: QuerySet[AcknowledgementRequest]) -> list[dict]:
     return [with_percent(row) for row in rows]
 
 
+EXPORT_KINDS = ("signatures", "outstanding")
+
+
+def for_export(requests: QuerySet[AcknowledgementRequest], kind: str) -> QuerySet[AcknowledgementRequest]:
+    """The requests an export of `kind` lists: the signed ones, or those still outstanding (pending or waived)."""
+    if kind == "signatures":
+        return requests.filter(status=RequestStatus.SIGNED)
+    return requests.filter(status__in=[RequestStatus.PENDING, RequestStatus.WAIVED])
+
+
 def request_list(requests: QuerySet[AcknowledgementRequest]) -> QuerySet[AcknowledgementRequest]:
     """One row per request with everything a list or an export shows, joined in one query."""
     return requests.select_related(

@@ -202,16 +202,13 @@ def dashboard_people(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("acknowledgements.export_acknowledgements")
 def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> HttpResponseBase:
     """Signatures or outstanding requests, as CSV or XLSX, with the dashboard's filters."""
-    if kind not in ("signatures", "outstanding") or file_format not in ("csv", "xlsx"):
+    if kind not in selectors.EXPORT_KINDS or file_format not in ("csv", "xlsx"):
         raise Http404(_("There is no such export."))
     form, requests = _dashboard_scope(request)
     if requests is None:
         return HttpResponseBadRequest(_("The filters are not valid: %(errors)s") % {"errors": form.errors.as_text()})
-    if kind == "signatures":
-        requests = requests.filter(status=RequestStatus.SIGNED)
-    else:
-        requests = requests.filter(status__in=[RequestStatus.PENDING, RequestStatus.WAIVED])
-    rows = requests.count()
+    listed = selectors.for_export(requests, kind)
+    rows = listed.count()
     event_record(
         actor=request.user,
         action="acknowledgements.export",
@@ -219,10 +216,9 @@ def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> Ht
         details={"kind": kind, "format": file_format, "rows": rows, "filters": form.filters().as_details()},
     )
     filename = f"{kind}-{timezone.localdate().isoformat()}.{file_format}"
-    rows_to_export = selectors.request_list(requests)
     if file_format == "csv":
-        return exports.stream_csv(rows_to_export, filename=filename)
-    return exports.xlsx_response(rows_to_export, filename=filename)
+        return exports.stream_csv(listed, filename=filename)
+    return exports.xlsx_response(listed, filename=filename)
 
 
 @require_POST

@@ -158,13 +158,12 @@ def _export_sql(params: Result) -> str:
     from django.db import connection
 
     from acknowledgements import exports, selectors
-    from acknowledgements.models import RequestStatus
 
     filters = selectors.Filters(
         **{name: datetime.date.fromisoformat(value) for name, value in params.get("filters", {}).items()}
     )
     officer = _compliance_client().officer
-    requests = selectors.filtered(selectors.requests_visible_to(officer), filters).filter(status=RequestStatus.SIGNED)
+    requests = selectors.for_export(selectors.filtered(selectors.requests_visible_to(officer), filters), "signatures")
     sql, sql_params = exports.export_query(requests).query.sql_with_params()
     with connection.cursor() as cursor:
         return cursor.mogrify(sql, sql_params).decode()

@@ -24,7 +24,8 @@ import queue
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any
 
@@ -319,3 +320,39 @@ def xlsx_response(header: list[str], rows: QuerySet, *, filename: str, sheet_tit
     write_xlsx(header, export_rows(rows), spool, sheet_title=sheet_title)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+@dataclass(frozen=True)
+class Export:
+    """One export, as CSV and XLSX: its column headers, one text expression per column (built when
+    the export runs, in the active language), how to list the objects, and the XLSX sheet's title.
+    Each app's exports module describes its own; the reading and writing are the same for all."""
+
+    columns: Sequence[Any]  # the headers, lazily translated
+    cells: Callable[[], list[Expression]]
+    listed: Callable[[QuerySet], QuerySet]  # joins and order
+    sheet_title: str
+
+    def header(self) -> list[str]:
+        return [str(column) for column in self.columns]
+
+    def query(self, objects: QuerySet) -> QuerySet:
+        """What the CSV and the XLSX read: one tuple of text cells per object, in the list's order."""
+        return self.listed(objects).values_list(*self.cells())
+
+    def rows(self, objects: QuerySet) -> Iterator[list[str]]:
+        """The header (in the active language), then one row per object in the list's order."""
+        yield self.header()
+        for row in export_rows(self.query(objects)):
+            yield list(row)
+
+    def csv_response(self, objects: QuerySet, *, filename: str) -> StreamingHttpResponse:
+        return csv_response(self.header(), self.query(objects), filename=filename)
+
+    def write_xlsx(self, objects: QuerySet, destination: IO[bytes], *, sheet_rows: int = XLSX_MAX_ROWS) -> int:
+        """Write the export as a workbook to `destination`; return the number of data rows (see `write_xlsx`)."""
+        rows = export_rows(self.query(objects))
+        return write_xlsx(self.header(), rows, destination, sheet_title=self.sheet_title, sheet_rows=sheet_rows)
+
+    def xlsx_response(self, objects: QuerySet, *, filename: str) -> FileResponse:
+        return xlsx_response(self.header(), self.query(objects), filename=filename, sheet_title=self.sheet_title)

@@ -56,12 +56,18 @@ def _email(user: User, subject: str, template: str, context: dict[str, Any]) -> 
     return email
 
 
+def _ids_by_kind(logs: Iterable[ReminderLog]) -> dict[str, set[int]]:
+    """What the reminders are about: the object ids of each kind."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for log in logs:
+        ids[log.kind].add(log.object_id)
+    return ids
+
+
 def _still_due(logs: Iterable[ReminderLog]) -> dict[tuple[str, int], Any]:
     """What the reminders are about, by (kind, id), where a reminder is still needed: the pending
     request, the open assignment, the active document under review. One query per kind."""
-    ids_by_kind: dict[str, set[int]] = defaultdict(set)
-    for log in logs:
-        ids_by_kind[log.kind].add(log.object_id)
+    ids_by_kind = _ids_by_kind(logs)
     querysets: dict[str, QuerySet] = {
         ReminderKind.ACKNOWLEDGEMENT: AcknowledgementRequest.objects.pending().select_related("version"),
         ReminderKind.TRAINING: Assignment.objects.open().select_related("course"),
@@ -137,10 +143,7 @@ def _by_due_date(logs: list[ReminderLog], kind: str, still_due: dict[int, Any]) 
 def build_digests(escalations: dict[int, list[ReminderLog]]) -> dict[int, Reminder | None]:
     """One email per manager (by user id) listing their overdue people, acknowledgements and training
     together; None for a manager with nothing left overdue. A few queries for the whole batch."""
-    ids_by_kind: dict[str, set[int]] = defaultdict(set)
-    for manager_logs in escalations.values():
-        for log in manager_logs:
-            ids_by_kind[log.kind].add(log.object_id)
+    ids_by_kind = _ids_by_kind(log for manager_logs in escalations.values() for log in manager_logs)
     requests = (
         AcknowledgementRequest.objects.pending()
         .select_related("person__user", "version")

@@ -124,6 +124,11 @@ def managers_with_pending_escalations() -> list[int]:
     )
 
 
+def pending_digest_batches() -> list[list[int]]:
+    """Managers with escalations waiting, as batches of ids for digest delivery tasks."""
+    return list(_chunks(managers_with_pending_escalations(), DELIVERY_BATCH_SIZE))
+
+
 def _send_and_mark(emails: list[tuple[list[ReminderLog], Reminder | None]]) -> dict[int, Exception]:
     """Send each email over one connection to the email backend, then mark its reminders sent, with a
     notification in the portal (or skipped, where there was nothing left to remind of). Runs in the
@@ -221,7 +226,7 @@ def sweep_now(*, day: datetime.date | None = None) -> tuple[SweepReport, Deliver
         result = reminders_deliver(log_ids=batch)
         delivered.sent += result.sent
         delivered.failed += result.failed
-    for managers in _chunks(managers_with_pending_escalations(), DELIVERY_BATCH_SIZE):
+    for managers in pending_digest_batches():
         result = digests_deliver(manager_ids=managers)
         delivered.sent += result.sent
         delivered.failed += result.failed

@@ -24,10 +24,11 @@ def sweep(self) -> dict[str, int]:
     for batch in services.pending_reminder_ids():
         deliver.apply_async((batch,), queue=queue)
         batches += 1
-    managers = services.managers_with_pending_escalations()
-    for start in range(0, len(managers), services.DELIVERY_BATCH_SIZE):
-        deliver_digests.apply_async((managers[start : start + services.DELIVERY_BATCH_SIZE],), queue=queue)
-    return {"claimed": report.claimed, "batches": batches, "digests": len(managers)}
+    digests = 0
+    for managers in services.pending_digest_batches():
+        deliver_digests.apply_async((managers,), queue=queue)
+        digests += len(managers)
+    return {"claimed": report.claimed, "batches": batches, "digests": digests}
 
 
 # A database that is briefly unavailable (a restart, a lock) is retried like a failed email.

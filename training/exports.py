@@ -7,20 +7,16 @@ caller passes a queryset already filtered to what the viewer may see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import IO
-
-from django.db.models import Expression, Q, QuerySet, Value, When
-from django.http import FileResponse, StreamingHttpResponse
+from django.db.models import Expression, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conduct_portal import spreadsheets
-from conduct_portal.spreadsheets import XLSX_MAX_ROWS, choice_label, neutralised, text
+from conduct_portal.spreadsheets import choice_label, neutralised, text
 from people.selectors import full_name
 
-from .models import Assignment, AssignmentReason, AssignmentStatus
+from .models import AssignmentReason, AssignmentStatus
 from .selectors import assignment_list
 
 COLUMNS = [
@@ -35,8 +31,6 @@ COLUMNS = [
     _("Completed on"),
     _("Score"),
 ]
-
-SHEET_TITLE = "Training"
 
 
 def _cells() -> list[Expression]:
@@ -56,35 +50,11 @@ def _cells() -> list[Expression]:
     ]
 
 
-def _header() -> list[str]:
-    return [str(header) for header in COLUMNS]
+EXPORT = spreadsheets.Export(columns=COLUMNS, cells=_cells, listed=assignment_list, sheet_title="Training")
 
-
-def export_query(assignments: QuerySet[Assignment]) -> QuerySet:
-    """What the CSV and the XLSX read: one tuple of text cells per assignment, in the drill-down's order."""
-    return assignment_list(assignments).values_list(*_cells())
-
-
-def export_rows(assignments: QuerySet[Assignment]) -> Iterator[list[str]]:
-    """The header (in the active language), then one row per assignment in the drill-down's order."""
-    yield _header()
-    for row in spreadsheets.export_rows(export_query(assignments)):
-        yield list(row)
-
-
-def stream_csv(assignments: QuerySet[Assignment], *, filename: str) -> StreamingHttpResponse:
-    return spreadsheets.csv_response(_header(), export_query(assignments), filename=filename)
-
-
-def build_xlsx(assignments: QuerySet[Assignment], destination: IO[bytes], *, sheet_rows: int = XLSX_MAX_ROWS) -> int:
-    """Write the export as a workbook to `destination`; return the number of data rows.
-
-    Rows that do not fit on one sheet (`sheet_rows`, header included) continue on "Training 2",
-    "Training 3" and so on, each with its own header.
-    """
-    rows = spreadsheets.export_rows(export_query(assignments))
-    return spreadsheets.write_xlsx(_header(), rows, destination, sheet_title=SHEET_TITLE, sheet_rows=sheet_rows)
-
-
-def xlsx_response(assignments: QuerySet[Assignment], *, filename: str) -> FileResponse:
-    return spreadsheets.xlsx_response(_header(), export_query(assignments), filename=filename, sheet_title=SHEET_TITLE)
+# The module's own names, for views and tests.
+export_query = EXPORT.query
+export_rows = EXPORT.rows
+stream_csv = EXPORT.csv_response
+build_xlsx = EXPORT.write_xlsx
+xlsx_response = EXPORT.xlsx_response
