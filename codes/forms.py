@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Department
 
+from . import limits
 from .importing import MAX_IMPORT_BYTES
 from .models import CodeDocument, CodeVersion, Section
 
@@ -42,6 +43,14 @@ class SectionForm(forms.ModelForm):
         fields = ["category", "title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
         help_texts = {"body": _("Markdown: **bold**, *italic*, lists starting with “- ”, links as [text](https://…).")}
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"]
+        try:
+            limits.check_section_body(body)
+        except limits.LimitExceeded as error:
+            raise forms.ValidationError(error.message) from None
+        return body
 
 
 class RequestChangesForm(forms.Form):

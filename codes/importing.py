@@ -6,7 +6,9 @@ step is a single pass over the lines, so the work grows linearly with the size o
 How a file is read
 ------------------
 * It must be UTF-8 (a byte-order mark is accepted and dropped), at most ``MAX_IMPORT_BYTES`` long,
-  and text rather than a PDF, Word document, archive or image. ``ImportRefused`` says which
+  and text rather than a PDF, Word document, archive or image. It may give at most
+  ``CODES_MAX_SECTIONS`` sections of at most ``CODES_MAX_SECTION_CHARS`` characters (codes/limits.py):
+  reading stops at the first heading too many. ``ImportRefused`` says which
   rule failed, in words the uploader can act on.
 * Windows (``\\r\\n``) and old Mac (``\\r``) line endings become ``\\n``; a form feed (page break)
   becomes a line break.
@@ -22,25 +24,33 @@ Where a section starts
   horizontal rule, not a heading, and is dropped like any other decoration.
 * A numbered heading on its own line: ``3. Responsiveness``, ``3) Responsiveness``,
   ``3 - Responsiveness``, ``3.1 Tone of voice``, ``IV. Privacy`` or ``Section 3: Responsiveness``
-  (also ``Secțiunea``, ``Capitolul``, ``Chapter``, ``Article``, ``Articolul``, ``Part``, ``Partea``).
+  (also ``Secțiunea``/``Sectiunea``, ``Capitolul``, ``Chapter``, ``Article``, ``Articolul``,
+  ``Part``, ``Partea``; ``Capitolul 2 Integritate`` without punctuation; and ``CAPITOLUL I`` alone
+  on its line, whose title is then the short line under it).
   Numbered lines are also how lists are written, so a numbered line is a heading only when
 
   1. its text is short (at most 80 characters) and does not end with ``.``, ``;``, ``:`` or ``,``;
-  2. it comes at the start of the file, after a blank line or right after another heading;
-  3. the next line is blank, the end of the file, or plain text that is neither a list item
-     (numbered or bulleted) nor indented — except a sub-heading of its own (``2.`` then ``2.1``);
+  2. the line above is blank, a heading, or ends a thought (a sentence, or a list item): a line
+     that carries on a sentence wrapped from the line above is never a heading;
 
   and, unless it begins with the word "Section" (or its equivalents),
 
+  3. the next line is blank, the end of the file, text or a bullet at the margin
+     (``2. Integritate`` then ``- Nu minți.``), a sub-heading of its own (``2.`` then ``2.1``) or a
+     list that starts from 1 — not an indented line (that continues a list item) nor another
+     numbered item (``1.`` then ``2.`` is a list);
   4. the document does not use Markdown ``#`` headings (beyond a single leading title): in
      Markdown, headings are written with ``#`` and numbered lines are lists;
   5. the last text line above it does not end with ``:`` (that line introduces a list);
-  6. it does not continue a list spread out with blank lines (``1.`` … blank … ``2.``: the next
-     number, written the same way), and its number is higher than that of the last top-level
-     numbered heading (numbering that starts again from 1 inside a section is a list).
+  6. it does not continue a list of the current section (``1. Listen`` … ``2. Apologise``: the
+     next number, written the same way, after an item short enough to be a heading), and its
+     number is higher than that of the last numbered heading (numbering that starts again from 1
+     inside a section is a list; a chapter, ``Capitolul 2`` or ``II.``, starts the count again);
+  7. without a blank line above it, its number is the next of the headings' own sequence (``1.``
+     after the introduction, then ``2.``), so files written without blank lines still split.
 
-  So ``1. …`` ``2. …`` ``3. …`` on consecutive lines, or items that are full sentences, stay
-  in the body of the section they are in.
+  So ``1. …`` ``2. …`` ``3. …`` on consecutive lines, items that are full sentences, and items
+  introduced by a colon stay in the body of the section they are in.
 * A line in capitals on its own between blank lines (common in text saved from Word): at least
   two words, at most 60 characters, starting with a letter and not ending with ``.``, ``!``,
   ``?``, ``;`` or ``,``. Letters with diacritics count as letters.
@@ -52,9 +62,11 @@ wrapper and trailing colons are removed.
 The beginning of the file
 -------------------------
 Text before the first heading becomes a section titled "Introduction" (category "other"), if
-there is any. When the file opens with a level-1 Markdown heading (``# Title`` or a title
-underlined with ``===``) that is the only level-1 heading and other headings follow, that first
-heading is the document's own title: the text under it becomes the "Introduction".
+there is any, in the document's language: "Introducere" when the text reads as Romanian (a count
+of frequent short words and of words with ă, â, î, ș, ț), whatever the uploader's language.
+When the file opens with a level-1 Markdown heading (``# Title`` or a title underlined with
+``===``) that is the only level-1 heading and other headings follow, that first heading is the
+document's own title: the text under it becomes the "Introduction".
 
 Bodies
 ------
@@ -73,8 +85,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from codes import limits
 from codes.models import SectionCategory
 from conduct_portal.errors import DomainError
 
@@ -194,10 +208,11 @@ _NUMBERED = re.compile(
     r"\s+(?P<text>\S.*)"
 )
 _SECTION_WORDS = r"section|sec[țţt]iunea|chapter|capitolul|article|articolul|part|partea"
-# "Section 3: Title", "Secțiunea 3 – Title", "Chapter IV. Title".
+# "Section 3: Title", "Secțiunea 3 – Title", "Chapter IV. Title", "Capitolul 2 Integritate", or
+# "CAPITOLUL I" alone on its line (its title is then the next line).
 _EXPLICIT = re.compile(
-    rf" {{0,3}}(?:{_SECTION_WORDS})\s+(?P<num>\d{{1,3}}(?:\.\d{{1,3}}){{0,5}}|[IVXLC]{{1,6}})"
-    r"(?:\s*[:)\-–—]\s*|\.\s+)(?P<text>\S.*)",
+    rf" {{0,3}}(?:{_SECTION_WORDS})\s+(?P<num>\d{{1,3}}(?:\.\d{{1,3}}){{0,5}}|[IVXLC]{{1,6}})\.?"
+    r"(?:(?:\s*[:)\-–—]\s*|(?<=\.)\s+|\s+(?=[A-ZĂÂÎȘȚŞŢ]))(?P<text>\S.*))?",
     re.IGNORECASE,
 )
 _ASCII_BULLETS = "-*+"
@@ -260,9 +275,9 @@ def _is_list_item(line: str) -> bool:
 @dataclass(frozen=True)
 class _Numbered:
     text: str
-    number: int | None  # the number of a top-level item ("3." → 3); None for "3.1" or "IV."
+    number: int | None  # the number of a top-level item ("3." → 3, "IV." → 4); None for "3.1"
     explicit: bool  # "Section 3: …"
-    style: str = ""  # what follows the number: ".", ")", "-" or ":"
+    style: str = ""  # what follows the number: ".", ")", "-" or ":"; "roman" for "IV."
     label: str = ""  # the number as written: "3", "3.1", "IV"
 
 
@@ -273,18 +288,40 @@ def _numbered(line: str) -> _Numbered | None:
     explicit = _EXPLICIT.fullmatch(line) if first.isalpha() else None
     if explicit:
         number = int(explicit["num"]) if explicit["num"].isdigit() else None
-        return _Numbered(explicit["text"], number, explicit=True, label=explicit["num"])
+        return _Numbered(explicit["text"] or "", number, explicit=True, label=explicit["num"])
     match = _NUMBERED.fullmatch(line)
     if not match:
         return None
     if match["roman"]:
-        return _Numbered(match["text"], None, explicit=False, label=match["roman"])
+        value = _roman_value(match["roman"])
+        return _Numbered(match["text"], value, explicit=False, style="roman", label=match["roman"]) if value else None
     if "." not in match["num"]:
         if not match["sep"]:
             return None  # "100 customers a day" is a sentence, not a heading
         style = match["sep"].strip().translate(_DASHES)
         return _Numbered(match["text"], int(match["num"]), explicit=False, style=style, label=match["num"])
     return _Numbered(match["text"], None, explicit=False, label=match["num"])
+
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _roman_value(numeral: str) -> int | None:
+    """The value of a Roman numeral written the usual way ("XIV" → 14), None for "IIII" or "VX"."""
+    total = 0
+    for position, letter in enumerate(numeral):
+        value = _ROMAN_VALUES[letter]
+        following = _ROMAN_VALUES[numeral[position + 1]] if position + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total if _to_roman(total) == numeral else None
+
+
+def _to_roman(value: int) -> str:
+    numeral = ""
+    for amount, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV")):
+        while value >= amount:
+            numeral, value = numeral + letters, value - amount
+    return numeral + "I" * value
 
 
 def _is_caps_title(line: str) -> bool:
@@ -301,18 +338,25 @@ def _is_caps_title(line: str) -> bool:
     return len(words) >= 2
 
 
+def _unbold(line: str) -> str:
+    """The line without a ``**bold**`` (or ``__bold__``) wrapper around all of it, indentation kept."""
+    text = line.strip()
+    for wrapper in ("**", "__"):
+        inner = text[len(wrapper) : -len(wrapper)]
+        wrapped = len(text) > 2 * len(wrapper) and text.startswith(wrapper) and text.endswith(wrapper)
+        if wrapped and wrapper not in inner:
+            return line[: len(line) - len(line.lstrip())] + inner.strip()
+    return line
+
+
 def _clean_title(raw: str) -> str:
-    title = raw.strip()
+    # "**2. Integritate**" and "2. **Integritate**" are both the title "Integritate".
+    title = _unbold(raw.strip())
     if len(title) <= _CANDIDATE_MAX_LENGTH:
         numbered = _EXPLICIT.fullmatch(title) or _NUMBERED.fullmatch(title)
         if numbered and (numbered.re is _EXPLICIT or numbered["roman"] or numbered["sep"] or "." in numbered["num"]):
-            title = numbered["text"].strip()
-    for wrapper in ("**", "__"):
-        inner = title[len(wrapper) : -len(wrapper)]
-        wrapped = len(title) > 2 * len(wrapper) and title.startswith(wrapper) and title.endswith(wrapper)
-        if wrapped and wrapper not in inner:
-            title = inner.strip()
-    title = title.rstrip(":").rstrip()
+            title = (numbered["text"] or title).strip()
+    title = _unbold(title).rstrip(":").rstrip()
     if len(title) > _TITLE_MAX_LENGTH:
         title = title[: _TITLE_MAX_LENGTH - 1].rstrip() + "…"
     return title
@@ -447,7 +491,12 @@ class _Splitter:
         self.last_text = ""  # the last non-blank body line since the last heading
         # Number and style of the last item of a list spread out with blank lines ("1." … "2.").
         self.loose_item: tuple[int, str] | None = None
-        self.last_heading_number = 0  # number of the last top-level numbered heading
+        # Number and style of the last numbered list item of the current section: its list may
+        # go on after a paragraph ("1. Listen" … text … "2. Apologise").
+        self.list_item: tuple[int, str] | None = None
+        self.last_heading_number = 0  # number of the last top-level numbered heading ("3.")
+        self.last_roman_heading = 0  # value of the last Roman-numbered heading ("IV." → 4)
+        self.max_sections = limits.max_sections()
 
     def split(self) -> tuple[list[str], list[_Draft]]:
         index = 0
@@ -467,12 +516,17 @@ class _Splitter:
         return following
 
     def _start_section(self, title: str, level: int) -> None:
+        # Stop at the first heading too many, rather than read a file of 100,000 headings to the end.
+        # One draft may still become the document's own title, hence the room for one more.
+        if len(self.drafts) > self.max_sections:
+            raise limits.too_many_sections_in_file()
         draft = _Draft(title, level)
         self.drafts.append(draft)
         self.body = draft.lines
         self.previous = "heading"
         self.last_text = ""
         self.loose_item = None
+        self.list_item = None
 
     def _keep(self, text: str) -> None:
         self.body.append(text)
@@ -517,16 +571,18 @@ class _Splitter:
                 self._start_section(title, 1 if self.lines[index + 1].strip()[0] == "=" else 2)
                 return index + 2
 
-        numbered = _numbered(text)
+        numbered = _numbered(_unbold(text))  # "**2. Integritate**" is written as a heading too
         if numbered is not None:
             if self._is_numbered_heading(numbered, index, after_blank):
-                self._start_section(_clean_title(text), 0)
-                if numbered.number is not None:
-                    self.last_heading_number = numbered.number
-            else:
-                self._keep(text)
-                spread_out = after_blank and numbered.number is not None and not numbered.explicit
-                self.loose_item = (numbered.number, numbered.style) if spread_out and numbered.number else None
+                return self._start_numbered_section(numbered, index)
+            self._keep(text)
+            top_level = numbered.number is not None and not numbered.explicit and not _is_indented(text)
+            # Items written as sentences ("3. Answer within a day.") cannot be headings, so a title
+            # numbered next ("4. Privacy") is not taken for one more of them.
+            title_like = top_level and numbered.number and _is_title_like(numbered.text)
+            item = (numbered.number, numbered.style) if title_like and numbered.number else None
+            self.loose_item = item if after_blank else None
+            self.list_item = item
             return index + 1
 
         if after_blank and self.previous != "heading" and self._next_text(index) is None and _is_caps_title(text):
@@ -546,29 +602,86 @@ class _Splitter:
             self.loose_item = None
         return index + 1
 
+    def _start_numbered_section(self, numbered: _Numbered, index: int) -> int:
+        """Start the section a numbered heading opens; return the index of the next line to handle."""
+        title, taken = _clean_title(self.lines[index]), 1
+        if numbered.explicit and not numbered.text.strip():
+            # "CAPITOLUL I" on its own line, its title on the next: "DISPOZIȚII GENERALE".
+            following = self._next_text(index)
+            if following is not None and not self.fenced[index + 1] and _is_title_like(following):
+                title, taken = _clean_title(following), 2
+        self._start_section(title, 0)
+        if numbered.explicit or numbered.style == "roman":
+            # A chapter starts its own numbering: "Capitolul 2", then "1. Scop" again.
+            self.last_heading_number = 0
+            if numbered.style == "roman" and numbered.number:
+                self.last_roman_heading = numbered.number
+        elif numbered.number is not None:
+            self.last_heading_number = numbered.number
+        return index + taken
+
     def _is_numbered_heading(self, numbered: _Numbered, index: int, after_blank: bool) -> bool:
         text = numbered.text.strip()
         if len(text) > _NUMBERED_TITLE_MAX_LENGTH or text.endswith((".", ";", ":", ",")):
             return False
-        if not after_blank:
-            return False
+        if not after_blank and not _ends_a_thought(self.last_text):
+            return False  # the line carries on a sentence wrapped from the line above
         if numbered.explicit:
-            return True  # "Section 3: …" is a heading even when a list follows at once
+            return True  # "Section 3: …" is a heading even when a list or text follows at once
         following = self._next_text(index)
-        if following is not None and (_is_indented(following) or _is_list_item(following)):
-            child = _numbered(following[:_CANDIDATE_MAX_LENGTH])
-            if child is None or not child.label.startswith(numbered.label + "."):
-                return False  # but "2. Integrity" right above "2.1 Honesty" is an outline, not a list
+        if following is not None and not self._may_follow_a_heading(numbered, following):
+            return False
         if self.markdown:
             return False
         if self.last_text.rstrip().endswith(":"):
             return False
-        if numbered.number is not None:
-            if self.loose_item == (numbered.number - 1, numbered.style):
-                return False
-            if numbered.number <= self.last_heading_number:
-                return False
-        return True
+        number = numbered.number
+        if number is None:
+            return after_blank  # "3.1 Tone of voice": an outline's sub-heading
+        if (number - 1, numbered.style) in (self.loose_item, self.list_item):
+            return False  # the next item of a list in this section
+        above = None if after_blank else _numbered(self.last_text[:_CANDIDATE_MAX_LENGTH])
+        if above is not None and (above.number, above.style) == (number - 1, numbered.style):
+            return False  # right under the item numbered before it: "1. …" then "2. …"
+        last = self.last_roman_heading if numbered.style == "roman" else self.last_heading_number
+        if number <= last:
+            return False  # numbering that starts again inside a section is a list
+        # Without a blank line above, only the next number of the headings' own sequence is a
+        # heading (in a file written without blank lines, "1." after the introduction, then "2.").
+        return after_blank or number == last + 1
+
+    def _may_follow_a_heading(self, numbered: _Numbered, following: str) -> bool:
+        """Whether the line right under a numbered line leaves it free to be a heading.
+
+        Text, or bullets written at the margin ("2. Integritate" then "- Nu minți."), may come
+        under a heading. An indented line continues a list item; the next number continues a list
+        ("1. …" then "2. …"). A sub-heading of its own ("2." then "2.1") makes an outline, and a
+        list starting again from 1 is a list under the heading.
+        """
+        if _is_indented(following):
+            return False
+        child = _numbered(following[:_CANDIDATE_MAX_LENGTH])
+        if child is None:
+            return True
+        if child.label.startswith(numbered.label + "."):
+            return True
+        return child.number == 1 and not child.explicit and child.style != "roman"
+
+
+def _ends_a_thought(line: str) -> bool:
+    """True when a body line does not run on into the next: it ends a sentence, or is a list item."""
+    stripped = line.rstrip()
+    return stripped.endswith((".", "!", "?", ")", "”", '"', "»")) or _is_list_item(stripped)
+
+
+def _is_title_like(line: str) -> bool:
+    """A short line that reads as a title: not a list item, not ending like a sentence."""
+    stripped = line.strip()
+    return (
+        0 < len(stripped) <= _NUMBERED_TITLE_MAX_LENGTH
+        and not stripped.endswith((".", ";", ":", ","))
+        and not _is_list_item(stripped)
+    )
 
 
 def _finish_body(lines: list[str]) -> str:
@@ -594,14 +707,33 @@ def parse_code_text(data: bytes) -> list[ParsedSection]:
     A section starts at a Markdown "#" or underlined (Setext) heading, at a numbered heading such
     as "3. Responsiveness", "3.1 Tone of voice" or "Section 3: Responsiveness", or at a line in
     capitals on its own. A numbered line is a heading only when its text is short (≤ 80
-    characters), does not end with ".", ";", ":" or ",", stands after a blank line (or at the
-    start) and is followed by a blank line or plain, non-list text; consecutive numbered lines,
+    characters), does not end with ".", ";", ":" or ",", does not carry on the line above, and is
+    not followed by an indented line or the next numbered item; consecutive numbered lines,
     items written as sentences, items introduced by a line ending in ":" and numbering that
-    starts again inside a section are list items and stay in the body. In a document that uses
+    starts again inside a section are list items and stay in the body. Also refused: a file
+    past the limits on sections (CODES_MAX_SECTIONS, CODES_MAX_SECTION_CHARS). In a document that uses
     "#" headings, numbered lines are always list items unless they begin with "Section N". The
     module docstring spells out every rule.
     """
     text = _decode_upload(data)
+    try:
+        sections = _sections_of(text)
+        limits.check_section_count(len(sections))
+        for section in sections:
+            limits.check_section_body(section.body, title=section.title)
+    except limits.LimitExceeded as error:
+        raise ImportRefused(error.message) from None
+    if not sections:
+        raise ImportRefused(
+            _(
+                "No text was found to import: the file holds only page numbers, separator lines "
+                "or blank headings. Check that it is the right file."
+            )
+        )
+    return sections
+
+
+def _sections_of(text: str) -> list[ParsedSection]:
     intro, drafts = _Splitter(*_prepare_lines(text)).split()
 
     intro_body = _finish_body(intro)
@@ -612,19 +744,61 @@ def parse_code_text(data: bytes) -> list[ParsedSection]:
 
     sections: list[ParsedSection] = []
     if intro_body:
-        sections.append(ParsedSection(title=_("Introduction"), category=SectionCategory.OTHER.value, body=intro_body))
+        # The introduction is part of the document, so it is named in the document's language,
+        # not in the language of the person uploading it.
+        with translation.override(document_language(text)):
+            intro_title = _("Introduction")
+        sections.append(ParsedSection(title=intro_title, category=SectionCategory.OTHER.value, body=intro_body))
     sections.extend(
         ParsedSection(title=draft.title, category=guess_category(draft.title), body=_finish_body(draft.lines))
         for draft in drafts
     )
-    if not sections:
-        raise ImportRefused(
-            _(
-                "No text was found to import: the file holds only page numbers, separator lines "
-                "or blank headings. Check that it is the right file."
-            )
-        )
     return sections
+
+
+# ---------------------------------------------------------------------------
+# Language
+# ---------------------------------------------------------------------------
+
+# Short words that are frequent in one language and rare in the other; a word in neither set
+# does not vote. Romanian words are given with and without diacritics (text typed without them
+# is common), and words spelled alike in both languages ("in", "a") are left out.
+# fmt: off
+_STOP_WORDS: dict[str, frozenset[str]] = {
+    "ro": frozenset({
+        "și", "si", "în", "de", "la", "cu", "pe", "să", "sa", "pentru", "este", "sunt", "care", "nu", "din",
+        "sau", "ale", "lui", "unui", "unei", "fi", "se", "un", "o", "ca", "această", "aceasta", "acest",
+        "acestei", "fiecare", "toți", "toti", "toate", "prin", "față", "fata", "după", "dupa", "când", "cand",
+        "către", "catre", "mai", "ori", "doar", "iar", "dacă", "daca", "noi", "lor", "le", "vor", "va", "trebuie",
+    }),
+    "en": frozenset({
+        "the", "and", "of", "to", "is", "are", "for", "with", "that", "be", "we", "our", "you", "your", "not",
+        "or", "this", "on", "as", "by", "it", "an", "any", "all", "will", "must", "should", "they", "their",
+        "who", "when", "which", "from", "have", "has", "do", "does", "may", "each", "every",
+    }),
+}
+# fmt: on
+_ROMANIAN_LETTERS = frozenset("ăâîșțşţĂÂÎȘȚŞŢ")
+# Enough words to tell the languages apart; a long file is not read to its end for this.
+_LANGUAGE_SAMPLE_WORDS = 2_000
+
+
+def document_language(text: str) -> str:
+    """ "ro" when the text reads as Romanian, else "en": a count of frequent short words.
+
+    A word with a Romanian letter (ă, â, î, ș, ț) also counts for Romanian, so a document of
+    headings and terse bullets is still recognised.
+    """
+    votes = dict.fromkeys(_STOP_WORDS, 0)
+    for word in re.findall(r"\w+", text[: _LANGUAGE_SAMPLE_WORDS * 12])[:_LANGUAGE_SAMPLE_WORDS]:
+        folded = word.casefold()
+        for language, words in _STOP_WORDS.items():
+            if folded in words:
+                votes[language] += 1
+        if not _ROMANIAN_LETTERS.isdisjoint(word):
+            votes["ro"] += 1
+    # A Romanian word or two in an English text (a name, a quoted title) does not make it Romanian.
+    return "ro" if votes["ro"] > max(votes["en"], 1) else "en"
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from audit.services import event_record
 from conduct_portal.errors import DomainError
 from people.models import Department
 
+from . import limits
 from .content import content_hash
 from .importing import ParsedSection
 from .models import CodeDocument, CodeVersion, Section, VersionStatus
@@ -163,10 +164,13 @@ def version_start_draft(*, document: CodeDocument, actor: Actor, copy_published:
 def version_import_draft(
     *, document: CodeDocument, actor: Actor, sections: Sequence[ParsedSection], filename: str
 ) -> CodeVersion:
-    """Start the next version from sections parsed out of an uploaded file."""
+    """Start the next version from sections parsed out of an uploaded file, within the limits on sections."""
     _require(actor, "codes.add_codeversion")
     if not sections:
         raise DomainError(_("The file holds no sections to import."))
+    limits.check_section_count(len(sections))
+    for section in sections:
+        limits.check_section_body(section.body, title=section.title)
     document = CodeDocument.objects.select_for_update().get(pk=document.pk)
     draft = _new_version(document, actor, title=document.title)
     Section.objects.bulk_create(
@@ -201,15 +205,19 @@ def version_update(*, version: CodeVersion, actor: Actor, title: str, change_sum
 
 @transaction.atomic
 def section_add(*, version: CodeVersion, actor: Actor, category: str, title: str, body: str) -> Section:
-    """Append a section at the end of a draft."""
+    """Append a section at the end of a draft, as long as the draft stays within the limits on sections."""
     version = _editable(version, actor)
+    limits.check_section_body(body)
+    limits.check_section_count(version.sections.count() + 1)
     position = (version.sections.aggregate(last=Max("position"))["last"] or 0) + 1
     return Section.objects.create(version=version, position=position, category=category, title=title, body=body)
 
 
 @transaction.atomic
 def section_update(*, section: Section, actor: Actor, category: str, title: str, body: str) -> Section:
+    """Change a section of a draft; its text stays within the limit on characters."""
     _editable(section.version, actor)
+    limits.check_section_body(body)
     section.category, section.title, section.body = category, title, body
     section.save(update_fields=["category", "title", "body"])
     return section

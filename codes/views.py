@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from conduct_portal.http import AuthenticatedHttpRequest
 from conduct_portal.pagination import paginate, query_without_page
 from people.access import permission_required
 
-from . import selectors, services
+from . import limits, selectors, services
 from .access import get_document_for_user, get_section_of, get_version_for_user
 from .diff import diff_versions
 from .forms import (
@@ -30,23 +31,31 @@ from .forms import (
     VersionDetailsForm,
 )
 from .importing import ImportRefused, ParsedSection, parse_code_text
+from .limits import LimitExceeded
 from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, VersionStatus
 from .pdf import version_pdf_bytes
 
 IMPORT_SALT = "codes.import-preview"
 IMPORT_PREVIEW_MAX_AGE = 60 * 60
+# Sections per page of the editor.
+EDITOR_PAGE_SIZE = 25
 
 
 def version_url(version: CodeVersion, view: str = "version_detail") -> str:
     return reverse(f"codes:{view}", args=[version.document.slug, version.number])
 
 
-def _attempt(request: AuthenticatedHttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; a refusal becomes an error message, never a 500."""
+def _attempt(
+    request: AuthenticatedHttpRequest, action: Callable[[], Any], success: str, *, form: BaseForm | None = None
+) -> bool:
+    """Run a service; a refusal becomes an error message, never a 500 (a limit exceeded, an error on the form)."""
     try:
         action()
     except DomainError as error:
-        messages.error(request, error.message)
+        if form is not None and isinstance(error, LimitExceeded):
+            form.add_error(error.field, error.message)
+        else:
+            messages.error(request, error.message)
         return False
     messages.success(request, success)
     return True
@@ -262,6 +271,12 @@ def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
+def _editor_url(version: CodeVersion, position: int) -> str:
+    """The editor's page that shows the section at `position` (1 is the first section)."""
+    page = max(position - 1, 0) // EDITOR_PAGE_SIZE + 1
+    return version_url(version, "version_edit") + (f"?page={page}" if page > 1 else "")
+
+
 def _editor(
     request: AuthenticatedHttpRequest,
     version: CodeVersion,
@@ -269,11 +284,16 @@ def _editor(
     details_form: VersionDetailsForm | None = None,
     sections_only: bool = False,
 ) -> HttpResponse:
-    """The editor page, or on an htmx request after a move or delete only its list of sections."""
+    """The editor page, or on an htmx request after a move or delete only its list of sections.
+
+    Sections come a page at a time, so a version at the limit on sections opens as quickly as a
+    short one: the page's queries and size do not grow with the number of sections.
+    """
     context = {
         "version": version,
         "document": version.document,
-        "sections": list(selectors.sections_of(version)),
+        "page": paginate(request, selectors.sections_of(version), per_page=EDITOR_PAGE_SIZE),
+        "max_sections": limits.max_sections(),
         "details_form": details_form or VersionDetailsForm(instance=version),
         "section_form": SectionForm(),
     }
@@ -307,8 +327,8 @@ def section_add(request: AuthenticatedHttpRequest, slug: str, number: int) -> Ht
     form = SectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = partial(services.section_add, version=version, actor=request.user, **form.cleaned_data)
-        if _attempt(request, action, _("Section added.")):
-            return redirect(version_url(version, "version_edit") + "#sections")
+        if _attempt(request, action, _("Section added."), form=form):
+            return redirect(_editor_url(version, version.sections.count()) + "#sections")
     return render(request, "codes/section_form.html", {"version": version, "form": form})
 
 
@@ -320,8 +340,8 @@ def section_edit(request: AuthenticatedHttpRequest, slug: str, number: int, sect
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST" and form.is_valid():
         action = partial(services.section_update, section=section, actor=request.user, **form.cleaned_data)
-        if _attempt(request, action, _("Section saved.")):
-            return redirect(version_url(version, "version_edit") + f"#section-{section.pk}")
+        if _attempt(request, action, _("Section saved."), form=form):
+            return redirect(_editor_url(version, section.position) + f"#section-{section.pk}")
     return render(request, "codes/section_form.html", {"version": version, "form": form, "section": section})
 
 
@@ -352,7 +372,8 @@ def section_move(request: AuthenticatedHttpRequest, slug: str, number: int, sect
         messages.error(request, error.message)
     if request.htmx:
         return _editor(request, version, sections_only=True)
-    return redirect(version_url(version, "version_edit") + f"#section-{section.pk}")
+    section.refresh_from_db(fields=["position"])
+    return redirect(_editor_url(version, section.position) + f"#section-{section.pk}")
 
 
 # ---------------------------------------------------------------------------

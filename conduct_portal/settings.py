@@ -313,6 +313,15 @@ REMINDERS = {
 }
 
 # ---------------------------------------------------------------------------
+# Codes of conduct
+# ---------------------------------------------------------------------------
+
+# The most one version may hold. An import past them is refused before it is read to the end, and
+# the editor refuses a section past them, so a version always opens quickly (codes/limits.py).
+CODES_MAX_SECTIONS = env.int("CODES_MAX_SECTIONS", default=200)
+CODES_MAX_SECTION_CHARS = env.int("CODES_MAX_SECTION_CHARS", default=20_000)
+
+# ---------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------
 

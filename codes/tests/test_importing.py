@@ -62,7 +62,8 @@ def test_file_larger_than_the_limit_is_refused_and_the_limit_is_stated():
     )
 
 
-def test_file_of_exactly_the_limit_is_accepted():
+def test_file_of_exactly_the_limit_is_accepted(settings):
+    settings.CODES_MAX_SECTION_CHARS = MAX_IMPORT_BYTES  # this test is about the size of the file
     heading = b"# Professionalism\n\n"
     data = heading + b"a" * (MAX_IMPORT_BYTES - len(heading))
 
@@ -320,11 +321,18 @@ def test_numbered_line_straight_after_text_is_a_list_item():
     assert titles(sections) == ["Responsiveness"]
 
 
-def test_numbered_line_followed_by_a_bullet_or_an_indented_line_is_a_list_item():
-    sections = parse("Intro.\n\n1. Greet the customer\n- by name\n\n2. Listen\n   and take notes\n")
+def test_numbered_line_followed_by_an_indented_line_is_a_list_item():
+    sections = parse("Intro.\n\n1. Greet the customer\n   - by name\n\n2. Listen\n   and take notes\n")
 
     assert titles(sections) == ["Introduction"]
-    assert sections[0].body == "Intro.\n\n1. Greet the customer\n- by name\n\n2. Listen\n   and take notes"
+    assert sections[0].body == "Intro.\n\n1. Greet the customer\n   - by name\n\n2. Listen\n   and take notes"
+
+
+def test_numbered_heading_followed_at_once_by_bullets_at_the_margin_is_a_heading():
+    sections = parse("Intro.\n\n1. Greet the customer\n- by name\n\n2. Listen\n- take notes\n")
+
+    assert titles(sections) == ["Introduction", "Greet the customer", "Listen"]
+    assert sections[1].body == "- by name"
 
 
 def test_list_spread_out_with_blank_lines_after_a_colon_stays_in_the_body():
@@ -376,7 +384,7 @@ def test_a_number_without_a_separator_starts_a_sentence_not_a_heading():
 def test_line_in_capitals_between_blank_lines_starts_a_section():
     sections = parse("Intro.\n\nPROTECȚIA DATELOR PERSONALE:\n\nNu divulgăm date.\n\nCUSTOMER CARE\n\nBe kind.\n")
 
-    assert titles(sections) == ["Introduction", "PROTECȚIA DATELOR PERSONALE", "CUSTOMER CARE"]
+    assert titles(sections) == ["Introducere", "PROTECȚIA DATELOR PERSONALE", "CUSTOMER CARE"]
     assert sections[1].category == "privacy"
     assert sections[1].body == "Nu divulgăm date."
 
@@ -748,7 +756,7 @@ def test_sample_romanian_markdown_file():
     sections = sample("romanian.md")
 
     assert [(section.title, section.category) for section in sections] == [
-        ("Introduction", "other"),
+        ("Introducere", "other"),
         ("Profesionalism", "professionalism"),
         ("Integritate și onestitate", "integrity"),
         ("Confidențialitatea și protecția datelor", "privacy"),
@@ -760,7 +768,7 @@ def test_sample_romanian_markdown_file():
     assert "\u0219" in sections[2].title  # ș with a comma below
     assert "\u015f" in sections[6].title  # ş with a cedilla, kept as the author typed it
     by_title = {section.title: section.body for section in sections}
-    assert by_title["Introduction"] == (
+    assert by_title["Introducere"] == (
         "Acest cod se aplică tuturor colegilor care vorbesc cu clienții – la telefon, prin e-mail, pe chat sau la "
         "ghișeu. Îl citim împreună cu Procedura de soluționare a reclamațiilor."
     )
@@ -854,7 +862,9 @@ def test_every_sample_yields_valid_sections(name):
         pytest.param(b"x" + b"\n" * (MAX_IMPORT_BYTES - 1), id="many-blank-lines"),
     ],
 )
-def test_files_up_to_the_limit_parse_quickly(data):
+def test_files_up_to_the_limit_parse_quickly(data, settings):
+    # The parser itself is timed here, on the whole file, so the limits on sections are lifted.
+    settings.CODES_MAX_SECTIONS = settings.CODES_MAX_SECTION_CHARS = MAX_IMPORT_BYTES
     assert len(data) <= MAX_IMPORT_BYTES
     started = time.perf_counter()
 
@@ -889,3 +899,48 @@ def test_yaml_front_matter_is_skipped():
     sections = parse("---\ntitle: Code of conduct\ntags:\n  - support\n---\n\n## Privacy\n\nLock your screen.\n")
 
     assert sections == [ParsedSection("Privacy", "privacy", "Lock your screen.")]
+
+
+# ---------------------------------------------------------------------------
+# Limits on sections (codes/limits.py)
+# ---------------------------------------------------------------------------
+
+
+def test_a_file_of_111011_headings_is_refused_quickly_naming_the_limit():
+    data = b"".join(b"# H%d\n" % number for number in range(111_011))
+    assert len(data) < MAX_IMPORT_BYTES
+    started = time.perf_counter()
+
+    message = refusal(data)
+
+    assert time.perf_counter() - started < 1
+    assert message == (
+        "The file has more headings than a version can have sections (at most 200 sections). "
+        "Split it into several documents, or use fewer headings, and upload it again."
+    )
+
+
+def test_a_file_of_as_many_sections_as_the_limit_is_accepted(settings):
+    settings.CODES_MAX_SECTIONS = 3
+
+    sections = parse("Intro.\n\n# One\n\n# Two\n")
+
+    assert titles(sections) == ["Introduction", "One", "Two"]
+
+
+def test_a_file_of_one_section_more_than_the_limit_is_refused(settings):
+    settings.CODES_MAX_SECTIONS = 2
+
+    assert refusal(b"Intro.\n\n# One\n\n# Two\n") == (
+        "A version can have at most 2 sections, and this one would have 3. "
+        "Merge or remove sections, or split the text into separate documents."
+    )
+
+
+def test_a_section_longer_than_the_limit_is_refused_naming_the_section_and_the_limit(settings):
+    settings.CODES_MAX_SECTION_CHARS = 10
+
+    assert refusal(b"# Short\n\nFine.\n\n# Privacy\n\nLock your screen.\n") == (
+        "The section “Privacy” has 17 characters; a section can have at most 10 characters. "
+        "Split it into several sections."
+    )

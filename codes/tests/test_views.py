@@ -237,7 +237,7 @@ def test_moving_a_section_with_htmx_returns_only_the_list(client, manager, draft
     )
 
     assert response.status_code == 200
-    assert response.content.decode().lstrip().startswith('<ol class="list-group')
+    assert response.content.decode().lstrip().startswith('<div id="section-list">')
     assert list(draft.sections.order_by("position").values_list("title", flat=True)) == ["Privacy", "Professionalism"]
 
 
