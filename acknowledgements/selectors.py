@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from codes.models import VersionStatus
 from people.models import StaffProfile
+from people.selectors import managed_by
 
 from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
 
@@ -39,13 +40,11 @@ def can_see_everyone(user: Viewer) -> bool:
 
 
 def requests_visible_to(user: Viewer) -> AcknowledgementRequestQuerySet:
-    """Compliance sees everyone's requests; a manager their direct reports'; anyone else none."""
+    """Compliance sees everyone's requests; a manager their team's (`people.selectors.managed_by`); anyone else none."""
     requests = AcknowledgementRequest.objects.assigned()
     if can_see_everyone(user):
         return requests
-    if user.has_perm("people.view_team") and not isinstance(user, AnonymousUser):
-        return requests.filter(person__manager__user=user)
-    return requests.none()
+    return requests.filter(person__in=managed_by(user))
 
 
 def filtered(requests: AcknowledgementRequestQuerySet, filters: Filters) -> AcknowledgementRequestQuerySet:

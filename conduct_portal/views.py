@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("codes.add_codedocument"):
         context["my_documents"] = list(codes_selectors.document_list(owner_id=user.pk)[:HOME_DOCUMENTS_SHOWN])
     if user.has_perm("people.view_team") and profile is not None:
-        context["team_size"] = people_selectors.team_of(manager=profile).count()
+        context["team_size"] = people_selectors.managed_by(user).count()
     if user.has_perm("people.view_organisation"):
         context["organisation"] = people_selectors.organisation_totals()
         context["published_documents"] = codes_selectors.published_document_count()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import CharField, Count, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
@@ -23,8 +23,22 @@ def staff_directory(*, department: Department | None = None, search: str = "") -
     return people
 
 
-def team_of(*, manager: StaffProfile) -> QuerySet[StaffProfile]:
-    return staff_directory().filter(manager=manager)
+def managed_by(manager: User | AnonymousUser) -> QuerySet[StaffProfile]:
+    """The people who report directly to `manager` (an account), as their manager sees them.
+
+    This is the one rule of "my team": a person is in it when their profile names the manager's
+    profile as their manager and the manager holds `people.view_team`; someone who lost the
+    manager role sees nobody, whatever the data still says. Acknowledgements and training filter
+    with it (`person__in=managed_by(user)`) so that every "my people" check agrees.
+    """
+    if manager.pk is None or not manager.has_perm("people.view_team"):
+        return StaffProfile.objects.none()
+    return staff_directory().filter(manager__user_id=manager.pk)
+
+
+def manages(manager: User | AnonymousUser, person: StaffProfile) -> bool:
+    """Whether `person` is in `manager`'s team (see `managed_by`)."""
+    return managed_by(manager).filter(pk=person.pk).exists()
 
 
 def departments_with_headcount() -> QuerySet[Department]:

@@ -17,9 +17,7 @@ from .middleware import remember_language
 @require_GET
 @permission_required("people.view_team")
 def team(request: HttpRequest) -> HttpResponse:
-    manager = selectors.profile_of(request.user)
-    people = selectors.team_of(manager=manager) if manager else selectors.staff_directory().none()
-    return render(request, "people/team.html", {"page": paginate(request, people)})
+    return render(request, "people/team.html", {"page": paginate(request, selectors.managed_by(request.user))})
 
 
 @require_GET

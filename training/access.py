@@ -4,11 +4,12 @@ may not change it."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from people.access import missing_permission_message
 from people.models import StaffProfile
+from people.selectors import managed_by
 
 from .models import Course, Enrolment, TrainingSession
 from .selectors import Viewer, people_visible_to
@@ -25,8 +26,10 @@ def get_course_for_user(user: Viewer, pk: int, *, for_edit: bool = False) -> Cou
 
 
 def get_session_for_user(user: Viewer, pk: int) -> TrainingSession:
-    """A session, for those who may see sessions (the view checks the permission); any session is visible."""
-    return get_object_or_404(TrainingSession.objects.select_related("course", "trainer"), pk=pk)
+    """A session, for those who may see sessions (the view checks the permission), with the number of
+    seats `taken`; any session is visible, but its page lists only the enrolments the user may see."""
+    sessions = TrainingSession.objects.select_related("course", "trainer").annotate(taken=Count("enrolments"))
+    return get_object_or_404(sessions, pk=pk)
 
 
 def get_person_for_user(user: Viewer, pk: int) -> StaffProfile:
@@ -36,12 +39,11 @@ def get_person_for_user(user: Viewer, pk: int) -> StaffProfile:
 
 def get_enrolment_for_user(user: Viewer, pk: int) -> Enrolment:
     """An enrolment of the user's own, or of someone who reports to them."""
-    mine_or_my_reports = Q(person__user__pk=user.pk or 0) | Q(person__manager__user__pk=user.pk or 0)
+    mine_or_my_reports = Q(person__user__pk=user.pk or 0) | Q(person__in=managed_by(user).values("pk"))
     enrolments = Enrolment.objects.select_related("session__course", "person__user", "person__manager")
     return get_object_or_404(enrolments.filter(mine_or_my_reports), pk=pk)
 
 
 def get_report_for_user(user: Viewer, pk: int) -> StaffProfile:
-    """Someone who reports directly to the user (whom the user may enrol)."""
-    people = StaffProfile.objects.select_related("user", "manager")
-    return get_object_or_404(people.filter(manager__user__pk=user.pk or 0), pk=pk)
+    """Someone in the user's team (whom the user may enrol)."""
+    return get_object_or_404(managed_by(user), pk=pk)

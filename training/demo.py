@@ -108,7 +108,9 @@ def seed_training(*, manager_username: str = "manager", compliance_username: str
     document = CodeDocument.objects.filter(slug=DEMO_DOCUMENT_SLUG).first()
     today = timezone.localdate()
     people = list(
-        StaffProfile.objects.filter(user__is_active=True).select_related("user", "manager").order_by("employee_id")
+        StaffProfile.objects.filter(user__is_active=True)
+        .select_related("user", "manager__user")
+        .order_by("employee_id")
     )
     created = 0
     for spec in COURSES:
@@ -142,7 +144,7 @@ def seed_training(*, manager_username: str = "manager", compliance_username: str
                 trainer=manager,
             )
         if spec.is_mandatory:
-            _seed_history(course, spec, people, manager, today)
+            _seed_history(course, spec, people, today)
             course = services.course_update(course=course, actor=manager, is_mandatory=True, **details)
             _seed_enrolments(course)
         if spec.title == RETRAINING_COURSE:
@@ -150,20 +152,20 @@ def seed_training(*, manager_username: str = "manager", compliance_username: str
     return created
 
 
-def _seed_history(
-    course: Course, spec: DemoCourse, people: list[StaffProfile], manager: User, today: datetime.date
-) -> None:
+def _seed_history(course: Course, spec: DemoCourse, people: list[StaffProfile], today: datetime.date) -> None:
     for index, person in enumerate(people):
         days_ago = _days_ago(spec, index)
         if person.user.username == DEMO_AGENT:
             days_ago = 360 if spec.title == "Customer service essentials" else None
-        if days_ago is None:
+        # A manager records completions for their own team only, so each person's history is recorded by
+        # their manager; those who report to nobody have none.
+        if days_ago is None or person.manager is None:
             continue
         services.completion_record(
             person=person,
             course=course,
             completed_on=today - datetime.timedelta(days=days_ago),
-            actor=manager,
+            actor=person.manager.user,
             score=70 + (index * 7) % 31,
             evidence_note="Recorded from the paper attendance sheet.",
         )

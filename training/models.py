@@ -108,6 +108,15 @@ class TrainingSession(models.Model):
         related_name="training_sessions_given",
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    # Who planned the session: they may cancel it. Empty for sessions planned before it was recorded.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("planned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = TrainingSessionQuerySet.as_manager()

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from codes.selectors import department_lineage
 from people.models import StaffProfile
+from people.selectors import managed_by, manages, staff_directory
 
 from .models import (
     Assignment,
@@ -52,20 +53,30 @@ def can_see_everyone(user: Viewer) -> bool:
 
 
 def people_visible_to(user: Viewer) -> QuerySet[StaffProfile]:
-    """Whose training a person may look at: everyone's for compliance, their direct reports' for a manager."""
-    people = StaffProfile.objects.select_related("user", "department", "manager__user")
+    """Whose training a person may look at and act on: everyone's for compliance, their team's for a
+    manager (`people.selectors.managed_by`, the rule acknowledgements use too)."""
     if can_see_everyone(user):
-        return people
-    if user.has_perm("people.view_team") and not isinstance(user, AnonymousUser):
-        return people.filter(manager__user=user)
-    return people.none()
+        return staff_directory()
+    return managed_by(user)
+
+
+def can_act_for(user: Viewer, person: StaffProfile) -> bool:
+    """Whether the user may record training (attendance, completions, retraining) for `person`:
+    compliance for anyone, a manager for their own team only."""
+    return can_see_everyone(user) or manages(user, person)
 
 
 def can_assign_retraining_to(user: Viewer, person: StaffProfile) -> bool:
-    """Mirrors `services.retraining_assign`: compliance for anyone, a manager for a direct report."""
-    if not user.has_perm("training.assign_retraining"):
+    """Mirrors `services.retraining_assign`."""
+    return user.has_perm("training.assign_retraining") and can_act_for(user, person)
+
+
+def can_cancel_session(user: Viewer, session: TrainingSession) -> bool:
+    """The person who planned a session may cancel it; otherwise only someone who oversees everyone's
+    training and may change sessions (a manager cannot cancel another manager's session)."""
+    if not user.has_perm("training.change_trainingsession"):
         return False
-    return can_see_everyone(user) or (person.manager is not None and person.manager.user_id == user.pk)
+    return (user.pk is not None and session.created_by_id == user.pk) or can_see_everyone(user)
 
 
 # ---------------------------------------------------------------------------
@@ -140,17 +151,19 @@ def reports_to_enrol(user: Viewer, session: TrainingSession) -> QuerySet[StaffPr
     if session.cancelled or session.has_started:
         return None
     return (
-        StaffProfile.objects.filter(manager__user=user, user__is_active=True)
+        managed_by(user)
+        .filter(user__is_active=True)
         .exclude(training_enrolments__session=session)
-        .select_related("user")
         .order_by("user__last_name", "user__first_name", "employee_id")
     )
 
 
-def enrolments_of(session: TrainingSession) -> QuerySet[Enrolment]:
-    """A session's enrolments with each person and whether their completion from it is recorded."""
+def enrolments_of(session: TrainingSession, *, viewer: Viewer) -> QuerySet[Enrolment]:
+    """A session's enrolments of the people the viewer may see (`people_visible_to`), with each person
+    and whether their completion from it is recorded."""
     return (
-        session.enrolments.select_related("person__user", "person__department")
+        session.enrolments.filter(person__in=people_visible_to(viewer).values("pk"))
+        .select_related("person__user", "person__department")
         .annotate(completed=Exists(Completion.objects.filter(session=session, person=OuterRef("person_id"))))
         .order_by("person__user__last_name", "person__user__first_name", "pk")
     )

@@ -24,6 +24,7 @@ from audit.services import event_record
 from codes.models import CodeDocument, Section
 from conduct_portal.errors import DomainError
 from people.models import Department, StaffProfile
+from people.selectors import manages
 
 from .models import (
     MAX_SCORE,
@@ -35,7 +36,7 @@ from .models import (
     Enrolment,
     TrainingSession,
 )
-from .selectors import courses_for_department
+from .selectors import can_act_for, can_cancel_session, courses_for_department, people_visible_to
 
 Actor = User
 
@@ -225,7 +226,13 @@ def session_create(
     if capacity < 1:
         raise DomainError(_("A session needs at least one seat."))
     session = TrainingSession.objects.create(
-        course=course, starts_at=starts_at, ends_at=ends_at, location=location, capacity=capacity, trainer=trainer
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        capacity=capacity,
+        trainer=trainer,
+        created_by=actor,
     )
     event_record(
         actor=actor,
@@ -238,9 +245,15 @@ def session_create(
 
 @transaction.atomic
 def session_cancel(*, session: TrainingSession, actor: Actor) -> TrainingSession:
-    """Cancel a session that has not started; its enrolments stay on record but hold no seat."""
+    """Cancel a session that has not started; its enrolments stay on record but hold no seat.
+
+    Only the person who planned it may, or someone who oversees everyone's training and may change
+    sessions: a manager cannot cancel another team's session.
+    """
     _require(actor, "training.change_trainingsession")
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if not can_cancel_session(actor, session):
+        raise PermissionDenied(_("Only the person who planned this session, or a compliance officer, may cancel it."))
     if session.cancelled:
         raise DomainError(_("This session is cancelled already."))
     if session.has_started:
@@ -373,9 +386,7 @@ def retraining_assign(
     course is not assigned another one.
     """
     _require(actor, "training.assign_retraining")
-    if not actor.has_perm("training.view_training_status") and (
-        person.manager is None or person.manager.user_id != actor.pk
-    ):
+    if not can_act_for(actor, person):
         raise PermissionDenied(_("You may assign retraining only to the people who report to you."))
     note = note.strip()
     if not note:
@@ -431,9 +442,7 @@ def assignment_cancel(*, assignment: Assignment, actor: Actor, reason: str) -> A
 
 
 def _require_self_or_manager(actor: Actor, person: StaffProfile) -> None:
-    if person.user_id == actor.pk:
-        return
-    if person.manager is not None and person.manager.user_id == actor.pk:
+    if person.user_id == actor.pk or manages(actor, person):
         return
     raise PermissionDenied(_("You may enrol only yourself, or the people who report to you."))
 
@@ -524,8 +533,14 @@ def completion_record(
     Their open assignment for the course is closed and linked to the completion, and a course with a
     refresher interval gets the next refresher assignment, due the interval after the completion.
     A completion older than one already on record is kept as history and changes no assignment.
+    A manager records completions for their own team only.
     """
     _require(actor, "training.add_completion")
+    if not can_act_for(actor, person):
+        raise PermissionDenied(
+            _("%(name)s is not in your team: you may record training only for the people who report to you.")
+            % {"name": person.full_name}
+        )
     if completed_on > timezone.localdate():
         raise DomainError(_("A completion cannot be dated in the future."))
     if score is not None and not 0 <= score <= MAX_SCORE:
@@ -575,7 +590,11 @@ def completion_record(
 @transaction.atomic
 def attendance_record(*, session: TrainingSession, actor: Actor, attended_ids: set[int]) -> list[Completion]:
     """Record who attended a session, in one go: `attended_ids` are the staff profile ids of those
-    present; every other enrolled person is marked absent.
+    present; every other enrolled person the actor acts for is marked absent.
+
+    A manager records the attendance of their own team only (compliance, of everyone): ticking
+    someone from another team is refused, and the other teams' enrolments are left as they are, for
+    their own managers to record.
 
     Each attendee gets a completion dated the day the session ended (which closes their assignment
     and sets their next refresher). Recording again adds the attendees who were missed; it never
@@ -591,12 +610,20 @@ def attendance_record(*, session: TrainingSession, actor: Actor, attended_ids: s
     completed_on = timezone.localdate(session.ends_at)
     if completed_on > timezone.localdate():
         raise DomainError(_("Record the attendance once the session has ended."))
-    enrolments = list(session.enrolments.select_related("person__user"))
-    enrolled = {enrolment.person_id: enrolment for enrolment in enrolments}
-    strangers = set(attended_ids) - set(enrolled)
+    everyone = list(session.enrolments.select_related("person__user", "person__manager"))
+    strangers = set(attended_ids) - {enrolment.person_id for enrolment in everyone}
     if strangers:
         raise DomainError(_("Only people enrolled in the session can be marked present."))
-    completed = set(Completion.objects.filter(session=session).values_list("person_id", flat=True))
+    mine = set(people_visible_to(actor).filter(pk__in=[e.person_id for e in everyone]).values_list("pk", flat=True))
+    others = sorted(e.person.full_name for e in everyone if e.person_id in attended_ids and e.person_id not in mine)
+    if others:
+        raise PermissionDenied(
+            _("%(names)s are not in your team: you may record attendance only for the people who report to you.")
+            % {"names": ", ".join(others)}
+        )
+    enrolments = [enrolment for enrolment in everyone if enrolment.person_id in mine]
+    enrolled = {enrolment.person_id: enrolment for enrolment in enrolments}
+    completed = set(Completion.objects.filter(session=session, person_id__in=mine).values_list("person_id", flat=True))
     undone = completed - set(attended_ids)
     if undone:
         names = ", ".join(sorted(enrolled[pk].person.full_name for pk in undone))
@@ -605,7 +632,7 @@ def attendance_record(*, session: TrainingSession, actor: Actor, attended_ids: s
             % {"names": names}
         )
     session.enrolments.filter(person_id__in=attended_ids).update(attended=True)
-    session.enrolments.exclude(person_id__in=attended_ids).update(attended=False)
+    session.enrolments.filter(person_id__in=mine).exclude(person_id__in=attended_ids).update(attended=False)
     made = [
         completion_record(
             person=enrolment.person,

@@ -224,7 +224,7 @@ def _session_page(
     attendance_form: AttendanceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    enrolments = selectors.enrolments_of(session)
+    enrolments = selectors.enrolments_of(session, viewer=request.user)
     rows = list(enrolments)
     if attendance_form is None:
         attendance_form = AttendanceForm(
@@ -232,11 +232,15 @@ def _session_page(
             initial={"present": [row.pk for row in rows if row.attended or getattr(row, "completed", False)]},
         )
     reports = selectors.reports_to_enrol(request.user, session)
+    taken: int = session.taken  # type: ignore[attr-defined]  # annotated by get_session_for_user
     context = {
         "session": session,
         "course": session.course,
         "enrolments": rows,
-        "seats_left": max(session.capacity - len(rows), 0),
+        # The seats count everyone enrolled, though the list shows only the viewer's people.
+        "others_enrolled": taken - len(rows),
+        "seats_left": max(session.capacity - taken, 0),
+        "can_cancel": selectors.can_cancel_session(request.user, session),
         "attendance_form": attendance_form,
         "present_ids": {str(value) for value in attendance_form["present"].value() or []},
         "attendance_open": session.has_started and not session.cancelled,
@@ -257,7 +261,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The attendance form of a session: one tick per enrolled person, one submit."""
     session = get_session_for_user(request.user, pk)
-    form = AttendanceForm(request.POST, enrolments=selectors.enrolments_of(session))
+    form = AttendanceForm(request.POST, enrolments=selectors.enrolments_of(session, viewer=request.user))
     if not form.is_valid():
         return _session_page(request, session, attendance_form=form, status=400)
     try:

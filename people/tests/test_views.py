@@ -92,9 +92,8 @@ def test_the_team_list_costs_the_same_queries_for_1_or_30_people(
     StaffProfileFactory.create_batch(rows, department=support, manager=manager)
     client.force_login(manager.user)
 
-    # session, unread notifications, user, permissions (user's own + through groups), my profile, count,
-    # one page of my team
-    with django_assert_num_queries(8):
+    # session, unread notifications, user, permissions (user's own + through groups), count, one page of my team
+    with django_assert_num_queries(7):
         response = client.get("/people/team/")
     assert response.status_code == 200
 

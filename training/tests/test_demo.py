@@ -56,7 +56,9 @@ def test_most_staff_completed_the_mandatory_courses(seeded) -> None:
     essentials = Course.objects.get(title="Customer service essentials")
     open_initial = Assignment.objects.open().filter(course=essentials, reason=AssignmentReason.INITIAL).count()
 
-    assert Completion.objects.filter(course=essentials).count() > 3 * open_initial > 0
+    # Those who report to nobody have no history (only a person's own manager records it), so they all
+    # have the course to do.
+    assert Completion.objects.filter(course=essentials).count() > 2 * open_initial > 0
 
 
 def test_the_demo_agent_has_a_refresher_coming_due_and_a_course_to_do(seeded) -> None:

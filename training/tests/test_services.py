@@ -426,23 +426,23 @@ def test_someone_else_cannot_cancel_an_agents_enrolment(session, agent, second_m
 
 
 @pytest.fixture
-def attended(past_session, agent, second_manager):
-    """Ana and Radu enrolled in yesterday's session."""
+def attended(past_session, agent, teammate):
+    """Ana and Bogdan (both in Maria's team) enrolled in yesterday's session."""
     EnrolmentFactory(session=past_session, person=agent)
-    EnrolmentFactory(session=past_session, person=second_manager)
+    EnrolmentFactory(session=past_session, person=teammate)
     return past_session
 
 
-def test_attendance_marks_everyone_and_completes_those_present(attended, agent, second_manager, manager) -> None:
+def test_attendance_marks_everyone_and_completes_those_present(attended, agent, teammate, manager) -> None:
     made = services.attendance_record(session=attended, actor=manager.user, attended_ids={agent.pk})
 
-    assert {e.person_id: e.attended for e in attended.enrolments.all()} == {agent.pk: True, second_manager.pk: False}
+    assert {e.person_id: e.attended for e in attended.enrolments.all()} == {agent.pk: True, teammate.pk: False}
     assert [c.person for c in made] == [agent]
     completion = Completion.objects.get(person=agent)
     assert completion.session == attended
     assert completion.recorded_by == manager.user
     assert completion.completed_on == timezone.localdate(attended.ends_at)
-    assert not Completion.objects.filter(person=second_manager).exists()
+    assert not Completion.objects.filter(person=teammate).exists()
 
 
 def test_attendance_closes_the_assignment_and_sets_the_refresher(attended, agent, manager, course) -> None:
@@ -457,12 +457,12 @@ def test_attendance_closes_the_assignment_and_sets_the_refresher(attended, agent
     assert refresher.due_date == services.next_refresher_date(timezone.localdate(attended.ends_at), 12)
 
 
-def test_recording_attendance_again_never_completes_anyone_twice(attended, agent, second_manager, manager) -> None:
+def test_recording_attendance_again_never_completes_anyone_twice(attended, agent, teammate, manager) -> None:
     services.attendance_record(session=attended, actor=manager.user, attended_ids={agent.pk})
 
-    made = services.attendance_record(session=attended, actor=manager.user, attended_ids={agent.pk, second_manager.pk})
+    made = services.attendance_record(session=attended, actor=manager.user, attended_ids={agent.pk, teammate.pk})
 
-    assert [c.person for c in made] == [second_manager]
+    assert [c.person for c in made] == [teammate]
     assert Completion.objects.filter(session=attended).count() == 2
 
 

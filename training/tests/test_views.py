@@ -320,14 +320,14 @@ def test_an_agent_cannot_open_a_session_page_or_plan_one(client, agent, session)
 
 
 @pytest.fixture
-def held(past_session, agent, second_manager):
-    """Yesterday's session, with Ana and Radu enrolled."""
+def held(past_session, agent, teammate):
+    """Yesterday's session, with Ana and Bogdan (both in Maria's team) enrolled."""
     EnrolmentFactory(session=past_session, person=agent)
-    EnrolmentFactory(session=past_session, person=second_manager)
+    EnrolmentFactory(session=past_session, person=teammate)
     return past_session
 
 
-def test_the_attendance_form_has_a_tick_per_enrolled_person(client, manager, held, agent, second_manager) -> None:
+def test_the_attendance_form_has_a_tick_per_enrolled_person(client, manager, held, agent, teammate) -> None:
     client.force_login(manager.user)
 
     page = page_of(client.get(f"/training/sessions/{held.pk}/"))
@@ -337,7 +337,7 @@ def test_the_attendance_form_has_a_tick_per_enrolled_person(client, manager, hel
     assert "Save attendance" in page
 
 
-def test_the_attendance_form_records_completions_and_refreshers(client, manager, held, agent, second_manager, course):
+def test_the_attendance_form_records_completions_and_refreshers(client, manager, held, agent, teammate, course):
     AssignmentFactory(person=agent, course=course)
     enrolment = Enrolment.objects.get(session=held, person=agent)
     client.force_login(manager.user)
@@ -347,7 +347,7 @@ def test_the_attendance_form_records_completions_and_refreshers(client, manager,
     assert response["Location"] == f"/training/sessions/{held.pk}/"
     enrolment.refresh_from_db()
     assert enrolment.attended is True
-    assert Enrolment.objects.get(session=held, person=second_manager).attended is False
+    assert Enrolment.objects.get(session=held, person=teammate).attended is False
     completion = Completion.objects.get(person=agent, session=held)
     assert Assignment.objects.get(person=agent, status=AssignmentStatus.COMPLETED).completion == completion
     refresher = Assignment.objects.open().get(person=agent, course=course)
@@ -403,14 +403,16 @@ def test_a_manager_cancels_a_session(client, manager, session) -> None:
 def test_the_session_page_costs_the_same_queries_for_1_or_20_enrolments(
     client, manager, past_session, support, rows, django_assert_num_queries
 ) -> None:
-    for person in StaffProfileFactory.create_batch(rows, department=support):
+    for person in StaffProfileFactory.create_batch(rows, department=support, manager=manager):
         EnrolmentFactory(session=past_session, person=person)
     client.force_login(manager.user)
 
-    # session, user, permissions (user's own + through groups), the session with its course and trainer,
-    # the enrolments with each person and whether their completion is recorded, unread notifications (navigation)
+    # session, user, permissions (user's own + through groups), the session with its course, trainer and seats
+    # taken, the enrolments of the manager's team with each person and whether their completion is recorded,
+    # unread notifications (navigation)
     with django_assert_num_queries(7):
-        assert client.get(f"/training/sessions/{past_session.pk}/").status_code == 200
+        response = client.get(f"/training/sessions/{past_session.pk}/")
+    assert len(response.context["enrolments"]) == rows
 
 
 # ---------------------------------------------------------------------------
@@ -486,8 +488,8 @@ def test_a_persons_page_costs_the_same_queries_for_1_or_20_rows(
 
     # session, user, permissions (user's own + through groups), the person with user, department and manager,
     # count and one page of assignments with course, assigner and completion, unread notifications (navigation),
-    # count and one page of completions with course and session
-    with django_assert_num_queries(10):
+    # count and one page of completions with course and session, whether the person is in the viewer's team
+    with django_assert_num_queries(11):
         assert client.get(f"/training/people/{agent.pk}/").status_code == 200
 
 
