@@ -25,7 +25,8 @@ class NavItem:
 
 NAVIGATION = [
     NavItem(_("Home"), "home"),
-    NavItem(_("My acknowledgements"), "acknowledgements:mine", permissions=("acknowledgements.add_signature",)),
+    # Anyone may be asked to sign, whatever their roles, so everyone sees their own list.
+    NavItem(_("My acknowledgements"), "acknowledgements:mine"),
     NavItem(_("My training"), "training:mine", permissions=("training.view_course",)),
     NavItem(_("Documents"), "codes:document_list", permissions=("codes.view_codedocument",)),
     NavItem(_("Courses"), "training:course_list", permissions=("training.add_course",)),

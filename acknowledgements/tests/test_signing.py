@@ -114,8 +114,28 @@ def test_the_statement_must_be_agreed_to(client, agent, ack) -> None:
 def test_someone_outside_the_audience_has_nothing_to_sign(client, outsider, ack) -> None:
     client.force_login(outsider.user)
 
-    assert client.get(f"/acknowledgements/{ack.pk}/").status_code == 403
-    assert client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(outsider)).status_code == 403
+    assert client.get(f"/acknowledgements/{ack.pk}/").status_code == 404
+    assert client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(outsider)).status_code == 404
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("person", ["agent", "manager", "compliance_officer", "administrator", "outsider"])
+def test_whoever_is_asked_can_sign_whatever_their_roles(request, client, published, person: str) -> None:
+    profile = request.getfixturevalue(person)
+    services.requests_create_for_version(version=published)
+    ack = AcknowledgementRequest.objects.get(version=published, person=profile)
+    client.force_login(profile.user)
+
+    home = client.get("/").content.decode()
+    reader = client.get(f"/acknowledgements/{ack.pk}/")
+    response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(profile), follow=True)
+
+    assert f'href="/acknowledgements/{ack.pk}/"' in home
+    assert reader.status_code == 200
+    assert "Your acknowledgement is recorded" in response.content.decode()
+    ack.refresh_from_db()
+    assert ack.status == RequestStatus.SIGNED
+    assert Signature.objects.get().person == profile
 
 
 def test_another_persons_request_is_not_found(client, manager, ack) -> None:

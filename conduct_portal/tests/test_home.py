@@ -41,6 +41,7 @@ def navigation_labels(html: str) -> list[str]:
             "administrator",
             [
                 "Home",
+                "My acknowledgements",
                 "My training",
                 "Documents",
                 "Dashboard",
@@ -51,7 +52,7 @@ def navigation_labels(html: str) -> list[str]:
                 "Administration",
             ],
         ),
-        ("outsider", ["Home"]),
+        ("outsider", ["Home", "My acknowledgements"]),
     ],
 )
 def test_navigation_shows_what_the_role_may_open(request, client, person: str, expected: list[str]) -> None:

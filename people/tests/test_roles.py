@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 pytestmark = pytest.mark.django_db
 
 ROLE_PERMISSIONS = {
-    "Agent": {"codes.view_codedocument", "acknowledgements.add_signature", "training.view_course"},
+    "Agent": {"codes.view_codedocument", "training.view_course"},
     "Manager": {
         "codes.view_codedocument",
         "codes.add_codedocument",
@@ -21,7 +21,6 @@ ROLE_PERMISSIONS = {
         "codes.approve_codeversion",
         "codes.publish_codeversion",
         "people.view_team",
-        "acknowledgements.add_signature",
         "training.view_course",
         "training.add_course",
         "training.change_course",
@@ -33,7 +32,6 @@ ROLE_PERMISSIONS = {
         "training.assign_retraining",
     },
     "Compliance officer": {
-        "acknowledgements.add_signature",
         "acknowledgements.view_all_acknowledgements",
         "acknowledgements.waive_acknowledgementrequest",
         "acknowledgements.export_acknowledgements",
