@@ -86,7 +86,7 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
     if previous is not None and not version.is_major:
         people = people.exclude(signatures__version=previous)
 
-    due = timezone.localdate(version.published_at) + datetime.timedelta(days=version.days_to_acknowledge)
+    due = version.acknowledge_by
     # One statement for the whole audience; people asked already are skipped by the unique constraint.
     return insert_from_query(
         AcknowledgementRequest, people.order_by().values_list("pk"), ["person"], version=version, due_date=due

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -170,6 +171,20 @@ def _dashboard_scope(
         return form, None
     filters = form.filters() if request.GET else selectors.Filters()
     return form, selectors.filtered(selectors.requests_visible_to(request.user), filters)
+
+
+def version_progress_panel(*, version: CodeVersion, viewer: selectors.Viewer) -> str:
+    """The version page's figures of who was asked and who signed, for those who see the dashboard.
+
+    Compliance sees everyone asked; a manager their own team; anyone else, and a version
+    never published, no panel at all.
+    """
+    everyone = selectors.can_see_everyone(viewer)
+    if version.published_at is None or not (everyone or viewer.has_perm("people.view_team")):
+        return ""
+    row = selectors.totals(selectors.requests_visible_to(viewer).filter(version=version))
+    context = {"row": row, "everyone": everyone, "version": version}
+    return render_to_string("acknowledgements/_version_progress.html", context)
 
 
 @require_GET

@@ -31,8 +31,10 @@ __all__ = [
     "SectionChange",
     "SectionLike",
     "VersionDiff",
+    "diff_summary",
     "diff_versions",
     "diff_words",
+    "same_text",
 ]
 
 
@@ -217,17 +219,48 @@ def diff_words(old: str, new: str) -> str:
     fast; what changed is then compared word by word. A deletion next to an
     insertion is a replacement: ``<del>old</del><ins>new</ins>``.
     """
+    return _render(_text_segments(old, new))
+
+
+def _text_segments(old: str, new: str) -> Iterator[_Segment]:
     a_chunks = _CHUNK.findall(old)
     b_chunks = _CHUNK.findall(new)
+    for tag, i1, i2, j1, j2 in _opcodes(a_chunks, b_chunks):
+        if tag == "equal":
+            yield ("", "", "".join(a_chunks[i1:i2]))
+        else:
+            yield from _word_segments("".join(a_chunks[i1:i2]), "".join(b_chunks[j1:j2]))
 
-    def segments() -> Iterator[_Segment]:
-        for tag, i1, i2, j1, j2 in _opcodes(a_chunks, b_chunks):
-            if tag == "equal":
-                yield ("", "", "".join(a_chunks[i1:i2]))
-            else:
-                yield from _word_segments("".join(a_chunks[i1:i2]), "".join(b_chunks[j1:j2]))
 
-    return _render(segments())
+def diff_summary(old: str, new: str, *, limit: int = 300) -> str:
+    """Only what changed, as one line of plain text in ``git diff --word-diff``'s notation:
+    ``[-removed-]{+added+}``, changes apart joined by `` … ``, cut at ``limit`` characters.
+
+    Short enough for an audit event, so the log says what each edit did to the text.
+    """
+    changes = []
+    for deleted, inserted, equal in _text_segments(old, new):
+        if equal is not None:
+            continue
+        removed, added = " ".join(deleted.split()), " ".join(inserted.split())
+        change = (f"[-{removed}-]" if removed else "") + (f"{{+{added}+}}" if added else "")
+        if change:
+            changes.append(change)
+    summary = " … ".join(changes)
+    return summary if len(summary) <= limit else summary[: limit - 1] + "…"
+
+
+def same_text(old: Sequence[SectionLike], new: Sequence[SectionLike]) -> bool:
+    """Whether two versions read the same: the same section titles and bodies in the same order.
+
+    Line endings and trailing spaces are not text; a changed category or section identity
+    alone is not a change a reader would notice either.
+    """
+
+    def text(sections: Sequence[SectionLike]) -> list[tuple[str, str]]:
+        return [(" ".join(s.title.split()), _normalise_body(s.body).strip()) for s in sections]
+
+    return text(old) == text(new)
 
 
 # --- section matching --------------------------------------------------------

@@ -93,8 +93,16 @@ class PublishForm(forms.Form):
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
-        if cleaned and not cleaned.get("applies_to_all_staff") and not cleaned.get("departments"):
+        if not cleaned:
+            return cleaned
+        if not cleaned.get("applies_to_all_staff") and not cleaned.get("departments"):
             self.add_error("departments", _("Choose at least one department, or tick “Applies to all staff”."))
+        elif cleaned.get("applies_to_all_staff") and cleaned.get("departments"):
+            # Ticking both is a contradiction: guessing either audience would ask the wrong people.
+            self.add_error(
+                "departments",
+                _("Untick “Applies to all staff” to publish to these departments only, or clear the departments."),
+            )
         return cleaned
 
 

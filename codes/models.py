@@ -229,6 +229,48 @@ class CodeVersion(models.Model):
     def is_editable(self) -> bool:
         return self.status == VersionStatus.DRAFT
 
+    @property
+    def acknowledge_by(self) -> datetime.date | None:
+        """The deadline of the audience asked at publication: the organisation's date of publication plus the days."""
+        if self.published_at is None:
+            return None
+        return timezone.localdate(self.published_at) + datetime.timedelta(days=self.days_to_acknowledge)
+
+
+class ContributionKind(models.TextChoices):
+    TEXT = "text", _("edited the sections")
+    DETAILS = "details", _("edited the title or summary")
+
+
+class Contribution(models.Model):
+    """Someone changed a version's text or details while it was in progress.
+
+    One row per person and kind of change, however many edits: the audit log keeps each
+    edit. The four-eyes rule reads these rows, so whoever wrote any of the text (not only
+    the person who started the draft) cannot approve it.
+    """
+
+    version = models.ForeignKey(
+        CodeVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ContributionKind.choices)
+    first_at = models.DateTimeField(_("first change"))
+    last_at = models.DateTimeField(_("last change"))
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["version", "first_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "person", "kind"], name="codes_contribution_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.person} · {self.kind}"
+
 
 def _refuse_frozen(version_ids: Any) -> None:
     frozen = CodeVersion.objects.filter(pk__in=version_ids).exclude(status=VersionStatus.DRAFT).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -10,7 +11,16 @@ from django.utils import timezone
 
 from people.models import Department, StaffProfile
 
-from .models import REVIEW_SOON_DAYS, CodeDocument, CodeVersion, CodeVersionQuerySet, Section, VersionStatus
+from .models import (
+    REVIEW_SOON_DAYS,
+    CodeDocument,
+    CodeVersion,
+    CodeVersionQuerySet,
+    Contribution,
+    ContributionKind,
+    Section,
+    VersionStatus,
+)
 
 Viewer = User | AnonymousUser
 
@@ -76,6 +86,24 @@ def version_history(user: Viewer, document: CodeDocument) -> QuerySet[CodeVersio
 
 def sections_of(version: CodeVersion) -> QuerySet[Section]:
     return version.sections.order_by("position")
+
+
+@dataclass
+class Author:
+    """Someone who wrote part of a version: who started it, or changed its sections or details since."""
+
+    person: User
+    started: bool = False
+    kinds: list[ContributionKind] = field(default_factory=list)
+
+
+def version_authors(version: CodeVersion) -> list[Author]:
+    """Everyone who contributed to the version's text or details, the person who started it first (one query)."""
+    authors = {version.author_id: Author(person=version.author, started=True)}
+    for contribution in Contribution.objects.filter(version=version).select_related("person"):
+        author = authors.setdefault(contribution.person_id, Author(person=contribution.person))
+        author.kinds.append(ContributionKind(contribution.kind))
+    return list(authors.values())
 
 
 def published_document_count() -> int:

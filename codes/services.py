@@ -25,8 +25,10 @@ from people.models import Department
 
 from . import limits
 from .content import content_hash
+from .diff import diff_summary, same_text
 from .importing import ParsedSection
-from .models import CodeDocument, CodeVersion, Section, VersionStatus
+from .models import CodeDocument, CodeVersion, Contribution, ContributionKind, Section, VersionStatus
+from .selectors import Author, sections_of, version_authors
 from .signals import version_published
 
 Actor = User
@@ -179,6 +181,7 @@ def version_import_draft(
     )
     draft.change_summary = _("Imported from %(filename)s.") % {"filename": filename}
     draft.save(update_fields=["change_summary"])
+    _contributed(draft, actor, ContributionKind.TEXT)
     event_record(
         actor=actor,
         action="codes.version.import",
@@ -195,11 +198,43 @@ def _editable(version: CodeVersion, actor: Actor) -> CodeVersion:
     return version
 
 
+def _contributed(version: CodeVersion, actor: Actor, kind: ContributionKind) -> None:
+    """Remember that the actor changed the version's text or details: they can no longer approve it."""
+    now = timezone.now()
+    Contribution.objects.bulk_create(
+        [Contribution(version=version, person=actor, kind=kind, first_at=now, last_at=now)],
+        update_conflicts=True,
+        unique_fields=["version", "person", "kind"],
+        update_fields=["last_at"],
+    )
+
+
+def _section_edited(version: CodeVersion, actor: Actor, verb: str, section: Section, **details: object) -> None:
+    """The audit event of one change to a draft's sections, naming the section, and the contribution."""
+    _contributed(version, actor, ContributionKind.TEXT)
+    event_record(
+        actor=actor,
+        action=f"codes.section.{verb}",
+        target=version,
+        details={"section": str(section.key), "title": section.title, **details},
+    )
+
+
 @transaction.atomic
 def version_update(*, version: CodeVersion, actor: Actor, title: str, change_summary: str) -> CodeVersion:
+    """Change a draft's title and summary of changes; saving them unchanged is no contribution."""
     version = _editable(version, actor)
+    changes = {
+        name: diff_summary(getattr(version, name), value)
+        for name, value in (("title", title), ("change_summary", change_summary))
+        if getattr(version, name) != value
+    }
+    if not changes:
+        return version
     version.title, version.change_summary = title, change_summary
     version.save(update_fields=["title", "change_summary"])
+    _contributed(version, actor, ContributionKind.DETAILS)
+    event_record(actor=actor, action="codes.version.update", target=version, details=changes)
     return version
 
 
@@ -210,17 +245,30 @@ def section_add(*, version: CodeVersion, actor: Actor, category: str, title: str
     limits.check_section_body(body)
     limits.check_section_count(version.sections.count() + 1)
     position = (version.sections.aggregate(last=Max("position"))["last"] or 0) + 1
-    return Section.objects.create(version=version, position=position, category=category, title=title, body=body)
+    section = Section.objects.create(version=version, position=position, category=category, title=title, body=body)
+    _section_edited(version, actor, "add", section, position=position, diff=diff_summary("", body))
+    return section
 
 
 @transaction.atomic
 def section_update(*, section: Section, actor: Actor, category: str, title: str, body: str) -> Section:
-    """Change a section of a draft; its text stays within the limit on characters."""
-    _editable(section.version, actor)
+    """Change a section of a draft; its text stays within the limit on characters, and saving it
+    unchanged is no contribution."""
+    version = _editable(section.version, actor)
     limits.check_section_body(body)
-    section.category, section.title, section.body = category, title, body
-    section.save(update_fields=["category", "title", "body"])
-    return section
+    # Read what is stored: a bound form has already copied the new values onto `section`.
+    stored = version.sections.get(pk=section.pk)
+    if (stored.category, stored.title, stored.body) == (category, title, body):
+        return stored
+    details: dict[str, object] = {"position": stored.position, "diff": diff_summary(stored.body, body)}
+    if stored.title != title:
+        details["title_diff"] = diff_summary(stored.title, title)
+    if stored.category != category:
+        details["category"] = [stored.category, category]
+    stored.category, stored.title, stored.body = category, title, body
+    stored.save(update_fields=["category", "title", "body"])
+    _section_edited(version, actor, "update", stored, **details)
+    return stored
 
 
 @transaction.atomic
@@ -231,6 +279,7 @@ def section_delete(*, section: Section, actor: Actor) -> None:
     section.delete()
     for later in version.sections.filter(position__gt=position).order_by("position"):
         Section.objects.filter(pk=later.pk).update(position=F("position") - 1)
+    _section_edited(version, actor, "delete", section, position=position, diff=diff_summary(section.body, ""))
 
 
 @transaction.atomic
@@ -245,6 +294,7 @@ def section_move(*, section: Section, actor: Actor, offset: int) -> None:
     Section.objects.filter(pk=section.pk).update(position=0)
     Section.objects.filter(pk=neighbour.pk).update(position=here)
     Section.objects.filter(pk=section.pk).update(position=there)
+    _section_edited(version, actor, "move", section, **{"from": here, "to": there})
 
 
 @transaction.atomic
@@ -268,6 +318,15 @@ def version_submit(*, version: CodeVersion, actor: Actor) -> CodeVersion:
     _require_status(version, VersionStatus.DRAFT, action=_("sent for review"))
     if not version.sections.exists():
         raise DomainError(_("Add at least one section before sending the draft for review."))
+    replaced = version.document.versions.published().first()
+    if replaced is not None and same_text(list(sections_of(replaced)), list(sections_of(version))):
+        raise DomainError(
+            _(
+                "The text of this draft is the same as version %(number)s, which it would replace: publishing it "
+                "would ask everyone to sign the same text again. Change a section, or discard the draft."
+            )
+            % {"number": replaced.number}
+        )
     version.status = VersionStatus.IN_REVIEW
     version.submitted_at = timezone.now()
     version.save(update_fields=["status", "submitted_at"])
@@ -275,14 +334,29 @@ def version_submit(*, version: CodeVersion, actor: Actor) -> CodeVersion:
     return version
 
 
+def approval_refusal(version: CodeVersion, actor: Actor, authors: Iterable[Author]) -> str:
+    """Why the actor may not approve the version under the four-eyes rule, or "" when they may.
+
+    Whoever started the version or changed its sections or details since may not approve it:
+    the approver must be someone who did not write any of it.
+    """
+    author = next((author for author in authors if author.person.pk == actor.pk), None)
+    if author is None:
+        return ""
+    if author.started:
+        return _("You started this version, so someone else must approve it (four-eyes rule).")
+    return _("You edited this version, so someone who did not write it must approve it (four-eyes rule).")
+
+
 @transaction.atomic
 def version_approve(*, version: CodeVersion, actor: Actor) -> CodeVersion:
-    """Approve a version in review. Four eyes: its author may never approve it."""
+    """Approve a version in review. Four eyes: none of its authors may approve it (see approval_refusal)."""
     _require(actor, "codes.approve_codeversion")
     version = _lock(version)
     _require_status(version, VersionStatus.IN_REVIEW, action=_("approved"))
-    if version.author_id == actor.pk:
-        raise DomainError(_("You wrote this version, so someone else must approve it (four-eyes rule)."))
+    refusal = approval_refusal(version, actor, version_authors(version))
+    if refusal:
+        raise DomainError(refusal)
     version.status = VersionStatus.APPROVED
     version.approver_id = actor.pk
     version.approved_at = timezone.now()
@@ -310,6 +384,24 @@ def version_request_changes(*, version: CodeVersion, actor: Actor, comment: str)
 
 
 @transaction.atomic
+def version_withdraw(*, version: CodeVersion, actor: Actor) -> CodeVersion:
+    """Take a version back from review to draft, to change it before anyone approves it.
+
+    Only one of its authors may; a reviewer sends it back with a comment instead.
+    """
+    _require(actor, "codes.change_codeversion")
+    version = _lock(version)
+    _require_status(version, VersionStatus.IN_REVIEW, action=_("withdrawn from review"))
+    if not any(author.person.pk == actor.pk for author in version_authors(version)):
+        raise DomainError(_("Only an author of this version can withdraw it from review."))
+    version.status = VersionStatus.DRAFT
+    version.submitted_at = None
+    version.save(update_fields=["status", "submitted_at"])
+    event_record(actor=actor, action="codes.version.withdraw", target=version)
+    return version
+
+
+@transaction.atomic
 def version_publish(
     *,
     version: CodeVersion,
@@ -327,6 +419,8 @@ def version_publish(
     departments = list(departments)
     if not applies_to_all_staff and not departments:
         raise DomainError(_("Choose at least one department, or publish to all staff."))
+    if applies_to_all_staff and departments:
+        raise DomainError(_("Publish either to all staff or to the chosen departments, not both."))
     if effective_date < timezone.localdate():
         raise DomainError(_("The effective date cannot be in the past."))
     document = CodeDocument.objects.select_for_update().get(pk=version.document_id)

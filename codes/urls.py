@@ -24,6 +24,7 @@ urlpatterns = [
     path(version + "pdf/", views.version_pdf, name="version_pdf"),
     path(version + "edit/", views.version_edit, name="version_edit"),
     path(version + "submit/", views.version_submit, name="version_submit"),
+    path(version + "withdraw/", views.version_withdraw, name="version_withdraw"),
     path(version + "approve/", views.version_approve, name="version_approve"),
     path(version + "request-changes/", views.version_request_changes, name="version_request_changes"),
     path(version + "publish/", views.version_publish, name="version_publish"),

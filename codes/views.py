@@ -34,6 +34,7 @@ from .importing import ImportRefused, ParsedSection, parse_code_text
 from .limits import LimitExceeded
 from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, VersionStatus
 from .pdf import version_pdf_bytes
+from .signals import version_page_panels
 
 IMPORT_SALT = "codes.import-preview"
 IMPORT_PREVIEW_MAX_AGE = 60 * 60
@@ -223,10 +224,16 @@ def draft_import_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
 @permission_required("codes.view_codedocument")
 def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_version_for_user(request.user, slug, number)
+    authors = selectors.version_authors(version)
+    panels = version_page_panels.send(sender=CodeVersion, version=version, viewer=request.user)
     context = {
         "version": version,
         "document": version.document,
         "sections": list(selectors.sections_of(version)),
+        "authors": authors,
+        "is_author": any(author.person.pk == request.user.pk for author in authors),
+        "approval_refusal": services.approval_refusal(version, request.user, authors),
+        "panels": [html for _receiver, html in panels if html],
         "request_changes_form": RequestChangesForm(),
     }
     return render(request, "codes/version_detail.html", context)
@@ -389,6 +396,18 @@ def version_submit(request: AuthenticatedHttpRequest, slug: str, number: int) ->
         request,
         lambda: services.version_submit(version=version, actor=request.user),
         _("Sent for review. Another manager must approve it before it can be published."),
+    )
+    return redirect(version_url(version))
+
+
+@require_POST
+@permission_required("codes.change_codeversion")
+def version_withdraw(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_version_for_user(request.user, slug, number)
+    _attempt(
+        request,
+        lambda: services.version_withdraw(version=version, actor=request.user),
+        _("Withdrawn from review: it is a draft again, and can be edited."),
     )
     return redirect(version_url(version))
 

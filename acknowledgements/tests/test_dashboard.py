@@ -16,7 +16,7 @@ from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from audit.models import AuditEvent
 from codes.models import CodeVersion
-from codes.tests.factories import DraftFactory, SectionFactory, publish
+from codes.tests.factories import DraftFactory, SectionFactory, publish, start_revision
 from people.models import StaffProfile
 from people.tests.factories import CodeDocumentFactory, StaffProfileFactory
 
@@ -224,9 +224,8 @@ def test_a_fully_waived_version_has_no_percentage(client, compliance_officer, ca
 
 
 def test_a_superseded_request_is_not_counted(client, compliance_officer, campaign, manager, second_manager):
-    from codes import services as code_services
 
-    draft_2 = code_services.version_start_draft(document=campaign.document, actor=manager.user)
+    draft_2 = start_revision(campaign.document, actor=manager.user)
     version_2 = publish(draft_2, author=manager.user, approver=second_manager.user, is_major=False)
     services.requests_create_for_version(version=version_2)
     client.force_login(compliance_officer.user)

@@ -10,7 +10,7 @@ import time_machine
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from codes import services as code_services
-from codes.tests.factories import publish
+from codes.tests.factories import publish, start_revision
 from people.services import person_deactivate
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
@@ -98,7 +98,7 @@ def sign(request: AcknowledgementRequest) -> None:
 
 
 def next_version(published, manager, second_manager, *, is_major: bool):
-    draft = code_services.version_start_draft(document=published.document, actor=manager.user)
+    draft = start_revision(published.document, actor=manager.user)
     return publish_now(draft, manager, second_manager, is_major=is_major)
 
 

@@ -9,7 +9,7 @@ from acknowledgements.chain import GENESIS, record_hash
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from audit.models import AuditEvent
 from codes import services as code_services
-from codes.tests.factories import publish
+from codes.tests.factories import publish, start_revision
 from people.tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_a_second_submission_shows_the_first_receipt_and_signs_once(client, agen
 def test_signing_a_superseded_version_is_refused_with_a_link_to_the_current_one(
     client, agent, ack, manager, second_manager
 ) -> None:
-    draft = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
+    draft = start_revision(ack.version.document, actor=manager.user)
     second = publish(draft, author=manager.user, approver=second_manager.user)
     services.requests_create_for_version(version=second)
     current = AcknowledgementRequest.objects.get(version=second, person=agent)
@@ -176,7 +176,7 @@ def test_signing_a_superseded_version_is_refused_with_a_link_to_the_current_one(
 def test_the_service_refuses_a_superseded_version(ack, agent, manager, second_manager) -> None:
     from conduct_portal.errors import DomainError
 
-    second = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
+    second = start_revision(ack.version.document, actor=manager.user)
     publish(second, author=manager.user, approver=second_manager.user)
 
     with pytest.raises(DomainError):

@@ -7,7 +7,7 @@ from codes import services
 from codes.models import CodeVersion, Section, SectionCategory
 from people.tests.factories import CodeDocumentFactory, UserFactory
 
-__all__ = ["CodeDocumentFactory", "DraftFactory", "SectionFactory", "publish"]
+__all__ = ["CodeDocumentFactory", "DraftFactory", "SectionFactory", "publish", "start_revision"]
 
 
 class DraftFactory(factory.django.DjangoModelFactory):
@@ -44,3 +44,14 @@ def publish(version: CodeVersion, *, author, approver, departments=(), is_major:
         departments=departments,
         applies_to_all_staff=not departments,
     )
+
+
+def start_revision(document, *, actor) -> CodeVersion:
+    """The next draft of a published document with its first section reworded, as a real revision is:
+    a copy that changes nothing cannot be sent for review."""
+    draft = services.version_start_draft(document=document, actor=actor)
+    first = draft.sections.order_by("position").first()
+    services.section_update(
+        section=first, actor=actor, category=first.category, title=first.title, body=first.body + " Revised."
+    )
+    return draft

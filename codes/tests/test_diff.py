@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from codes.diff import ChangeKind, SectionChange, VersionDiff, diff_versions, diff_words
+from codes.diff import ChangeKind, SectionChange, VersionDiff, diff_summary, diff_versions, diff_words, same_text
 
 
 @dataclass(frozen=True)
@@ -426,3 +426,49 @@ def test_fifty_sections_of_two_kilobytes_are_compared_quickly():
     assert len(diff.changes) == 50
     assert diff.changed == 34
     assert diff.moved == 49
+
+
+# --- the short diff of an audit event, and "the same text" -------------------
+
+
+def test_the_summary_shows_only_what_changed_in_word_diff_notation() -> None:
+    summary = diff_summary("Stay calm and courteous. Verify identity.", "Stay calm and kind. Verify identity twice.")
+
+    assert summary == "[-courteous.-]{+kind.+} … [-identity.-]{+identity twice.+}"
+
+
+def test_the_summary_of_nothing_changed_is_empty() -> None:
+    assert diff_summary("Same text.", "Same text.") == ""
+
+
+def test_the_summary_is_cut_at_its_limit() -> None:
+    summary = diff_summary("", "word " * 100, limit=40)
+
+    assert len(summary) == 40
+    assert summary.startswith("{+word word") and summary.endswith("…")
+
+
+def test_the_same_titles_and_bodies_in_the_same_order_are_the_same_text() -> None:
+    old = [section("Privacy", "Verify identity.\r\n", position=1), section("Gifts", "Refuse them.", position=2)]
+    new = [
+        section(" Privacy ", "Verify identity.  \n\n", position=1, category="other"),
+        section("Gifts", "Refuse them.", position=2),
+    ]
+
+    assert same_text(old, new)
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        renumbered([section("Gifts", "Refuse them."), section("Privacy", "Verify identity.")]),
+        renumbered([section("Privacy", "Verify identity twice."), section("Gifts", "Refuse them.")]),
+        renumbered([section("Confidentiality", "Verify identity."), section("Gifts", "Refuse them.")]),
+        renumbered([section("Privacy", "Verify identity.")]),
+    ],
+    ids=["reordered", "body", "title", "removed"],
+)
+def test_a_change_of_order_body_title_or_sections_is_not_the_same_text(new) -> None:
+    old = renumbered([section("Privacy", "Verify identity."), section("Gifts", "Refuse them.")])
+
+    assert not same_text(old, new)

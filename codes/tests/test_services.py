@@ -13,7 +13,7 @@ from codes import services
 from codes.content import content_hash, verify_content_hash
 from codes.models import CodeVersion, VersionStatus
 from codes.signals import version_published
-from codes.tests.factories import DraftFactory, SectionFactory, publish
+from codes.tests.factories import DraftFactory, SectionFactory, publish, start_revision
 from conduct_portal.errors import DomainError
 from people.tests.factories import DepartmentFactory
 
@@ -142,7 +142,7 @@ def test_the_review_date_follows_the_interval_across_month_ends(document) -> Non
 
 
 def test_publishing_supersedes_the_previous_version(published, manager, second_manager) -> None:
-    second = services.version_start_draft(document=published.document, actor=manager.user)
+    second = start_revision(published.document, actor=manager.user)
 
     publish(second, author=manager.user, approver=second_manager.user)
 

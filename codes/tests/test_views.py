@@ -6,7 +6,7 @@ import pytest
 
 from audit.models import AuditEvent
 from codes.models import CodeDocument, CodeVersion, Section, VersionStatus
-from codes.tests.factories import DraftFactory, SectionFactory, publish
+from codes.tests.factories import DraftFactory, SectionFactory, publish, start_revision
 from people.tests.factories import CodeDocumentFactory, DepartmentFactory, StaffProfileFactory
 
 # Ordered with the other database tests (the cast fixtures open the database).
@@ -61,10 +61,9 @@ def test_a_version_for_a_parent_department_applies_to_its_sub_departments(
 
 
 def test_an_agent_does_not_see_a_superseded_version(client, agent, published, manager, second_manager) -> None:
-    from codes import services
 
     publish(
-        services.version_start_draft(document=published.document, actor=manager.user),
+        start_revision(published.document, actor=manager.user),
         author=manager.user,
         approver=second_manager.user,
     )
@@ -337,8 +336,9 @@ def test_the_reader_costs_the_same_for_1_or_30_sections(
     SectionFactory.create_batch(sections, version=version)
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (own + groups), the version with its people, its sections
-    with django_assert_num_queries(7):
+    # session, unread notifications, user, permissions (own + groups), the version with its people,
+    # its contributors, its sections
+    with django_assert_num_queries(8):
         assert client.get(url(version)).status_code == 200
 
 
