@@ -231,6 +231,7 @@ def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) ->
         "document": version.document,
         "sections": list(selectors.sections_of(version)),
         "authors": authors,
+        "author_names": ", ".join(author.person.get_full_name() or author.person.get_username() for author in authors),
         "is_author": any(author.person.pk == request.user.pk for author in authors),
         "approval_refusal": services.approval_refusal(version, request.user, authors),
         "panels": [html for _receiver, html in panels if html],

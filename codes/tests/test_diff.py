@@ -445,7 +445,8 @@ def test_the_summary_is_cut_at_its_limit() -> None:
     summary = diff_summary("", "word " * 100, limit=40)
 
     assert len(summary) == 40
-    assert summary.startswith("{+word word") and summary.endswith("…")
+    assert summary.startswith("{+word word")
+    assert summary.endswith("…")
 
 
 def test_the_same_titles_and_bodies_in_the_same_order_are_the_same_text() -> None:

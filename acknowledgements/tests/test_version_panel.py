@@ -1,0 +1,89 @@
+"""The published version's page shows who was asked and how far they are, through a panel that
+acknowledgements adds (codes knows nothing of acknowledgements)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from acknowledgements import services
+from acknowledgements.models import AcknowledgementRequest
+from people.tests.factories import DepartmentFactory, StaffProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(version) -> str:
+    return f"/codes/{version.document.slug}/v{version.number}/"
+
+
+def figure(page: str, name: str) -> str:
+    match = re.search(rf'data-figure="{name}">([^<]*)<', page)
+    assert match, f"no {name} figure on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def asked(published, agent, manager, second_manager):
+    """The published version asked of everyone: the agent (the manager's report), both managers, one other."""
+    StaffProfileFactory(department=DepartmentFactory(name="Sales", code="SAL"))
+    services.requests_create_for_version(version=published)
+    services.signature_create(
+        request=AcknowledgementRequest.objects.get(person=agent, version=published),
+        actor=agent.user,
+        typed_name=agent.full_name,
+    )
+    return published
+
+
+def test_compliance_sees_how_many_were_asked_and_signed(client, compliance_officer, asked) -> None:
+    client.force_login(compliance_officer.user)
+
+    page = client.get(url(asked)).content.decode()
+
+    assert "5 people asked" in page
+    assert figure(page, "signed") == "1 signed"
+    assert figure(page, "pending") == "4 pending"
+    assert figure(page, "percent") == "20.0%"
+    assert f"/acknowledgements/dashboard/?version={asked.pk}" in page
+
+
+def test_a_manager_sees_their_own_team_only(client, manager, asked) -> None:
+    client.force_login(manager.user)
+
+    page = client.get(url(asked)).content.decode()
+
+    assert "Acknowledgements in your team" in page
+    assert "1 person asked" in page
+    assert figure(page, "signed") == "1 signed"
+
+
+def test_an_agent_sees_no_figures(client, agent, asked) -> None:
+    client.force_login(agent.user)
+
+    page = client.get(url(asked)).content.decode()
+
+    assert 'data-testid="version-progress"' not in page
+
+
+def test_a_draft_has_no_figures(client, compliance_officer, draft) -> None:
+    client.force_login(compliance_officer.user)
+
+    page = client.get(url(draft)).content.decode()
+
+    assert 'data-testid="version-progress"' not in page
+
+
+@pytest.mark.parametrize("people", [1, 25])
+def test_the_published_page_costs_the_same_for_1_or_25_people_asked(
+    client, compliance_officer, published, people, django_assert_num_queries
+) -> None:
+    StaffProfileFactory.create_batch(people)
+    services.requests_create_for_version(version=published)
+    client.force_login(compliance_officer.user)
+
+    # session, unread notifications, user, permissions (own + groups), the version with its people,
+    # its contributors, the figures (one aggregate), its sections
+    with django_assert_num_queries(9):
+        assert client.get(url(published)).status_code == 200
