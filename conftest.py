@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import sys
+
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import translation
@@ -11,11 +15,65 @@ from people.models import StaffProfile
 from people.tests.factories import TEST_PASSWORD, DepartmentFactory, StaffProfileFactory
 
 
-def pytest_report_header() -> list[str]:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        metavar="MOMENT",
+        help="run the whole suite with the clock set to MOMENT (ISO 8601 with its offset, e.g. 2026-12-02T23:30:00Z "
+        "or 2026-12-03T00:30:00+02:00), ticking on from there; worker processes the tests start share it. "
+        "Proves that no test depends on the hour, or on the machine's date differing from the organisation's.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    moment = config.getoption("--clock")
+    if not moment:
+        return
+    try:
+        start = datetime.datetime.fromisoformat(moment)
+    except ValueError:
+        raise pytest.UsageError(f"--clock={moment}: not an ISO 8601 moment such as 2026-12-02T23:30:00Z") from None
+    if start.tzinfo is None:
+        raise pytest.UsageError(f"--clock={moment}: give the offset too (Z, +02:00, …), or the hour is ambiguous")
+    # time-machine moves the wall clock only (time.monotonic and sleeping are untouched, unlike
+    # libfaketime), and tests that travel themselves nest inside it.
+    traveller = time_machine.travel(start, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+    config.stash[CLOCK] = start
+
+
+CLOCK = pytest.StashKey[datetime.datetime]()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
     database = django_settings.DATABASES["default"]
     where = database["HOST"] or database["NAME"]
     broker = django_settings.CELERY_BROKER_URL.split("://")[0]
-    return [f"database: {database['ENGINE'].rsplit('.', 1)[-1]} at {where}; celery broker: {broker}"]
+    lines = [f"database: {database['ENGINE'].rsplit('.', 1)[-1]} at {where}; celery broker: {broker}"]
+    if CLOCK in config.stash:
+        lines.append(f"clock: started at {config.stash[CLOCK].isoformat()} (--clock)")
+    return lines
+
+
+@pytest.fixture
+def python_module_command(pytestconfig: pytest.Config):
+    """The command line that runs `python -m <module> <args>` in a new process, on the suite's clock.
+
+    Under --clock the process starts at this process's current moment (time-machine's clock does
+    not cross process boundaries by itself), so a worker and the test agree on the date."""
+
+    def command(module: str, *args: str) -> list[str]:
+        if CLOCK not in pytestconfig.stash:
+            return [sys.executable, "-m", module, *args]
+        now = datetime.datetime.now(datetime.UTC).isoformat()
+        start = (
+            f"import runpy, time_machine; time_machine.travel({now!r}, tick=True).start(); "
+            f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+        )
+        return [sys.executable, "-c", start, *args]
+
+    return command
 
 
 @pytest.fixture

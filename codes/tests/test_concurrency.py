@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from codes import services
@@ -32,7 +32,7 @@ def test_concurrent_publication_publishes_once(draft, manager, second_manager) -
             services.version_publish(
                 version=CodeVersion.objects.get(pk=draft.pk),
                 actor=user,
-                effective_date=datetime.date.today(),
+                effective_date=timezone.localdate(),
                 days_to_acknowledge=14,
                 is_major=True,
             )

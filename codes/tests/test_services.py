@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from codes import services
@@ -32,7 +33,7 @@ def actions(version, manager, second_manager):
         "publish": lambda: services.version_publish(
             version=version,
             actor=manager,
-            effective_date=datetime.date.today(),
+            effective_date=timezone.localdate(),
             days_to_acknowledge=14,
             is_major=True,
         ),
@@ -182,7 +183,7 @@ def test_publishing_to_nobody_is_refused(draft, manager, second_manager) -> None
         services.version_publish(
             version=draft,
             actor=manager.user,
-            effective_date=datetime.date.today(),
+            effective_date=timezone.localdate(),
             days_to_acknowledge=14,
             is_major=True,
             applies_to_all_staff=False,

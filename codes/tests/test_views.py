@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from codes.models import CodeDocument, CodeVersion, Section, VersionStatus
@@ -162,7 +161,7 @@ def test_from_empty_draft_to_published_version_in_the_browser_forms(client, mana
     response = client.post(
         url(version, "publish"),
         {
-            "effective_date": datetime.date.today().isoformat(),
+            "effective_date": timezone.localdate().isoformat(),
             "applies_to_all_staff": "on",
             "days_to_acknowledge": 10,
             "is_major": "true",
@@ -206,7 +205,7 @@ def test_publishing_with_no_audience_is_a_field_error(client, manager, second_ma
 
     response = client.post(
         url(draft, "publish"),
-        {"effective_date": datetime.date.today().isoformat(), "days_to_acknowledge": 10, "is_major": "true"},
+        {"effective_date": timezone.localdate().isoformat(), "days_to_acknowledge": 10, "is_major": "true"},
     )
 
     assert response.status_code == 200
@@ -353,7 +352,7 @@ def test_the_document_page_costs_the_same_for_1_or_12_versions(
             number=number,
             author=manager.user,
             status=VersionStatus.SUPERSEDED,
-            published_at=datetime.datetime.now(datetime.UTC),
+            published_at=timezone.now(),
         )
     client.force_login(compliance_officer.user)
 

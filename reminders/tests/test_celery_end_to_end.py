@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
@@ -31,9 +31,12 @@ pytestmark = [
 ]
 
 
-def test_a_worker_sends_the_reminders_of_a_sweep(published, agent, manager, second_manager, tmp_path) -> None:
+def test_a_worker_sends_the_reminders_of_a_sweep(
+    published, agent, manager, second_manager, tmp_path, python_module_command
+) -> None:
     acknowledgement_services.requests_create_for_version(version=published)
-    due = datetime.date.today() + datetime.timedelta(days=7)
+    # The worker sweeps on the organisation's date, which is not the machine's for some hours a day.
+    due = timezone.localdate() + datetime.timedelta(days=7)
     AcknowledgementRequest.objects.filter(version=published).update(due_date=due)
     outbox = tmp_path / "outbox"
     queue = f"test-{uuid.uuid4().hex}"
@@ -46,8 +49,8 @@ def test_a_worker_sends_the_reminders_of_a_sweep(published, agent, manager, seco
     }
     with (tmp_path / "worker.log").open("w") as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "conduct_portal", "worker", "--pool=solo", "--queues", queue,
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            python_module_command("celery", "-A", "conduct_portal", "worker", "--pool=solo", "--queues", queue,
+                                  "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"),
             cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:

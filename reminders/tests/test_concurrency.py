@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection, connections
+from django.utils import timezone
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
@@ -24,7 +25,7 @@ pytestmark = [
 def test_two_simultaneous_sweeps_send_each_reminder_once(published, support) -> None:
     StaffProfileFactory.create_batch(20, department=support)
     acknowledgement_services.requests_create_for_version(version=published)
-    today = datetime.date.today()
+    today = timezone.localdate()
     AcknowledgementRequest.objects.filter(version=published).update(due_date=today + datetime.timedelta(days=7))
     barrier = threading.Barrier(2)
 
