@@ -57,6 +57,10 @@ def sign_in(page: Page, profile: StaffProfile) -> None:
 
 def assert_assets_loaded(page: Page) -> None:
     """Bootstrap's CSS and JS, our CSS and htmx arrived from our own origin and took effect."""
+    # The heading can show before the deferred scripts have run, when the browser fetches them
+    # again rather than from its cache (as it does when the server's clock is not the browser's:
+    # `pytest --clock`): wait for the page to have loaded.
+    page.wait_for_load_state("load")
     loaded = page.evaluate(
         """() => ({
             bootstrapCss: getComputedStyle(document.body).display === "flex",
