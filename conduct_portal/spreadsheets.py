@@ -9,9 +9,17 @@ from rows read in chunks through `.iterator()` (a server-side cursor on PostgreS
 XlsxWriter in constant-memory mode (rows go to disk, not memory) in a spooled temporary file.
 
 Formula injection: a spreadsheet runs a cell that begins with =, +, -, @, a tab or a carriage
-return as a formula, so any such text (a name typed by a person, say) is written with a single
-quote (') in front of it, which shows it as plain text. The exports neutralise every cell of text
-that people typed, in both formats.
+return (or the full-width ＝ ＋ － ＠) as a formula, so such text (a name typed by a person, say) is
+written with a single quote (') in front of it, which shows it as plain text. Where the list
+separator is ";" (Romanian Excel, among others) a reader splits our comma-separated lines at every
+";" – and a quoted field stops protecting what follows it once a reader has mistaken its closing
+quote – and a line break inside a cell starts a new line for a reader that does not honour quotes;
+so the quote goes in front of a formula's character wherever a cell could begin: at the start of
+the text, and after a ",", ";", tab or line break in it (spaces and double quotes between them
+do not count). That is one rule, `FORMULA_START` and `FORMULA_QUOTED`, which Python
+(`neutralise`) and the database (`neutralised`: the COPY and the XLSX's rows) both apply. Every
+CSV field is quoted, too. The exports neutralise every cell of text that people typed, in both
+formats.
 """
 
 from __future__ import annotations
@@ -32,14 +40,21 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Case, Expression, F, Func, QuerySet, TextField, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, Left
-from django.db.models.lookups import In
+from django.db.models.functions import Cast, Coalesce
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from xlsxwriter import Workbook
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Where a cell may begin (the text's start, or a separator or line break in it, then any spaces and
+# double quotes), followed by a character that makes a spreadsheet read a formula: the quote goes
+# before that character. The separator is looked behind, not consumed, since a tab is both. The
+# pattern means the same to Python's `re` and to PostgreSQL (no escapes; "-" last in its class), as
+# does the replacement to re.sub and regexp_replace.
+FORMULA_TRIGGERS = "=+@\t\r＝＋＠－-"
+FORMULA_START = f'(?:^|(?<=[,;\t\r\n]))([ "]*)([{FORMULA_TRIGGERS}])'
+FORMULA_QUOTED = "\\1'\\2"
+_FORMULA_START = re.compile(FORMULA_START)
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet
 SPOOL_MAX_SIZE = 8 * 1024 * 1024  # larger workbooks roll over from memory to a file on disk
@@ -51,8 +66,8 @@ Column = str | Expression | F
 
 
 def neutralise(value: str) -> str:
-    """Text a spreadsheet will show as it is, never run as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
+    """Text a spreadsheet shows as it is, never runs as a formula, whatever its list separator."""
+    return _FORMULA_START.sub(FORMULA_QUOTED, value)
 
 
 # ---------------------------------------------------------------------------
@@ -66,13 +81,33 @@ def text(column: Column) -> Expression:
     return Coalesce(Cast(expression, TextField()), Value(""), output_field=TextField())
 
 
+class Neutralised(Func):
+    """The database's `neutralise`: PostgreSQL's regexp_replace with the same pattern and replacement."""
+
+    function = "regexp_replace"
+    template = "%(function)s(%(expressions)s, 'g')"
+    output_field = TextField()
+
+    def __init__(self, expression: Expression) -> None:
+        super().__init__(expression, Value(FORMULA_START), Value(FORMULA_QUOTED))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite has no regexp_replace: Python's re.sub stands in, registered on this connection
+        # right before the query that calls it (see `LocalIsoTime`).
+        connection.ensure_connection()
+        connection.connection.create_function("conduct_regexp_replace", 3, _regexp_replace, deterministic=True)
+        return super().as_sql(
+            compiler, connection, function="conduct_regexp_replace", template="%(function)s(%(expressions)s)", **extra
+        )
+
+
+def _regexp_replace(value: str | None, pattern: str, replacement: str) -> str | None:
+    return None if value is None else re.sub(pattern, replacement, value)
+
+
 def neutralised(expression: Expression) -> Expression:
     """The database's version of `neutralise`."""
-    return Case(
-        When(In(Left(expression, 1), list(FORMULA_TRIGGERS)), then=Concat(Value("'"), expression)),
-        default=expression,
-        output_field=TextField(),
-    )
+    return Neutralised(expression)
 
 
 def choice_label(column: str, choices: Iterable[tuple[str, Any]], *, first: Sequence[When] = ()) -> Expression:
@@ -210,7 +245,7 @@ def _copied_csv(rows: QuerySet) -> Iterator[bytes]:
     stopped = threading.Event()
     relay = _Relay(chunks, stopped)
     with _export_transaction(rows.db) as cursor:
-        statement = f"COPY ({cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv)"
+        statement = f"COPY ({cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)"
         psycopg_cursor = cursor.cursor  # Django's wrapper refuses to be used from another thread
 
         def copy() -> None:
@@ -239,7 +274,7 @@ def _copied_csv(rows: QuerySet) -> Iterator[bytes]:
 def _written_csv(rows: QuerySet) -> Iterator[bytes]:
     """The same CSV written by Python, where there is no COPY (SQLite)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     read = export_rows(rows)
     while chunk := list(islice(read, CHUNK_SIZE)):
         writer.writerows(chunk)
@@ -252,7 +287,7 @@ def _csv_chunks(header: list[str], rows: QuerySet, *, language: str | None, copy
     # The response is iterated after the view returns: keep the language the request asked for.
     with translation.override(language):
         first = io.StringIO()
-        csv.writer(first, lineterminator="\n").writerow([neutralise(cell) for cell in header])
+        csv.writer(first, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow([neutralise(cell) for cell in header])
         yield ("\ufeff" + first.getvalue()).encode()  # the byte order mark tells Excel the file is UTF-8
         yield from _copied_csv(rows) if copy else _written_csv(rows)
 
