@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the links in emails point: the address `make run` serves, unless set (see README).
+PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: run test lint format messages check-deploy clean bench bench-smoke
@@ -26,16 +28,19 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 ## run: the portal with demo data, a Celery worker and beat; Ctrl-C stops them all.
 run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.runtime-installed
+	@$(BIN)/python scripts/check_system run
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py setup_reminder_schedule
 	@echo
 	@echo "Conduct Portal: http://$(HOST):$(PORT)/  (sign in with one of the demo accounts above; Ctrl-C stops)"
 	@echo
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start
+	HOST=$(HOST) PORT=$(PORT) PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/honcho start
 
 ## test: the whole suite; on PostgreSQL when DATABASE_URL points at one, on SQLite otherwise.
+## It first says which system packages are missing (scripts/check_system).
 test: $(VENV)/.dev-installed
+	@$(BIN)/python scripts/check_system test
 	$(BIN)/python -m pytest
 
 ## lint: ruff (check and format check) and mypy.

@@ -90,7 +90,9 @@ def document_update(
         document.review_interval_months = review_interval_months
         published = document.versions.published().first()
         if published and published.published_at:
-            document.next_review_due = next_review_date(published.published_at.date(), review_interval_months)
+            document.next_review_due = next_review_date(
+                timezone.localdate(published.published_at), review_interval_months
+            )
     document.save()
     event_record(actor=actor, action="codes.document.update", target=document)
     return document

@@ -46,3 +46,18 @@ def test_seeding_twice_adds_no_code(seeded) -> None:
     call_command("seed_demo", stdout=StringIO())
 
     assert (CodeDocument.objects.count(), CodeVersion.objects.count(), Section.objects.count()) == counts
+
+
+def test_the_demo_codes_review_follows_its_interval(seeded, client) -> None:
+    """Published today with a review every twelve months: not "Review due soon"."""
+    from codes.services import next_review_date
+    from people.models import StaffProfile
+
+    published_on = seeded.versions.get(number=1).effective_date
+    client.force_login(StaffProfile.objects.get(user__username="manager").user)
+
+    listing = client.get("/codes/").content.decode()
+
+    assert seeded.next_review_due == next_review_date(published_on, seeded.review_interval_months)
+    assert '<span class="badge text-bg-warning">Review due soon</span>' not in listing
+    assert seeded.review_status not in {"due_soon", "overdue"}

@@ -137,6 +137,20 @@ def test_publishing_freezes_the_text_hashes_it_and_sets_the_next_review(draft, m
     assert version.document.next_review_due == datetime.date(2027, 3, 31)
 
 
+def test_a_new_review_interval_counts_from_the_organisations_date_of_publication(draft, manager, second_manager):
+    # 23:30 UTC on 30 March is already 31 March in Bucharest.
+    with time_machine.travel(datetime.datetime(2026, 3, 30, 23, 30, tzinfo=datetime.UTC), tick=False):
+        version = publish(draft, author=manager.user, approver=second_manager.user)
+    document = version.document
+
+    services.document_update(
+        document=document, actor=manager.user, title=document.title, summary="", review_interval_months=24
+    )
+
+    document.refresh_from_db()
+    assert document.next_review_due == datetime.date(2028, 3, 31)
+
+
 def test_the_review_date_follows_the_interval_across_month_ends(document) -> None:
     assert services.next_review_date(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
     assert services.next_review_date(datetime.date(2027, 8, 31), 6) == datetime.date(2028, 2, 29)

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         code_created = seed_code(manager_username="manager", reviewer_username="reviewer")
         signatures = seed_acknowledgements(document_slug=DEMO_SLUG, compliance_username="compliance")
         courses = seed_training(manager_username="manager", compliance_username="compliance")
-        seed_reminders(document_slug=DEMO_SLUG)
+        seed_reminders()
         self.stdout.write(
             f"Seeded demo data: {summary.departments_created} departments and "
             f"{summary.people_created} people created, {int(code_created)} code document created, "

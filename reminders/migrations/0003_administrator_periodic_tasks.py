@@ -1,0 +1,32 @@
+"""Administrators change the reminder schedule in the admin (Periodic tasks), as the README says."""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+from people.roles import grant_permissions, revoke_permissions
+
+BEAT_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "solarschedule", "clockedschedule"]
+
+ROLE_PERMISSIONS = {
+    "Administrator": [
+        f"django_celery_beat.{action}_{model}" for model in BEAT_MODELS for action in ("view", "add", "change", "delete")
+    ],
+}
+
+
+def grant(apps, schema_editor):
+    grant_permissions(apps, ROLE_PERMISSIONS)
+
+
+def revoke(apps, schema_editor):
+    revoke_permissions(apps, ROLE_PERMISSIONS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reminders", "0002_role_permissions"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
