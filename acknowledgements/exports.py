@@ -8,7 +8,8 @@ module only formats it, in the list's order.
 
 from __future__ import annotations
 
-from django.db.models import Expression, Q, Value, When
+from django.db.models import Expression, Q, QuerySet, Value, When
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +19,8 @@ from conduct_portal.spreadsheets import choice_label, local_iso_time, neutralise
 from conduct_portal.spreadsheets import neutralise as neutralise  # re-exported for callers of this module
 from people.selectors import full_name
 
-from .models import RequestStatus
-from .selectors import request_list
+from .models import AcknowledgementRequest, RequestStatus
+from .selectors import FIGURES, PERCENT_RULE, by_version_and_department, request_list, totals
 
 COLUMNS = [
     _("Employee id"),
@@ -69,3 +70,52 @@ export_rows = EXPORT.rows
 stream_csv = EXPORT.csv_response
 build_xlsx = EXPORT.write_xlsx
 xlsx_response = EXPORT.xlsx_response
+
+
+# ---------------------------------------------------------------------------
+# The figures: each version's counts in each department, every state its own column
+# ---------------------------------------------------------------------------
+
+FIGURE_COLUMNS = [
+    _("Document"),
+    _("Version"),
+    _("Department"),
+    _("Asked"),
+    _("Signed"),
+    _("Waived"),
+    _("Replaced before signing"),
+    _("Withdrawn"),
+    _("Left"),
+    _("Pending"),
+    _("Of which overdue"),
+    PERCENT_RULE,
+]
+
+
+def figure_rows(requests: QuerySet[AcknowledgementRequest]) -> list[list[str]]:
+    """The figures export's rows, from the one counting selector, and a last row for all of them."""
+
+    def cells(row: dict) -> list[str]:
+        percent = "" if row["percent_signed"] is None else str(row["percent_signed"])
+        return [*(str(row[name]) for name in FIGURES), percent]
+
+    rows = [
+        [
+            neutralise(row["version__document__title"]),
+            str(row["version__number"]),
+            neutralise(row["person__department__name"]),
+            *cells(row),
+        ]
+        for row in by_version_and_department(requests)
+    ]
+    return [*rows, [gettext("All"), "", "", *cells(totals(requests))]]
+
+
+def figures_csv(requests: QuerySet[AcknowledgementRequest], *, filename: str) -> StreamingHttpResponse:
+    return spreadsheets.csv_response([str(c) for c in FIGURE_COLUMNS], figure_rows(requests), filename=filename)
+
+
+def figures_xlsx(requests: QuerySet[AcknowledgementRequest], *, filename: str) -> FileResponse:
+    return spreadsheets.xlsx_response(
+        [str(c) for c in FIGURE_COLUMNS], figure_rows(requests), filename=filename, sheet_title="Figures"
+    )

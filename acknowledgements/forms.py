@@ -48,12 +48,16 @@ class WaiveForm(forms.Form):
     )
 
 
+# Every state a request can be in, and "overdue" (the pending ones past their due date).
 STATUS_CHOICES = [
     ("", _("Any status")),
     (RequestStatus.PENDING, _("Pending")),
     ("overdue", _("Overdue")),
     (RequestStatus.SIGNED, _("Signed")),
     (RequestStatus.WAIVED, _("Waived")),
+    (RequestStatus.REPLACED, RequestStatus.REPLACED.label),
+    (RequestStatus.WITHDRAWN, RequestStatus.WITHDRAWN.label),
+    (RequestStatus.LEFT, RequestStatus.LEFT.label),
 ]
 
 

@@ -14,11 +14,19 @@ from conduct_portal.errors import DomainError
 
 
 class RequestStatus(models.TextChoices):
+    """Where a request ends. Every request is in exactly one of these, and the figures count each one:
+    asked = signed + waived + replaced + withdrawn + left + pending."""
+
     PENDING = "pending", _("Pending")
     SIGNED = "signed", _("Signed")
     WAIVED = "waived", _("Waived")
-    # A newer version replaced the one asked for before it was signed; the newer one is asked instead.
-    SUPERSEDED = "superseded", _("Replaced by a newer version")
+    # A newer version of the document was published, and asked again, before this one was signed.
+    # The stored value predates the name; it is kept so that existing rows need no rewrite.
+    REPLACED = "superseded", _("Replaced before signing")
+    # The document was retired (or the version withdrawn) before this one was signed.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # The person was deactivated, or moved out of the version's audience, before signing.
+    LEFT = "left", _("Left")
 
 
 class AcknowledgementRequestQuerySet(models.QuerySet["AcknowledgementRequest"]):
@@ -27,10 +35,6 @@ class AcknowledgementRequestQuerySet(models.QuerySet["AcknowledgementRequest"]):
 
     def overdue(self, *, on: datetime.date | None = None) -> AcknowledgementRequestQuerySet:
         return self.pending().filter(due_date__lt=on or timezone.localdate())
-
-    def assigned(self) -> AcknowledgementRequestQuerySet:
-        """Requests that count in the figures: everything but those a newer version replaced."""
-        return self.exclude(status=RequestStatus.SUPERSEDED)
 
 
 class AcknowledgementRequest(models.Model):

@@ -1,16 +1,16 @@
-"""How acknowledgements react to the apps below it: a publication, a version page drawn, a person joining or moving."""
+"""How acknowledgements react to the apps below it: a publication, a version page drawn, a retirement, a person's
+audience changing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from codes.models import CodeVersion
 from codes.signals import version_page_panels, version_published
 from people.models import StaffProfile
+from people.signals import audience_changed
 
 from . import services, views
 
@@ -25,6 +25,6 @@ def version_progress(sender: Any, version: CodeVersion, viewer: Any, **kwargs: A
     return views.version_progress_panel(version=version, viewer=viewer)
 
 
-@receiver(post_save, sender=StaffProfile, dispatch_uid="acknowledgements.ask_a_joiner")
-def ask_a_joiner(sender: Any, instance: StaffProfile, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: services.requests_create_for_person(person=instance))
+@receiver(audience_changed, dispatch_uid="acknowledgements.sync_the_person")
+def sync_the_person(sender: Any, person_id: int, **kwargs: Any) -> None:
+    services.requests_sync_for_person(person=StaffProfile.objects.get(pk=person_id))

@@ -4,11 +4,13 @@ and counted by the database."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from codes.models import VersionStatus
 from people.models import StaffProfile
@@ -40,8 +42,10 @@ def can_see_everyone(user: Viewer) -> bool:
 
 
 def requests_visible_to(user: Viewer) -> AcknowledgementRequestQuerySet:
-    """Compliance sees everyone's requests; a manager their team's (`people.selectors.managed_by`); anyone else none."""
-    requests = AcknowledgementRequest.objects.assigned()
+    """Compliance sees everyone's requests; a manager their team's (`people.selectors.managed_by`); anyone else none.
+
+    Every state is included: the figures count each one."""
+    requests = AcknowledgementRequest.objects.all()
     if can_see_everyone(user):
         return requests
     return requests.filter(person__in=managed_by(user))
@@ -66,79 +70,124 @@ def filtered(requests: AcknowledgementRequestQuerySet, filters: Filters) -> Ackn
     return requests
 
 
-def _counts(prefix: str = "") -> dict[str, Count]:
+# ---------------------------------------------------------------------------
+# The figures: one way of counting, for the dashboard, the drill-down, the exports and the PDF
+# ---------------------------------------------------------------------------
+
+# Each state a request can end in (or stay in), by the name its figure has, in the order every
+# page and export shows them. Together they make up everyone asked:
+# asked = signed + waived + replaced + withdrawn + left + pending.
+STATE_FIGURES: dict[str, RequestStatus] = {
+    "signed": RequestStatus.SIGNED,
+    "waived": RequestStatus.WAIVED,
+    "replaced": RequestStatus.REPLACED,
+    "withdrawn": RequestStatus.WITHDRAWN,
+    "left": RequestStatus.LEFT,
+    "pending": RequestStatus.PENDING,
+}
+# Every figure a row of counts has: the states, then the overdue part of the pending ones.
+FIGURES = ("asked", *STATE_FIGURES, "overdue")
+
+# What "Signed %" divides by, said wherever the percentage is shown. Waived, withdrawn and left
+# requests no longer expect a signature; a request replaced before signing was a signature that
+# did not come, so it stays in.
+PERCENT_RULE = _("Signed % = signed ÷ (asked − waived − withdrawn − left)")
+
+
+def _counts() -> dict[str, Count]:
     today = timezone.localdate()
-    status = f"{prefix}status"
     return {
-        "assigned": Count("pk"),
-        "signed": Count("pk", filter=Q(**{status: RequestStatus.SIGNED})),
-        "pending": Count("pk", filter=Q(**{status: RequestStatus.PENDING})),
-        "overdue": Count("pk", filter=Q(**{status: RequestStatus.PENDING, "due_date__lt": today})),
-        "waived": Count("pk", filter=Q(**{status: RequestStatus.WAIVED})),
+        "asked": Count("pk"),
+        **{name: Count("pk", filter=Q(status=status)) for name, status in STATE_FIGURES.items()},
+        "overdue": Count("pk", filter=Q(status=RequestStatus.PENDING, due_date__lt=today)),
     }
 
 
 def with_percent(row: dict) -> dict:
-    """Percent signed of those still asked (waived requests are excused), and the bar that shows it."""
-    asked = row["assigned"] - row["waived"]
-    row["percent_signed"] = round(100 * row["signed"] / asked, 1) if asked else None
+    """Add to a row of counts the requests still expected to be signed, the percent signed of them
+    (None when there are none), and the bar that shows the states."""
+    row["expected"] = row["asked"] - row["waived"] - row["withdrawn"] - row["left"]
+    row["percent_signed"] = round(100 * row["signed"] / row["expected"], 1) if row["expected"] else None
     row["bar"] = bar_segments(row)
     return row
 
 
 def bar_segments(row: dict) -> list[dict]:
-    """A stacked bar as SVG rectangles (x and width in percent): signed, pending, overdue, waived."""
+    """A stacked bar as SVG rectangles (x and width in percent), one per state, overdue apart from pending."""
     parts = [
         ("signed", row["signed"]),
         ("pending", row["pending"] - row["overdue"]),
         ("overdue", row["overdue"]),
         ("waived", row["waived"]),
+        ("replaced", row["replaced"]),
+        ("withdrawn", row["withdrawn"]),
+        ("left", row["left"]),
     ]
-    total = sum(count for _kind, count in parts)
     segments, x = [], 0.0
     for kind, count in parts:
-        if count and total:
-            width = 100 * count / total
+        if count and row["asked"]:
+            width = 100 * count / row["asked"]
             segments.append({"kind": kind, "x": round(x, 3), "width": round(width, 3), "count": count})
             x += width
     return segments
 
 
+def figures(
+    requests: QuerySet[AcknowledgementRequest], *, by: Sequence[str] = (), order: Sequence[str] = ()
+) -> list[dict]:
+    """The counting selector every figure comes from: the requests' count in each state, counted by
+    the database in one query, with the percent signed. Grouped by the `by` fields (one row per
+    group, ordered by `order`, else by `by`), or a single row for all of them."""
+    if not by:
+        return [with_percent(requests.aggregate(**_counts()))]
+    rows = requests.values(*by).annotate(**_counts()).order_by(*(order or by))
+    return [with_percent(row) for row in rows]
+
+
 def totals(requests: QuerySet[AcknowledgementRequest]) -> dict:
-    return with_percent(requests.aggregate(**_counts()))
+    return figures(requests)[0]
 
 
 def totals_of(rows: list[dict]) -> dict:
     """The figures of all the requests, from their counts by version (each request has one version)."""
-    return with_percent({name: sum(row[name] for row in rows) for name in _counts()})
+    return with_percent({name: sum(row[name] for row in rows) for name in FIGURES})
+
+
+VERSION_FIELDS = ("version_id", "version__number", "version__title", "version__status", "version__document__slug")
+VERSION_ORDER = ("version__document__title", "-version__number")
+DEPARTMENT_FIELDS = ("person__department_id", "person__department__name", "person__department__code")
+DEPARTMENT_ORDER = ("person__department__name",)
 
 
 def by_version(requests: QuerySet[AcknowledgementRequest]) -> list[dict]:
-    rows = (
-        requests.values("version_id", "version__number", "version__title", "version__status", "version__document__slug")
-        .annotate(**_counts())
-        .order_by("version__document__title", "-version__number")
-    )
-    return [with_percent(row) for row in rows]
+    return figures(requests, by=VERSION_FIELDS, order=VERSION_ORDER)
 
 
 def by_department(requests: QuerySet[AcknowledgementRequest]) -> list[dict]:
-    rows = (
-        requests.values("person__department_id", "person__department__name", "person__department__code")
-        .annotate(**_counts())
-        .order_by("person__department__name")
+    return figures(requests, by=DEPARTMENT_FIELDS, order=DEPARTMENT_ORDER)
+
+
+def by_version_and_department(requests: QuerySet[AcknowledgementRequest]) -> list[dict]:
+    """The rows of the figures export: each version's counts in each department."""
+    return figures(
+        requests,
+        by=(*VERSION_FIELDS, "version__document__title", *DEPARTMENT_FIELDS),
+        order=(*VERSION_ORDER, *DEPARTMENT_ORDER),
     )
-    return [with_percent(row) for row in rows]
 
 
-EXPORT_KINDS = ("signatures", "outstanding")
+# "figures" counts the requests; the others list them, one row each.
+EXPORT_KINDS = ("figures", "requests", "signatures", "outstanding")
 
 
 def for_export(requests: QuerySet[AcknowledgementRequest], kind: str) -> QuerySet[AcknowledgementRequest]:
-    """The requests an export of `kind` lists: the signed ones, or those still outstanding (pending or waived)."""
+    """The requests an export of `kind` lists: all of them, in every state; the signed ones; or those
+    still outstanding (pending or waived)."""
     if kind == "signatures":
         return requests.filter(status=RequestStatus.SIGNED)
-    return requests.filter(status__in=[RequestStatus.PENDING, RequestStatus.WAIVED])
+    if kind == "outstanding":
+        return requests.filter(status__in=[RequestStatus.PENDING, RequestStatus.WAIVED])
+    return requests
 
 
 def request_list(requests: QuerySet[AcknowledgementRequest]) -> QuerySet[AcknowledgementRequest]:
@@ -155,7 +204,6 @@ def request_list(requests: QuerySet[AcknowledgementRequest]) -> QuerySet[Acknowl
 def my_requests(user: Viewer) -> QuerySet[AcknowledgementRequest]:
     return (
         AcknowledgementRequest.objects.filter(person__user__pk=user.pk or 0)
-        .exclude(status=RequestStatus.SUPERSEDED)
         .select_related("version__document", "signature")
         .order_by("status", "due_date")
     )

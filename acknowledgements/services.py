@@ -8,12 +8,12 @@ import re
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
-from codes.models import CodeVersion, VersionStatus
+from codes.models import CodeDocument, CodeVersion, VersionStatus
 from codes.selectors import department_lineage
 from conduct_portal.bulk import insert_from_query
 from conduct_portal.errors import DomainError
@@ -64,6 +64,29 @@ def replaced_version(version: CodeVersion) -> CodeVersion | None:
     )
 
 
+def _record_transition(*, action: str, target: Model, count: int, actor: User | None = None, **details: object) -> None:
+    """One audit event for a transition of many requests at once (none when nothing changed)."""
+    if count:
+        event_record(actor=actor, action=action, target=target, details={"requests": count, **details})
+
+
+@transaction.atomic
+def requests_supersede(*, version: CodeVersion) -> int:
+    """Mark as replaced the pending requests for the earlier versions of a newly published version's document.
+
+    Those people were asked again for the new version before they signed the old one. One UPDATE,
+    whatever the audience's size. Returns how many requests were replaced.
+    """
+    replaced = AcknowledgementRequest.objects.filter(
+        version__document_id=version.document_id, version__number__lt=version.number, status=RequestStatus.PENDING
+    ).update(status=RequestStatus.REPLACED, resolved_at=timezone.now())
+    if replaced:  # the publisher is read only when there is something to record
+        _record_transition(
+            action="acknowledgements.requests.replace", target=version, count=replaced, actor=version.publisher
+        )
+    return replaced
+
+
 @transaction.atomic
 def requests_create_for_version(*, version: CodeVersion) -> int:
     """Ask every active person in a published version's audience to acknowledge it.
@@ -74,9 +97,7 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
     """
     if version.status != VersionStatus.PUBLISHED or version.published_at is None:
         return 0
-    AcknowledgementRequest.objects.filter(
-        version__document_id=version.document_id, version__number__lt=version.number, status=RequestStatus.PENDING
-    ).update(status=RequestStatus.SUPERSEDED, resolved_at=timezone.now())
+    requests_supersede(version=version)
 
     people = StaffProfile.objects.filter(user__is_active=True)
     departments = audience_department_ids(version)
@@ -94,29 +115,77 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
 
 
 @transaction.atomic
-def requests_create_for_person(*, person: StaffProfile) -> int:
-    """Ask a person who joined an audience (a new hire, a move) for the published versions that apply now.
+def requests_withdraw_for_document(*, document_id: int, actor: User | None, reason: str) -> int:
+    """Withdraw every pending request for a document's versions: the document was retired.
 
-    Due in each version's days to acknowledge from today. Versions they already have a request
-    for are left alone.
+    Signed, waived and replaced requests keep their state; the history stays as it was. One UPDATE.
+    Returns how many requests were withdrawn.
     """
-    if not person.user.is_active:
-        return 0
+    withdrawn = AcknowledgementRequest.objects.filter(
+        version__document_id=document_id, status=RequestStatus.PENDING
+    ).update(status=RequestStatus.WITHDRAWN, resolved_at=timezone.now())
+    _record_transition(
+        action="acknowledgements.requests.withdraw",
+        target=CodeDocument.objects.get(pk=document_id),
+        count=withdrawn,
+        actor=actor,
+        reason=reason,
+    )
+    return withdrawn
+
+
+def _versions_applying_to(person: StaffProfile) -> QuerySet[CodeVersion]:
+    """The published versions whose audience includes the person's department (or all staff)."""
     lineage = department_lineage(person.department_id)
-    versions = (
+    return (
         CodeVersion.objects.published()
         .filter(Q(applies_to_all_staff=True) | Q(audience_departments__in=lineage))
-        .exclude(acknowledgement_requests__person=person)
         .distinct()
     )
-    today = timezone.localdate()
-    new = [
-        AcknowledgementRequest(
-            person=person, version=version, due_date=today + datetime.timedelta(days=version.days_to_acknowledge)
+
+
+@transaction.atomic
+def requests_sync_for_person(*, person: StaffProfile) -> dict[str, int]:
+    """Bring a person's requests in line with who they are now: a joiner, a mover, a leaver, a returner.
+
+    A deactivated person's pending requests are marked left. For an active person, pending
+    requests for versions whose audience no longer includes them are marked left; their left
+    requests for published versions that apply to them again are pending again (due in the
+    version's days to acknowledge from today); and they are asked for the published versions
+    that apply to them and that they have no request for. Signed, waived, replaced and withdrawn
+    requests never change. Safe to run again: it changes nothing the second time.
+    """
+    person = StaffProfile.objects.select_related("user").get(pk=person.pk)
+    mine = AcknowledgementRequest.objects.filter(person=person)
+    now = timezone.now()
+    counts = {"left": 0, "returned": 0, "asked": 0}
+    if not person.user.is_active:
+        counts["left"] = mine.filter(status=RequestStatus.PENDING).update(status=RequestStatus.LEFT, resolved_at=now)
+    else:
+        applying = _versions_applying_to(person)
+        counts["left"] = (
+            mine.filter(status=RequestStatus.PENDING)
+            .exclude(version__in=applying)
+            .update(status=RequestStatus.LEFT, resolved_at=now)
         )
-        for version in versions
-    ]
-    return len(AcknowledgementRequest.objects.bulk_create(new))
+        today = timezone.localdate()
+        returning = list(mine.filter(status=RequestStatus.LEFT, version__in=applying).select_related("version"))
+        for request in returning:  # one per document at most: a handful, never the organisation
+            request.status = RequestStatus.PENDING
+            request.resolved_at = None
+            request.due_date = today + datetime.timedelta(days=request.version.days_to_acknowledge)
+        AcknowledgementRequest.objects.bulk_update(returning, ["status", "resolved_at", "due_date"])
+        counts["returned"] = len(returning)
+        new = [
+            AcknowledgementRequest(
+                person=person, version=version, due_date=today + datetime.timedelta(days=version.days_to_acknowledge)
+            )
+            for version in applying.exclude(acknowledgement_requests__person=person)
+        ]
+        counts["asked"] = len(AcknowledgementRequest.objects.bulk_create(new))
+    _record_transition(action="acknowledgements.requests.leave", target=person, count=counts["left"])
+    _record_transition(action="acknowledgements.requests.return", target=person, count=counts["returned"])
+    return counts
 
 
 def request_mark_opened(*, request: AcknowledgementRequest) -> None:

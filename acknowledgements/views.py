@@ -194,6 +194,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "query": query_without_page(request),
         "everyone": selectors.can_see_everyone(request.user),
+        "percent_rule": selectors.PERCENT_RULE,
     }
     if requests is not None:
         versions = selectors.by_version(requests)
@@ -208,15 +209,22 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def dashboard_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, requests = _dashboard_scope(request)
-    page = paginate(request, selectors.request_list(requests)) if requests is not None else None
-    context = {"form": form, "page": page, "query": query_without_page(request), "waive_form": WaiveForm()}
+    context: dict[str, object] = {
+        "form": form,
+        "query": query_without_page(request),
+        "waive_form": WaiveForm(),
+        "percent_rule": selectors.PERCENT_RULE,
+        "page": None,
+    }
+    if requests is not None:
+        context.update(page=paginate(request, selectors.request_list(requests)), totals=selectors.totals(requests))
     return render(request, "acknowledgements/dashboard_people.html", context)
 
 
 @require_GET
 @permission_required("acknowledgements.export_acknowledgements")
 def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> HttpResponseBase:
-    """Signatures or outstanding requests, as CSV or XLSX, with the dashboard's filters."""
+    """The figures, or the requests (all, signed or outstanding), as CSV or XLSX, with the dashboard's filters."""
     if kind not in selectors.EXPORT_KINDS or file_format not in ("csv", "xlsx"):
         raise Http404(_("There is no such export."))
     form, requests = _dashboard_scope(request)
@@ -231,6 +239,9 @@ def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> Ht
         details={"kind": kind, "format": file_format, "rows": rows, "filters": form.filters().as_details()},
     )
     filename = f"{kind}-{timezone.localdate().isoformat()}.{file_format}"
+    if kind == "figures":
+        write = exports.figures_csv if file_format == "csv" else exports.figures_xlsx
+        return write(listed, filename=filename)
     if file_format == "csv":
         return exports.stream_csv(listed, filename=filename)
     return exports.xlsx_response(listed, filename=filename)
@@ -268,6 +279,7 @@ def version_summary_pdf(request: AuthenticatedHttpRequest, version_id: int) -> H
         "version": version,
         "totals": selectors.totals(requests),
         "departments": selectors.by_department(requests),
+        "percent_rule": selectors.PERCENT_RULE,
         "generated_at": timezone.now(),
         "generated_by": request.user,
     }

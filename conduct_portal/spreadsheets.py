@@ -271,11 +271,11 @@ def _copied_csv(rows: QuerySet) -> Iterator[bytes]:
             copier.join()
 
 
-def _written_csv(rows: QuerySet) -> Iterator[bytes]:
-    """The same CSV written by Python, where there is no COPY (SQLite)."""
+def _written_csv(rows: QuerySet | Iterable[Sequence[str]]) -> Iterator[bytes]:
+    """The same CSV written by Python, where there is no COPY (SQLite), or of rows computed in Python."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    read = export_rows(rows)
+    read = export_rows(rows) if isinstance(rows, QuerySet) else iter(rows)
     while chunk := list(islice(read, CHUNK_SIZE)):
         writer.writerows(chunk)
         yield out.getvalue().encode()
@@ -283,24 +283,27 @@ def _written_csv(rows: QuerySet) -> Iterator[bytes]:
         out.truncate()
 
 
-def _csv_chunks(header: list[str], rows: QuerySet, *, language: str | None, copy: bool) -> Iterator[bytes]:
+def _csv_chunks(
+    header: list[str], rows: QuerySet | Iterable[Sequence[str]], *, language: str | None, copy: bool
+) -> Iterator[bytes]:
     # The response is iterated after the view returns: keep the language the request asked for.
     with translation.override(language):
         first = io.StringIO()
         csv.writer(first, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow([neutralise(cell) for cell in header])
         yield ("\ufeff" + first.getvalue()).encode()  # the byte order mark tells Excel the file is UTF-8
-        yield from _copied_csv(rows) if copy else _written_csv(rows)
+        yield from _copied_csv(rows) if copy and isinstance(rows, QuerySet) else _written_csv(rows)
 
 
 def csv_response(
-    header: list[str], rows: QuerySet, *, filename: str, copy: bool | None = None
+    header: list[str], rows: QuerySet | Iterable[Sequence[str]], *, filename: str, copy: bool | None = None
 ) -> StreamingHttpResponse:
-    """Stream the header and `rows` (a values_list of text cells) as a UTF-8 CSV attachment.
+    """Stream the header and `rows` (a values_list of text cells, or rows of text computed in Python,
+    such as a report's few figures) as a UTF-8 CSV attachment.
 
-    `copy`: have PostgreSQL's COPY write the CSV (the default on PostgreSQL), or Python (elsewhere).
+    `copy`: have PostgreSQL's COPY write the CSV (the default for a query on PostgreSQL), or Python.
     """
     if copy is None:
-        copy = connections[rows.db].vendor == "postgresql"
+        copy = isinstance(rows, QuerySet) and connections[rows.db].vendor == "postgresql"
     chunks = _csv_chunks(header, rows, language=translation.get_language(), copy=copy)
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     # Never None for an attachment; the fallback only satisfies the type checker.
@@ -349,10 +352,13 @@ def write_xlsx(
     return written
 
 
-def xlsx_response(header: list[str], rows: QuerySet, *, filename: str, sheet_title: str) -> FileResponse:
-    """The header and `rows` (a values_list of text cells) as an XLSX attachment, built in a spooled file."""
+def xlsx_response(
+    header: list[str], rows: QuerySet | Iterable[Sequence[str]], *, filename: str, sheet_title: str
+) -> FileResponse:
+    """The header and `rows` (a values_list of text cells, or rows of text computed in Python) as an
+    XLSX attachment, built in a spooled file."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)  # noqa: SIM115 - FileResponse closes it
-    write_xlsx(header, export_rows(rows), spool, sheet_title=sheet_title)
+    write_xlsx(header, export_rows(rows) if isinstance(rows, QuerySet) else rows, spool, sheet_title=sheet_title)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 

@@ -62,15 +62,22 @@ class PortalUserAdmin(UserAdmin):
         return [*readonly, "is_superuser", "user_permissions"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # The "active" tick goes through the services, which end a leaver's open sessions straight
+        # away, record who did it, and tell the other apps (a leaver's requests are marked left, a
+        # returner's asked again). The form's other changes are saved with the old value first.
+        toggled = change and "is_active" in form.changed_data
+        active = obj.is_active
+        if toggled:
+            obj.is_active = not active
         super().save_model(request, obj, form, change)
-        # Unticking "active" must end the leaver's open sessions straight away.
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            services.person_deactivate(user=obj)
+        if toggled:
+            change_activity = services.person_reactivate if active else services.person_deactivate
+            change_activity(user=obj, actor=request.user)
 
     @admin.action(description=_("Deactivate the selected people and end their sessions"))
     def deactivate_people(self, request: HttpRequest, queryset: QuerySet) -> None:
         for user in queryset:
-            services.person_deactivate(user=user)
+            services.person_deactivate(user=user, actor=request.user)
         count = queryset.count()
         self.message_user(
             request,

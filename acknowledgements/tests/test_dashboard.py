@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD = "/acknowledgements/dashboard/"
 PEOPLE = "/acknowledgements/dashboard/people/"
-FIGURES = ("assigned", "signed", "pending", "overdue", "waived")
+FIGURES = ("asked", "signed", "pending", "overdue", "waived")
 
 
 # ---------------------------------------------------------------------------
@@ -64,7 +64,12 @@ def counts(row: dict) -> tuple[int, ...]:
 
 def rendered_figures(response) -> dict[str, str]:
     """The totals as the page shows them, by their data-figure attribute."""
-    return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', response.content.decode()))
+    page = response.content.decode()
+    if 'data-testid="totals"' not in page:
+        return {}
+    table = page[page.index('data-testid="totals"') :]
+    table = table[: table.index("</table>")]
+    return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', table))
 
 
 def listed(response) -> set[str]:
@@ -158,13 +163,17 @@ def test_the_page_shows_the_totals_with_the_percentage_to_one_decimal(client, co
     response = client.get(DASHBOARD)
 
     assert rendered_figures(response) == {
-        "assigned": "6",
+        "asked": "6",
         "signed": "2",
+        "waived": "1",
+        "replaced": "0",
+        "withdrawn": "0",
+        "left": "0",
         "pending": "3",
         "overdue": "1",
-        "waived": "1",
-        "percent": "40.0%",
+        "percent": "40.0",
     }
+    assert "Signed % = signed ÷ (asked − waived − withdrawn − left)" in response.content.decode()
 
 
 def test_the_department_rows_count_each_department(client, compliance_officer, campaign):
@@ -199,7 +208,7 @@ def test_the_totals_add_up_every_version(client, compliance_officer, campaign, p
     response = client.get(DASHBOARD)
 
     assert counts(response.context["totals"]) == (8, 3, 4, 1, 1)
-    assert rendered_figures(response)["percent"] == "42.9%"  # 3 / (8 - 1)
+    assert rendered_figures(response)["percent"] == "42.9"  # 3 / (8 - 1)
 
 
 def test_with_nothing_asked_the_percentage_is_a_dash_not_an_error(client, compliance_officer):
@@ -223,7 +232,9 @@ def test_a_fully_waived_version_has_no_percentage(client, compliance_officer, ca
     assert versions[1]["percent_signed"] is None
 
 
-def test_a_superseded_request_is_not_counted(client, compliance_officer, campaign, manager, second_manager):
+def test_a_request_replaced_before_signing_is_counted_as_replaced(
+    client, compliance_officer, campaign, manager, second_manager
+):
 
     draft_2 = start_revision(campaign.document, actor=manager.user)
     version_2 = publish(draft_2, author=manager.user, approver=second_manager.user, is_major=False)
@@ -232,12 +243,13 @@ def test_a_superseded_request_is_not_counted(client, compliance_officer, campaig
 
     versions = client.get(DASHBOARD).context["versions"]
 
-    # Version 1 keeps its signed and waived requests; its three pending ones moved to version 2,
-    # which is not asked of the two who signed version 1 (a minor version).
-    assert [(row["version__number"], counts(row)) for row in versions] == [
-        (2, (4, 0, 4, 0, 0)),
-        (1, (3, 2, 0, 0, 1)),
+    # Version 1 keeps its signed and waived requests; its three pending ones were replaced before
+    # signing, and version 2 asked them again (not the two who signed version 1: a minor version).
+    assert [(row["version__number"], counts(row), row["replaced"]) for row in versions] == [
+        (2, (4, 0, 4, 0, 0), 0),
+        (1, (6, 2, 0, 0, 1), 3),
     ]
+    assert versions[1]["percent_signed"] == 40.0  # 2 / (6 - 1): replaced requests were not signed
 
 
 # ---------------------------------------------------------------------------
@@ -368,17 +380,17 @@ def test_the_people_list_shows_the_same_form_error_and_no_list(client, complianc
 
 
 def test_compliance_counts_everyone(client, compliance_officer, campaign, rita):
-    services.requests_create_for_person(person=rita)
+    services.requests_sync_for_person(person=rita)
     client.force_login(compliance_officer.user)
 
     response = client.get(DASHBOARD)
 
     assert response.context["everyone"] is True
-    assert response.context["totals"]["assigned"] == 7
+    assert response.context["totals"]["asked"] == 7
 
 
 def test_a_manager_counts_only_their_direct_reports(client, manager, campaign, rita):
-    services.requests_create_for_person(person=rita)
+    services.requests_sync_for_person(person=rita)
     client.force_login(manager.user)
 
     response = client.get(DASHBOARD)
@@ -390,7 +402,7 @@ def test_a_manager_counts_only_their_direct_reports(client, manager, campaign, r
 
 
 def test_a_manager_lists_only_their_direct_reports(client, manager, campaign, rita):
-    services.requests_create_for_person(person=rita)
+    services.requests_sync_for_person(person=rita)
     client.force_login(manager.user)
 
     response = client.get(PEOPLE)
@@ -399,10 +411,10 @@ def test_a_manager_lists_only_their_direct_reports(client, manager, campaign, ri
 
 
 def test_a_department_filter_does_not_widen_a_managers_scope(client, manager, campaign, rita, compliance):
-    services.requests_create_for_person(person=rita)
+    services.requests_sync_for_person(person=rita)
     client.force_login(manager.user)
 
-    assert client.get(DASHBOARD, {"department": compliance.pk}).context["totals"]["assigned"] == 0
+    assert client.get(DASHBOARD, {"department": compliance.pk}).context["totals"]["asked"] == 0
     assert listed(client.get(PEOPLE, {"department": compliance.pk})) == set()
 
 
@@ -484,7 +496,7 @@ def test_the_page_number_is_not_a_filter(client, compliance_officer, crowd):
 
     response = client.get(DASHBOARD, {"page": 2})
 
-    assert response.context["totals"]["assigned"] == 36
+    assert response.context["totals"]["asked"] == 36
 
 
 # ---------------------------------------------------------------------------
@@ -539,8 +551,8 @@ def test_the_people_list_costs_the_same_queries_for_1_or_25_people(
 
     # session, unread notifications, user, permissions (user's own + through groups),
     # count, one page of requests with person, user, department, manager, version, document and signature joined,
-    # the filter choices: documents, published versions with their document, departments
-    with django_assert_num_queries(10):
+    # the totals (one aggregate), the filter choices: documents, published versions with their document, departments
+    with django_assert_num_queries(11):
         response = client.get(PEOPLE)
     assert response.status_code == 200
 

@@ -129,7 +129,7 @@ def test_pending_requests_of_a_replaced_version_are_marked_replaced(published, m
     next_version(published, manager, second_manager, is_major=True)
 
     old = AcknowledgementRequest.objects.get(version=published, person=agent)
-    assert old.status == RequestStatus.SUPERSEDED
+    assert old.status == RequestStatus.REPLACED
 
 
 def test_the_publish_page_states_the_minor_version_rule(client, manager, second_manager, draft) -> None:
@@ -149,8 +149,9 @@ def test_asking_the_audience_costs_the_same_queries_for_1_or_30_people(
     StaffProfileFactory.create_batch(people, department=support)
     version = publish(draft, author=manager.user, approver=second_manager.user)
 
-    # savepoint, replaced requests, the replaced version, one INSERT … SELECT of the audience, release
-    with django_assert_num_queries(5):
+    # savepoint, savepoint of requests_supersede, replaced requests (one UPDATE), release, the
+    # replaced version, one INSERT … SELECT of the audience, release
+    with django_assert_num_queries(7):
         created = services.requests_create_for_version(version=version)
 
     assert created == AcknowledgementRequest.objects.filter(version=version).count() > people
