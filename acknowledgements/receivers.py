@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.dispatch import receiver
+from django.utils.translation import ngettext
 
 from codes.models import CodeVersion
-from codes.signals import version_page_panels, version_published
+from codes.signals import (
+    Consequence,
+    document_retired,
+    retirement_consequences,
+    version_page_panels,
+    version_published,
+)
 from people.models import StaffProfile
 from people.signals import audience_changed
 
-from . import services, views
+from . import selectors, services, views
 
 
 @receiver(version_published, dispatch_uid="acknowledgements.ask_the_audience")
@@ -28,3 +36,22 @@ def version_progress(sender: Any, version: CodeVersion, viewer: Any, **kwargs: A
 @receiver(audience_changed, dispatch_uid="acknowledgements.sync_the_person")
 def sync_the_person(sender: Any, person_id: int, **kwargs: Any) -> None:
     services.requests_sync_for_person(person=StaffProfile.objects.get(pk=person_id))
+
+
+@receiver(retirement_consequences, dispatch_uid="acknowledgements.requests_to_withdraw")
+def requests_to_withdraw(sender: Any, document_id: int, **kwargs: Any) -> Consequence:
+    count = selectors.pending_count_for_document(document_id)
+    return Consequence(
+        ngettext(
+            "%(count)d pending request to sign it will be withdrawn: nobody will be asked or reminded any more.",
+            "%(count)d pending requests to sign it will be withdrawn: nobody will be asked or reminded any more.",
+            count,
+        )
+        % {"count": count}
+    )
+
+
+@receiver(document_retired, dispatch_uid="acknowledgements.withdraw_the_requests")
+def withdraw_the_requests(sender: Any, document_id: int, actor_id: int, reason: str, **kwargs: Any) -> None:
+    actor = get_user_model().objects.get(pk=actor_id)
+    services.requests_withdraw_for_document(document_id=document_id, actor=actor, reason=reason)

@@ -70,6 +70,11 @@ def filtered(requests: AcknowledgementRequestQuerySet, filters: Filters) -> Ackn
     return requests
 
 
+def pending_count_for_document(document_id: int) -> int:
+    """How many requests retiring the document would withdraw: its pending ones."""
+    return AcknowledgementRequest.objects.filter(version__document_id=document_id, status=RequestStatus.PENDING).count()
+
+
 # ---------------------------------------------------------------------------
 # The figures: one way of counting, for the dashboard, the drill-down, the exports and the PDF
 # ---------------------------------------------------------------------------

@@ -30,6 +30,15 @@ class DocumentForm(forms.ModelForm):
             del self.fields["slug"]
 
 
+class RetireForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the document retired?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the document's history, for example: replaced by the Staff Handbook, section 4."),
+    )
+
+
 class VersionDetailsForm(forms.ModelForm):
     class Meta:
         model = CodeVersion

@@ -78,6 +78,7 @@ class CodeDocument(models.Model):
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    retired_reason = models.TextField(_("why it was retired"), blank=True)
 
     objects = CodeDocumentQuerySet.as_manager()
 

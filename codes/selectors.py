@@ -21,6 +21,7 @@ from .models import (
     Section,
     VersionStatus,
 )
+from .signals import Consequence, retirement_consequences
 
 Viewer = User | AnonymousUser
 
@@ -108,3 +109,11 @@ def version_authors(version: CodeVersion) -> list[Author]:
 
 def published_document_count() -> int:
     return CodeVersion.objects.published().count()
+
+
+def retirement_consequences_of(document: CodeDocument) -> list[Consequence]:
+    """What retiring the document would do, as the apps that build on codes tell it."""
+    answers: list[tuple[object, object]] = list(
+        retirement_consequences.send(sender=CodeDocument, document_id=document.pk)
+    )
+    return [answer for _receiver, answer in answers if isinstance(answer, Consequence)]

@@ -29,7 +29,7 @@ from .diff import diff_summary, same_text
 from .importing import ParsedSection
 from .models import CodeDocument, CodeVersion, Contribution, ContributionKind, Section, VersionStatus
 from .selectors import Author, sections_of, version_authors
-from .signals import version_published
+from .signals import document_retired, version_published
 
 Actor = User
 
@@ -99,9 +99,17 @@ def document_update(
 
 
 @transaction.atomic
-def document_retire(*, document: CodeDocument, actor: Actor) -> CodeDocument:
-    """Withdraw a document: its published version becomes retired and no new draft can start."""
+def document_retire(*, document: CodeDocument, actor: Actor, reason: str) -> CodeDocument:
+    """Withdraw a document: its published version becomes retired and no new draft can start.
+
+    A reason is required; it is kept on the document and in the audit log. Once committed, the
+    retirement is announced, and the apps above withdraw what they still asked of people for it
+    (see `retirement_consequences` for what the confirmation page says they will do).
+    """
     _require(actor, "codes.retire_codedocument")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for retiring the document; it is kept in its history."))
     document = CodeDocument.objects.select_for_update().get(pk=document.pk)
     if document.retired_at:
         raise DomainError(_("This document is retired already."))
@@ -109,9 +117,14 @@ def document_retire(*, document: CodeDocument, actor: Actor) -> CodeDocument:
         raise DomainError(_("Discard or publish the version in progress before retiring the document."))
     document.versions.published().update(status=VersionStatus.RETIRED)
     document.retired_at = timezone.now()
+    document.retired_reason = reason
     document.next_review_due = None
-    document.save(update_fields=["retired_at", "next_review_due"])
-    event_record(actor=actor, action="codes.document.retire", target=document)
+    document.save(update_fields=["retired_at", "retired_reason", "next_review_due"])
+    event_record(actor=actor, action="codes.document.retire", target=document, details={"reason": reason})
+    document_id, actor_id = document.pk, actor.pk
+    transaction.on_commit(
+        lambda: document_retired.send(sender=CodeDocument, document_id=document_id, actor_id=actor_id, reason=reason)
+    )
     return document
 
 

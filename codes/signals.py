@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.dispatch import Signal
 
 # Sent once the publishing transaction has committed, with `version_id`.
@@ -11,3 +13,18 @@ version_published = Signal()
 # a safe HTML fragment to show on the page (or "" to show nothing), so apps above codes
 # (acknowledgements: who was asked and who signed) add to the page without codes knowing them.
 version_page_panels = Signal()
+
+@dataclass(frozen=True)
+class Consequence:
+    """One thing that retiring a document would do, or touch, as the confirmation page states it."""
+
+    summary: str
+    items: tuple[str, ...] = ()
+
+
+# Sent before a document is retired, with `document_id`, to learn what retiring it would do. Each
+# receiver returns a Consequence (or None when it has nothing to say) and changes nothing.
+retirement_consequences = Signal()
+
+# Sent once the retiring transaction has committed, with `document_id`, `actor_id` and `reason`.
+document_retired = Signal()

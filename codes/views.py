@@ -27,6 +27,7 @@ from .forms import (
     ImportForm,
     PublishForm,
     RequestChangesForm,
+    RetireForm,
     SectionForm,
     VersionDetailsForm,
 )
@@ -136,16 +137,28 @@ def document_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return render(request, "codes/document_form.html", {"form": form, "document": document})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("codes.retire_codedocument")
 def document_retire(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Retiring asks first: the page states what it will do, and the reason is required."""
     document = get_document_for_user(request.user, slug)
-    _attempt(
-        request,
-        lambda: services.document_retire(document=document, actor=request.user),
-        _("The document is retired. Its versions stay readable in its history."),
-    )
-    return redirect("codes:document_detail", document.slug)
+    if document.retired_at:
+        messages.info(request, _("This document is retired already."))
+        return redirect("codes:document_detail", document.slug)
+    form = RetireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = partial(
+            services.document_retire, document=document, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        if _attempt(request, action, _("The document is retired. Its versions stay readable in its history.")):
+            return redirect("codes:document_detail", document.slug)
+    context = {
+        "document": document,
+        "form": form,
+        "consequences": selectors.retirement_consequences_of(document),
+        "published": document.versions.published().first(),
+    }
+    return render(request, "codes/document_retire.html", context)
 
 
 # ---------------------------------------------------------------------------

@@ -47,6 +47,13 @@ class CourseForm(forms.ModelForm):
         help_text=_("Leave all unticked for a course for all staff."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A retired document is not offered for a course, though a course that links one keeps it.
+        field = self.fields["document"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = CodeDocument.objects.filter(Q(retired_at__isnull=True) | Q(pk=self.instance.document_id or 0))
+
     class Meta:
         model = Course
         fields = [

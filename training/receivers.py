@@ -1,18 +1,46 @@
-"""How training reacts to people: a new joiner, or someone who moved department, is assigned what applies."""
+"""How training reacts to the apps below it: a new joiner, or someone who moved department, is assigned
+what applies; a document about to be retired is told which courses link to it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext, ngettext
 
+from codes.signals import Consequence, retirement_consequences
 from people.models import StaffProfile
 
 from . import services
+from .models import Course
 
 
 @receiver(post_save, sender=StaffProfile, dispatch_uid="training.assign_a_joiner")
 def assign_a_joiner(sender: Any, instance: StaffProfile, **kwargs: Any) -> None:
     transaction.on_commit(lambda: services.assignments_create_for_person(person=instance))
+
+
+@receiver(retirement_consequences, dispatch_uid="training.courses_linking_the_document")
+def courses_linking_the_document(sender: Any, document_id: int, **kwargs: Any) -> Consequence:
+    titles = tuple(
+        Course.objects.filter(Q(document_id=document_id) | Q(sections__version__document_id=document_id))
+        .order_by("title")
+        .values_list("title", flat=True)
+        .distinct()
+    )
+    if not titles:
+        return Consequence(gettext("No training course links to this document."))
+    return Consequence(
+        ngettext(
+            "%(count)d training course links to this document. It keeps the link; review it, as the document "
+            "will no longer be offered for new courses:",
+            "%(count)d training courses link to this document. They keep the link; review them, as the document "
+            "will no longer be offered for new courses:",
+            len(titles),
+        )
+        % {"count": len(titles)},
+        titles,
+    )

@@ -222,7 +222,7 @@ def test_every_step_leaves_an_audit_event(draft, manager, second_manager) -> Non
     services.version_submit(version=draft, actor=manager.user)
     services.version_request_changes(version=draft, actor=second_manager.user, comment="Tighten privacy.")
     publish(draft, author=manager.user, approver=second_manager.user)
-    services.document_retire(document=draft.document, actor=manager.user)
+    services.document_retire(document=draft.document, actor=manager.user, reason="Merged into the handbook")
 
     events = list(AuditEvent.objects.order_by("id").values_list("action", "actor__username"))
     assert events == [
@@ -236,7 +236,7 @@ def test_every_step_leaves_an_audit_event(draft, manager, second_manager) -> Non
 
 
 def test_retiring_a_document_retires_its_published_version(published, manager) -> None:
-    services.document_retire(document=published.document, actor=manager.user)
+    services.document_retire(document=published.document, actor=manager.user, reason="Merged into the handbook")
 
     published.refresh_from_db()
     assert published.status == VersionStatus.RETIRED

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from audit.models import AuditEvent
 from people.models import UserSession
 from people.services import person_deactivate
+from people.signals import audience_changed
 from people.tests.factories import TEST_PASSWORD
 
 # Ordered with the other database tests (the cast fixtures open the database).
@@ -88,6 +90,30 @@ def test_a_deactivated_person_cannot_sign_in(client, agent) -> None:
     assert "do not match an active account" in response.content.decode()
 
 
+def admin_change_form(profile, *, active: bool) -> dict:
+    """The admin's change form of a person's account, as the browser posts it, with "active" ticked or not."""
+    user = profile.user
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if active else "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+        "groups": [g.pk for g in user.groups.all()],
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "1",
+        "profile-0-id": profile.pk,
+        "profile-0-user": user.pk,
+        "profile-0-department": profile.department.pk,
+        "profile-0-manager": profile.manager.pk if profile.manager else "",
+        "profile-0-employee_id": profile.employee_id,
+        "profile-0-job_title": profile.job_title,
+        "profile-0-preferred_language": "en",
+    }
+
+
 def test_unticking_active_in_the_admin_ends_the_sessions(client, agent, administrator) -> None:
     from django.test import Client
 
@@ -96,33 +122,35 @@ def test_unticking_active_in_the_admin_ends_the_sessions(client, agent, administ
     client.force_login(administrator.user)
     user = agent.user
 
-    response = client.post(
-        f"/admin/auth/user/{user.pk}/change/",
-        {
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "is_active": "",
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "09:00:00",
-            "groups": [g.pk for g in user.groups.all()],
-            "profile-TOTAL_FORMS": "1",
-            "profile-INITIAL_FORMS": "1",
-            "profile-0-id": agent.pk,
-            "profile-0-user": user.pk,
-            "profile-0-department": agent.department.pk,
-            "profile-0-manager": agent.manager.pk,
-            "profile-0-employee_id": agent.employee_id,
-            "profile-0-job_title": agent.job_title,
-            "profile-0-preferred_language": "en",
-        },
-    )
+    response = client.post(f"/admin/auth/user/{user.pk}/change/", admin_change_form(agent, active=False))
 
     assert response.status_code == 302, response.content.decode()[:3000]
     user.refresh_from_db()
     assert not user.is_active
     assert agents_browser.get("/")["Location"].startswith("/accounts/login/")
+    assert AuditEvent.objects.filter(action="people.person.deactivate", actor=administrator.user).count() == 1
+
+
+def test_ticking_active_in_the_admin_reactivates_through_the_service(
+    client, agent, administrator, django_capture_on_commit_callbacks
+) -> None:
+    person_deactivate(user=agent.user)
+    client.force_login(administrator.user)
+    announced: list[int] = []
+    audience_changed.connect(
+        lambda sender, person_id, **kw: announced.append(person_id), weak=False, dispatch_uid="test.announced"
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/admin/auth/user/{agent.user.pk}/change/", admin_change_form(agent, active=True))
+    finally:
+        audience_changed.disconnect(dispatch_uid="test.announced")
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    agent.user.refresh_from_db()
+    assert agent.user.is_active
+    assert AuditEvent.objects.filter(action="people.person.reactivate", actor=administrator.user).count() == 1
+    assert agent.pk in announced
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(client, agent) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
+from codes import services as code_services
 from people.services import person_deactivate
 from reminders.models import ReminderKind, ReminderLog
 from reminders.services import sweep_now
@@ -39,5 +40,12 @@ def test_an_overdue_person_is_reminded(asked, agent) -> None:
 def test_a_leaver_is_not_reminded_nor_is_their_manager(asked, agent, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         person_deactivate(user=agent.user)
+
+    assert reminded(agent) == 0
+
+
+def test_nobody_is_reminded_of_a_retired_document(asked, agent, manager, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        code_services.document_retire(document=asked.document, actor=manager.user, reason="Merged into the handbook")
 
     assert reminded(agent) == 0
