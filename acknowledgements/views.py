@@ -183,7 +183,7 @@ def version_progress_panel(*, version: CodeVersion, viewer: selectors.Viewer) ->
     if version.published_at is None or not (everyone or viewer.has_perm("people.view_team")):
         return ""
     row = selectors.totals(selectors.requests_visible_to(viewer).filter(version=version))
-    context = {"row": row, "everyone": everyone, "version": version}
+    context = {"row": row, "everyone": everyone, "version": version, "percent_rule": selectors.PERCENT_RULE}
     return render_to_string("acknowledgements/_version_progress.html", context)
 
 

@@ -14,6 +14,7 @@ version_published = Signal()
 # (acknowledgements: who was asked and who signed) add to the page without codes knowing them.
 version_page_panels = Signal()
 
+
 @dataclass(frozen=True)
 class Consequence:
     """One thing that retiring a document would do, or touch, as the confirmation page states it."""

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('codes', '0004_frozen_triggers'),
+        ('codes', '0005_contributions'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('acknowledgements', '0002_append_only_and_roles'),
+        ('acknowledgements', '0003_signing_needs_no_permission'),
     ]
 
     operations = [
