@@ -10,8 +10,7 @@ from django.utils import timezone
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from audit.models import AuditEvent
-from codes import services as code_services
-from codes.tests.factories import publish
+from codes.tests.factories import publish, start_revision
 from people.services import person_deactivate, person_reactivate
 from people.tests.factories import DepartmentFactory
 
@@ -35,7 +34,7 @@ def asked(published, agent, compliance_officer):
 def test_publishing_a_newer_version_marks_the_unsigned_requests_replaced_and_records_it(
     asked, agent, manager, second_manager
 ) -> None:
-    draft = code_services.version_start_draft(document=asked.document, actor=manager.user)
+    draft = start_revision(asked.document, actor=manager.user)
     newer = publish(draft, author=manager.user, approver=second_manager.user)
     services.requests_create_for_version(version=newer)
 
