@@ -25,13 +25,15 @@ Where a section starts
 * A numbered heading on its own line: ``3. Responsiveness``, ``3) Responsiveness``,
   ``3 - Responsiveness``, ``3.1 Tone of voice``, ``IV. Privacy`` or ``Section 3: Responsiveness``
   (also ``Secțiunea``/``Sectiunea``, ``Capitolul``, ``Chapter``, ``Article``, ``Articolul``,
-  ``Part``, ``Partea``; ``Capitolul 2 Integritate`` without punctuation; and ``CAPITOLUL I`` alone
-  on its line, whose title is then the short line under it).
+  ``Art.``, ``Cap.``, ``Part``, ``Partea``, with the Romanian ordinals ``Secțiunea a 2-a`` and
+  ``Capitolul al II-lea``; ``Capitolul 2 Integritate`` without punctuation; ``CAPITOLUL I`` alone
+  on its line, whose title is then the short line under it; and any of these in ``**bold**``).
   Numbered lines are also how lists are written, so a numbered line is a heading only when
 
   1. its text is short (at most 80 characters) and does not end with ``.``, ``;``, ``:`` or ``,``;
-  2. the line above is blank, a heading, or ends a thought (a sentence, or a list item): a line
-     that carries on a sentence wrapped from the line above is never a heading;
+  2. the line above is blank, a heading, the file's title on its first line, or ends a thought
+     (a sentence, or a list item): a line that carries on a sentence wrapped from the line above
+     is never a heading;
 
   and, unless it begins with the word "Section" (or its equivalents),
 
@@ -45,7 +47,8 @@ Where a section starts
   6. it does not continue a list of the current section (``1. Listen`` … ``2. Apologise``: the
      next number, written the same way, after an item short enough to be a heading), and its
      number is higher than that of the last numbered heading (numbering that starts again from 1
-     inside a section is a list; a chapter, ``Capitolul 2`` or ``II.``, starts the count again);
+     inside a section is a list; a chapter, ``Capitolul 2`` or ``II.``, starts the count again),
+     and Roman-numbered headings do not skip (after ``II.``, ``V. Popescu`` is a signature);
   7. without a blank line above it, its number is the next of the headings' own sequence (``1.``
      after the introduction, then ``2.``), so files written without blank lines still split.
 
@@ -208,11 +211,13 @@ _NUMBERED = re.compile(
     r"\s+(?P<text>\S.*)"
 )
 _SECTION_WORDS = r"section|sec[țţt]iunea|chapter|capitolul|article|articolul|part|partea"
-# "Section 3: Title", "Secțiunea 3 – Title", "Chapter IV. Title", "Capitolul 2 Integritate", or
-# "CAPITOLUL I" alone on its line (its title is then the next line).
+# "Section 3: Title", "Secțiunea 3 – Title", "Chapter IV. Title", "Art. 3 - Title", the Romanian
+# ordinals "Secțiunea a 2-a" and "Capitolul al II-lea", "Capitolul 2 Integritate" (a capital after
+# the number), or "CAPITOLUL I" alone on its line (its title is then the next line).
 _EXPLICIT = re.compile(
-    rf" {{0,3}}(?:{_SECTION_WORDS})\s+(?P<num>\d{{1,3}}(?:\.\d{{1,3}}){{0,5}}|[IVXLC]{{1,6}})\.?"
-    r"(?:(?:\s*[:)\-–—]\s*|(?<=\.)\s+|\s+(?=[A-ZĂÂÎȘȚŞŢ]))(?P<text>\S.*))?",
+    rf" {{0,3}}(?:(?:{_SECTION_WORDS})\s+|(?:art|cap)\.\s*)(?:al?\s+)?"
+    r"(?P<num>\d{1,3}(?:\.\d{1,3}){0,5}|[IVXLC]{1,6})(?:-(?:a|lea)\b)?\.?"
+    r"(?:(?:\s*[:)\-–—]\s*|(?<=\.)\s+|\s+(?=(?-i:[A-ZĂÂÎȘȚŞŢ])))(?P<text>\S.*))?",
     re.IGNORECASE,
 )
 _ASCII_BULLETS = "-*+"
@@ -624,8 +629,12 @@ class _Splitter:
         text = numbered.text.strip()
         if len(text) > _NUMBERED_TITLE_MAX_LENGTH or text.endswith((".", ";", ":", ",")):
             return False
-        if not after_blank and not _ends_a_thought(self.last_text):
-            return False  # the line carries on a sentence wrapped from the line above
+        # The file's own title on its first line, "Cod de conduită", may stand right above the
+        # first heading; any other line must end a thought, or the numbered line carries on a
+        # sentence wrapped from it ("… within" then "2 - 3 working days").
+        under_the_title = self.intro == [self.last_text] and _is_title_like(self.last_text)
+        if not after_blank and not under_the_title and not _ends_a_thought(self.last_text):
+            return False
         if numbered.explicit:
             return True  # "Section 3: …" is a heading even when a list or text follows at once
         following = self._next_text(index)
@@ -640,12 +649,11 @@ class _Splitter:
             return after_blank  # "3.1 Tone of voice": an outline's sub-heading
         if (number - 1, numbered.style) in (self.loose_item, self.list_item):
             return False  # the next item of a list in this section
-        above = None if after_blank else _numbered(self.last_text[:_CANDIDATE_MAX_LENGTH])
-        if above is not None and (above.number, above.style) == (number - 1, numbered.style):
-            return False  # right under the item numbered before it: "1. …" then "2. …"
         last = self.last_roman_heading if numbered.style == "roman" else self.last_heading_number
         if number <= last:
             return False  # numbering that starts again inside a section is a list
+        if numbered.style == "roman" and last and number != last + 1:
+            return False  # after "II.", "V. Popescu" signs a letter: Roman headings do not skip
         # Without a blank line above, only the next number of the headings' own sequence is a
         # heading (in a file written without blank lines, "1." after the introduction, then "2.").
         return after_blank or number == last + 1

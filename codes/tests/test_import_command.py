@@ -138,3 +138,14 @@ def test_a_published_version_can_be_followed_by_an_imported_one(published, manag
     publish(draft, author=manager.user, approver=second_manager.user)
 
     assert CodeVersion.objects.published().get() == draft
+
+
+def test_a_file_past_the_limit_on_sections_is_refused_and_nothing_is_saved(settings, manager, tmp_path) -> None:
+    settings.CODES_MAX_SECTIONS = 3
+    file = tmp_path / "long.md"
+    file.write_text("".join(f"# Rule {number}\n\nText.\n\n" for number in range(1, 6)), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="at most 3 sections"):
+        import_code(str(file), "--document", "long", "--author", "maria")
+
+    assert not CodeDocument.objects.filter(slug="long").exists()

@@ -43,6 +43,19 @@ def parse_file(name: str) -> list[ParsedSection]:
         ("en_roman_headings.txt", ["Introduction", "Purpose", "Service standards", "Accountability", "Review"]),
         ("ro_sectiuni_fara_diacritice.txt", ["Introducere", "Onestitate", "Comunicare", "Performanta"]),
         ("ro_titluri_ingrosate.md", ["Introducere", "Integritate", "Respectul față de clienți", "Feedback"]),
+        (
+            "ro_regulament_articole.txt",
+            [
+                "Introducere",
+                "Dispoziții generale",
+                "Scop",
+                "Domeniu de aplicare",
+                "Obligații",
+                "Obligațiile angajaților",
+                "Sancțiuni",
+            ],
+        ),
+        ("ro_titlu_fara_randuri_goale.txt", ["Introducere", "Valori", "Integritate", "Confidențialitate"]),
     ],
 )
 def test_each_file_gives_its_sections_in_order(name, titles):
@@ -125,3 +138,21 @@ def test_the_leading_section_follows_the_document_not_the_uploaders_language():
         sections = parse_code_text(b"This code applies to every employee.\n\n1. Integrity\n\nWe do not lie.\n")
 
     assert sections[0].title == "Introduction"
+
+
+def test_a_list_of_sentences_is_followed_at_once_by_the_next_heading():
+    sections = parse_file("ro_titlu_fara_randuri_goale.txt")
+
+    assert sections[0].body == "Cod de conduită"
+    assert sections[2].body == "1. Nu mințim clienții.\n2. Nu acceptăm mită."
+
+
+def test_the_articles_list_stays_in_its_article():
+    sections = parse_file("ro_regulament_articole.txt")
+
+    assert sections[5].body == (
+        "Angajații au următoarele obligații:\n"
+        "1. să respecte programul de lucru;\n"
+        "2. să păstreze confidențialitatea datelor;\n"
+        "3. să anunțe absențele în aceeași zi."
+    )

@@ -944,3 +944,68 @@ def test_a_section_longer_than_the_limit_is_refused_naming_the_section_and_the_l
         "The section “Privacy” has 17 characters; a section can have at most 10 characters. "
         "Split it into several sections."
     )
+
+
+# ---------------------------------------------------------------------------
+# Numbered headings without blank lines, and Romanian headings
+# ---------------------------------------------------------------------------
+
+
+def test_a_numbered_line_that_carries_on_a_wrapped_sentence_is_not_a_heading():
+    sections = parse("1. Scope\n\nWe answer every customer within\n2 - 3 working days\n")
+
+    assert titles(sections) == ["Scope"]
+    assert sections[0].body == "We answer every customer within\n2 - 3 working days"
+
+
+def test_without_blank_lines_only_the_next_number_of_the_headings_starts_a_section():
+    sections = parse("Intro.\n1. Scope\nAll staff.\n3. Privacy\nLock your screen.\n2. Integrity\n- Be honest.\n")
+
+    assert titles(sections) == ["Introduction", "Scope", "Integrity"]
+    assert sections[1].body == "All staff.\n3. Privacy\nLock your screen."
+
+
+def test_a_list_of_titles_goes_on_after_a_paragraph():
+    sections = parse("1. Handling complaints\n\n1. Listen\nLet them finish.\n2. Apologise\nSay sorry.\n")
+
+    assert titles(sections) == ["Handling complaints"]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Art. 3 – Integritate",
+        "Art.3 - Integritate",
+        "Articolul 3 - Integritate",
+        "Secțiunea a 3-a – Integritate",
+        "Sectiunea a 3-a: Integritate",
+        "Capitolul al III-lea – Integritate",
+        "CAPITOLUL 3 Integritate",
+        "**3. Integritate**",
+    ],
+)
+def test_romanian_headings_start_sections(heading):
+    sections = parse(f"Acest cod se aplică tuturor.\n\n{heading}\n\nNu mințim.\n")
+
+    assert titles(sections) == ["Introducere", "Integritate"]
+    assert sections[1].body == "Nu mințim."
+
+
+def test_a_chapter_number_alone_takes_its_title_from_the_next_line():
+    sections = parse("CAPITOLUL II\nPROTECȚIA DATELOR\n\nNu divulgăm date.\n")
+
+    assert titles(sections) == ["PROTECȚIA DATELOR"]
+    assert sections[0].category == "privacy"
+
+
+def test_a_sentence_that_begins_with_a_section_word_is_not_a_heading():
+    sections = parse("Intro.\n\nArticolul 5 din regulament se aplică\n\nText.\n")
+
+    assert titles(sections) == ["Introducere"]
+
+
+def test_roman_numerals_that_break_the_sequence_are_not_headings():
+    sections = parse("I. Purpose\n\nText.\n\nII. Scope\n\nAll staff.\n\nV. Popescu\n\nIII. Review\n\nYearly.\n")
+
+    assert titles(sections) == ["Purpose", "Scope", "Review"]
+    assert sections[1].body == "All staff.\n\nV. Popescu"

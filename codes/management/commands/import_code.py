@@ -18,9 +18,11 @@ class Command(BaseCommand):
     help = (
         "Import a plain-text or Markdown file (UTF-8) as the next draft version of a code document. "
         "Headings (Markdown '#' or numbered like '3. Responsiveness') start sections; text before the first "
-        "heading becomes an Introduction; categories are guessed from the headings. The document is created "
-        "when the slug is new (give --title). An empty, binary, oversized or non-UTF-8 file is refused and "
-        "nothing is saved. With --dry-run it only lists the sections it would create."
+        "heading becomes an introduction, named in the document's language (Introduction or Introducere); "
+        "categories are guessed from the headings. The document is created when the slug is new (give "
+        "--title). An empty, binary, oversized or non-UTF-8 file, or one past CODES_MAX_SECTIONS sections or "
+        "CODES_MAX_SECTION_CHARS characters in a section, is refused and nothing is saved. With --dry-run it "
+        "only lists the sections it would create."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
