@@ -24,25 +24,28 @@ class CodeDocumentAdmin(admin.ModelAdmin):
 
 
 class SectionInline(admin.StackedInline):
+    """Sections are shown, never written here: a draft is edited in the portal, where each change is
+    audited and counted as a contribution for the four-eyes rule."""
+
     model = Section
     extra = 0
     fields = ["position", "category", "title", "body"]
     ordering = ["position"]
 
-    # The admin edits drafts only; a version that left draft keeps its text.
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+        return False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_add_permission(request, obj) and (obj is None or obj.is_editable)
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
+        return False
 
 
 @admin.register(CodeVersion)
 class CodeVersionAdmin(admin.ModelAdmin):
-    """Read-mostly: versions move through their workflow in the portal, where the rules are enforced."""
+    """Read-only: versions are written and move through their workflow in the portal, where the rules
+    are enforced and every change is audited and counted for the four-eyes rule."""
 
     list_display = ["document", "number", "status", "author", "approver", "published_at", "is_major"]
     list_filter = ["status", "is_major"]
@@ -72,7 +75,7 @@ class CodeVersionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)

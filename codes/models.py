@@ -238,6 +238,34 @@ class CodeVersion(models.Model):
         return timezone.localdate(self.published_at) + datetime.timedelta(days=self.days_to_acknowledge)
 
 
+class Approval(models.Model):
+    """One reviewer's approval of a version in review. With CODES_REQUIRED_APPROVALS above one, the
+    version is approved once that many different people who wrote none of it have approved it.
+
+    The approvals of a review round are removed when the version goes back to draft (its text may
+    change); the audit log keeps every one.
+    """
+
+    version = models.ForeignKey(
+        CodeVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="approvals"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["version", "approved_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "approver"], name="codes_approval_unique_approver"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.approver}"
+
+
 class ContributionKind(models.TextChoices):
     TEXT = "text", _("edited the sections")
     DETAILS = "details", _("edited the title or summary")

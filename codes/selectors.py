@@ -13,6 +13,7 @@ from people.models import Department, StaffProfile
 
 from .models import (
     REVIEW_SOON_DAYS,
+    Approval,
     CodeDocument,
     CodeVersion,
     CodeVersionQuerySet,
@@ -105,6 +106,11 @@ def version_authors(version: CodeVersion) -> list[Author]:
         author = authors.setdefault(contribution.person_id, Author(person=contribution.person))
         author.kinds.append(ContributionKind(contribution.kind))
     return list(authors.values())
+
+
+def version_approvals(version: CodeVersion) -> list[Approval]:
+    """The approvals of the version's current review round, first first (one query)."""
+    return list(Approval.objects.filter(version=version).select_related("approver"))
 
 
 def published_document_count() -> int:

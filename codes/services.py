@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -27,8 +28,8 @@ from . import limits
 from .content import content_hash
 from .diff import diff_summary, same_text
 from .importing import ParsedSection
-from .models import CodeDocument, CodeVersion, Contribution, ContributionKind, Section, VersionStatus
-from .selectors import Author, sections_of, version_authors
+from .models import Approval, CodeDocument, CodeVersion, Contribution, ContributionKind, Section, VersionStatus
+from .selectors import Author, sections_of, version_approvals, version_authors
 from .signals import document_retired, version_published
 
 Actor = User
@@ -349,36 +350,57 @@ def version_submit(*, version: CodeVersion, actor: Actor) -> CodeVersion:
     return version
 
 
-def approval_refusal(version: CodeVersion, actor: Actor, authors: Iterable[Author]) -> str:
-    """Why the actor may not approve the version under the four-eyes rule, or "" when they may.
+def required_approvals() -> int:
+    return int(settings.CODES_REQUIRED_APPROVALS)
 
-    Whoever started the version or changed its sections or details since may not approve it:
-    the approver must be someone who did not write any of it.
+
+def approval_refusal(actor: Actor, authors: Iterable[Author], approvals: Iterable[Approval]) -> str:
+    """Why the actor may not approve a version in review, or "" when they may.
+
+    Four eyes: whoever started the version or changed its sections or details since may not
+    approve it, so the approver is someone who wrote none of it. With CODES_REQUIRED_APPROVALS
+    above one, each approval must come from a different person.
     """
     author = next((author for author in authors if author.person.pk == actor.pk), None)
-    if author is None:
-        return ""
-    if author.started:
+    if author is not None and author.started:
         return _("You started this version, so someone else must approve it (four-eyes rule).")
-    return _("You edited this version, so someone who did not write it must approve it (four-eyes rule).")
+    if author is not None:
+        return _("You edited this version, so someone who did not write it must approve it (four-eyes rule).")
+    if any(approval.approver_id == actor.pk for approval in approvals):
+        return _("You have approved this version already; it needs the approval of someone else too.")
+    return ""
 
 
 @transaction.atomic
 def version_approve(*, version: CodeVersion, actor: Actor) -> CodeVersion:
-    """Approve a version in review. Four eyes: none of its authors may approve it (see approval_refusal)."""
+    """Approve a version in review, as one of the CODES_REQUIRED_APPROVALS people it needs (see
+    approval_refusal). It becomes approved, ready to publish, with the last approval it needs."""
     _require(actor, "codes.approve_codeversion")
     version = _lock(version)
     _require_status(version, VersionStatus.IN_REVIEW, action=_("approved"))
-    refusal = approval_refusal(version, actor, version_authors(version))
+    approvals = version_approvals(version)
+    refusal = approval_refusal(actor, version_authors(version), approvals)
     if refusal:
         raise DomainError(refusal)
-    version.status = VersionStatus.APPROVED
-    version.approver_id = actor.pk
-    version.approved_at = timezone.now()
-    version.review_comment = ""
-    version.save(update_fields=["status", "approver", "approved_at", "review_comment"])
-    event_record(actor=actor, action="codes.version.approve", target=version)
+    approval = Approval.objects.create(version=version, approver=actor)
+    count, required = len(approvals) + 1, required_approvals()
+    if count >= required:
+        version.status = VersionStatus.APPROVED
+        version.approver_id = actor.pk
+        version.approved_at = approval.approved_at
+        version.review_comment = ""
+        version.save(update_fields=["status", "approver", "approved_at", "review_comment"])
+    event_record(
+        actor=actor, action="codes.version.approve", target=version, details={"approvals": count, "required": required}
+    )
     return version
+
+
+def _back_to_draft(version: CodeVersion) -> None:
+    """A version returned to draft may change, so the approvals of its review round no longer count."""
+    version.status = VersionStatus.DRAFT
+    version.submitted_at = None
+    version.approvals.all().delete()
 
 
 @transaction.atomic
@@ -390,9 +412,8 @@ def version_request_changes(*, version: CodeVersion, actor: Actor, comment: str)
         raise DomainError(_("Say what should change, so the author knows what to do."))
     version = _lock(version)
     _require_status(version, VersionStatus.IN_REVIEW, action=_("sent back"))
-    version.status = VersionStatus.DRAFT
+    _back_to_draft(version)
     version.review_comment = comment
-    version.submitted_at = None
     version.save(update_fields=["status", "review_comment", "submitted_at"])
     event_record(actor=actor, action="codes.version.request_changes", target=version, details={"comment": comment})
     return version
@@ -409,8 +430,7 @@ def version_withdraw(*, version: CodeVersion, actor: Actor) -> CodeVersion:
     _require_status(version, VersionStatus.IN_REVIEW, action=_("withdrawn from review"))
     if not any(author.person.pk == actor.pk for author in version_authors(version)):
         raise DomainError(_("Only an author of this version can withdraw it from review."))
-    version.status = VersionStatus.DRAFT
-    version.submitted_at = None
+    _back_to_draft(version)
     version.save(update_fields=["status", "submitted_at"])
     event_record(actor=actor, action="codes.version.withdraw", target=version)
     return version

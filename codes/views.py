@@ -238,6 +238,7 @@ def draft_import_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
 def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_version_for_user(request.user, slug, number)
     authors = selectors.version_authors(version)
+    approvals = selectors.version_approvals(version)
     panels = version_page_panels.send(sender=CodeVersion, version=version, viewer=request.user)
     context = {
         "version": version,
@@ -246,7 +247,9 @@ def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) ->
         "authors": authors,
         "author_names": ", ".join(author.person.get_full_name() or author.person.get_username() for author in authors),
         "is_author": any(author.person.pk == request.user.pk for author in authors),
-        "approval_refusal": services.approval_refusal(version, request.user, authors),
+        "approvals": approvals,
+        "required_approvals": services.required_approvals(),
+        "approval_refusal": services.approval_refusal(request.user, authors, approvals),
         "panels": [html for _receiver, html in panels if html],
         "request_changes_form": RequestChangesForm(),
     }
@@ -430,11 +433,15 @@ def version_withdraw(request: AuthenticatedHttpRequest, slug: str, number: int) 
 @permission_required("codes.approve_codeversion")
 def version_approve(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_version_for_user(request.user, slug, number)
-    _attempt(
-        request,
-        lambda: services.version_approve(version=version, actor=request.user),
-        _("Approved. It can now be published."),
-    )
+    try:
+        version = services.version_approve(version=version, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if version.status == VersionStatus.APPROVED:
+            messages.success(request, _("Approved. It can now be published."))
+        else:
+            messages.success(request, _("Your approval is recorded. It needs the approval of someone else too."))
     return redirect(version_url(version))
 
 

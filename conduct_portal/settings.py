@@ -323,6 +323,12 @@ REMINDERS = {
 CODES_MAX_SECTIONS = env.int("CODES_MAX_SECTIONS", default=200)
 CODES_MAX_SECTION_CHARS = env.int("CODES_MAX_SECTION_CHARS", default=20_000)
 
+# How many different people, none of whom wrote any of it, must approve a version before it can
+# be published (four eyes by default; 2 for six eyes).
+CODES_REQUIRED_APPROVALS = env.int("CODES_REQUIRED_APPROVALS", default=1)
+if not 1 <= CODES_REQUIRED_APPROVALS <= 5:
+    raise ImproperlyConfigured("CODES_REQUIRED_APPROVALS must be between 1 and 5.")
+
 # ---------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------

@@ -84,6 +84,6 @@ def test_the_published_page_costs_the_same_for_1_or_25_people_asked(
     client.force_login(compliance_officer.user)
 
     # session, unread notifications, user, permissions (own + groups), the version with its people,
-    # its contributors, the figures (one aggregate), its sections
-    with django_assert_num_queries(9):
+    # its contributors, its approvals, the figures (one aggregate), its sections
+    with django_assert_num_queries(10):
         assert client.get(url(published)).status_code == 200

@@ -292,7 +292,78 @@ def test_the_page_of_a_version_in_review_costs_the_same_for_1_or_20_contributors
     client.force_login(second_manager.user)
 
     # session, unread notifications, user, permissions (own + groups), the version with its people,
-    # its contributors with their names, its sections
-    with django_assert_num_queries(8):
+    # its contributors with their names, its approvals, its sections
+    with django_assert_num_queries(9):
         page = client.get(url(draft)).content.decode()
     assert page.count("edited the title or summary") == editors
+
+
+# ---------------------------------------------------------------------------
+# Two approvals (CODES_REQUIRED_APPROVALS)
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_approvals(settings):
+    settings.CODES_REQUIRED_APPROVALS = 2
+
+
+def test_with_two_approvals_required_one_leaves_the_version_in_review(
+    two_approvals, draft, manager, second_manager, third_manager
+) -> None:
+    services.version_submit(version=draft, actor=manager.user)
+
+    services.version_approve(version=draft, actor=second_manager.user)
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.IN_REVIEW
+    with pytest.raises(DomainError, match="cannot be published"):
+        publish_now(draft, manager.user)
+
+    services.version_approve(version=draft, actor=third_manager.user)
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == (VersionStatus.APPROVED, third_manager.user)
+    assert list(draft.approvals.values_list("approver__username", flat=True)) == ["radu", "ioana"]
+    assert list(AuditEvent.objects.filter(action="codes.version.approve").values_list("details", flat=True)) == [
+        {"approvals": 2, "required": 2},
+        {"approvals": 1, "required": 2},
+    ]
+
+
+def test_the_same_person_cannot_approve_twice(two_approvals, draft, manager, second_manager) -> None:
+    services.version_submit(version=draft, actor=manager.user)
+    services.version_approve(version=draft, actor=second_manager.user)
+
+    with pytest.raises(DomainError, match="approved this version already"):
+        services.version_approve(version=draft, actor=second_manager.user)
+
+
+def test_approvals_of_a_round_no_longer_count_once_the_version_is_back_in_draft(
+    two_approvals, draft, manager, second_manager, third_manager
+) -> None:
+    services.version_submit(version=draft, actor=manager.user)
+    services.version_approve(version=draft, actor=second_manager.user)
+    services.version_withdraw(version=draft, actor=manager.user)
+    edit_first_section(draft, manager.user)
+    services.version_submit(version=draft, actor=manager.user)
+
+    services.version_approve(version=draft, actor=third_manager.user)
+
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.IN_REVIEW
+    assert list(draft.approvals.values_list("approver__username", flat=True)) == ["ioana"]
+
+
+def test_the_page_shows_how_many_approvals_a_version_still_needs(
+    two_approvals, client, draft, manager, second_manager, third_manager
+) -> None:
+    services.version_submit(version=draft, actor=manager.user)
+    client.force_login(second_manager.user)
+    first = client.post(url(draft, "approve"), follow=True).content.decode()
+    client.force_login(third_manager.user)
+
+    page = client.get(url(draft)).content.decode()
+
+    assert "Your approval is recorded. It needs the approval of someone else too." in first
+    assert "You have approved this version already" in first
+    assert "1 of the 2 approvals it needs" in page
+    assert url(draft, "approve") in page

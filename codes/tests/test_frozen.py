@@ -111,3 +111,16 @@ def test_raw_sql_cannot_rewrite_a_published_section(published) -> None:
         cursor.execute("UPDATE codes_section SET body = 'raw' WHERE version_id = %s", [published.pk])
 
     assert CodeVersion.objects.get(pk=published.pk).content_hash == services.content_hash(published)
+
+
+def test_the_admin_cannot_write_a_drafts_text_past_the_four_eyes_record(client, draft) -> None:
+    from people.tests.factories import UserFactory
+
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+
+    response = client.post(f"/admin/codes/codeversion/{draft.pk}/change/", {"title": "Unrecorded"})
+
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.title != "Unrecorded"

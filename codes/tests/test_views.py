@@ -336,8 +336,8 @@ def test_the_reader_costs_the_same_for_1_or_30_sections(
     client.force_login(compliance_officer.user)
 
     # session, unread notifications, user, permissions (own + groups), the version with its people,
-    # its contributors, its sections
-    with django_assert_num_queries(8):
+    # its contributors, its approvals, its sections
+    with django_assert_num_queries(9):
         assert client.get(url(version)).status_code == 200
 
 
