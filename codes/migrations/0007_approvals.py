@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('codes', '0005_contributions'),
+        ('codes', '0006_document_retired_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
