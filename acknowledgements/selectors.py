@@ -219,10 +219,11 @@ def pending_for(user: Viewer) -> QuerySet[AcknowledgementRequest]:
 
 
 def signatures_visible_to(user: Viewer) -> QuerySet[Signature]:
+    """Compliance sees every signature; anyone else their own and their team's (read-only receipts)."""
     signatures = Signature.objects.select_related("person__user", "person__department", "version__document")
     if can_see_everyone(user):
         return signatures
-    return signatures.filter(person__user__pk=user.pk or 0)
+    return signatures.filter(Q(person__user__pk=user.pk or 0) | Q(person__in=managed_by(user)))
 
 
 def last_signed_version(person: StaffProfile, version_document_id: int, before_number: int) -> Signature | None:

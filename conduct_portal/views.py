@@ -24,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if profile is not None:
         context["waiting"] = list(acknowledgement_selectors.pending_for(user)[:HOME_DOCUMENTS_SHOWN])
         context["training_due"] = list(training_selectors.open_assignments_of(profile)[:HOME_DOCUMENTS_SHOWN])
+    if profile is not None and user.has_perm("codes.view_codedocument"):
+        # The list links to the reader of each code, which needs this permission: show no link that would refuse.
         context["codes_for_me"] = list(codes_selectors.versions_visible_to(user).published()[:HOME_DOCUMENTS_SHOWN])
     if user.has_perm("codes.add_codedocument"):
         context["my_documents"] = list(codes_selectors.document_list(owner_id=user.pk)[:HOME_DOCUMENTS_SHOWN])

@@ -219,10 +219,12 @@ def test_signatures_chain_one_after_another(published, agent, manager, complianc
     assert second.previous_hash == first.record_hash
 
 
-def test_the_receipt_is_for_the_signer_and_compliance_only(client, agent, ack, manager, compliance_officer) -> None:
+def test_the_receipt_is_for_the_signer_their_manager_and_compliance(
+    client, agent, ack, manager, second_manager, compliance_officer
+) -> None:
     signature = services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
 
-    client.force_login(manager.user)
+    client.force_login(second_manager.user)
     assert client.get(f"/acknowledgements/receipts/{signature.pk}/").status_code == 404
     client.force_login(compliance_officer.user)
     assert client.get(f"/acknowledgements/receipts/{signature.pk}/").status_code == 200
@@ -230,6 +232,34 @@ def test_the_receipt_is_for_the_signer_and_compliance_only(client, agent, ack, m
     pdf = client.get(f"/acknowledgements/receipts/{signature.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
+
+
+def test_a_manager_reads_the_receipt_of_someone_who_reports_to_them(client, agent, ack, manager) -> None:
+    signature = services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    client.force_login(manager.user)
+
+    response = client.get(f"/acknowledgements/receipts/{signature.pk}/")
+    listed = client.get("/acknowledgements/receipts/").content.decode()
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert agent.full_name in page
+    assert signature.record_hash in page
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "<form" not in main, "the receipt is read-only"
+    assert f'href="/acknowledgements/receipts/{signature.pk}/"' in listed
+
+
+def test_a_manager_no_longer_reads_a_receipt_once_the_person_moved_to_another_manager(
+    client, agent, ack, manager, second_manager
+) -> None:
+    signature = services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    agent.manager = second_manager
+    agent.save(update_fields=["manager"])
+    client.force_login(manager.user)
+
+    assert client.get(f"/acknowledgements/receipts/{signature.pk}/").status_code == 404
+    assert client.get(f"/acknowledgements/receipts/{signature.pk}/pdf/").status_code == 404
 
 
 def test_my_list_shows_pending_and_signed(client, agent, ack) -> None:
