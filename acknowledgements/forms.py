@@ -4,10 +4,12 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from codes.models import CodeDocument, CodeVersion
 from people.models import Department
+from people.services import PasswordRefused, person_reauthenticate
 
 from .models import RequestStatus
 from .selectors import Filters
@@ -28,14 +30,17 @@ class SignForm(forms.Form):
         help_text=_("Entered again to confirm that it is really you signing."),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.request = request
         self.user = user
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("That is not your password. Enter the password you sign in with."))
+        try:
+            person_reauthenticate(request=self.request, user=self.user, password=password, purpose="signing")
+        except PasswordRefused as refused:
+            raise forms.ValidationError(refused.message) from refused
         return password
 
 

@@ -48,22 +48,14 @@ def my_acknowledgements(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "acknowledgements/my_list.html", {"page": page})
 
 
-# Being asked is what lets a person sign: these views open only the signed-in person's own
-# requests, whatever roles they hold, so no permission is checked here.
-@require_GET
-def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The version to acknowledge, what changed since the person last signed, and the signing form."""
-    ack = _my_request(request, pk)
-    if ack.status == RequestStatus.SIGNED:
-        return redirect("acknowledgements:receipt", ack.signature.pk)
+def _read_and_sign_page(
+    request: AuthenticatedHttpRequest, ack: AcknowledgementRequest, form: SignForm, *, status: int = 200
+) -> HttpResponse:
+    """The reader and its signing form; the page a refused signature shows again, exactly, with its errors."""
     version = ack.version
-    if ack.status == RequestStatus.PENDING:
-        services.request_mark_opened(request=ack)
     sections = list(sections_of(version))
     previous = selectors.last_signed_version(ack.person, version.document_id, version.number)
-    changes = None
-    if previous is not None:
-        changes = diff_versions(list(sections_of(previous.version)), sections)
+    changes = diff_versions(list(sections_of(previous.version)), sections) if previous is not None else None
     context = {
         "ack": ack,
         "version": version,
@@ -72,16 +64,29 @@ def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "previous_signature": previous,
         "changes": changes,
         "statement": services.attestation_statement(version),
-        "form": SignForm(user=request.user, initial={}),
+        "form": form,
         "current_request": selectors.current_request_replacing(ack),
     }
-    return render(request, "acknowledgements/read_and_sign.html", context)
+    return render(request, "acknowledgements/read_and_sign.html", context, status=status)
+
+
+# Being asked is what lets a person sign: these views open only the signed-in person's own
+# requests, whatever roles they hold, so no permission is checked here.
+@require_GET
+def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The version to acknowledge, what changed since the person last signed, and the signing form."""
+    ack = _my_request(request, pk)
+    if ack.status == RequestStatus.SIGNED:
+        return redirect("acknowledgements:receipt", ack.signature.pk)
+    if ack.status == RequestStatus.PENDING:
+        services.request_mark_opened(request=ack)
+    return _read_and_sign_page(request, ack, SignForm(request=request, user=request.user))
 
 
 @require_POST
 def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ack = _my_request(request, pk)
-    form = SignForm(request.POST, user=request.user)
+    form = SignForm(request.POST, request=request, user=request.user)
     if form.is_valid():
         try:
             signature = services.signature_create(
@@ -101,17 +106,7 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. Your acknowledgement is recorded; this is your receipt."))
             return redirect("acknowledgements:receipt", signature.pk)
-    version = ack.version
-    context = {
-        "ack": ack,
-        "version": version,
-        "document": version.document,
-        "sections": list(sections_of(version)),
-        "statement": services.attestation_statement(version),
-        "form": form,
-        "current_request": selectors.current_request_replacing(ack),
-    }
-    return render(request, "acknowledgements/read_and_sign.html", context, status=400)
+    return _read_and_sign_page(request, ack, form, status=400)
 
 
 # ---------------------------------------------------------------------------

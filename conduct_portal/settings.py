@@ -161,6 +161,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Checking a password again (at signing, at password change) goes through the same counters
+# (people.services.person_reauthenticate). Axes keeps the failed request's form: mask every password field.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
 
 # ---------------------------------------------------------------------------
 # Security headers and cookies

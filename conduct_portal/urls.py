@@ -7,6 +7,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from people.views import PasswordChangeView
+
 from . import views
 from .forms import PortalAuthenticationForm
 
@@ -17,6 +19,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm), name="login"),
+    # Before Django's own: the old password is checked against the sign-in lockout.
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("people/", include("people.urls")),
     path("codes/", include("codes.urls")),

@@ -110,6 +110,9 @@ def test_b_an_agent_reads_and_signs_and_gets_a_receipt(
     sign.get_by_role("button", name="Sign", exact=True).click()
 
     expect(page.locator("#sign")).to_contain_text("Type your name as it is recorded in your profile")
+    # The page opens at the form: its summary of what is wrong has the focus, and the panel is in view.
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
+    expect(page.get_by_test_id("error-summary")).to_be_in_viewport()
     screenshot(page, "b-sign")
     asked.refresh_from_db()
     assert asked.status == RequestStatus.PENDING

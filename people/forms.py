@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department
+from .services import PasswordRefused, person_reauthenticate
 
 
 class PreferredLanguageForm(forms.Form):
@@ -16,3 +21,21 @@ class StaffFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("All departments")
     )
+
+
+class ReauthenticatedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, whose check of the old password counts towards the sign-in lockout."""
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        try:
+            person_reauthenticate(
+                request=self.request, user=self.user, password=old_password, purpose="password_change"
+            )
+        except PasswordRefused as refused:
+            raise forms.ValidationError(refused.message, code="password_incorrect") from refused
+        return old_password

@@ -1,11 +1,16 @@
-"""State changes for people: deactivating leavers, welcoming returners, language preference."""
+"""State changes for people: deactivating leavers, welcoming returners, language preference, checking a
+password again."""
 
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from audit.services import event_record
+from conduct_portal.errors import DomainError
 
 from .models import StaffProfile, UserSession
 from .signals import announce_audience_change
@@ -18,6 +23,10 @@ def _announce(user: User) -> None:
     person_id = StaffProfile.objects.filter(user=user).values_list("pk", flat=True).first()
     if person_id is not None:
         announce_audience_change(person_id)
+
+
+class PasswordRefused(DomainError):
+    """The password entered again is not the person's, or password checks for the account are paused."""
 
 
 @transaction.atomic
@@ -56,3 +65,33 @@ def profile_set_language(*, profile: StaffProfile, language: str) -> None:
     profile.preferred_language = language
     profile.full_clean(validate_unique=False, validate_constraints=False)
     profile.save(update_fields=["preferred_language"])
+
+
+# Not atomic: the audit event of a refusal must stay, and the refusal is raised.
+def person_reauthenticate(*, request: HttpRequest, user: User, password: str, purpose: str) -> None:
+    """Check the password of a signed-in person again before an act that needs it (`purpose`: "signing",
+    "password_change").
+
+    The check is Django's `authenticate`, so django-axes sees it as a sign-in: a wrong password
+    counts towards the same lockout as a failed sign-in (per account and address), and while the
+    account is locked out even the right password is refused, here and at sign-in. Every refusal
+    is audited as `people.reauthentication.fail`.
+    """
+    authenticated = authenticate(request, username=user.get_username(), password=password)
+    if authenticated is not None and authenticated.pk == user.pk:
+        return
+    locked_out = bool(getattr(request, "axes_locked_out", False))
+    event_record(
+        actor=user,
+        action="people.reauthentication.fail",
+        target=user,
+        details={"purpose": purpose, "locked_out": locked_out},
+    )
+    if locked_out:
+        raise PasswordRefused(
+            _(
+                "Too many wrong passwords: password checks for your account are paused for a while. "
+                "Try again later, or reset your password."
+            )
+        )
+    raise PasswordRefused(_("That is not your password. Enter the password you sign in with."))

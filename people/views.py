@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +13,7 @@ from conduct_portal.pagination import paginate, query_without_page
 
 from . import selectors, services
 from .access import permission_required
-from .forms import PreferredLanguageForm, StaffFilterForm
+from .forms import PreferredLanguageForm, ReauthenticatedPasswordChangeForm, StaffFilterForm
 from .middleware import remember_language
 
 
@@ -50,3 +53,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("From now on the portal speaks to you in the language you chose."))
         return redirect("people:profile")
     return render(request, "people/profile.html", {"staff_profile": staff_profile, "form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with the old password checked as a sign-in is (throttled and audited)."""
+
+    form_class = ReauthenticatedPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -282,3 +282,82 @@ def test_the_receipt_list_shows_only_my_own(client, agent, manager, published) -
 
     assert agent.full_name in page
     assert manager.full_name not in page
+
+
+def test_a_refused_signature_opens_at_the_form_with_a_summary_of_what_is_wrong(client, agent, ack) -> None:
+    client.force_login(agent.user)
+
+    response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent, typed_name="Someone Else"))
+
+    page = response.content.decode()
+    form = page[page.index(f'action="/acknowledgements/{ack.pk}/sign/"') :]
+    summary = form[form.index('data-testid="error-summary"') :]
+    assert response.status_code == 400
+    assert form.index('data-testid="error-summary"') < form.index('name="agree"'), "the summary comes first"
+    assert "autofocus" in form[: form.index('data-testid="error-summary"')]
+    assert '<a href="#id_typed_name">Type your name as it is recorded in your profile' in summary
+
+
+def test_a_refused_signature_shows_the_page_as_it_was_with_what_changed(
+    client, agent, ack, manager, second_manager, django_assert_max_num_queries
+) -> None:
+    services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    draft = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
+    code_services.section_update(
+        section=draft.sections.get(position=2),
+        actor=manager.user,
+        category="privacy",
+        title="Privacy",
+        body="Verify identity twice.",
+    )
+    second = publish(draft, author=manager.user, approver=second_manager.user)
+    services.requests_create_for_version(version=second)
+    new_request = AcknowledgementRequest.objects.get(version=second, person=agent)
+    client.force_login(agent.user)
+    before = client.get(f"/acknowledgements/{new_request.pk}/").content.decode()
+
+    # The session, the user, the request, the password check (user, axes' attempts and its audit), the
+    # sections of both versions, the earlier signature, the replacing request and the navigation.
+    with django_assert_max_num_queries(25):
+        response = client.post(f"/acknowledgements/{new_request.pk}/sign/", sign_form(agent, password="not-it"))
+
+    after = response.content.decode()
+    assert response.status_code == 400
+    assert "That is not your password" in after
+    assert "What changed since you signed version 1" in after
+    assert "<del>first.</del><ins>twice.</ins>" in after
+
+    def text_before_the_form(page: str) -> str:
+        return page[page.index("<main") : page.index('<form method="post" action="/acknowledgements/')]
+
+    assert text_before_the_form(after) == text_before_the_form(before)
+
+
+def test_wrong_passwords_at_signing_lock_the_account_out_as_failed_sign_ins_do(client, agent, ack, settings) -> None:
+    client.force_login(agent.user)
+    for _attempt in range(50):
+        client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent, password="not-it"))
+
+    response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent))
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert not Signature.objects.exists()
+    ack.refresh_from_db()
+    assert ack.status == RequestStatus.PENDING
+    client.logout()
+    locked = client.post("/accounts/login/", {"username": agent.user.username, "password": TEST_PASSWORD})
+    assert locked.status_code == 429, "signing in is locked out as well"
+
+
+def test_each_wrong_password_at_signing_is_audited(client, agent, ack, settings) -> None:
+    client.force_login(agent.user)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent, password="not-it"))
+
+    events = AuditEvent.objects.filter(action="people.reauthentication.fail").order_by("pk")
+
+    assert events.count() == settings.AXES_FAILURE_LIMIT + 1
+    assert {event.actor_id for event in events} == {agent.user.pk}
+    assert [event.details for event in events][-1] == {"purpose": "signing", "locked_out": True}
+    assert events.first().details == {"purpose": "signing", "locked_out": False}

@@ -125,4 +125,3 @@ def test_every_link_shown_to_someone_without_a_role_opens(client, demo) -> None:
     dead, _opened = crawl(client)
 
     assert dead == []
-

@@ -232,3 +232,67 @@ def test_an_administrator_cannot_make_anyone_a_superuser(client, administrator) 
     assert 'name="is_superuser"' not in page
     assert 'name="user_permissions"' not in page
     assert 'name="groups"' in page
+
+
+def change_password(client, old_password: str):  # type: ignore[no-untyped-def]
+    new = "another-long-passphrase"
+    return client.post(
+        "/accounts/password_change/", {"old_password": old_password, "new_password1": new, "new_password2": new}
+    )
+
+
+def test_a_wrong_old_password_is_refused_with_a_summary_and_audited(client, agent) -> None:
+    from audit.models import AuditEvent
+
+    client.force_login(agent.user)
+
+    response = change_password(client, "not-it")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_old_password">That is not your password' in page
+    event = AuditEvent.objects.get(action="people.reauthentication.fail")
+    assert (event.actor_id, event.details) == (agent.user.pk, {"purpose": "password_change", "locked_out": False})
+
+
+def test_wrong_old_passwords_lock_the_account_out_as_failed_sign_ins_do(client, agent) -> None:
+    from audit.models import AuditEvent
+
+    client.force_login(agent.user)
+    for _attempt in range(50):
+        change_password(client, "not-it")
+
+    response = change_password(client, TEST_PASSWORD)
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    agent.user.refresh_from_db()
+    assert agent.user.check_password(TEST_PASSWORD), "the password is unchanged"
+    assert AuditEvent.objects.filter(action="people.reauthentication.fail").count() == 51
+    client.logout()
+    assert client.post("/accounts/login/", {"username": "ana", "password": TEST_PASSWORD}).status_code == 429
+
+
+def test_failed_sign_ins_lock_the_password_change_too(client, agent, settings) -> None:
+    from django.test import Client
+
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        Client().post("/accounts/login/", {"username": "ana", "password": "wrong"})
+    client.force_login(agent.user)
+
+    response = change_password(client, TEST_PASSWORD)
+
+    assert response.status_code == 429
+    agent.user.refresh_from_db()
+    assert agent.user.check_password(TEST_PASSWORD)
+
+
+def test_axes_keeps_no_password_of_a_failed_password_change(client, agent) -> None:
+    from axes.models import AccessAttempt
+
+    client.force_login(agent.user)
+    change_password(client, "not-it")
+
+    attempt = AccessAttempt.objects.get(username="ana")
+    assert "not-it" not in attempt.post_data
+    assert "another-long-passphrase" not in attempt.post_data
