@@ -2,15 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.db.models.fields.related import ManyToManyField
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import rights, services
 from .models import Department, StaffProfile
 
 User = get_user_model()
@@ -32,6 +39,11 @@ class StaffProfileAdmin(admin.ModelAdmin):
     search_fields = ["employee_id", "user__username", "user__first_name", "user__last_name", "job_title"]
     autocomplete_fields = ["user", "department", "manager"]
 
+    def has_change_permission(self, request: HttpRequest, obj: StaffProfile | None = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or rights.change_refusal(request.user, obj.user, rights.AccountChange.DETAILS) is None
+        )
+
     @admin.display(description=_("active"), boolean=True, ordering="user__is_active")
     def is_active(self, profile: StaffProfile) -> bool:
         return profile.user.is_active
@@ -44,22 +56,81 @@ class StaffProfileInline(admin.StackedInline):
     autocomplete_fields = ["department", "manager"]
 
 
+def _refuse(refusal: str | None) -> None:
+    """Turn a refusal of `people.rights` into the admin's 403."""
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
 admin.site.unregister(User)
+
+# What the user form may change only through `services.account_set_rights`.
+RIGHTS_FIELDS = ("groups", "user_permissions", "is_staff", "is_superuser")
 
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
+    """People's accounts, changed within the rules of `people.rights`.
+
+    The form offers only what the signed-in person may change on that account; rights, passwords
+    and deletions go through the people services, which check the rules again and audit.
+    """
+
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
     actions = ["deactivate_people"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
-        # Only a superuser may hand out superuser status or one-off permissions;
-        # everyone else gives people roles, so no administrator can raise their own rights.
-        readonly = super().get_readonly_fields(request, obj)
-        if request.user.is_superuser:
-            return readonly
-        return [*readonly, "is_superuser", "user_permissions"]
+        # Sign-in times are records, not settings.
+        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
+        if obj is not None and obj.pk == request.user.pk:
+            return [*readonly, *RIGHTS_FIELDS]
+        if not request.user.is_superuser:
+            return [*readonly, "is_staff", "is_superuser", "user_permissions"]
+        return readonly
+
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField | None:
+        # Offer only the roles this person may hand out.
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.exclude(pk__in=rights.administrative_roles().values("pk"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or rights.change_refusal(request.user, obj, rights.AccountChange.DETAILS) is None
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (
+            obj is None or rights.change_refusal(request.user, obj, rights.AccountChange.DELETE) is None
+        )
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        user = super().save_form(request, form, change)
+        # Staff and superuser status are saved by the rights service in save_related, with the roles.
+        for flag in ("is_staff", "is_superuser"):
+            if flag in form.changed_data:
+                setattr(user, flag, form.initial[flag])
+        return user
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        requested = {field: form.cleaned_data.pop(field) for field in RIGHTS_FIELDS if field in form.changed_data}
+        super().save_related(request, form, formsets, change)
+        if requested:
+            try:
+                services.account_set_rights(
+                    user=form.instance,
+                    actor=request.user,
+                    roles=requested.get("groups"),
+                    permissions=requested.get("user_permissions"),
+                    is_staff=requested.get("is_staff"),
+                    is_superuser=requested.get("is_superuser"),
+                )
+            except rights.AccountChangeRefused as refused:
+                # The form offers only what may be changed; this is a forged or stale form.
+                raise PermissionDenied(refused.message) from refused
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # The "active" tick goes through the services, which end a leaver's open sessions straight
@@ -74,8 +145,37 @@ class PortalUserAdmin(UserAdmin):
             change_activity = services.person_reactivate if active else services.person_deactivate
             change_activity(user=obj, actor=request.user)
 
-    @admin.action(description=_("Deactivate the selected people and end their sessions"))
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        target = self.get_object(request, unquote(id))
+        if target is not None:
+            _refuse(rights.change_refusal(request.user, target, rights.AccountChange.PASSWORD))
+        if target is None or not self.has_change_permission(request, target):
+            return super().user_change_password(request, id, form_url)  # Django's 404 or 403.
+        if request.method == "POST":
+            form = self.change_password_form(target, request.POST)
+            if form.is_valid() and (form.cleaned_data["set_usable_password"] or "unset-password" in request.POST):
+                usable = form.cleaned_data["set_usable_password"]
+                services.account_set_password(
+                    user=target, actor=request.user, password=form.cleaned_data["password1"] if usable else None
+                )
+                messages.success(request, _t("Password changed successfully."))
+                return HttpResponseRedirect(reverse("admin:auth_user_change", args=[target.pk]))
+        # Showing the form, its errors, or Django's answer to conflicting buttons; Django's view
+        # saves nothing on any of these paths.
+        return super().user_change_password(request, id, form_url)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.account_delete(user=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # The confirmation page already refused the whole batch if any account may not be deleted.
+        for user in queryset:
+            services.account_delete(user=user, actor=request.user)
+
+    @admin.action(permissions=["change"], description=_("Deactivate the selected people and end their sessions"))
     def deactivate_people(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for user in queryset:
+            _refuse(rights.change_refusal(request.user, user, rights.AccountChange.DETAILS))
         for user in queryset:
             services.person_deactivate(user=user, actor=request.user)
         count = queryset.count()
@@ -89,3 +189,33 @@ class PortalUserAdmin(UserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Roles: only a superuser changes what a role may do, through the audited people services."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return rights.role_edit_refusal(request.user) is None
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return rights.role_edit_refusal(request.user) is None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return rights.role_edit_refusal(request.user) is None
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        permissions = form.cleaned_data.pop("permissions", None)
+        super().save_related(request, form, formsets, change)
+        if permissions is not None:
+            services.role_set_permissions(role=form.instance, actor=request.user, permissions=permissions)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.role_delete(role=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for role in queryset:
+            services.role_delete(role=role, actor=request.user)

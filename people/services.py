@@ -1,10 +1,12 @@
 """State changes for people: deactivating leavers, welcoming returners, language preference, checking a
-password again."""
+password again, account rights."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission, User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import event_record
 from conduct_portal.errors import DomainError
 
+from . import rights
 from .models import StaffProfile, UserSession
 from .signals import announce_audience_change
 
@@ -95,3 +98,102 @@ def person_reauthenticate(*, request: HttpRequest, user: User, password: str, pu
             )
         )
     raise PasswordRefused(_("That is not your password. Enter the password you sign in with."))
+
+
+def _labels(permissions: Iterable[Permission]) -> list[str]:
+    return sorted(f"{p.content_type.app_label}.{p.codename}" for p in permissions)
+
+
+@transaction.atomic
+def account_set_rights(
+    *,
+    user: User,
+    actor: rights.Actor,
+    roles: Iterable[Group] | None = None,
+    permissions: Iterable[Permission] | None = None,
+    is_staff: bool | None = None,
+    is_superuser: bool | None = None,
+) -> None:
+    """Give an account its roles, one-off permissions, staff and superuser status (None: unchanged).
+
+    Refused as `people.rights` says: nobody changes their own rights, only a superuser changes
+    an administrator's or grants administrative rights. Audited with what was added and removed.
+    """
+    rights.require(rights.change_refusal(actor, user, rights.AccountChange.ROLES))
+    old_roles = set(user.groups.all())
+    new_roles = old_roles if roles is None else set(roles)
+    old_permissions = set(user.user_permissions.select_related("content_type"))
+    new_permissions = old_permissions if permissions is None else set(permissions)
+    staff = user.is_staff if is_staff is None else is_staff
+    superuser = user.is_superuser if is_superuser is None else is_superuser
+    rights.require(
+        rights.grant_refusal(
+            actor,
+            added_roles=new_roles - old_roles,
+            staff_changed=staff != user.is_staff,
+            superuser_changed=superuser != user.is_superuser,
+            permissions_changed=new_permissions != old_permissions,
+        )
+    )
+    details: dict[str, object] = {}
+    if new_roles != old_roles:
+        user.groups.set(new_roles)
+        details["roles_added"] = sorted(role.name for role in new_roles - old_roles)
+        details["roles_removed"] = sorted(role.name for role in old_roles - new_roles)
+    if new_permissions != old_permissions:
+        user.user_permissions.set(new_permissions)
+        details["permissions_added"] = _labels(new_permissions - old_permissions)
+        details["permissions_removed"] = _labels(old_permissions - new_permissions)
+    if (staff, superuser) != (user.is_staff, user.is_superuser):
+        details.update(is_staff=staff, is_superuser=superuser)
+        user.is_staff, user.is_superuser = staff, superuser
+        user.save(update_fields=["is_staff", "is_superuser"])
+    if details:
+        event_record(actor=actor, action="people.account.rights_change", target=user, details=details)
+
+
+@transaction.atomic
+def account_set_password(*, user: User, actor: rights.Actor, password: str | None) -> None:
+    """Set another person's password (None: no password sign-in at all). Refused as `people.rights` says; audited."""
+    rights.require(rights.change_refusal(actor, user, rights.AccountChange.PASSWORD))
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    event_record(
+        actor=actor, action="people.account.password_set", target=user, details={"usable": password is not None}
+    )
+
+
+@transaction.atomic
+def account_delete(*, user: User, actor: rights.Actor) -> None:
+    """Delete an account. Refused as `people.rights` says; audited before the row goes."""
+    rights.require(rights.change_refusal(actor, user, rights.AccountChange.DELETE))
+    event_record(actor=actor, action="people.account.delete", target=user, details={"username": user.get_username()})
+    user.delete()
+
+
+@transaction.atomic
+def role_set_permissions(*, role: Group, actor: rights.Actor, permissions: Iterable[Permission]) -> None:
+    """Change what a role may do. Only a superuser may; audited with what was added and removed."""
+    rights.require(rights.role_edit_refusal(actor))
+    old = set(role.permissions.select_related("content_type"))
+    new = set(permissions)
+    if new == old:
+        return
+    role.permissions.set(new)
+    event_record(
+        actor=actor,
+        action="people.role.change",
+        target=role,
+        details={"permissions_added": _labels(new - old), "permissions_removed": _labels(old - new)},
+    )
+
+
+@transaction.atomic
+def role_delete(*, role: Group, actor: rights.Actor) -> None:
+    """Delete a role (its members lose what it gave). Only a superuser may; audited."""
+    rights.require(rights.role_edit_refusal(actor))
+    event_record(actor=actor, action="people.role.delete", target=role, details={"name": role.name})
+    role.delete()

@@ -224,14 +224,24 @@ def test_sessions_expire(settings) -> None:
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
 
-def test_an_administrator_cannot_make_anyone_a_superuser(client, administrator) -> None:
+def test_an_administrator_cannot_make_anyone_a_superuser(client, administrator, agent) -> None:
+    client.force_login(administrator.user)
+
+    page = client.get(f"/admin/auth/user/{agent.user.pk}/change/").content.decode()
+
+    assert 'name="is_superuser"' not in page
+    assert 'name="is_staff"' not in page
+    assert 'name="user_permissions"' not in page
+    assert 'name="groups"' in page
+
+
+def test_nobody_is_offered_their_own_roles_to_change(client, administrator) -> None:
     client.force_login(administrator.user)
 
     page = client.get(f"/admin/auth/user/{administrator.user.pk}/change/").content.decode()
 
-    assert 'name="is_superuser"' not in page
-    assert 'name="user_permissions"' not in page
-    assert 'name="groups"' in page
+    assert 'name="groups"' not in page
+    assert 'name="first_name"' in page
 
 
 def change_password(client, old_password: str):  # type: ignore[no-untyped-def]

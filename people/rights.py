@@ -1,0 +1,105 @@
+"""Who may change which account: the rules of account administration, in one place.
+
+The admin asks these before it offers a form or an action, and the people services ask again
+before they write, so no path (form, password page, bulk action, shell) escapes them:
+
+- only a superuser changes the account of a superuser, a staff member or an administrator
+  (anyone holding a role or permission that changes accounts), so nobody takes over a peer or a
+  superuser by setting their password;
+- only a superuser grants superuser or staff status, one-off permissions, or a role that
+  changes accounts, so administering people never leads to more rights than the role gives;
+- nobody changes their own roles or permissions, sets their own password without their
+  current one, or deletes their own account;
+- only a superuser edits what a role may do.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from conduct_portal.errors import DomainError
+
+# Adding, changing or deleting accounts, roles or permissions: the power to hand out rights.
+ACCOUNT_ADMINISTRATION = Q(content_type__app_label="auth") & ~Q(codename__startswith="view_")
+
+Actor = User | AnonymousUser
+
+
+class AccountChangeRefused(DomainError):
+    """A rule of account administration refused the change."""
+
+
+class AccountChange(enum.Enum):
+    DETAILS = enum.auto()  # names, email, active, staff profile
+    PASSWORD = enum.auto()
+    ROLES = enum.auto()  # roles, one-off permissions, staff and superuser status
+    DELETE = enum.auto()
+
+
+def administrative_roles() -> QuerySet[Group]:
+    """The roles whose members may change accounts, roles or permissions."""
+    return Group.objects.filter(permissions__in=Permission.objects.filter(ACCOUNT_ADMINISTRATION)).distinct()
+
+
+def holds_administration(user: User) -> bool:
+    """Whether the account can hand out rights: superuser, staff, or a role or permission that changes accounts.
+
+    Read from the database, not from `has_perm`, which answers nothing for an inactive account:
+    a deactivated administrator stays protected, or reactivating them would hand over their rights.
+    """
+    if user.is_superuser or user.is_staff:
+        return True
+    return Permission.objects.filter(ACCOUNT_ADMINISTRATION).filter(Q(group__user=user) | Q(user=user)).exists()
+
+
+def change_refusal(actor: Actor, target: User, change: AccountChange) -> str | None:
+    """Why `actor` may not make this kind of change to `target`'s account, or None when they may."""
+    if actor.pk == target.pk:
+        if change is AccountChange.ROLES:
+            return _("Nobody may change their own roles or permissions: ask another administrator.")
+        if change is AccountChange.PASSWORD:
+            return _("Change your own password on your account page, which asks for your current one.")
+        if change is AccountChange.DELETE:
+            return _("You may not delete your own account.")
+        return None
+    if not actor.is_superuser and holds_administration(target):
+        return _("Only a superuser may change the account of a superuser, a staff member or an administrator.")
+    return None
+
+
+def grant_refusal(
+    actor: Actor,
+    *,
+    added_roles: Iterable[Group],
+    staff_changed: bool,
+    superuser_changed: bool,
+    permissions_changed: bool,
+) -> str | None:
+    """Why `actor` may not hand out these rights, or None when they may."""
+    if actor.is_superuser:
+        return None
+    administrative = administrative_roles().filter(pk__in=[role.pk for role in added_roles]).exists()
+    if staff_changed or superuser_changed or permissions_changed or administrative:
+        return _(
+            "Only a superuser may grant superuser or staff status, one-off permissions, "
+            "or a role that changes accounts."
+        )
+    return None
+
+
+def role_edit_refusal(actor: Actor) -> str | None:
+    """Why `actor` may not edit what a role may do, or None when they may."""
+    if actor.is_superuser:
+        return None
+    return _("Only a superuser may change what a role may do.")
+
+
+def require(refusal: str | None) -> None:
+    """Raise the refusal, if there is one."""
+    if refusal is not None:
+        raise AccountChangeRefused(refusal)

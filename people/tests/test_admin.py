@@ -1,0 +1,316 @@
+"""Administration without escalation: who may change which account in the admin, and the audit of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.forms import MultiWidget
+from django.test import Client
+
+from audit.models import AuditEvent
+from people.models import StaffProfile
+from people.tests.factories import StaffProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-new-long-passphrase-9"
+
+
+@pytest.fixture
+def superuser(db) -> StaffProfile:
+    return StaffProfileFactory(user__username="sam", user__is_superuser=True, user__is_staff=True)
+
+
+def change_url(user: User) -> str:
+    return f"/admin/auth/user/{user.pk}/change/"
+
+
+def form_data(response: Any) -> dict[str, Any]:
+    """What the admin change form would post back unchanged, inlines included."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data: dict[str, Any] = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if isinstance(form.fields[name].widget, MultiWidget):
+                data.update(
+                    {f"{key}_{i}": str(part) for i, part in enumerate(form.fields[name].widget.decompress(value))}
+                )
+                continue
+            if value is True:
+                value = "on"
+            elif isinstance(value, list | tuple):
+                value = [str(getattr(item, "pk", item)) for item in value]
+            else:
+                value = str(getattr(value, "pk", value))
+            data[key] = value
+    return data
+
+
+def post_change(client: Client, user: User, **changes: Any) -> Any:
+    """Post the account's change form with `changes`; a form the person may not open posts nothing else."""
+    page = client.get(change_url(user))
+    data = form_data(page) if page.status_code == 200 and "adminform" in page.context else {}
+    return client.post(change_url(user), {**data, **changes})
+
+
+def post_password(client: Client, user: User, confirmation: str = NEW_PASSWORD) -> Any:
+    return client.post(
+        f"/admin/auth/user/{user.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": confirmation, "usable_password": "true"},
+    )
+
+
+def role_id(name: str) -> str:
+    return str(Group.objects.get(name=name).pk)
+
+
+# --- The holes the audit found ------------------------------------------------------------------
+
+
+def test_an_administrator_cannot_take_over_a_superuser_by_setting_their_password(
+    client: Client, administrator, superuser
+) -> None:
+    client.force_login(administrator.user)
+
+    response = post_password(client, superuser.user)
+
+    superuser.user.refresh_from_db()
+    assert response.status_code == 403
+    assert not superuser.user.check_password(NEW_PASSWORD)
+    assert not AuditEvent.objects.filter(action__startswith="people.account").exists()
+
+
+def test_an_administrator_cannot_give_themselves_a_role_and_the_exports_stay_closed(
+    client: Client, administrator
+) -> None:
+    client.force_login(administrator.user)
+
+    post_change(client, administrator.user, groups=[role_id("Administrator"), role_id("Compliance officer")])
+
+    assert set(administrator.user.groups.values_list("name", flat=True)) == {"Administrator"}
+    assert client.get("/acknowledgements/export/signatures.csv").status_code == 403
+
+
+def test_an_administrator_is_offered_only_the_roles_they_may_hand_out(client: Client, administrator, agent) -> None:
+    client.force_login(administrator.user)
+
+    offered = client.get(change_url(agent.user)).context["adminform"].form.fields["groups"].queryset
+
+    assert set(offered.values_list("name", flat=True)) == {"Agent", "Manager", "Compliance officer"}
+
+
+def test_a_role_change_is_audited_with_what_was_added(client: Client, administrator, agent) -> None:
+    client.force_login(administrator.user)
+
+    response = post_change(client, agent.user, groups=[role_id("Agent"), role_id("Manager")])
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="people.account.rights_change")
+    assert event.actor == administrator.user
+    assert event.object_id == str(agent.user.pk)
+    assert event.details == {"roles_added": ["Manager"], "roles_removed": []}
+
+
+def test_a_password_set_in_the_admin_is_audited_and_works(client: Client, administrator, agent) -> None:
+    client.force_login(administrator.user)
+
+    response = post_password(client, agent.user)
+
+    agent.user.refresh_from_db()
+    assert response.status_code == 302
+    assert agent.user.check_password(NEW_PASSWORD)
+    event = AuditEvent.objects.get(action="people.account.password_set")
+    assert (event.actor, event.object_id, event.details) == (administrator.user, str(agent.user.pk), {"usable": True})
+
+
+def test_a_mistyped_password_is_shown_again_and_nothing_is_set(client: Client, administrator, agent) -> None:
+    client.force_login(administrator.user)
+
+    response = post_password(client, agent.user, confirmation="something else")
+
+    agent.user.refresh_from_db()
+    assert response.status_code == 200
+    assert "didn’t match" in response.content.decode()
+    assert not agent.user.check_password(NEW_PASSWORD)
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_deactivated_administrator_stays_out_of_another_administrators_reach(client: Client, administrator) -> None:
+    other = StaffProfileFactory(user__roles=["Administrator"], user__is_active=False)
+    client.force_login(administrator.user)
+
+    response = post_change(client, other.user, is_active="on")
+
+    other.user.refresh_from_db()
+    assert response.status_code == 403
+    assert not other.user.is_active
+
+
+def test_a_refusal_in_the_admin_says_why(client: Client, administrator, superuser) -> None:
+    client.force_login(administrator.user)
+
+    response = client.get(f"/admin/auth/user/{superuser.user.pk}/password/")
+
+    assert response.status_code == 403
+    assert "Only a superuser may change the account of a superuser" in response.content.decode()
+
+
+def test_the_change_form_of_an_account_takes_a_bounded_number_of_queries(
+    client: Client, superuser, agent, django_assert_max_num_queries
+) -> None:
+    client.force_login(superuser.user)
+
+    with django_assert_max_num_queries(25):
+        assert client.get(change_url(agent.user)).status_code == 200
+
+
+# --- The matrix: each role × each admin action × each kind of account ---------------------------
+
+ACTORS = ["agent", "manager", "compliance_officer", "administrator", "superuser"]
+TARGETS = ["self", "agent", "manager", "administrator", "superuser"]
+TARGET_ACCOUNTS: dict[str, dict[str, Any]] = {
+    "agent": {"user__roles": ["Agent"]},
+    "manager": {"user__roles": ["Manager"]},
+    "administrator": {"user__roles": ["Administrator"], "user__is_staff": True},
+    "superuser": {"user__is_superuser": True, "user__is_staff": True},
+}
+
+
+def change_details(client: Client, user: User) -> bool:
+    post_change(client, user, first_name="Changed")
+    user.refresh_from_db()
+    return user.first_name == "Changed"
+
+
+def set_password(client: Client, user: User) -> bool:
+    post_password(client, user)
+    user.refresh_from_db()
+    return user.check_password(NEW_PASSWORD)
+
+
+def add_a_role(client: Client, user: User) -> bool:
+    held = set(user.groups.values_list("name", flat=True))
+    role = next(name for name in ("Compliance officer", "Manager") if name not in held)
+    post_change(client, user, groups=[*map(role_id, held), role_id(role)])
+    return user.groups.filter(name=role).exists()
+
+
+def flip(flag: str) -> Any:
+    def action(client: Client, user: User) -> bool:
+        before = getattr(user, flag)
+        changes = {flag: "on"} if not before else {}
+        page = client.get(change_url(user))
+        data = form_data(page) if page.status_code == 200 and "adminform" in page.context else {}
+        data.pop(flag, None)
+        client.post(change_url(user), {**data, **changes})
+        user.refresh_from_db()
+        return getattr(user, flag) != before
+
+    return action
+
+
+def give_a_permission(client: Client, user: User) -> bool:
+    permission = Permission.objects.get(codename="export_acknowledgements")
+    post_change(client, user, user_permissions=[str(permission.pk)])
+    return user.user_permissions.filter(pk=permission.pk).exists()
+
+
+def delete(client: Client, user: User) -> bool:
+    client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"})
+    return not User.objects.filter(pk=user.pk).exists()
+
+
+def delete_in_bulk(client: Client, user: User) -> bool:
+    client.post("/admin/auth/user/", {"action": "delete_selected", "_selected_action": [user.pk], "post": "yes"})
+    return not User.objects.filter(pk=user.pk).exists()
+
+
+def deactivate_in_bulk(client: Client, user: User) -> bool:
+    client.post("/admin/auth/user/", {"action": "deactivate_people", "_selected_action": [user.pk]})
+    user.refresh_from_db()
+    return not user.is_active
+
+
+ACTIONS = {
+    "change details": change_details,
+    "set password": set_password,
+    "add a role": add_a_role,
+    "give a one-off permission": give_a_permission,
+    "flip staff": flip("is_staff"),
+    "flip superuser": flip("is_superuser"),
+    "delete": delete,
+    "delete in bulk": delete_in_bulk,
+    "deactivate in bulk": deactivate_in_bulk,
+}
+# The audit event each successful action leaves (changing details and deactivating are Django's log).
+AUDITED = {
+    "set password": "people.account.password_set",
+    "add a role": "people.account.rights_change",
+    "give a one-off permission": "people.account.rights_change",
+    "flip staff": "people.account.rights_change",
+    "flip superuser": "people.account.rights_change",
+    "delete": "people.account.delete",
+    "delete in bulk": "people.account.delete",
+}
+
+
+def may(actor: str, action: str, target: str) -> bool:
+    """The rules of people.rights, written out as the table a reviewer checks."""
+    if actor not in ("administrator", "superuser"):
+        return False  # No access to the admin at all.
+    if target == "self":
+        return action in ("change details", "deactivate in bulk")
+    if actor == "superuser":
+        return True
+    if target in ("administrator", "superuser"):
+        return False
+    return action in ("change details", "set password", "add a role", "deactivate in bulk")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize("actor", ACTORS)
+def test_admin_matrix(request, client: Client, actor: str, action: str, target: str) -> None:
+    actor_user = request.getfixturevalue(actor).user
+    target_user = actor_user if target == "self" else StaffProfileFactory(**TARGET_ACCOUNTS[target]).user
+    client.force_login(actor_user)
+
+    done = ACTIONS[action](client, target_user)
+
+    allowed = may(actor, action, target)
+    assert done == allowed
+    events = AuditEvent.objects.filter(action__startswith="people.account", object_id=str(target_user.pk))
+    if allowed and action in AUDITED:
+        assert list(events.values_list("action", "actor")) == [(AUDITED[action], actor_user.pk)]
+    else:
+        assert not events.exists()
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_only_a_superuser_changes_what_a_role_may_do(request, client: Client, actor: str) -> None:
+    role = Group.objects.get(name="Agent")
+    permission = Permission.objects.get(codename="export_acknowledgements")
+    client.force_login(request.getfixturevalue(actor).user)
+
+    client.post(
+        f"/admin/auth/group/{role.pk}/change/",
+        {"name": "Agent", "permissions": [*role.permissions.values_list("pk", flat=True), permission.pk]},
+    )
+
+    granted = role.permissions.filter(pk=permission.pk).exists()
+    assert granted == (actor == "superuser")
+    events = AuditEvent.objects.filter(action="people.role.change")
+    assert events.count() == (1 if granted else 0)
+    if granted:
+        assert events.get().details == {
+            "permissions_added": ["acknowledgements.export_acknowledgements"],
+            "permissions_removed": [],
+        }
