@@ -147,6 +147,11 @@ class PortalUserAdmin(UserAdmin):
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         target = self.get_object(request, unquote(id))
+        if target is not None and target.pk == request.user.pk:
+            # One's own password is changed where the current one is asked for first, and where
+            # wrong guesses count towards the sign-in lockout; the admin's form asks for neither.
+            messages.info(request, _t("Change your own password here: your current password is asked first."))
+            return HttpResponseRedirect(reverse("password_change"))
         if target is not None:
             _refuse(rights.change_refusal(request.user, target, rights.AccountChange.PASSWORD))
         if target is None or not self.has_change_permission(request, target):

@@ -131,6 +131,17 @@ def test_a_password_set_in_the_admin_is_audited_and_works(client: Client, admini
     assert (event.actor, event.object_id, event.details) == (administrator.user, str(agent.user.pk), {"usable": True})
 
 
+def test_ones_own_password_is_changed_on_the_account_page(client: Client, administrator) -> None:
+    client.force_login(administrator.user)
+
+    response = post_password(client, administrator.user)
+
+    administrator.user.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password_change/"
+    assert not administrator.user.check_password(NEW_PASSWORD)
+
+
 def test_a_mistyped_password_is_shown_again_and_nothing_is_set(client: Client, administrator, agent) -> None:
     client.force_login(administrator.user)
 
