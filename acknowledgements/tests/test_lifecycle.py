@@ -143,3 +143,25 @@ def test_syncing_twice_changes_nothing_the_second_time(departmental, agent) -> N
 
     assert services.requests_sync_for_person(person=agent) == {"left": 0, "returned": 0, "asked": 0}
     assert AuditEvent.objects.filter(action="acknowledgements.requests.leave").count() == 1
+
+
+def test_a_leavers_request_leaves_the_pending_figures_and_comes_back_on_reactivation(
+    client, asked, agent, compliance_officer, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(compliance_officer.user)
+
+    def figures() -> tuple[int, int, int, float | None]:
+        totals = client.get("/acknowledgements/dashboard/").context["totals"]
+        return totals["asked"], totals["pending"], totals["left"], totals["percent_signed"]
+
+    before = figures()
+    with django_capture_on_commit_callbacks(execute=True):
+        person_deactivate(user=agent.user)
+    gone = figures()
+    with django_capture_on_commit_callbacks(execute=True):
+        person_reactivate(user=agent.user)
+
+    asked_count = before[0]
+    assert before == (asked_count, asked_count, 0, 0.0)
+    assert gone == (asked_count, asked_count - 1, 1, 0.0), "still asked, no longer pending: left"
+    assert figures() == before

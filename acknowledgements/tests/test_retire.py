@@ -104,3 +104,21 @@ def test_the_dashboard_counts_the_withdrawn_requests(
     assert (totals["withdrawn"], totals["pending"], totals["signed"]) == (was_pending, 0, 1)
     assert totals["asked"] == was_pending + 1
     assert totals["percent_signed"] == 100.0, "1 signed of the 1 still expected (withdrawn requests are not)"
+
+
+@pytest.mark.parametrize("extra_people", [0, 20])
+def test_the_confirmation_page_costs_the_same_queries_for_1_or_20_people_and_courses(
+    client, manager, published, agent, extra_people, django_assert_num_queries
+) -> None:
+    from people.tests.factories import StaffProfileFactory
+
+    StaffProfileFactory.create_batch(extra_people, department=agent.department)
+    services.requests_create_for_version(version=published)
+    CourseFactory.create_batch(1 + extra_people, document=published.document)
+    client.force_login(manager.user)
+
+    # session, unread notifications, user, permissions (user's own + through groups), the document,
+    # its published version, the pending requests counted, the linked courses' titles
+    with django_assert_num_queries(9):
+        response = client.get(f"/codes/{published.document.slug}/retire/")
+    assert response.status_code == 200
