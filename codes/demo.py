@@ -5,12 +5,15 @@ The text was written for Conduct Portal's demo; it reads like a real customer se
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from . import services
-from .models import CodeDocument, SectionCategory
+from .models import CodeDocument, CodeVersion, SectionCategory
 
 DEMO_SLUG = "customer-service-code"
 
@@ -167,3 +170,66 @@ def seed_code(*, manager_username: str, reviewer_username: str) -> bool:
         change_summary="Faster chat answers, stricter identity checks, a new section on conflict resolution.",
     )
     return True
+
+
+# Two smaller documents whose requests end in the other states: one replaced by a newer version
+# before everyone signed it, one retired.
+SOCIAL_MEDIA_SLUG = "social-media-guidelines"
+SOCIAL_MEDIA = [
+    (
+        SectionCategory.COMMUNICATION,
+        "Speaking about work online",
+        "- Say that your opinions are your own when you post about our industry.\n"
+        "- Never post about a customer, even without their name.",
+    ),
+    (
+        SectionCategory.PRIVACY,
+        "Screenshots",
+        "Screens that show customer data are never photographed or shared.",
+    ),
+]
+SOCIAL_MEDIA_REVISION = {
+    "Screenshots": "Screens that show customer data, case numbers or internal tools are never photographed or shared."
+}
+GIFTS_SLUG = "gifts-and-hospitality-2019"
+GIFTS = [
+    (
+        SectionCategory.INTEGRITY,
+        "Gifts",
+        "Gifts from customers worth more than 25 EUR are declined politely and reported to your manager.",
+    ),
+]
+GIFTS_RETIRED_BECAUSE = "Merged into the Customer Service Code of Conduct, section “Integrity and honesty”."
+
+
+def _approve_and_publish(version: CodeVersion, *, manager: User, reviewer: User) -> CodeVersion:
+    services.version_submit(version=version, actor=manager)
+    services.version_approve(version=version, actor=reviewer)
+    return services.version_publish(
+        version=version, actor=manager, effective_date=timezone.localdate(), days_to_acknowledge=14, is_major=True
+    )
+
+
+def publish_small_document(
+    *, slug: str, title: str, sections: Sequence[tuple[str, str, str]], manager: User, reviewer: User
+) -> CodeVersion:
+    """A document with its first version published to all staff."""
+    document = services.document_create(actor=manager, title=title, slug=slug, review_interval_months=12)
+    draft = services.version_start_draft(document=document, actor=manager, copy_published=False)
+    for category, section_title, body in sections:
+        services.section_add(version=draft, actor=manager, category=category, title=section_title, body=body)
+    services.version_update(version=draft, actor=manager, title=title, change_summary="First edition.")
+    return _approve_and_publish(draft, manager=manager, reviewer=reviewer)
+
+
+def publish_revision(
+    *, document: CodeDocument, changes: dict[str, str], summary: str, manager: User, reviewer: User
+) -> CodeVersion:
+    """The document's next version, its sections named in `changes` rewritten, published to all staff."""
+    draft = services.version_start_draft(document=document, actor=manager)
+    for section in draft.sections.filter(title__in=changes):
+        services.section_update(
+            section=section, actor=manager, category=section.category, title=section.title, body=changes[section.title]
+        )
+    services.version_update(version=draft, actor=manager, title=document.title, change_summary=summary)
+    return _approve_and_publish(draft, manager=manager, reviewer=reviewer)

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from acknowledgements.demo import seed_acknowledgements
+from acknowledgements.demo import seed_acknowledgements, seed_ended_requests
 from codes.demo import DEMO_SLUG, seed_code
 from people.demo import DEMO_ACCOUNTS, seed_people
 from reminders.demo import seed_reminders
@@ -15,7 +15,8 @@ from training.demo import seed_training
 class Command(BaseCommand):
     help = (
         "Fill the portal with a demo organisation: departments, about forty staff with managers, a customer "
-        "service code of conduct (version 1 published and mostly acknowledged, version 2 a draft), and one "
+        "service code of conduct (version 1 published and mostly acknowledged, version 2 a draft), a social media "
+        "guideline whose version 1 was replaced before everyone signed it, a retired gifts policy, a leaver, and one "
         "account per role with a "
         "known password, printed at the end. Running it again changes nothing. "
         "It refuses to run with DEBUG off unless --force is given, because the demo passwords are public."
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         summary = seed_people()
         code_created = seed_code(manager_username="manager", reviewer_username="reviewer")
         signatures = seed_acknowledgements(document_slug=DEMO_SLUG, compliance_username="compliance")
+        signatures += seed_ended_requests(
+            main_document_slug=DEMO_SLUG, manager_username="manager", reviewer_username="reviewer"
+        )
         courses = seed_training(manager_username="manager", compliance_username="compliance")
         seed_reminders()
         self.stdout.write(
