@@ -212,11 +212,19 @@ class RoleAdmin(GroupAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return rights.role_edit_refusal(request.user) is None
 
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        role = super().save_form(request, form, change)
+        # A new name is saved by the role service in save_related, with the permissions.
+        if change:
+            role.name = form.initial["name"]
+        return role
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        permissions = form.cleaned_data.pop("permissions", None)
+        permissions = form.cleaned_data.pop("permissions")
         super().save_related(request, form, formsets, change)
-        if permissions is not None:
-            services.role_set_permissions(role=form.instance, actor=request.user, permissions=permissions)
+        services.role_update(
+            role=form.instance, actor=request.user, name=form.cleaned_data["name"], permissions=permissions
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.role_delete(role=obj, actor=request.user)

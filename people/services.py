@@ -175,20 +175,21 @@ def account_delete(*, user: User, actor: rights.Actor) -> None:
 
 
 @transaction.atomic
-def role_set_permissions(*, role: Group, actor: rights.Actor, permissions: Iterable[Permission]) -> None:
-    """Change what a role may do. Only a superuser may; audited with what was added and removed."""
+def role_update(*, role: Group, actor: rights.Actor, name: str, permissions: Iterable[Permission]) -> None:
+    """Rename a role and change what it may do. Only a superuser may; audited with what changed."""
     rights.require(rights.role_edit_refusal(actor))
+    details: dict[str, object] = {}
+    if name != role.name:
+        details["name"] = [role.name, name]
+        role.name = name
+        role.save(update_fields=["name"])
     old = set(role.permissions.select_related("content_type"))
     new = set(permissions)
-    if new == old:
-        return
-    role.permissions.set(new)
-    event_record(
-        actor=actor,
-        action="people.role.change",
-        target=role,
-        details={"permissions_added": _labels(new - old), "permissions_removed": _labels(old - new)},
-    )
+    if new != old:
+        role.permissions.set(new)
+        details.update(permissions_added=_labels(new - old), permissions_removed=_labels(old - new))
+    if details:
+        event_record(actor=actor, action="people.role.change", target=role, details=details)
 
 
 @transaction.atomic

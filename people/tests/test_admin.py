@@ -325,3 +325,27 @@ def test_only_a_superuser_changes_what_a_role_may_do(request, client: Client, ac
             "permissions_added": ["acknowledgements.export_acknowledgements"],
             "permissions_removed": [],
         }
+
+
+def test_an_administrator_cannot_change_a_superusers_staff_record(client: Client, administrator, superuser) -> None:
+    client.force_login(administrator.user)
+
+    response = client.post(f"/admin/people/staffprofile/{superuser.pk}/change/", {"job_title": "Changed"})
+
+    superuser.refresh_from_db()
+    assert response.status_code == 403
+    assert superuser.job_title != "Changed"
+
+
+def test_a_superuser_renaming_a_role_is_audited(client: Client, superuser) -> None:
+    role = Group.objects.get(name="Agent")
+    client.force_login(superuser.user)
+
+    client.post(
+        f"/admin/auth/group/{role.pk}/change/",
+        {"name": "Customer agent", "permissions": list(role.permissions.values_list("pk", flat=True))},
+    )
+
+    role.refresh_from_db()
+    assert role.name == "Customer agent"
+    assert AuditEvent.objects.get(action="people.role.change").details == {"name": ["Agent", "Customer agent"]}

@@ -116,7 +116,7 @@ def test_only_a_superuser_changes_what_a_role_may_do(administrator) -> None:
     role = Group.objects.get(name="Agent")
 
     with pytest.raises(AccountChangeRefused, match="Only a superuser may change what a role may do"):
-        services.role_set_permissions(role=role, actor=administrator.user, permissions=Permission.objects.all())
+        services.role_update(role=role, actor=administrator.user, name="Agent", permissions=Permission.objects.all())
 
     with pytest.raises(AccountChangeRefused):
         services.role_delete(role=role, actor=administrator.user)
