@@ -133,6 +133,9 @@ class PortalUserAdmin(UserAdmin):
                 raise PermissionDenied(refused.message) from refused
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            services.account_create(user=obj, actor=request.user)
+            return
         # The "active" tick goes through the services, which end a leaver's open sessions straight
         # away, record who did it, and tell the other apps (a leaver's requests are marked left, a
         # returner's asked again). The form's other changes are saved with the old value first.

@@ -105,6 +105,22 @@ def _labels(permissions: Iterable[Permission]) -> list[str]:
 
 
 @transaction.atomic
+def account_create(*, user: User, actor: rights.Actor) -> None:
+    """Save a new account, its password already set by the form; audited.
+
+    It starts with no rights: roles are given afterwards through `account_set_rights`.
+    """
+    user.is_staff = user.is_superuser = False
+    user.save()
+    event_record(
+        actor=actor,
+        action="people.account.create",
+        target=user,
+        details={"username": user.get_username(), "usable_password": user.has_usable_password()},
+    )
+
+
+@transaction.atomic
 def account_set_rights(
     *,
     user: User,

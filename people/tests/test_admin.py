@@ -349,3 +349,27 @@ def test_a_superuser_renaming_a_role_is_audited(client: Client, superuser) -> No
     role.refresh_from_db()
     assert role.name == "Customer agent"
     assert AuditEvent.objects.get(action="people.role.change").details == {"name": ["Agent", "Customer agent"]}
+
+
+def test_an_account_created_in_the_admin_is_audited(client: Client, administrator) -> None:
+    client.force_login(administrator.user)
+
+    response = client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "newcomer",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "profile-TOTAL_FORMS": "0",
+            "profile-INITIAL_FORMS": "0",
+        },
+    )
+
+    user = User.objects.get(username="newcomer")
+    assert response.status_code == 302
+    assert user.check_password(NEW_PASSWORD)
+    assert not user.is_staff
+    assert not user.is_superuser
+    event = AuditEvent.objects.get(action="people.account.create")
+    assert (event.actor, event.object_id) == (administrator.user, str(user.pk))
