@@ -16,6 +16,7 @@ urlpatterns = [
     path("receipts/<int:pk>/pdf/", views.receipt_pdf, name="receipt_pdf"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/people/", views.dashboard_people, name="dashboard_people"),
+    path("dashboard/versions/<int:version_id>/progress/", views.version_progress, name="version_progress"),
     path("dashboard/versions/<int:version_id>/summary.pdf", views.version_summary_pdf, name="version_summary_pdf"),
     path("export/<slug:kind>.<slug:file_format>", views.export, name="export"),
     path("verify/", views.verify, name="verify"),

@@ -183,6 +183,14 @@ def version_progress_panel(*, version: CodeVersion, viewer: selectors.Viewer) ->
 
 
 @require_GET
+def version_progress(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
+    """The version page's figures alone: the page fetches them again every minute while it is open."""
+    _require_dashboard_access(request)
+    version = get_object_or_404(CodeVersion, pk=version_id, published_at__isnull=False)
+    return HttpResponse(version_progress_panel(version=version, viewer=request.user))
+
+
+@require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, requests = _dashboard_scope(request)
     context: dict[str, object] = {

@@ -9,6 +9,7 @@ import pytest
 
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest
+from codes.tests.factories import DraftFactory
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,51 @@ def test_the_published_page_costs_the_same_for_1_or_25_people_asked(
     # its contributors, its approvals, the figures (one aggregate), its sections
     with django_assert_num_queries(10):
         assert client.get(url(published)).status_code == 200
+
+
+def progress_url(version) -> str:
+    return f"/acknowledgements/dashboard/versions/{version.pk}/progress/"
+
+
+def test_the_panel_refreshes_itself_with_the_current_figures(client, compliance_officer, asked, second_manager) -> None:
+    client.force_login(compliance_officer.user)
+    page = client.get(url(asked)).content.decode()
+    services.signature_create(
+        request=AcknowledgementRequest.objects.get(person=second_manager, version=asked),
+        actor=second_manager.user,
+        typed_name=second_manager.full_name,
+    )
+
+    fragment = client.get(progress_url(asked), headers={"HX-Request": "true"}).content.decode()
+
+    assert f'hx-get="{progress_url(asked)}"' in page
+    assert 'hx-trigger="every 60s"' in page
+    assert figure(page, "signed") == "1 signed"
+    assert figure(fragment, "signed") == "2 signed"
+    assert "<html" not in fragment
+
+
+def test_a_manager_refreshing_sees_their_team_only(client, manager, asked) -> None:
+    client.force_login(manager.user)
+
+    fragment = client.get(progress_url(asked)).content.decode()
+
+    assert "Acknowledgements in your team" in fragment
+    assert "1 person asked" in fragment
+
+
+def test_the_refresh_refuses_agents_anonymous_posts_and_unpublished_versions(
+    client, agent, compliance_officer, asked
+) -> None:
+    anonymous = client.get(progress_url(asked))
+    client.force_login(agent.user)
+    as_agent = client.get(progress_url(asked))
+    client.force_login(compliance_officer.user)
+    post = client.post(progress_url(asked))
+    unpublished = client.get(progress_url(DraftFactory()))
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/accounts/login/")
+    assert as_agent.status_code == 403
+    assert post.status_code == 405
+    assert unpublished.status_code == 404
