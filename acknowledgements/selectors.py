@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -207,10 +207,12 @@ def request_list(requests: QuerySet[AcknowledgementRequest]) -> QuerySet[Acknowl
 
 
 def my_requests(user: Viewer) -> QuerySet[AcknowledgementRequest]:
+    """The person's requests in every state: what still waits for them first, then their history; by due date."""
+    waiting = Case(When(status=RequestStatus.PENDING, then=Value(0)), default=Value(1))
     return (
         AcknowledgementRequest.objects.filter(person__user__pk=user.pk or 0)
         .select_related("version__document", "signature")
-        .order_by("status", "due_date")
+        .order_by(waiting, "due_date", "pk")
     )
 
 

@@ -165,3 +165,21 @@ def test_a_leavers_request_leaves_the_pending_figures_and_comes_back_on_reactiva
     assert before == (asked_count, asked_count, 0, 0.0)
     assert gone == (asked_count, asked_count - 1, 1, 0.0), "still asked, no longer pending: left"
     assert figures() == before
+
+
+def test_a_persons_list_shows_what_waits_first_then_the_replaced_request(
+    client, asked, agent, manager, second_manager
+) -> None:
+    newer = publish(
+        start_revision(asked.document, actor=manager.user), author=manager.user, approver=second_manager.user
+    )
+    services.requests_create_for_version(version=newer)
+    client.force_login(agent.user)
+
+    response = client.get("/acknowledgements/")
+
+    assert [(ack.version.number, ack.status) for ack in response.context["page"]] == [
+        (2, RequestStatus.PENDING),
+        (1, RequestStatus.REPLACED),
+    ]
+    assert "Replaced before signing" in response.content.decode()
