@@ -7,7 +7,7 @@ caller passes a queryset already filtered to what the viewer may see.
 
 from __future__ import annotations
 
-from django.db.models import Expression, Q, Value, When
+from django.db.models import Expression, Q, TextField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from conduct_portal.spreadsheets import choice_label, neutralised, text
 from people.selectors import full_name
 
 from .models import AssignmentReason, AssignmentStatus
-from .selectors import assignment_list
+from .selectors import Filters, assignment_list, completion_list
 
 COLUMNS = [
     _("Employee id"),
@@ -33,15 +33,22 @@ COLUMNS = [
 ]
 
 
-def _cells() -> list[Expression]:
-    """One expression per column, in the active language; text that people typed is neutralised."""
-    overdue = When(Q(status=AssignmentStatus.OPEN, due_date__lt=timezone.localdate()), then=Value(gettext("Overdue")))
+def _person_and_course() -> list[Expression]:
+    """The first five columns, the same for an assignment and a completion; text people typed is neutralised."""
     return [
         neutralised(text("person__employee_id")),
         neutralised(text(full_name("person"))),
         neutralised(text("person__department__name")),
         neutralised(text(full_name("person__manager"))),
         neutralised(text("course__title")),
+    ]
+
+
+def _assignment_cells() -> list[Expression]:
+    """One expression per column of an assignment, in the active language."""
+    overdue = When(Q(status=AssignmentStatus.OPEN, due_date__lt=timezone.localdate()), then=Value(gettext("Overdue")))
+    return [
+        *_person_and_course(),
         choice_label("reason", AssignmentReason.choices),
         text("due_date"),
         choice_label("status", AssignmentStatus.choices, first=[overdue]),
@@ -50,11 +57,33 @@ def _cells() -> list[Expression]:
     ]
 
 
-EXPORT = spreadsheets.Export(columns=COLUMNS, cells=_cells, listed=assignment_list, sheet_title="Training")
+def _completion_cells() -> list[Expression]:
+    """One expression per column of a completion: the reason and due date are those of the assignment it
+    closed, empty when it closed none (see `selectors.completion_list`)."""
+    return [
+        *_person_and_course(),
+        text("closed_reason"),
+        text("closed_due_date"),
+        Value(str(AssignmentStatus.COMPLETED.label), output_field=TextField()),
+        text("completed_on"),
+        text("score"),
+    ]
 
-# The module's own names, for views and tests.
-export_query = EXPORT.query
-export_rows = EXPORT.rows
-stream_csv = EXPORT.csv_response
-build_xlsx = EXPORT.write_xlsx
-xlsx_response = EXPORT.xlsx_response
+
+ASSIGNMENTS = spreadsheets.Export(
+    columns=COLUMNS, cells=_assignment_cells, listed=assignment_list, sheet_title="Training"
+)
+COMPLETIONS = spreadsheets.Export(
+    columns=COLUMNS, cells=_completion_cells, listed=completion_list, sheet_title="Training"
+)
+
+
+def export_of(filters: Filters) -> spreadsheets.Export:
+    """The export of the rows `selectors.status_rows` lists for these filters."""
+    return COMPLETIONS if filters.status == AssignmentStatus.COMPLETED else ASSIGNMENTS
+
+
+# The assignments' export under the module's own names, for the tests of its cells.
+export_rows = ASSIGNMENTS.rows
+stream_csv = ASSIGNMENTS.csv_response
+build_xlsx = ASSIGNMENTS.write_xlsx

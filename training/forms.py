@@ -196,11 +196,11 @@ class CompletionForm(forms.Form):
         return completed_on
 
 
+# One choice per figure of the status page (`selectors.STATES`), each listing the rows its figure counts.
 STATUS_CHOICES = [
-    ("", _("Open or completed")),
-    (AssignmentStatus.OPEN, _("Open")),
+    (AssignmentStatus.OPEN, _("Open (overdue included)")),
     (OVERDUE, _("Overdue")),
-    (AssignmentStatus.COMPLETED, _("Completed")),
+    (AssignmentStatus.COMPLETED, _("Completed in the last 12 months")),
     (AssignmentStatus.CANCELLED, _("Cancelled")),
 ]
 
@@ -223,6 +223,6 @@ class StatusFilterForm(forms.Form):
         return Filters(
             course_id=data["course"].pk if data.get("course") else None,
             department_id=data["department"].pk if data.get("department") else None,
-            status=data.get("status") or "",
+            status=data.get("status") or AssignmentStatus.OPEN,
             reason=data.get("reason") or "",
         )

@@ -13,12 +13,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from codes.selectors import department_lineage
+from conduct_portal.spreadsheets import choice_label
 from people.models import StaffProfile
 from people.selectors import managed_by, manages, staff_directory
 
 from .models import (
     Assignment,
     AssignmentQuerySet,
+    AssignmentReason,
     AssignmentStatus,
     Completion,
     Course,
@@ -203,6 +205,10 @@ def team_status(manager: StaffProfile, *, today: datetime.date | None = None) ->
 # ---------------------------------------------------------------------------
 
 OVERDUE = "overdue"
+# The states the status page counts, filters and exports by. Each tile is the number of rows its
+# filter lists: open assignments (overdue ones included), overdue ones, completions of the last
+# 12 months (with or without an assignment they closed), cancelled assignments.
+STATES = (AssignmentStatus.OPEN, OVERDUE, AssignmentStatus.COMPLETED, AssignmentStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -211,7 +217,7 @@ class Filters:
 
     course_id: int | None = None
     department_id: int | None = None
-    status: str = ""  # an AssignmentStatus value, or "overdue"
+    status: str = AssignmentStatus.OPEN  # one of STATES
     reason: str = ""
 
     def as_details(self) -> dict[str, object]:
@@ -219,50 +225,60 @@ class Filters:
         return {key: str(value) for key, value in self.__dict__.items() if value not in (None, "")}
 
 
-def filtered(
-    assignments: AssignmentQuerySet, filters: Filters, *, today: datetime.date | None = None
-) -> AssignmentQuerySet:
+def _in_state(state: str, today: datetime.date) -> Q:
+    """The assignments in a state other than completed (completions are counted from their own table)."""
+    if state == OVERDUE:
+        return Q(status=AssignmentStatus.OPEN, due_date__lt=today)
+    return Q(status=state)
+
+
+def _assignments(filters: Filters) -> AssignmentQuerySet:
+    assignments = Assignment.objects.all()
     if filters.course_id:
         assignments = assignments.filter(course_id=filters.course_id)
     if filters.department_id:
         assignments = assignments.filter(person__department_id=filters.department_id)
-    if filters.status == OVERDUE:
-        assignments = assignments.overdue(on=today or timezone.localdate())
-    elif filters.status:
-        assignments = assignments.filter(status=filters.status)
     if filters.reason:
         assignments = assignments.filter(reason=filters.reason)
     return assignments
 
 
-def status_by_department(filters: Filters, *, today: datetime.date | None = None) -> list[dict]:
-    """Per department: open assignments, overdue ones, and completions in the last 12 months.
-
-    Two grouped aggregate queries, whatever the number of people; the department and course filters apply.
-    """
-    today = today or timezone.localdate()
-    assignments = Assignment.objects.open()
+def _completions(filters: Filters, today: datetime.date) -> QuerySet[Completion]:
+    """Completions of the last 12 months; with a reason, those that closed an assignment given for it."""
     completions = Completion.objects.filter(completed_on__gte=completed_since(today))
     if filters.course_id:
-        assignments = assignments.filter(course_id=filters.course_id)
         completions = completions.filter(course_id=filters.course_id)
     if filters.department_id:
-        assignments = assignments.filter(person__department_id=filters.department_id)
         completions = completions.filter(person__department_id=filters.department_id)
+    if filters.reason:
+        closed = Assignment.objects.filter(completion=OuterRef("pk"), reason=filters.reason)
+        completions = completions.filter(Exists(closed))
+    return completions
+
+
+def status_by_department(filters: Filters, *, today: datetime.date | None = None) -> list[dict]:
+    """Per department, the number in each state (see STATES); the course, department and reason filters apply,
+    the state filter does not (every state has its figure).
+
+    Two grouped aggregate queries, whatever the number of people.
+    """
+    today = today or timezone.localdate()
     department = ("person__department_id", "person__department__name", "person__department__code")
+    assignments = _assignments(filters).exclude(status=AssignmentStatus.COMPLETED)
+    counts = {
+        state: Count("pk", filter=_in_state(state, today)) for state in STATES if state != AssignmentStatus.COMPLETED
+    }
     rows: dict[int, dict] = {}
-    for row in assignments.values(*department).annotate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today))
-    ):
-        rows[row["person__department_id"]] = {**row, "completed": 0}
-    for row in completions.values(*department).annotate(completed=Count("pk")):
-        existing = rows.setdefault(row["person__department_id"], {**row, "open": 0, "overdue": 0})
-        existing["completed"] = row["completed"]
+    for row in assignments.values(*department).annotate(**counts):
+        rows[row["person__department_id"]] = {**row, AssignmentStatus.COMPLETED: 0}
+    for row in _completions(filters, today).values(*department).annotate(completed=Count("pk")):
+        existing = rows.setdefault(row["person__department_id"], {**row, **dict.fromkeys(STATES, 0)})
+        existing[AssignmentStatus.COMPLETED] = row["completed"]
     return sorted(rows.values(), key=lambda row: row["person__department__name"])
 
 
 def status_totals(departments: list[dict]) -> dict[str, int]:
-    return {figure: sum(row[figure] for row in departments) for figure in ("open", "overdue", "completed")}
+    return {state: sum(row[state] for row in departments) for state in STATES}
 
 
 def assignment_list(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
@@ -276,12 +292,30 @@ def assignment_list(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     ).order_by("person__department__name", "person__user__last_name", "person__user__first_name", "course__title", "pk")
 
 
-def status_rows(filters: Filters, *, today: datetime.date | None = None) -> QuerySet[Assignment]:
-    """The drill-down and the export: every assignment (cancelled ones only when asked for) that matches."""
-    assignments = Assignment.objects.all()
-    if not filters.status:
-        assignments = assignments.exclude(status=AssignmentStatus.CANCELLED)
-    return assignment_list(filtered(assignments, filters, today=today))
+def completion_list(completions: QuerySet[Completion]) -> QuerySet[Completion]:
+    """One row per completion, like `assignment_list`, with the reason (its label in the active language) and
+    due date of the assignment it closed: `closed_reason`, `closed_due_date`, '' and None when it closed none."""
+    closed = Assignment.objects.filter(completion=OuterRef("pk")).order_by("pk")
+    return (
+        completions.select_related("person__user", "person__department", "person__manager__user", "course")
+        .annotate(closed_reason_value=Subquery(closed.values("reason")[:1]))
+        .annotate(
+            closed_reason=choice_label("closed_reason_value", AssignmentReason.choices),
+            closed_due_date=Subquery(closed.values("due_date")[:1]),
+        )
+        .order_by(
+            "person__department__name", "person__user__last_name", "person__user__first_name", "course__title", "pk"
+        )
+    )
+
+
+def status_rows(filters: Filters, *, today: datetime.date | None = None) -> QuerySet[Assignment] | QuerySet[Completion]:
+    """The drill-down and the export of one state: completions for "completed", assignments otherwise.
+    Their number is that state's figure in `status_by_department`."""
+    today = today or timezone.localdate()
+    if filters.status == AssignmentStatus.COMPLETED:
+        return completion_list(_completions(filters, today))
+    return assignment_list(_assignments(filters).filter(_in_state(filters.status, today)))
 
 
 def assignments_of(person: StaffProfile) -> QuerySet[Assignment]:

@@ -362,6 +362,7 @@ def status(request: AuthenticatedHttpRequest) -> HttpResponse:
         "departments": departments,
         "totals": selectors.status_totals(departments),
         "page": paginate(request, selectors.status_rows(filters)),
+        "state": filters.status,
     }
     return render(request, "training/status.html", context)
 
@@ -380,7 +381,8 @@ def status_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpRe
     services.status_export_record(
         actor=request.user, file_format=file_format, rows=rows.count(), filters=filters.as_details()
     )
-    filename = f"training-status-{timezone.localdate().isoformat()}.{file_format}"
+    export = exports.export_of(filters)
+    filename = f"training-status-{filters.status}-{timezone.localdate().isoformat()}.{file_format}"
     if file_format == "csv":
-        return exports.stream_csv(rows, filename=filename)
-    return exports.xlsx_response(rows, filename=filename)
+        return export.csv_response(rows, filename=filename)
+    return export.xlsx_response(rows, filename=filename)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -96,3 +97,12 @@ def test_seeding_twice_changes_nothing(seeded) -> None:
 def test_without_the_demo_people_nothing_is_seeded(db) -> None:
     assert seed_training() == 0
     assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize("state", ["open", "overdue", "completed"])
+def test_on_the_demo_each_status_figure_is_the_number_listed(seeded, client, state) -> None:
+    client.force_login(get_user_model().objects.get(username="compliance"))
+
+    response = client.get("/training/status/", {"status": state})
+
+    assert response.context["totals"][state] == response.context["page"].paginator.count > 0

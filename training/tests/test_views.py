@@ -606,11 +606,11 @@ def test_compliance_sees_training_status_by_department(client, compliance_office
     response = client.get(STATUS)
 
     rows = {
-        row["person__department__name"]: (row["open"], row["overdue"], row["completed"])
+        row["person__department__name"]: (row["open"], row["overdue"], row["completed"], row["cancelled"])
         for row in response.context["departments"]
     }
-    assert rows == {"Support": (2, 1, 0), "Compliance": (0, 0, 1)}
-    assert response.context["totals"] == {"open": 2, "overdue": 1, "completed": 1}
+    assert rows == {"Support": (2, 1, 0, 0), "Compliance": (0, 0, 1, 0)}
+    assert response.context["totals"] == {"open": 2, "overdue": 1, "completed": 1, "cancelled": 0}
 
 
 def test_the_drill_down_filters_by_department_and_status(client, compliance_officer, status_data, support) -> None:
@@ -629,20 +629,22 @@ def test_only_those_who_see_everyones_training_open_the_status(request, client, 
     assert client.get(STATUS + "export.csv").status_code == 403
 
 
+@pytest.mark.parametrize("state", ["open", "completed"])
 @pytest.mark.parametrize("rows", [1, 20])
 def test_the_status_page_costs_the_same_queries_for_1_or_20_people(
-    client, compliance_officer, course, support, rows, django_assert_num_queries
+    client, compliance_officer, course, support, rows, state, django_assert_num_queries
 ) -> None:
     for person in StaffProfileFactory.create_batch(rows, department=support):
         AssignmentFactory(person=person, course=course)
         CompletionFactory(person=person, course=CourseFactory(), recorded_by=compliance_officer.user)
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), open and overdue by department,
+    # session, user, permissions (user's own + through groups), open, overdue and cancelled by department,
     # completed by department, count, unread notifications (navigation), the filter choices: courses, departments,
-    # one page of assignments with person, department, manager, course and completion joined
+    # one page of assignments (or completions) with person, department, manager, course and completion joined
     with django_assert_num_queries(11):
-        assert client.get(STATUS).status_code == 200
+        response = client.get(STATUS, {"status": state})
+    assert len(response.context["page"]) == rows
 
 
 def csv_of(response) -> list[list[str]]:
@@ -673,14 +675,18 @@ def test_the_csv_export_is_parsed_back_to_the_rows_and_recorded(
         "",
         "",
     ]
-    assert by_person[status_data.assignments.get(status=AssignmentStatus.COMPLETED).person.employee_id][7:] == [
-        "Completed",
-        today().isoformat(),
-        "88",
-    ]
+    assert by_person.keys() == {agent.employee_id, manager.employee_id}  # the open ones, unless asked otherwise
     event = AuditEvent.objects.get(action="training.export")
     assert event.actor == compliance_officer.user
-    assert event.details == {"format": "csv", "rows": 3, "filters": {}}
+    assert event.details == {"format": "csv", "rows": 2, "filters": {"status": "open"}}
+
+
+def test_the_completed_export_shows_each_completion(client, compliance_officer, status_data) -> None:
+    client.force_login(compliance_officer.user)
+
+    rows = csv_of(client.get(STATUS + "export.csv", {"status": "completed"}))
+
+    assert [row[7:] for row in rows[1:]] == [["Completed", today().isoformat(), "88"]]
 
 
 def test_the_export_honours_the_filters(client, compliance_officer, status_data, support) -> None:
