@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from people.views import PasswordChangeView
@@ -29,5 +30,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("notifications/", include("reminders.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The admin's own password change checks the old password without the sign-in lockout: send it
+    # to the portal's, which counts wrong ones (people.services.person_reauthenticate).
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
 ]

@@ -306,3 +306,11 @@ def test_axes_keeps_no_password_of_a_failed_password_change(client, agent) -> No
     attempt = AccessAttempt.objects.get(username="ana")
     assert "not-it" not in attempt.post_data
     assert "another-long-passphrase" not in attempt.post_data
+
+
+def test_the_admins_password_change_is_the_throttled_one(client, administrator) -> None:
+    client.force_login(administrator.user)
+
+    response = client.get("/admin/password_change/")
+
+    assert response["Location"] == "/accounts/password_change/"
