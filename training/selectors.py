@@ -182,13 +182,12 @@ def _count_of(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def team_status(manager: StaffProfile, *, today: datetime.date | None = None) -> QuerySet[StaffProfile]:
-    """The manager's direct reports, each with open, overdue and recently completed counts."""
+def team_status(user: Viewer, *, today: datetime.date | None = None) -> QuerySet[StaffProfile]:
+    """The user's team (`people.selectors.managed_by`), each with open, overdue and recently completed counts."""
     today = today or timezone.localdate()
     assignments = Assignment.objects.filter(person=OuterRef("pk"))
     return (
-        StaffProfile.objects.filter(manager=manager)
-        .select_related("user", "department")
+        managed_by(user)
         .annotate(
             open_count=_count_of(assignments.filter(status=AssignmentStatus.OPEN)),
             overdue_count=_count_of(assignments.filter(status=AssignmentStatus.OPEN, due_date__lt=today)),

@@ -297,9 +297,7 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required("people.view_team")
 def team(request: AuthenticatedHttpRequest) -> HttpResponse:
-    manager = profile_of(request.user)
-    people = selectors.team_status(manager) if manager else selectors.people_visible_to(request.user).none()
-    return render(request, "training/team.html", {"page": paginate(request, people)})
+    return render(request, "training/team.html", {"page": paginate(request, selectors.team_status(request.user))})
 
 
 @require_GET
