@@ -111,3 +111,14 @@ def test_a_retired_document_is_not_offered_for_a_new_draft(client, manager, publ
 
     assert "Start a new draft" not in page
     assert "Import a draft" not in page
+
+
+def test_a_retired_versions_page_says_why(client, manager, published) -> None:
+    services.document_retire(document=published.document, actor=manager.user, reason="Merged into the handbook")
+    client.force_login(manager.user)
+
+    page = client.get(f"/codes/{published.document.slug}/v1/").content.decode()
+
+    assert "This document has been retired" in page
+    assert "Merged into the handbook" in page
+    assert "replaced by a newer one" not in page

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
 from codes import services as code_services
 from people.services import person_deactivate
-from reminders.models import ReminderKind, ReminderLog
-from reminders.services import sweep_now
+from reminders.models import DeliveryStatus, ReminderKind, ReminderLog
+from reminders.services import pending_reminder_ids, reminders_claim, reminders_deliver, sweep_now
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +50,22 @@ def test_nobody_is_reminded_of_a_retired_document(asked, agent, manager, django_
         code_services.document_retire(document=asked.document, actor=manager.user, reason="Merged into the handbook")
 
     assert reminded(agent) == 0
+
+
+def test_a_reminder_claimed_before_the_retirement_is_not_sent_after_it(
+    asked, agent, manager, django_capture_on_commit_callbacks
+) -> None:
+    reminders_claim(day=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        code_services.document_retire(document=asked.document, actor=manager.user, reason="Merged into the handbook")
+    before = len(mail.outbox)
+
+    for batch in pending_reminder_ids():
+        reminders_deliver(log_ids=batch)
+
+    about_agent = ReminderLog.objects.filter(
+        kind=ReminderKind.ACKNOWLEDGEMENT, object_id=AcknowledgementRequest.objects.get(person=agent).pk
+    )
+    assert about_agent.exists()
+    assert set(about_agent.values_list("status", flat=True)) == {DeliveryStatus.SKIPPED}
+    assert [email for email in mail.outbox[before:] if agent.user.email in email.to] == []
