@@ -94,7 +94,7 @@ class PortalUserAdmin(UserAdmin):
     ) -> forms.ModelMultipleChoiceField | None:
         # Offer only the roles this person may hand out.
         if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.exclude(pk__in=rights.administrative_roles().values("pk"))
+            kwargs["queryset"] = rights.assignable_roles(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

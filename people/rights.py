@@ -3,11 +3,14 @@
 The admin asks these before it offers a form or an action, and the people services ask again
 before they write, so no path (form, password page, bulk action, shell) escapes them:
 
-- only a superuser changes the account of a superuser, a staff member or an administrator
-  (anyone holding a role or permission that changes accounts), so nobody takes over a peer or a
-  superuser by setting their password;
-- only a superuser grants superuser or staff status, one-off permissions, or a role that
-  changes accounts, so administering people never leads to more rights than the role gives;
+- nobody raises their own rights through an account they control: only a superuser changes
+  the account of a superuser, a staff member or an administrator (anyone holding a role or
+  permission that changes accounts), or of anyone holding a permission the actor does not hold,
+  so nobody takes over a peer, a superuser or a compliance officer by setting their password
+  (or their email, and then resetting it);
+- only a superuser grants superuser or staff status, one-off permissions, a role that changes
+  accounts, or a role with a permission the actor does not hold, so administering people never
+  leads to more rights than the actor's own;
 - nobody changes their own roles or permissions, sets their own password without their
   current one, or deletes their own account;
 - only a superuser edits what a role may do.
@@ -41,9 +44,27 @@ class AccountChange(enum.Enum):
     DELETE = enum.auto()
 
 
-def administrative_roles() -> QuerySet[Group]:
-    """The roles whose members may change accounts, roles or permissions."""
-    return Group.objects.filter(permissions__in=Permission.objects.filter(ACCOUNT_ADMINISTRATION)).distinct()
+def _permissions(user: Actor) -> QuerySet[Permission]:
+    """The permissions an account holds through its roles and one-off, read from the database."""
+    return Permission.objects.filter(Q(group__user__pk=user.pk) | Q(user__pk=user.pk))
+
+
+def _beyond(actor: Actor, permissions: QuerySet[Permission]) -> bool:
+    """Whether any of `permissions` is one the actor does not hold (a superuser holds them all)."""
+    if actor.is_superuser:
+        return False
+    return permissions.exclude(pk__in=_permissions(actor).values("pk")).exists()
+
+
+def assignable_roles(actor: Actor) -> QuerySet[Group]:
+    """The roles `actor` may hand out: none that changes accounts, none with a permission they lack."""
+    roles = Group.objects.all()
+    if actor.is_superuser:
+        return roles
+    outside = Permission.objects.filter(ACCOUNT_ADMINISTRATION) | Permission.objects.exclude(
+        pk__in=_permissions(actor).values("pk")
+    )
+    return roles.exclude(permissions__in=outside)
 
 
 def holds_administration(user: User) -> bool:
@@ -54,7 +75,7 @@ def holds_administration(user: User) -> bool:
     """
     if user.is_superuser or user.is_staff:
         return True
-    return Permission.objects.filter(ACCOUNT_ADMINISTRATION).filter(Q(group__user=user) | Q(user=user)).exists()
+    return _permissions(user).filter(ACCOUNT_ADMINISTRATION).exists()
 
 
 def change_refusal(actor: Actor, target: User, change: AccountChange) -> str | None:
@@ -69,6 +90,8 @@ def change_refusal(actor: Actor, target: User, change: AccountChange) -> str | N
         return None
     if not actor.is_superuser and holds_administration(target):
         return _("Only a superuser may change the account of a superuser, a staff member or an administrator.")
+    if _beyond(actor, _permissions(target)):
+        return _("Only a superuser may change the account of someone who holds rights you do not hold.")
     return None
 
 
@@ -83,11 +106,13 @@ def grant_refusal(
     """Why `actor` may not hand out these rights, or None when they may."""
     if actor.is_superuser:
         return None
-    administrative = administrative_roles().filter(pk__in=[role.pk for role in added_roles]).exists()
-    if staff_changed or superuser_changed or permissions_changed or administrative:
+    outside = Group.objects.filter(pk__in=[role.pk for role in added_roles]).exclude(
+        pk__in=assignable_roles(actor).values("pk")
+    )
+    if staff_changed or superuser_changed or permissions_changed or outside.exists():
         return _(
             "Only a superuser may grant superuser or staff status, one-off permissions, "
-            "or a role that changes accounts."
+            "a role that changes accounts, or a role with rights you do not hold."
         )
     return None
 

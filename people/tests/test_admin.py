@@ -104,17 +104,53 @@ def test_an_administrator_is_offered_only_the_roles_they_may_hand_out(client: Cl
 
     offered = client.get(change_url(agent.user)).context["adminform"].form.fields["groups"].queryset
 
-    assert set(offered.values_list("name", flat=True)) == {"Agent", "Manager", "Compliance officer"}
+    # Manager and Compliance officer hold rights the Administrator does not (publishing, exports).
+    assert set(offered.values_list("name", flat=True)) == {"Agent"}
 
 
-def test_a_role_change_is_audited_with_what_was_added(client: Client, administrator, agent) -> None:
+def test_an_administrator_cannot_take_over_a_compliance_officer_by_setting_their_password(
+    client: Client, administrator, compliance_officer
+) -> None:
     client.force_login(administrator.user)
+
+    response = post_password(client, compliance_officer.user)
+
+    compliance_officer.user.refresh_from_db()
+    assert response.status_code == 403
+    assert "holds rights you do not hold" in response.content.decode()
+    assert not compliance_officer.user.check_password(NEW_PASSWORD)
+
+
+def test_an_administrator_cannot_give_an_account_they_control_rights_they_lack(
+    client: Client, administrator, agent
+) -> None:
+    client.force_login(administrator.user)
+    post_password(client, agent.user)
+
+    response = post_change(client, agent.user, groups=[role_id("Agent"), role_id("Compliance officer")])
+
+    assert response.status_code == 200  # The form refuses a role it does not offer.
+    assert set(agent.user.groups.values_list("name", flat=True)) == {"Agent"}
+    assert not AuditEvent.objects.filter(action="people.account.rights_change").exists()
+
+
+def test_an_administrator_manages_an_account_whose_rights_are_within_their_own(
+    client: Client, administrator, agent
+) -> None:
+    client.force_login(administrator.user)
+
+    assert change_details(client, agent.user)
+    assert set_password(client, agent.user)
+
+
+def test_a_role_change_is_audited_with_what_was_added(client: Client, superuser, agent) -> None:
+    client.force_login(superuser.user)
 
     response = post_change(client, agent.user, groups=[role_id("Agent"), role_id("Manager")])
 
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="people.account.rights_change")
-    assert event.actor == administrator.user
+    assert event.actor == superuser.user
     assert event.object_id == str(agent.user.pk)
     assert event.details == {"roles_added": ["Manager"], "roles_removed": []}
 
@@ -186,10 +222,11 @@ def test_the_change_form_of_an_account_takes_a_bounded_number_of_queries(
 # --- The matrix: each role × each admin action × each kind of account ---------------------------
 
 ACTORS = ["agent", "manager", "compliance_officer", "administrator", "superuser"]
-TARGETS = ["self", "agent", "manager", "administrator", "superuser"]
+TARGETS = ["self", "agent", "manager", "compliance_officer", "administrator", "superuser"]
 TARGET_ACCOUNTS: dict[str, dict[str, Any]] = {
     "agent": {"user__roles": ["Agent"]},
     "manager": {"user__roles": ["Manager"]},
+    "compliance_officer": {"user__roles": ["Compliance officer"]},
     "administrator": {"user__roles": ["Administrator"], "user__is_staff": True},
     "superuser": {"user__is_superuser": True, "user__is_staff": True},
 }
@@ -281,9 +318,12 @@ def may(actor: str, action: str, target: str) -> bool:
         return action in ("change details", "deactivate in bulk")
     if actor == "superuser":
         return True
-    if target in ("administrator", "superuser"):
+    if target != "agent":
+        # Nobody raises their own rights: a manager, a compliance officer, an administrator and a
+        # superuser each hold a permission the Administrator does not.
         return False
-    return action in ("change details", "set password", "add a role", "deactivate in bulk")
+    # Every role left to add (Compliance officer, Manager) holds rights the Administrator lacks.
+    return action in ("change details", "set password", "deactivate in bulk")
 
 
 @pytest.mark.parametrize("target", TARGETS)
