@@ -14,7 +14,8 @@ class CodeDocumentAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     search_fields = ["title", "slug", "summary"]
     autocomplete_fields = ["owner"]
-    readonly_fields = ["retired_at", "next_review_due"]
+    # Retiring (and its reason) is a portal action with its consequences and an audit event.
+    readonly_fields = ["retired_at", "retired_reason", "next_review_due"]
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
         return {} if obj else {"slug": ["title"]}

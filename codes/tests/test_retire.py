@@ -9,6 +9,7 @@ from codes import services
 from codes.models import VersionStatus
 from codes.signals import Consequence, document_retired, retirement_consequences
 from conduct_portal.errors import DomainError
+from people.tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,15 @@ def test_a_retired_versions_page_says_why(client, manager, published) -> None:
     assert "This document has been retired" in page
     assert "Merged into the handbook" in page
     assert "replaced by a newer one" not in page
+
+
+def test_the_reason_for_retiring_is_not_rewritten_in_the_admin(client, administrator, published) -> None:
+    document = published.document
+    services.document_retire(document=document, actor=administrator.user, reason="Merged into the handbook")
+    client.force_login(administrator.user)
+    url = f"/admin/codes/codedocument/{document.pk}/change/"
+
+    client.post(url, {**form_data(client.get(url)), "retired_reason": "Something else"})
+
+    document.refresh_from_db()
+    assert document.retired_reason == "Merged into the handbook"
