@@ -44,6 +44,14 @@ class StaffProfileAdmin(admin.ModelAdmin):
             obj is None or rights.change_refusal(request.user, obj.user, rights.AccountChange.DETAILS) is None
         )
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
+        # A record, with its signatures and requests, stays with its person: never handed to another account.
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "user"] if obj else readonly
+
+    def save_model(self, request: HttpRequest, obj: StaffProfile, form: Any, change: bool) -> None:
+        services.profile_save(profile=obj, actor=request.user)
+
     @admin.display(description=_("active"), boolean=True, ordering="user__is_active")
     def is_active(self, profile: StaffProfile) -> bool:
         return profile.user.is_active
@@ -171,6 +179,13 @@ class PortalUserAdmin(UserAdmin):
         # Showing the form, its errors, or Django's answer to conflicting buttons; Django's view
         # saves nothing on any of these paths.
         return super().user_change_password(request, id, form_url)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not StaffProfile:
+            super().save_formset(request, form, formset, change)
+            return
+        for profile in formset.save(commit=False):
+            services.profile_save(profile=profile, actor=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.account_delete(user=obj, actor=request.user)

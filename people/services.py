@@ -63,6 +63,24 @@ def person_reactivate(*, user: User, actor: Actor = None) -> None:
         _announce(user)
 
 
+@transaction.atomic
+def profile_save(*, profile: StaffProfile, actor: Actor) -> None:
+    """Save a staff record edited by an administrator; a new department or manager is audited.
+
+    Both decide what the person is asked to sign and who sees their records, so the log names
+    who moved them, from where to where.
+    """
+    old = StaffProfile.objects.select_related("department", "manager__user").filter(pk=profile.pk).first()
+    profile.save()
+    details = {
+        field: [str(getattr(old, field) or "") if old else "", str(getattr(profile, field) or "")]
+        for field in ("department", "manager")
+        if old is None or getattr(old, f"{field}_id") != getattr(profile, f"{field}_id")
+    }
+    if details:
+        event_record(actor=actor, action="people.profile.change", target=profile, details=details)
+
+
 def profile_set_language(*, profile: StaffProfile, language: str) -> None:
     """Store the language the portal speaks to this person (pages and emails)."""
     profile.preferred_language = language

@@ -413,3 +413,19 @@ def test_an_account_created_in_the_admin_is_audited(client: Client, administrato
     assert not user.is_superuser
     event = AuditEvent.objects.get(action="people.account.create")
     assert (event.actor, event.object_id) == (administrator.user, str(user.pk))
+
+
+def test_a_staff_record_stays_with_its_account_and_a_move_is_audited(client: Client, administrator, agent) -> None:
+    other = StaffProfileFactory(user__roles=["Agent"])
+    new_department = StaffProfileFactory().department
+    client.force_login(administrator.user)
+    url = f"/admin/people/staffprofile/{agent.pk}/change/"
+
+    client.post(url, {**form_data(client.get(url)), "user": str(other.user.pk), "department": str(new_department.pk)})
+
+    agent.refresh_from_db()
+    assert agent.user.username == "ana"
+    assert agent.department == new_department
+    event = AuditEvent.objects.get(action="people.profile.change")
+    assert event.actor == administrator.user
+    assert event.details == {"department": ["Support", str(new_department)]}
