@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
@@ -274,6 +275,12 @@ def signature_create(
             % {"status": request.get_status_display().lower()}
         )
     version = request.version
+    if version.status == VersionStatus.RETIRED:
+        retired_at = version.document.retired_at
+        raise DomainError(
+            _("This document was retired on %(date)s; it no longer asks for signatures.")
+            % {"date": date_format(timezone.localtime(retired_at).date()) if retired_at else "—"}
+        )
     if version.status != VersionStatus.PUBLISHED:
         raise DomainError(_("This version has been replaced; sign the current version instead."))
     if normalise_name(typed_name) != normalise_name(request.person.full_name):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from acknowledgements import services
 from acknowledgements.chain import GENESIS, record_hash
@@ -361,3 +363,21 @@ def test_each_wrong_password_at_signing_is_audited(client, agent, ack, settings)
     assert {event.actor_id for event in events} == {agent.user.pk}
     assert [event.details for event in events][-1] == {"purpose": "signing", "locked_out": True}
     assert events.first().details == {"purpose": "signing", "locked_out": False}
+
+
+def test_the_service_says_a_retired_document_no_longer_asks_for_signatures(ack, agent, manager) -> None:
+    from codes.models import CodeDocument
+    from conduct_portal.errors import DomainError
+
+    code_services.document_retire(document=ack.version.document, actor=manager.user, reason="Merged")
+    # A request left pending by a race with the retirement still meets a true refusal.
+    AcknowledgementRequest.objects.filter(pk=ack.pk).update(status=RequestStatus.PENDING)
+    retired_at = CodeDocument.objects.get(pk=ack.version.document_id).retired_at
+
+    with pytest.raises(DomainError) as refused:
+        services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+
+    assert refused.value.message == (
+        f"This document was retired on {date_format(timezone.localtime(retired_at).date())}; "
+        "it no longer asks for signatures."
+    )
