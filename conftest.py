@@ -46,6 +46,22 @@ def pytest_configure(config: pytest.Config) -> None:
 CLOCK = pytest.StashKey[datetime.datetime]()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """Mark the test database as one, so that its tables may be emptied between tests (audit/guards.py)."""
+    from django.db import connection
+
+    from audit.guards import TEST_DATABASE_COMMENT
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"COMMENT ON DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])} IS %s",
+                    [TEST_DATABASE_COMMENT],
+                )
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     database = django_settings.DATABASES["default"]
     where = database["HOST"] or database["NAME"]

@@ -10,4 +10,4 @@ class AcknowledgementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects to codes and people signals)
+        from . import checks, receivers  # noqa: F401  (registers the system checks; connects to codes and people signals)

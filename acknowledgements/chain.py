@@ -1,14 +1,23 @@
-"""The signature hash chain.
+"""The signature hash chain, its MACs and its checkpoints.
 
 Each record's hash is SHA-256 over a canonical serialisation of its fields and
 the previous record's hash, so editing or deleting any record breaks every
 hash after it. The first record's previous hash is GENESIS.
+
+A hash proves nothing against someone who can write the database: they can
+recompute every hash after an edit, append a record of their own, or cut the
+end of the chain off. So each record also carries a MAC (HMAC-SHA256 of its
+hash) under a key the database does not hold, and a checkpoint signed with the
+same key records, from time to time and at each export, how many records the
+chain held and the hash it ended with. Verification checks every MAC, the chain
+against the checkpoints, and each request's state against its signature.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -16,16 +25,57 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, connections
-from django.db.models import CharField, Count, F, Func, Max, Min
+from django.db.models import CharField, Count, F, Func, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from codes.content import content_hash
 from codes.models import CodeVersion
 
-from .models import Signature
+from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 
 GENESIS = "0" * 64
+
+
+# ---------------------------------------------------------------------------
+# The key and the MACs
+# ---------------------------------------------------------------------------
+
+
+def checkpoint_key() -> bytes:
+    """SIGNATURE_CHECKPOINT_KEY, or on a development machine a key derived from SECRET_KEY.
+
+    `check --deploy` refuses the derived key (acknowledgements.E001): SECRET_KEY is often shared
+    with more people and places than a key that only the application and the auditor hold.
+    """
+    if settings.SIGNATURE_CHECKPOINT_KEY:
+        return str(settings.SIGNATURE_CHECKPOINT_KEY).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"conduct_portal.signature-checkpoint-key", hashlib.sha256).digest()
+
+
+def _mac(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def mac_of_record_hash(record_hash: str, *, key: bytes | None = None) -> str:
+    """A record's MAC. The hash already covers every field and the link, so the MAC covers them too;
+    the prefix keeps a record's MAC from ever passing for a checkpoint's."""
+    return _mac(key or checkpoint_key(), f"signature:{record_hash}")
+
+
+def mac_of_checkpoint(
+    *, count: int, head_sequence: int | None, head_hash: str, created_at: datetime.datetime, key: bytes | None = None
+) -> str:
+    return _mac(
+        key or checkpoint_key(),
+        f"checkpoint:{count}:{'' if head_sequence is None else head_sequence}:{head_hash}:{_timestamp(created_at)}",
+    )
+
+
+def mac_matches(stored: str, expected: str) -> bool:
+    return hmac.compare_digest(stored.encode(), expected.encode())
 
 
 def _timestamp(moment: datetime.datetime | str | None) -> str | None:
@@ -101,6 +151,12 @@ def record_hash(signature: Signature) -> str:
     return hash_of_fields(*(getattr(signature, name) for name in HASHED_FIELDS))
 
 
+def seal(signature: Signature) -> None:
+    """Give a new record its hash and its MAC."""
+    signature.record_hash = record_hash(signature)
+    signature.record_mac = mac_of_record_hash(signature.record_hash)
+
+
 @dataclass(frozen=True)
 class Breach:
     sequence: int
@@ -151,14 +207,15 @@ def verify_chain(*, batch_size: int = 5000, workers: int = 1) -> Verification:
 def _verify_range(*, after: int, until: int | None, expected_previous: str, batch_size: int) -> Verification:
     """Check the records with `after` < sequence <= `until` (no upper bound when None)."""
     result = Verification()
+    key = checkpoint_key()
     version_hashes: dict[int, str | None] = {}
-    for pk, stored_hash, *fields in _in_order(after, until, batch_size):
+    for pk, stored_hash, stored_mac, *fields in _in_order(after, until, batch_size):
         result.checked += 1
         version_id = fields[_VERSION]
         if version_id not in version_hashes:
             version_hashes[version_id] = _intact_version_hash(version_id)
             result.version_ids.add(version_id)
-        problem = _problem(fields, stored_hash, expected_previous, version_hashes[version_id])
+        problem = _problem(fields, stored_hash, stored_mac, key, expected_previous, version_hashes[version_id])
         if problem:
             result.first_breach = Breach(fields[_SEQUENCE], pk, problem)
             break
@@ -183,7 +240,7 @@ def _utc_text(name: str) -> Func:
 
 
 def _in_order(after: int, until: int | None, batch_size: int) -> Iterator[tuple[Any, ...]]:
-    """(pk, record_hash, *HASHED_FIELDS) of the records after `after` in sequence order, one indexed range
+    """(pk, record_hash, record_mac, *HASHED_FIELDS) of the records after `after` in sequence order, one indexed range
     at a time."""
     signatures = Signature.objects.order_by("sequence")
     if until is not None:
@@ -192,14 +249,14 @@ def _in_order(after: int, until: int | None, batch_size: int) -> Iterator[tuple[
     if connection.vendor == "postgresql":
         signatures = signatures.annotate(signed_at_utc=_utc_text("signed_at"), opened_utc=_utc_text("first_opened_at"))
         fields = [{"signed_at": "signed_at_utc", "first_opened_at": "opened_utc"}.get(name, name) for name in fields]
-    columns = signatures.values_list("pk", "record_hash", *fields)
+    columns = signatures.values_list("pk", "record_hash", "record_mac", *fields)
     last = after
     while True:
         batch = list(columns.filter(sequence__gt=last)[:batch_size])
         if not batch:
             return
         yield from batch
-        last = batch[-1][2]
+        last = batch[-1][3]
 
 
 def _ranges(workers: int) -> list[tuple[int, int | None, str]]:
@@ -247,11 +304,18 @@ def _intact_version_hash(version_id: int) -> str | None:
     return version.content_hash if content_hash(version) == version.content_hash else None
 
 
-def _problem(fields: list[Any], stored_hash: str, expected_previous: str, version_hash: str | None) -> str:
+def _problem(
+    fields: list[Any], stored_hash: str, stored_mac: str, key: bytes, expected_previous: str, version_hash: str | None
+) -> str:
     if fields[_PREVIOUS_HASH] != expected_previous:
         return _("its link to the previous record is broken (a record before it was changed or deleted)")
     if hash_of_fields(*fields) != stored_hash:
         return _("its fields no longer match its hash (the record was edited)")
+    if not mac_matches(stored_mac, mac_of_record_hash(stored_hash, key=key)):
+        return _(
+            "its MAC does not match: the portal did not write this record (it was forged, or edited and "
+            "the chain recomputed after it)"
+        )
     if version_hash is None:
         return _("the text of version %(id)s no longer matches the hash it was published with") % {
             "id": fields[_VERSION]
@@ -259,3 +323,168 @@ def _problem(fields: list[Any], stored_hash: str, expected_previous: str, versio
     if fields[_CONTENT_HASH] != version_hash:
         return _("the content hash it records differs from the version's")
     return ""
+
+
+# ---------------------------------------------------------------------------
+# Checkpoints
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Head:
+    """How long the chain is and how it ends, read in one statement."""
+
+    count: int
+    sequence: int | None
+    hash: str
+
+
+def current_head() -> Head:
+    # Count and last sequence come from one statement, so they agree even while people sign; the
+    # last record's hash never changes once it is committed.
+    head = Signature.objects.aggregate(count=Count("pk"), sequence=Max("sequence"))
+    if head["sequence"] is None:
+        return Head(0, None, GENESIS)
+    last_hash = Signature.objects.values_list("record_hash", flat=True).get(sequence=head["sequence"])
+    return Head(head["count"], head["sequence"], last_hash)
+
+
+def checkpoint_is_authentic(checkpoint: SignatureCheckpoint, *, key: bytes | None = None) -> bool:
+    expected = mac_of_checkpoint(
+        count=checkpoint.count,
+        head_sequence=checkpoint.head_sequence,
+        head_hash=checkpoint.head_hash,
+        created_at=checkpoint.created_at,
+        key=key,
+    )
+    return mac_matches(checkpoint.mac, expected)
+
+
+def _when(checkpoint: SignatureCheckpoint) -> str:
+    return timezone.localtime(checkpoint.created_at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def checkpoint_problems(*, key: bytes | None = None) -> tuple[SignatureCheckpoint | None, list[str]]:
+    """The latest authentic checkpoint, and what is wrong with the checkpoints and the chain against them.
+
+    Every checkpoint's MAC is checked (one forged by someone without the key is named), and every
+    authentic checkpoint's last record must still be in the chain with the hash it had: a chain cut
+    at its end, or recomputed after an edit, fails at the first checkpoint it no longer matches.
+    All in one query, with each checkpoint's last record's current hash beside it.
+    """
+    key = key or checkpoint_key()
+    stored = Signature.objects.filter(sequence=OuterRef("head_sequence")).values("record_hash")[:1]
+    checkpoints = SignatureCheckpoint.objects.order_by("created_at", "pk").annotate(current_hash=Subquery(stored))
+    problems: list[str] = []
+    latest: SignatureCheckpoint | None = None
+    for checkpoint in checkpoints:
+        if not checkpoint_is_authentic(checkpoint, key=key):
+            problems.append(
+                _("checkpoint %(id)s of %(time)s: its MAC does not match (the portal did not write it)")
+                % {"id": checkpoint.pk, "time": _when(checkpoint)}
+            )
+            continue
+        latest = checkpoint
+        if checkpoint.head_sequence is None:
+            continue
+        current_hash = checkpoint.current_hash  # type: ignore[attr-defined]
+        if current_hash is None:
+            problems.append(_missing_records(checkpoint))
+        elif current_hash != checkpoint.head_hash:
+            problems.append(
+                _(
+                    "record #%(sequence)s: its hash differs from the one the checkpoint of %(time)s recorded "
+                    "(the chain was recomputed up to it)"
+                )
+                % {"sequence": checkpoint.head_sequence, "time": _when(checkpoint)}
+            )
+    if latest is not None and latest.head_sequence is not None:
+        counted = Signature.objects.filter(sequence__lte=latest.head_sequence).count()
+        if counted != latest.count:
+            problems.append(
+                _(
+                    "the chain holds %(counted)s records up to #%(sequence)s, but the checkpoint of %(time)s "
+                    "counted %(count)s"
+                )
+                % {"counted": counted, "sequence": latest.head_sequence, "time": _when(latest), "count": latest.count}
+            )
+    return latest, problems
+
+
+def _missing_records(checkpoint: SignatureCheckpoint) -> str:
+    before = Signature.objects.filter(sequence__lt=checkpoint.head_sequence).aggregate(last=Max("sequence"))["last"]
+    return _(
+        "records #%(first)s to #%(last)s are missing: the checkpoint of %(time)s counted %(count)s records "
+        "ending with #%(last)s (the end of the chain was deleted)"
+    ) % {"first": (before or 0) + 1, "last": checkpoint.head_sequence, "time": _when(checkpoint), "count": checkpoint.count}
+
+
+# ---------------------------------------------------------------------------
+# Requests against signatures
+# ---------------------------------------------------------------------------
+
+# Enough to name where to look; the count says how many there are in all.
+MISMATCHES_LISTED = 10
+
+
+def request_state_problems() -> list[str]:
+    """A request is signed exactly when a signature record exists for it; anything else is named."""
+    signed_without = AcknowledgementRequest.objects.filter(status=RequestStatus.SIGNED, signature__isnull=True)
+    signature_without = AcknowledgementRequest.objects.filter(
+        ~Q(status=RequestStatus.SIGNED), signature__isnull=False
+    ).values_list("pk", "status", "signature__sequence")
+    problems = [
+        _("request %(id)s is marked signed, but no signature record exists for it") % {"id": pk}
+        for pk in signed_without.order_by("pk").values_list("pk", flat=True)[:MISMATCHES_LISTED]
+    ]
+    problems += [
+        _("request %(id)s has signature record #%(sequence)s, but is marked %(status)s")
+        % {"id": pk, "sequence": sequence, "status": status}
+        for pk, status, sequence in signature_without.order_by("pk")[:MISMATCHES_LISTED]
+    ]
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Everything at once: what `manage.py verify_signatures` and the verify page report
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    chain: Verification
+    latest_checkpoint: SignatureCheckpoint | None
+    # Records after the latest checkpoint: their MACs are checked, but a deletion of them from the
+    # end of the chain cannot be told apart from their never having been signed.
+    uncovered: int
+    problems: list[str]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    @property
+    def checkpoint_is_late(self) -> bool:
+        """Older than two scheduled intervals: is Celery beat running?"""
+        if self.latest_checkpoint is None:
+            return False
+        interval = datetime.timedelta(minutes=settings.SIGNATURE_CHECKPOINT_EVERY_MINUTES)
+        return timezone.now() - self.latest_checkpoint.created_at > 2 * interval
+
+
+def verify_records(*, workers: int = 1) -> Report:
+    """Every check at once; problems in the order a person should look at them, the chain's first."""
+    chain = verify_chain(workers=workers)
+    problems = []
+    if chain.first_breach is not None:
+        breach = chain.first_breach
+        problems.append(
+            _("record #%(sequence)s (id %(id)s): %(problem)s")
+            % {"sequence": breach.sequence, "id": breach.signature_id, "problem": breach.problem}
+        )
+    latest, found = checkpoint_problems()
+    problems += found
+    problems += request_state_problems()
+    covered = (latest.head_sequence or 0) if latest is not None else 0
+    uncovered = Signature.objects.filter(sequence__gt=covered).count()
+    return Report(chain=chain, latest_checkpoint=latest, uncovered=uncovered, problems=problems)

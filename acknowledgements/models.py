@@ -149,6 +149,9 @@ class Signature(models.Model):
     first_opened_at = models.DateTimeField(_("first opened the version"), null=True, blank=True)
     previous_hash = models.CharField(_("previous record's hash"), max_length=64, unique=True)
     record_hash = models.CharField(_("record hash"), max_length=64, unique=True)
+    # HMAC of the record hash under a key the database does not hold (see acknowledgements.chain):
+    # anyone can recompute a hash, only the portal can write a MAC.
+    record_mac = models.CharField(_("record MAC"), max_length=64)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -159,6 +162,45 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.typed_name} · {self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            _refuse_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_change()
+        return 0, {}
+
+
+class SignatureCheckpoint(models.Model):
+    """How long the chain was, and how it ended, at a moment: signed with the checkpoint key. Append-only.
+
+    A record deleted from the end of the chain, or a chain recomputed after an edit, no longer
+    matches the latest checkpoint; writing a checkpoint that does match needs the key.
+    """
+
+    created_at = models.DateTimeField(_("time"))
+    count = models.PositiveBigIntegerField(_("records"))
+    head_sequence = models.PositiveBigIntegerField(_("last record"), null=True)
+    head_hash = models.CharField(_("last record's hash"), max_length=64)
+    mac = models.CharField(_("MAC"), max_length=64)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature checkpoint")
+        verbose_name_plural = _("signature checkpoints")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count=0, head_sequence__isnull=True) | Q(count__gt=0, head_sequence__isnull=False),
+                name="acknowledgements_signaturecheckpoint_head_iff_records",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} records up to #{self.head_sequence} at {self.created_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

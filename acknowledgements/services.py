@@ -1,4 +1,4 @@
-"""State changes for acknowledgements: asking people, signing, waiving."""
+"""State changes for acknowledgements: asking people, signing, waiving, checkpointing the chain."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from conduct_portal.bulk import insert_from_query
 from conduct_portal.errors import DomainError
 from people.models import Department, StaffProfile
 
-from .chain import GENESIS, record_hash
-from .models import AcknowledgementRequest, RequestStatus, Signature
+from .chain import GENESIS, checkpoint_is_authentic, current_head, mac_of_checkpoint, seal
+from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 
 
 class NameMismatch(DomainError):
@@ -305,7 +305,7 @@ def signature_create(
         first_opened_at=request.first_opened_at,
         previous_hash=previous_hash,
     )
-    signature.record_hash = record_hash(signature)
+    seal(signature)
     try:
         with transaction.atomic():
             signature.save(force_insert=True)
@@ -321,3 +321,45 @@ def signature_create(
         details={"version": version.pk, "record_hash": signature.record_hash},
     )
     return signature
+
+
+# ---------------------------------------------------------------------------
+# Checkpoints of the chain
+# ---------------------------------------------------------------------------
+
+
+class ChainCut(DomainError):
+    """The chain no longer extends the latest checkpoint: writing another would hide that."""
+
+
+@transaction.atomic
+def checkpoint_create() -> SignatureCheckpoint:
+    """Record how many records the chain holds and the hash it ends with, signed with the checkpoint key.
+
+    Refused when the chain no longer extends the latest authentic checkpoint (its last record is
+    gone or has another hash): a new checkpoint would then vouch for the shortened or rewritten
+    chain. No audit event: the checkpoint is itself an append-only record, written every few
+    minutes, and an export's audit event carries the checkpoint it wrote.
+    """
+    head = current_head()
+    latest = next((cp for cp in SignatureCheckpoint.objects.iterator(chunk_size=50) if checkpoint_is_authentic(cp)), None)
+    if latest is not None and latest.head_sequence is not None:
+        still_there = Signature.objects.filter(sequence=latest.head_sequence, record_hash=latest.head_hash).exists()
+        if not still_there or head.count < latest.count:
+            raise ChainCut(
+                _(
+                    "The signature chain no longer extends the checkpoint of %(time)s (record #%(sequence)s): "
+                    "run “manage.py verify_signatures”. No new checkpoint was written."
+                )
+                % {"time": timezone.localtime(latest.created_at).isoformat(), "sequence": latest.head_sequence}
+            )
+    created_at = timezone.now()
+    return SignatureCheckpoint.objects.create(
+        created_at=created_at,
+        count=head.count,
+        head_sequence=head.sequence,
+        head_hash=head.hash,
+        mac=mac_of_checkpoint(
+            count=head.count, head_sequence=head.sequence, head_hash=head.hash, created_at=created_at
+        ),
+    )

@@ -23,7 +23,7 @@ from conduct_portal.pdf import render_pdf
 from people.access import permission_required
 
 from . import exports, selectors, services
-from .chain import verify_chain
+from .chain import verify_records
 from .forms import DashboardFilterForm, SignForm, WaiveForm
 from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
 
@@ -235,11 +235,30 @@ def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> Ht
         return HttpResponseBadRequest(_("The filters are not valid: %(errors)s") % {"errors": form.errors.as_text()})
     listed = selectors.for_export(requests, kind)
     rows = listed.count()
+    # The export is evidence handed outside the portal: the checkpoint it writes, named in the
+    # audit event, ties the file to the chain as it stood.
+    try:
+        checkpoint = services.checkpoint_create()
+    except services.ChainCut as error:
+        messages.error(request, error.message)
+        return redirect("acknowledgements:verify")
     event_record(
         actor=request.user,
         action="acknowledgements.export",
         target=None,
-        details={"kind": kind, "format": file_format, "rows": rows, "filters": form.filters().as_details()},
+        details={
+            "kind": kind,
+            "format": file_format,
+            "rows": rows,
+            "filters": form.filters().as_details(),
+            "checkpoint": {
+                "id": checkpoint.pk,
+                "count": checkpoint.count,
+                "head_sequence": checkpoint.head_sequence,
+                "head_hash": checkpoint.head_hash,
+                "mac": checkpoint.mac,
+            },
+        },
     )
     filename = f"{kind}-{timezone.localdate().isoformat()}.{file_format}"
     if kind == "figures":
@@ -295,12 +314,12 @@ def version_summary_pdf(request: AuthenticatedHttpRequest, version_id: int) -> H
 @permission_required("acknowledgements.verify_signatures")
 def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Run the same check as `manage.py verify_signatures`, on demand."""
-    result = verify_chain() if request.method == "POST" else None
-    if result is not None:
+    report = verify_records() if request.method == "POST" else None
+    if report is not None:
         event_record(
             actor=request.user,
             action="acknowledgements.verify",
             target=None,
-            details={"checked": result.checked, "intact": result.intact},
+            details={"checked": report.chain.checked, "intact": report.intact, "problems": report.problems[:20]},
         )
-    return render(request, "acknowledgements/verify.html", {"result": result})
+    return render(request, "acknowledgements/verify.html", {"report": report})

@@ -333,6 +333,19 @@ if not 1 <= CODES_REQUIRED_APPROVALS <= 5:
     raise ImproperlyConfigured("CODES_REQUIRED_APPROVALS must be between 1 and 5.")
 
 # ---------------------------------------------------------------------------
+# Signature checkpoints
+# ---------------------------------------------------------------------------
+
+# The key that signs each signature record (its MAC) and each checkpoint of the chain. It must
+# never be stored in the database: whoever can write the database but does not hold this key
+# cannot forge, re-chain or cut the chain unnoticed. Left empty, a key derived from SECRET_KEY is
+# used, which is good enough on a laptop; `check --deploy` refuses it (acknowledgements.E001).
+# Changing the key makes every record signed before fail verification: keep it for good.
+SIGNATURE_CHECKPOINT_KEY = env.str("SIGNATURE_CHECKPOINT_KEY", default="")
+# How often Celery beat writes a checkpoint (seeded by `manage.py setup_reminder_schedule`).
+SIGNATURE_CHECKPOINT_EVERY_MINUTES = env.int("SIGNATURE_CHECKPOINT_EVERY_MINUTES", default=15)
+
+# ---------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------
 

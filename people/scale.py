@@ -10,7 +10,7 @@ The shape, for 100,000 people (every figure follows --people):
   10 sections each, the content hashes computed by `codes.content` as publishing does;
 - one acknowledgement request per person for each published version: signed, pending (asked
   lately, due within two weeks) or overdue (past the version's due date);
-- a signature for every signed request, chained with `acknowledgements.chain.record_hash` in
+- a signature for every signed request, chained and MAC-ed as `acknowledgements.chain.seal` does it, in
   the order of `signed_at`, so `verify_signatures` passes; signatures are built here and
   inserted in batches, not through the signing service, which would take hours for millions;
 - training: courses with a yearly refresher, completions over the last thirteen months with
@@ -50,7 +50,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone, translation
 
-from acknowledgements.chain import GENESIS, HASHED_FIELDS, hash_of_fields
+from acknowledgements.chain import GENESIS, HASHED_FIELDS, checkpoint_key, hash_of_fields, mac_of_record_hash
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from acknowledgements.services import attestation_statement
 from audit.services import event_record
@@ -815,7 +815,8 @@ class Seeder:
         last = Signature.objects.aggregate(sequence=Max("sequence"))["sequence"] or 0
         previous_hash = Signature.objects.get(sequence=last).record_hash if last else GENESIS
         statements = self._statements()
-        signatures = self._rows(Signature, [*HASHED_FIELDS, "record_hash"])
+        signatures = self._rows(Signature, [*HASHED_FIELDS, "record_hash", "record_mac"])
+        key = checkpoint_key()
         for key in self.signed_keys:
             row = key & 0xFFFFFFFF
             signed_us = key >> 32
@@ -839,7 +840,7 @@ class Seeder:
                 previous_hash,
             )
             previous_hash = hash_of_fields(*fields)
-            signatures.add((*fields, previous_hash))
+            signatures.add((*fields, previous_hash, mac_of_record_hash(previous_hash, key=key)))
         signatures.flush()
         self.summary.signatures = signatures.written
         self._done(f"{self.summary.signatures} signatures, chained in the order they were signed")

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from acknowledgements import services
-from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
+from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 from audit.models import AuditEvent
 from codes.models import CodeVersion
 from codes.tests.factories import DraftFactory, SectionFactory, publish, start_revision
@@ -634,11 +634,19 @@ def test_each_export_writes_one_audit_event_with_kind_format_rows_and_filters(
     assert b"".join(response.streaming_content)
     event = AuditEvent.objects.get(action="acknowledgements.export")
     assert event.actor == compliance_officer.user
+    checkpoint = SignatureCheckpoint.objects.get()
     assert event.details == {
         "kind": kind,
         "format": file_format,
         "rows": rows,
         "filters": {"department_id": str(support.pk)},
+        "checkpoint": {
+            "id": checkpoint.pk,
+            "count": checkpoint.count,
+            "head_sequence": checkpoint.head_sequence,
+            "head_hash": checkpoint.head_hash,
+            "mac": checkpoint.mac,
+        },
     }
 
 
@@ -810,7 +818,7 @@ def test_the_verify_page_shows_the_button(client, compliance_officer):
 
     assert response.status_code == 200
     assert "Verify now" in response.content.decode()
-    assert response.context["result"] is None
+    assert response.context["report"] is None
 
 
 def test_verifying_an_intact_chain_says_intact_with_the_number_of_records(client, compliance_officer, campaign):
@@ -820,7 +828,7 @@ def test_verifying_an_intact_chain_says_intact_with_the_number_of_records(client
 
     assert response.status_code == 200
     assert "Intact: 2 records checked" in response.content.decode()
-    assert AuditEvent.objects.get(action="acknowledgements.verify").details == {"checked": 2, "intact": True}
+    assert AuditEvent.objects.get(action="acknowledgements.verify").details == {"checked": 2, "intact": True, "problems": []}
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -35,12 +35,13 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
     "DJANGO_TIME_ZONE": "Europe/London",
+    "SIGNATURE_CHECKPOINT_KEY": "a-random-key-that-only-the-portal-and-the-auditor-hold-5e4f3a2b",
 }
 
 
 def run_python(code: str, environment: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     # A clean environment, so that what this test run was given does not leak in.
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_", "SIGNATURE_"))}
     clean.pop("EMAIL_URL", None)
     clean["CONDUCT_PORTAL_VAR_DIR"] = os.environ.get("CONDUCT_PORTAL_VAR_DIR", str(BASE_DIR / "var"))
     clean["DJANGO_SETTINGS_MODULE"] = "conduct_portal.settings"
@@ -109,3 +110,12 @@ def test_check_deploy_with_production_values_prints_no_warning() -> None:
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_refuses_a_production_without_its_own_checkpoint_key() -> None:
+    without_key = {name: value for name, value in PRODUCTION.items() if name != "SIGNATURE_CHECKPOINT_KEY"}
+
+    result = run_python("", without_key, "manage.py", "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "acknowledgements.E001" in result.stderr

@@ -4,16 +4,20 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from acknowledgements.chain import default_workers, verify_chain
+from acknowledgements.chain import default_workers, verify_records
 
 
 class Command(BaseCommand):
     help = (
-        "Check that the signature records are intact: recompute every record's hash, check that each "
-        "record links to the one before it, and check that the text of every signed version still matches "
-        "the content hash it was published with. Prints the first broken record and exits non-zero if "
-        "anything is broken. Changes nothing."
+        "Check that the signature records are intact: recompute every record's hash and check its MAC "
+        "(made with SIGNATURE_CHECKPOINT_KEY, which the database does not hold), check that each record "
+        "links to the one before it, that the text of every signed version still matches the content "
+        "hash it was published with, that the chain still holds every record the checkpoints counted "
+        "(with the hash they recorded), that every checkpoint's MAC matches, and that a request is "
+        "marked signed exactly when a signature record exists for it. Names every problem (the error "
+        "names the first) and exits non-zero if there is any. Changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,16 +31,29 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, workers: int, **options: Any) -> None:
         started = time.perf_counter()
-        result = verify_chain(workers=max(1, workers))
+        report = verify_records(workers=max(1, workers))
         seconds = time.perf_counter() - started
-        rate = result.checked / seconds if seconds else 0
-        if result.first_breach is not None:
-            breach = result.first_breach
-            raise CommandError(
-                f"BROKEN at record #{breach.sequence} (id {breach.signature_id}): {breach.problem}. "
-                f"{result.checked} records read."
+        checkpoint = report.latest_checkpoint
+        if checkpoint is None:
+            self.stdout.write(f"No checkpoint yet: none of the {report.uncovered} records is covered by one.")
+        else:
+            self.stdout.write(
+                f"Latest checkpoint: {checkpoint.count} records up to #{checkpoint.head_sequence} at "
+                f"{timezone.localtime(checkpoint.created_at):%Y-%m-%d %H:%M:%S}; {report.uncovered} records "
+                "signed since are not covered by a checkpoint yet (their MACs are checked, but deleting them "
+                "from the end of the chain would go unnoticed)."
             )
+            if report.checkpoint_is_late:
+                self.stdout.write("Warning: the latest checkpoint is more than two intervals old; is Celery beat running?")
+        if report.problems:
+            for problem in report.problems[1:]:
+                self.stdout.write(f"Also: {problem}.")
+            raise CommandError(
+                f"BROKEN at {report.problems[0]}. {report.chain.checked} records read, "
+                f"{len(report.problems)} problems found."
+            )
+        rate = report.chain.checked / seconds if seconds else 0
         self.stdout.write(
-            f"Intact: {result.checked} records and {result.versions_checked} signed versions checked "
+            f"Intact: {report.chain.checked} records and {report.chain.versions_checked} signed versions checked "
             f"in {seconds:.2f} s ({rate:,.0f} records/s)."
         )

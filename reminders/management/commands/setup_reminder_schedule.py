@@ -4,16 +4,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 TASK_NAME = "Daily reminder sweep"
+CHECKPOINT_TASK_NAME = "Signature chain checkpoint"
 
 
 class Command(BaseCommand):
     help = (
-        "Create the daily reminder sweep in the database schedule that Celery beat reads (once; an "
-        "administrator can change its time in the admin afterwards). The time comes from "
-        "REMINDERS_SWEEP_HOUR in the organisation's time zone. Run exactly one beat process."
+        "Create the periodic tasks in the database schedule that Celery beat reads (once; an "
+        "administrator can change them in the admin afterwards): the daily reminder sweep, at "
+        "REMINDERS_SWEEP_HOUR in the organisation's time zone, and the checkpoint of the signature "
+        "chain, every SIGNATURE_CHECKPOINT_EVERY_MINUTES. Run exactly one beat process."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,5 +30,15 @@ class Command(BaseCommand):
         task, created = PeriodicTask.objects.get_or_create(
             name=TASK_NAME, defaults={"task": "reminders.sweep", "crontab": schedule}
         )
+        self._report(task, created, task.crontab)
+        every, _created = IntervalSchedule.objects.get_or_create(
+            every=settings.SIGNATURE_CHECKPOINT_EVERY_MINUTES, period=IntervalSchedule.MINUTES
+        )
+        task, created = PeriodicTask.objects.get_or_create(
+            name=CHECKPOINT_TASK_NAME, defaults={"task": "acknowledgements.checkpoint", "interval": every}
+        )
+        self._report(task, created, task.interval)
+
+    def _report(self, task: PeriodicTask, created: bool, schedule: object) -> None:
         state = "created" if created else "left as it was"
-        self.stdout.write(f"{TASK_NAME}: {state} ({task.crontab}).")
+        self.stdout.write(f"{task.name}: {state} ({schedule}).")
