@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import CharField, Count, F, Func, Max, Min, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, F, Func, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,9 +240,9 @@ def _utc_text(name: str) -> Func:
 
 
 def _in_order(after: int, until: int | None, batch_size: int) -> Iterator[tuple[Any, ...]]:
-    """(pk, record_hash, record_mac, *HASHED_FIELDS) of the records after `after` in sequence order, one indexed range
-    at a time."""
-    signatures = Signature.objects.order_by("sequence")
+    """(pk, record_hash, record_mac, *HASHED_FIELDS) of the records after `after` in sequence order, one
+    indexed range at a time."""
+    signatures: QuerySet[Any] = Signature.objects.order_by("sequence")
     if until is not None:
         signatures = signatures.filter(sequence__lte=until)
     fields: list[str] = list(HASHED_FIELDS)
@@ -387,7 +387,7 @@ def checkpoint_problems(*, key: bytes | None = None) -> tuple[SignatureCheckpoin
         latest = checkpoint
         if checkpoint.head_sequence is None:
             continue
-        current_hash = checkpoint.current_hash  # type: ignore[attr-defined]
+        current_hash = checkpoint.current_hash
         if current_hash is None:
             problems.append(_missing_records(checkpoint))
         elif current_hash != checkpoint.head_hash:
@@ -413,10 +413,23 @@ def checkpoint_problems(*, key: bytes | None = None) -> tuple[SignatureCheckpoin
 
 def _missing_records(checkpoint: SignatureCheckpoint) -> str:
     before = Signature.objects.filter(sequence__lt=checkpoint.head_sequence).aggregate(last=Max("sequence"))["last"]
-    return _(
-        "records #%(first)s to #%(last)s are missing: the checkpoint of %(time)s counted %(count)s records "
-        "ending with #%(last)s (the end of the chain was deleted)"
-    ) % {"first": (before or 0) + 1, "last": checkpoint.head_sequence, "time": _when(checkpoint), "count": checkpoint.count}
+    first = (before or 0) + 1
+    values = {"first": first, "last": checkpoint.head_sequence, "time": _when(checkpoint), "count": checkpoint.count}
+    if first == checkpoint.head_sequence:
+        return (
+            _(
+                "record #%(last)s is missing: the checkpoint of %(time)s counted %(count)s records ending with it "
+                "(the end of the chain was deleted)"
+            )
+            % values
+        )
+    return (
+        _(
+            "records #%(first)s to #%(last)s are missing: the checkpoint of %(time)s counted %(count)s records "
+            "ending with #%(last)s (the end of the chain was deleted)"
+        )
+        % values
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -113,11 +113,14 @@ class AppendOnlyError(DomainError):
     pass
 
 
+_Model = TypeVar("_Model", bound=models.Model)
+
+
 def _refuse_change() -> None:
     raise AppendOnlyError(gettext("Signature records are append-only: they can never be changed or deleted."))
 
 
-class SignatureQuerySet(models.QuerySet["Signature"]):
+class AppendOnlyQuerySet(models.QuerySet[_Model]):
     def update(self, **kwargs: Any) -> int:
         _refuse_change()
         return 0
@@ -153,7 +156,7 @@ class Signature(models.Model):
     # anyone can recompute a hash, only the portal can write a MAC.
     record_mac = models.CharField(_("record MAC"), max_length=64)
 
-    objects = SignatureQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["Signature"].as_manager()
 
     class Meta:
         verbose_name = _("signature")
@@ -186,7 +189,7 @@ class SignatureCheckpoint(models.Model):
     head_hash = models.CharField(_("last record's hash"), max_length=64)
     mac = models.CharField(_("MAC"), max_length=64)
 
-    objects = SignatureQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["SignatureCheckpoint"].as_manager()
 
     class Meta:
         verbose_name = _("signature checkpoint")

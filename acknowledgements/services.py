@@ -342,7 +342,9 @@ def checkpoint_create() -> SignatureCheckpoint:
     minutes, and an export's audit event carries the checkpoint it wrote.
     """
     head = current_head()
-    latest = next((cp for cp in SignatureCheckpoint.objects.iterator(chunk_size=50) if checkpoint_is_authentic(cp)), None)
+    latest = next(
+        (cp for cp in SignatureCheckpoint.objects.iterator(chunk_size=50) if checkpoint_is_authentic(cp)), None
+    )
     if latest is not None and latest.head_sequence is not None:
         still_there = Signature.objects.filter(sequence=latest.head_sequence, record_hash=latest.head_hash).exists()
         if not still_there or head.count < latest.count:

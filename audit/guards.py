@@ -12,12 +12,14 @@ exemption gives nobody a power they did not already have, and production is not 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import migrations
 
 TEST_DATABASE_COMMENT = "conduct_portal: a test database, which the test suite may empty with TRUNCATE"
 
+# The comment is a constant of ours, not input.
 FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION conduct_portal_refuse_truncate() RETURNS trigger AS $$
 BEGIN
@@ -36,7 +38,7 @@ BEGIN
         USING ERRCODE = 'integrity_constraint_violation';
 END
 $$ LANGUAGE plpgsql;
-"""
+"""  # noqa: S608
 
 DROP_FUNCTIONS = """
 DROP FUNCTION IF EXISTS conduct_portal_refuse_truncate();
@@ -66,8 +68,8 @@ def on_postgresql(forwards: Iterable[str], backwards: Iterable[str]) -> migratio
     """A migration step that runs SQL on PostgreSQL and does nothing elsewhere."""
     forwards_sql, backwards_sql = "".join(forwards), "".join(backwards)
 
-    def run(sql: str):  # type: ignore[no-untyped-def]
-        def step(apps, schema_editor):  # type: ignore[no-untyped-def]
+    def run(sql: str) -> Callable[[Any, Any], None]:
+        def step(apps: Any, schema_editor: Any) -> None:
             if schema_editor.connection.vendor == "postgresql":
                 schema_editor.execute(sql, params=None)
 

@@ -816,7 +816,7 @@ class Seeder:
         previous_hash = Signature.objects.get(sequence=last).record_hash if last else GENESIS
         statements = self._statements()
         signatures = self._rows(Signature, [*HASHED_FIELDS, "record_hash", "record_mac"])
-        key = checkpoint_key()
+        mac_key = checkpoint_key()
         for key in self.signed_keys:
             row = key & 0xFFFFFFFF
             signed_us = key >> 32
@@ -840,7 +840,7 @@ class Seeder:
                 previous_hash,
             )
             previous_hash = hash_of_fields(*fields)
-            signatures.add((*fields, previous_hash, mac_of_record_hash(previous_hash, key=key)))
+            signatures.add((*fields, previous_hash, mac_of_record_hash(previous_hash, key=mac_key)))
         signatures.flush()
         self.summary.signatures = signatures.written
         self._done(f"{self.summary.signatures} signatures, chained in the order they were signed")

@@ -828,7 +828,11 @@ def test_verifying_an_intact_chain_says_intact_with_the_number_of_records(client
 
     assert response.status_code == 200
     assert "Intact: 2 records checked" in response.content.decode()
-    assert AuditEvent.objects.get(action="acknowledgements.verify").details == {"checked": 2, "intact": True, "problems": []}
+    assert AuditEvent.objects.get(action="acknowledgements.verify").details == {
+        "checked": 2,
+        "intact": True,
+        "problems": [],
+    }
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

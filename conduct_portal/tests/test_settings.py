@@ -41,7 +41,11 @@ PRODUCTION = {
 
 def run_python(code: str, environment: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     # A clean environment, so that what this test run was given does not leak in.
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_", "SIGNATURE_"))}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_", "SIGNATURE_"))
+    }
     clean.pop("EMAIL_URL", None)
     clean["CONDUCT_PORTAL_VAR_DIR"] = os.environ.get("CONDUCT_PORTAL_VAR_DIR", str(BASE_DIR / "var"))
     clean["DJANGO_SETTINGS_MODULE"] = "conduct_portal.settings"

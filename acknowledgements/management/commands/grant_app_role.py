@@ -62,9 +62,7 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no role {role}: create it first (CREATE ROLE … LOGIN PASSWORD …).")
             if found[0]:
                 raise CommandError(f"{role} is a superuser: it could switch every guard off. Use a plain role.")
-            cursor.execute(
-                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = %s", [role]
-            )
+            cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = %s", [role])
             if cursor.fetchone()[0]:
                 raise CommandError(f"{role} owns tables: an owner can switch their triggers off. Use another role.")
             for statement in statements:

@@ -44,7 +44,9 @@ class Command(BaseCommand):
                 "from the end of the chain would go unnoticed)."
             )
             if report.checkpoint_is_late:
-                self.stdout.write("Warning: the latest checkpoint is more than two intervals old; is Celery beat running?")
+                self.stdout.write(
+                    "Warning: the latest checkpoint is more than two intervals old; is Celery beat running?"
+                )
         if report.problems:
             for problem in report.problems[1:]:
                 self.stdout.write(f"Also: {problem}.")

@@ -1,0 +1,30 @@
+"""The tamper suite's tally: every test marked `attack` is one attack tried; passing means it was stopped."""
+
+from __future__ import annotations
+
+import pytest
+
+TALLY = {"tried": 0, "stopped": 0, "skipped": 0}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "attack: one attack on the proof, refused by the database or detected")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "attack" not in report.keywords:
+        return
+    if report.skipped:
+        TALLY["skipped"] += 1
+    elif report.when == "call":
+        TALLY["tried"] += 1
+        TALLY["stopped"] += report.passed
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if TALLY["tried"]:
+        terminalreporter.write_line(
+            f"Tamper suite: {TALLY['tried']} attacks tried, {TALLY['stopped']} refused or detected.", bold=True
+        )
+    elif TALLY["skipped"]:
+        terminalreporter.write_line(f"Tamper suite: {TALLY['skipped']} attacks skipped (see the reasons above).")
