@@ -97,6 +97,18 @@ class PortalUserAdmin(UserAdmin):
             return [*readonly, "is_staff", "is_superuser", "user_permissions"]
         return readonly
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.pk == request.user.pk:
+            return fieldsets
+        if rights.change_refusal(request.user, obj, rights.AccountChange.PASSWORD) is None:
+            return fieldsets
+        # The password field links to the password page, which this person may not open.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     def formfield_for_manytomany(
         self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelMultipleChoiceField | None:
