@@ -92,17 +92,20 @@ FIGURE_COLUMNS = [
 ]
 
 
-def figure_rows(requests: QuerySet[AcknowledgementRequest]) -> list[list[str]]:
-    """The figures export's rows, from the one counting selector, and a last row for all of them."""
+def figure_rows(requests: QuerySet[AcknowledgementRequest]) -> list[list[spreadsheets.Cell]]:
+    """The figures export's rows, from the one counting selector, and a last row for all of them.
 
-    def cells(row: dict) -> list[str]:
-        percent = "" if row["percent_signed"] is None else str(row["percent_signed"])
-        return [*(str(row[name]) for name in FIGURES), percent]
+    Figures stay numbers, so a spreadsheet adds them up; the CSV writes them as text.
+    """
+
+    def cells(row: dict) -> list[spreadsheets.Cell]:
+        percent = "" if row["percent_signed"] is None else row["percent_signed"]
+        return [*(row[name] for name in FIGURES), percent]
 
     rows = [
         [
             neutralise(row["version__document__title"]),
-            str(row["version__number"]),
+            row["version__number"],
             neutralise(row["person__department__name"]),
             *cells(row),
         ]

@@ -34,6 +34,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 from typing import IO, Any
 
@@ -271,7 +272,7 @@ def _copied_csv(rows: QuerySet) -> Iterator[bytes]:
             copier.join()
 
 
-def _written_csv(rows: QuerySet | Iterable[Sequence[str]]) -> Iterator[bytes]:
+def _written_csv(rows: QuerySet | Iterable[Sequence[Cell]]) -> Iterator[bytes]:
     """The same CSV written by Python, where there is no COPY (SQLite), or of rows computed in Python."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
@@ -284,7 +285,7 @@ def _written_csv(rows: QuerySet | Iterable[Sequence[str]]) -> Iterator[bytes]:
 
 
 def _csv_chunks(
-    header: list[str], rows: QuerySet | Iterable[Sequence[str]], *, language: str | None, copy: bool
+    header: list[str], rows: QuerySet | Iterable[Sequence[Cell]], *, language: str | None, copy: bool
 ) -> Iterator[bytes]:
     # The response is iterated after the view returns: keep the language the request asked for.
     with translation.override(language):
@@ -295,7 +296,7 @@ def _csv_chunks(
 
 
 def csv_response(
-    header: list[str], rows: QuerySet | Iterable[Sequence[str]], *, filename: str, copy: bool | None = None
+    header: list[str], rows: QuerySet | Iterable[Sequence[Cell]], *, filename: str, copy: bool | None = None
 ) -> StreamingHttpResponse:
     """Stream the header and `rows` (a values_list of text cells, or rows of text computed in Python,
     such as a report's few figures) as a UTF-8 CSV attachment.
@@ -311,6 +312,9 @@ def csv_response(
     return response
 
 
+# A cell computed in Python: neutralised text, or a figure (the CSV writes it as text).
+Cell = str | int | float | Decimal
+
 # XML cannot hold most control characters (tab, line feed and carriage return aside). XlsxWriter
 # would write them escaped (_x0001_), which Excel decodes and other readers show as it is: drop them.
 _ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -318,14 +322,15 @@ _ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def write_xlsx(
     header: list[str],
-    rows: Iterable[Sequence[str]],
+    rows: Iterable[Sequence[Cell]],
     destination: IO[bytes],
     *,
     sheet_title: str,
     sheet_rows: int = XLSX_MAX_ROWS,
 ) -> int:
     """Write the header and `rows` (neutralised text cells) as a workbook to `destination`; return the
-    number of data rows. Every cell is text, never a formula, number or link.
+    number of data rows. A text cell stays text, never a formula, number or link; a number (a figure
+    computed in Python) is written as a number, so a spreadsheet can add it up.
 
     Rows that do not fit on one sheet (`sheet_rows`, header included) continue on sheets titled
     "<sheet_title> 2", "<sheet_title> 3" and so on, each with its own copy of the header.
@@ -346,14 +351,14 @@ def write_xlsx(
             sheet.write_row(0, 0, header)
             on_sheet = 0
         on_sheet += 1
-        sheet.write_row(on_sheet, 0, [_ILLEGAL_IN_XML.sub("", cell) for cell in row])
+        sheet.write_row(on_sheet, 0, [_ILLEGAL_IN_XML.sub("", cell) if isinstance(cell, str) else cell for cell in row])
         written += 1
     workbook.close()
     return written
 
 
 def xlsx_response(
-    header: list[str], rows: QuerySet | Iterable[Sequence[str]], *, filename: str, sheet_title: str
+    header: list[str], rows: QuerySet | Iterable[Sequence[Cell]], *, filename: str, sheet_title: str
 ) -> FileResponse:
     """The header and `rows` (a values_list of text cells, or rows of text computed in Python) as an
     XLSX attachment, built in a spooled file."""

@@ -120,7 +120,29 @@ def test_the_drill_down_adds_up_and_filters_each_state(client, compliance_office
         assert shown(response.content.decode(), 'data-testid="totals"')["asked"] == EXPECTED[state]
 
 
-@pytest.mark.parametrize(("file_format", "read"), [("csv", csv_of), ("xlsx", xlsx_of)])
+def xlsx_as_text(response) -> list[list[str]]:
+    """The XLSX's cells as the CSV writes them, to check both files against the same figures.
+
+    The last column is the percentage, written with one decimal; a spreadsheet stores 25.0 as 25.
+    """
+    return [
+        [*(str(cell) for cell in row[:-1]), f"{row[-1]:.1f}" if isinstance(row[-1], int | float) else str(row[-1])]
+        for row in xlsx_of(response)
+    ]
+
+
+def test_the_figures_xlsx_holds_numbers_so_a_spreadsheet_adds_them_up(client, compliance_officer, every_state) -> None:
+    client.force_login(compliance_officer.user)
+
+    _header, *rows = xlsx_of(client.get("/acknowledgements/export/figures.xlsx"))
+
+    for row in rows[:-1]:
+        assert isinstance(row[0], str)
+        assert all(isinstance(cell, int | float) for cell in row[3:])
+    assert all(isinstance(cell, int | float) for cell in rows[-1][3:])
+
+
+@pytest.mark.parametrize(("file_format", "read"), [("csv", csv_of), ("xlsx", xlsx_as_text)])
 def test_the_figures_export_adds_up_and_says_what_the_percentage_divides_by(
     client, compliance_officer, every_state, file_format, read
 ) -> None:
