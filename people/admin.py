@@ -86,13 +86,13 @@ class PortalUserAdmin(UserAdmin):
 
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
-    actions = ["deactivate_people"]
+    actions = ["deactivate_people", "reactivate_people"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
         # Sign-in times are records, not settings.
         readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
         if obj is not None and obj.pk == request.user.pk:
-            return [*readonly, *RIGHTS_FIELDS]
+            return [*readonly, *RIGHTS_FIELDS, "is_active"]
         if not request.user.is_superuser:
             return [*readonly, "is_staff", "is_superuser", "user_permissions"]
         return readonly
@@ -162,6 +162,7 @@ class PortalUserAdmin(UserAdmin):
         toggled = change and "is_active" in form.changed_data
         active = obj.is_active
         if toggled:
+            _refuse(rights.change_refusal(request.user, obj, rights.AccountChange.ACTIVITY))
             obj.is_active = not active
         super().save_model(request, obj, form, change)
         if toggled:
@@ -209,11 +210,7 @@ class PortalUserAdmin(UserAdmin):
 
     @admin.action(permissions=["change"], description=_("Deactivate the selected people and end their sessions"))
     def deactivate_people(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for user in queryset:
-            _refuse(rights.change_refusal(request.user, user, rights.AccountChange.DETAILS))
-        for user in queryset:
-            services.person_deactivate(user=user, actor=request.user)
-        count = queryset.count()
+        count = self._change_activity(request, queryset, services.person_deactivate)
         self.message_user(
             request,
             ngettext(
@@ -224,6 +221,30 @@ class PortalUserAdmin(UserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    @admin.action(permissions=["change"], description=_("Reactivate the selected people"))
+    def reactivate_people(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._change_activity(request, queryset, services.person_reactivate)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person reactivated; they can sign in again.",
+                "%(count)d people reactivated; they can sign in again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @staticmethod
+    def _change_activity(request: HttpRequest, queryset: QuerySet, change: Any) -> int:
+        # The whole batch is refused before anyone is changed, so a refusal leaves nothing half done.
+        users = list(queryset)
+        for user in users:
+            _refuse(rights.change_refusal(request.user, user, rights.AccountChange.ACTIVITY))
+        for user in users:
+            change(user=user, actor=request.user)
+        return len(users)
 
 
 admin.site.unregister(Group)

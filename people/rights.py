@@ -13,6 +13,10 @@ before they write, so no path (form, password page, bulk action, shell) escapes 
   leads to more rights than the actor's own;
 - nobody changes their own roles or permissions, sets their own password without their
   current one, or deletes their own account;
+- any account administrator deactivates a leaver or reactivates a returner, whatever rights
+  that person holds, except a superuser, a staff member or an administrator, and never
+  themselves: deactivating grants nothing, and reactivating gives back only the rights the
+  account already held;
 - only a superuser edits what a role may do.
 """
 
@@ -38,7 +42,8 @@ class AccountChangeRefused(DomainError):
 
 
 class AccountChange(enum.Enum):
-    DETAILS = enum.auto()  # names, email, active, staff profile
+    DETAILS = enum.auto()  # names, email, staff profile
+    ACTIVITY = enum.auto()  # deactivating a leaver, reactivating a returner
     PASSWORD = enum.auto()
     ROLES = enum.auto()  # roles, one-off permissions, staff and superuser status
     DELETE = enum.auto()
@@ -87,9 +92,15 @@ def change_refusal(actor: Actor, target: User, change: AccountChange) -> str | N
             return _("Change your own password on your account page, which asks for your current one.")
         if change is AccountChange.DELETE:
             return _("You may not delete your own account.")
+        if change is AccountChange.ACTIVITY:
+            return _("You may not deactivate or reactivate your own account: ask another administrator.")
         return None
     if not actor.is_superuser and holds_administration(target):
         return _("Only a superuser may change the account of a superuser, a staff member or an administrator.")
+    if change is AccountChange.ACTIVITY:
+        if actor.has_perm("auth.change_user"):
+            return None
+        return _("Only an account administrator may deactivate or reactivate an account.")
     if _beyond(actor, _permissions(target)):
         return _("Only a superuser may change the account of someone who holds rights you do not hold.")
     return None

@@ -33,13 +33,16 @@ class PasswordRefused(DomainError):
 
 
 @transaction.atomic
-def person_deactivate(*, user: User, actor: Actor = None) -> int:
+def person_deactivate(*, user: User, actor: rights.Actor | None = None) -> int:
     """Block a leaver from signing in and end every session they have open.
 
     Once committed, the person's audience change is announced: what they were still asked for
     is marked left. Returns how many sessions were ended. Deactivating someone already
-    inactive still ends any session left over.
+    inactive still ends any session left over. An actor must be allowed to (`people.rights`);
+    None is the system (an import, a command).
     """
+    if actor is not None:
+        rights.require(rights.change_refusal(actor, user, rights.AccountChange.ACTIVITY))
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -50,12 +53,15 @@ def person_deactivate(*, user: User, actor: Actor = None) -> int:
 
 
 @transaction.atomic
-def person_reactivate(*, user: User, actor: Actor = None) -> None:
+def person_reactivate(*, user: User, actor: rights.Actor | None = None) -> None:
     """Let a returning person sign in again.
 
     Once committed, the person's audience change is announced: the requests marked left when
-    they went, for versions still published and still meant for them, are pending again.
+    they went, for versions still published and still meant for them, are pending again. An
+    actor must be allowed to (`people.rights`); None is the system.
     """
+    if actor is not None:
+        rights.require(rights.change_refusal(actor, user, rights.AccountChange.ACTIVITY))
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
