@@ -34,8 +34,9 @@ def version_progress(sender: Any, version: CodeVersion, viewer: Any, **kwargs: A
 
 
 @receiver(audience_changed, dispatch_uid="acknowledgements.sync_the_person")
-def sync_the_person(sender: Any, person_id: int, **kwargs: Any) -> None:
-    services.requests_sync_for_person(person=StaffProfile.objects.get(pk=person_id))
+def sync_the_person(sender: Any, person_id: int, actor_id: int | None = None, **kwargs: Any) -> None:
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
+    services.requests_sync_for_person(person=StaffProfile.objects.get(pk=person_id), actor=actor)
 
 
 @receiver(retirement_consequences, dispatch_uid="acknowledgements.requests_to_withdraw")

@@ -146,7 +146,7 @@ def _versions_applying_to(person: StaffProfile) -> QuerySet[CodeVersion]:
 
 
 @transaction.atomic
-def requests_sync_for_person(*, person: StaffProfile) -> dict[str, int]:
+def requests_sync_for_person(*, person: StaffProfile, actor: User | None = None) -> dict[str, int]:
     """Bring a person's requests in line with who they are now: a joiner, a mover, a leaver, a returner.
 
     A deactivated person's pending requests are marked left. For an active person, pending
@@ -154,7 +154,8 @@ def requests_sync_for_person(*, person: StaffProfile) -> dict[str, int]:
     requests for published versions that apply to them again are pending again (due in the
     version's days to acknowledge from today); and they are asked for the published versions
     that apply to them and that they have no request for. Signed, waived, replaced and withdrawn
-    requests never change. Safe to run again: it changes nothing the second time.
+    requests never change. Safe to run again: it changes nothing the second time. Each kind of
+    change is audited with `actor`, who changed the person (None for the system).
     """
     person = StaffProfile.objects.select_related("user").get(pk=person.pk)
     mine = AcknowledgementRequest.objects.filter(person=person)
@@ -184,8 +185,9 @@ def requests_sync_for_person(*, person: StaffProfile) -> dict[str, int]:
             for version in applying.exclude(acknowledgement_requests__person=person)
         ]
         counts["asked"] = len(AcknowledgementRequest.objects.bulk_create(new))
-    _record_transition(action="acknowledgements.requests.leave", target=person, count=counts["left"])
-    _record_transition(action="acknowledgements.requests.return", target=person, count=counts["returned"])
+    _record_transition(action="acknowledgements.requests.leave", target=person, count=counts["left"], actor=actor)
+    _record_transition(action="acknowledgements.requests.return", target=person, count=counts["returned"], actor=actor)
+    _record_transition(action="acknowledgements.requests.ask", target=person, count=counts["asked"], actor=actor)
     return counts
 
 

@@ -22,10 +22,10 @@ from .signals import announce_audience_change
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
-def _announce(user: User) -> None:
+def _announce(user: User, actor: Actor) -> None:
     person_id = StaffProfile.objects.filter(user=user).values_list("pk", flat=True).first()
     if person_id is not None:
-        announce_audience_change(person_id)
+        announce_audience_change(person_id, actor_id=actor.pk if actor is not None else None)
 
 
 class PasswordRefused(DomainError):
@@ -47,7 +47,7 @@ def person_deactivate(*, user: User, actor: rights.Actor | None = None) -> int:
         user.is_active = False
         user.save(update_fields=["is_active"])
         event_record(actor=actor, action="people.person.deactivate", target=user)
-        _announce(user)
+        _announce(user, actor)
     ended, _by_model = UserSession.objects.filter(user=user).delete()
     return ended
 
@@ -66,7 +66,7 @@ def person_reactivate(*, user: User, actor: rights.Actor | None = None) -> None:
         user.is_active = True
         user.save(update_fields=["is_active"])
         event_record(actor=actor, action="people.person.reactivate", target=user)
-        _announce(user)
+        _announce(user, actor)
 
 
 @transaction.atomic
@@ -85,6 +85,9 @@ def profile_save(*, profile: StaffProfile, actor: Actor) -> None:
     }
     if details:
         event_record(actor=actor, action="people.profile.change", target=profile, details=details)
+    if "department" in details:
+        # Saving the record announced the move without knowing who made it; this names them.
+        announce_audience_change(profile.pk, actor_id=actor.pk if actor is not None else None)
 
 
 def profile_set_language(*, profile: StaffProfile, language: str) -> None:

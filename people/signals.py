@@ -13,14 +13,45 @@ from django.http import HttpRequest
 from .middleware import remember_language
 from .models import StaffProfile
 
-# Sent once the transaction has committed, with `person_id`, whenever who a person is for an
-# audience may have changed: they joined, moved department, were deactivated or reactivated.
-# Receivers bring what the person is asked for in line; running one twice must change nothing.
+# Sent once the transaction has committed, with `person_id` and `actor_id` (who made the change,
+# None for the system), whenever who a person is for an audience may have changed: they joined,
+# moved department, were deactivated or reactivated. Receivers bring what the person is asked for
+# in line; running one twice must change nothing.
 audience_changed = Signal()
 
 
-def announce_audience_change(person_id: int) -> None:
-    transaction.on_commit(lambda: audience_changed.send(sender=StaffProfile, person_id=person_id))
+class _Announcement:
+    """A pending announcement of a person's audience change; `done` once sent or replaced."""
+
+    def __init__(self, person_id: int, actor_id: int | None) -> None:
+        self.person_id = person_id
+        self.actor_id = actor_id
+        self.done = False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            audience_changed.send(sender=StaffProfile, person_id=self.person_id, actor_id=self.actor_id)
+
+
+def announce_audience_change(person_id: int, actor_id: int | None = None) -> None:
+    """Announce, once the transaction commits, that the person's audience may have changed.
+
+    One change can announce twice (saving the staff record announces without an actor, the
+    service that saved it announces with one): the transaction keeps one announcement per person,
+    and the one that knows the actor wins, so receivers run once and audit who acted. The pending
+    announcement is looked up among the transaction's own commit callbacks, which a rollback
+    discards with it.
+    """
+    pending = transaction.get_connection().run_on_commit
+    for savepoints, callback, robust in pending:
+        if isinstance(callback, _Announcement) and callback.person_id == person_id and not callback.done:
+            # Replaced by one that runs last, after everything the change did, registered under
+            # the same savepoints, so a rollback discards it exactly when it would have the first.
+            callback.done = True
+            pending.append((savepoints, _Announcement(person_id, actor_id or callback.actor_id), robust))
+            return
+    transaction.on_commit(_Announcement(person_id, actor_id))
 
 
 @receiver(post_save, sender=StaffProfile, dispatch_uid="people.announce_joiners_and_movers")

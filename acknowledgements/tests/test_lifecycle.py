@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from audit.models import AuditEvent
 from codes.tests.factories import publish, start_revision
-from people.services import person_deactivate, person_reactivate
-from people.tests.factories import DepartmentFactory
+from people.services import person_deactivate, person_reactivate, profile_save
+from people.signals import audience_changed
+from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +77,28 @@ def test_a_leavers_pending_requests_are_marked_left_and_recorded(
     assert request_of(agent, asked).status == RequestStatus.LEFT
     assert events("acknowledgements.requests.leave") == [{"requests": 1}]
     assert AuditEvent.objects.filter(action="people.person.deactivate", actor=administrator.user).count() == 1
+    assert AuditEvent.objects.get(action="acknowledgements.requests.leave").actor == administrator.user
+
+
+def test_a_deactivation_saved_with_the_staff_record_syncs_once_as_the_administrator(
+    asked, agent, administrator, django_capture_on_commit_callbacks
+) -> None:
+    announced: list[int | None] = []
+    audience_changed.connect(
+        lambda sender, actor_id, **kw: announced.append(actor_id), weak=False, dispatch_uid="test.announced"
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            # As the admin's form does: the service first, then the staff record, which announces again.
+            person_deactivate(user=agent.user, actor=administrator.user)
+            agent.save()
+    finally:
+        audience_changed.disconnect(dispatch_uid="test.announced")
+
+    assert announced == [administrator.user.pk]
+    assert list(
+        AuditEvent.objects.filter(action="acknowledgements.requests.leave").values_list("actor", flat=True)
+    ) == [administrator.user.pk]
 
 
 def test_a_signed_request_stays_signed_when_the_person_leaves(asked, agent, django_capture_on_commit_callbacks) -> None:
@@ -109,6 +133,20 @@ def departmental(draft, manager, second_manager, support, agent):
     version = publish(draft, author=manager.user, approver=second_manager.user, departments=[support])
     services.requests_create_for_version(version=version)
     return version
+
+
+def test_a_movers_new_requests_are_audited_as_asked_by_the_administrator_who_moved_them(
+    departmental, agent, administrator, django_capture_on_commit_callbacks
+) -> None:
+    mover = StaffProfileFactory(department=DepartmentFactory(code="SAL"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mover.department = agent.department
+        profile_save(profile=mover, actor=administrator.user)
+
+    assert request_of(mover, departmental).status == RequestStatus.PENDING
+    event = AuditEvent.objects.get(action="acknowledgements.requests.ask")
+    assert (event.details, event.actor, event.object_id) == ({"requests": 1}, administrator.user, str(mover.pk))
 
 
 def test_moving_out_of_the_audience_marks_the_request_left(
