@@ -158,7 +158,16 @@ def totals_of(rows: list[dict]) -> dict:
     return with_percent({name: sum(row[name] for row in rows) for name in FIGURES})
 
 
-VERSION_FIELDS = ("version_id", "version__number", "version__title", "version__status", "version__document__slug")
+# The document's retirement is read with the version: its row is marked, since withdrawing the
+# unsigned requests leaves the signed ones at 100% of those still expected.
+VERSION_FIELDS = (
+    "version_id",
+    "version__number",
+    "version__title",
+    "version__status",
+    "version__document__slug",
+    "version__document__retired_at",
+)
 VERSION_ORDER = ("version__document__title", "-version__number")
 DEPARTMENT_FIELDS = ("person__department_id", "person__department__name", "person__department__code")
 DEPARTMENT_ORDER = ("person__department__name",)

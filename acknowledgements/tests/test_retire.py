@@ -122,3 +122,21 @@ def test_the_confirmation_page_costs_the_same_queries_for_1_or_20_people_and_cou
     with django_assert_num_queries(9):
         response = client.get(f"/codes/{published.document.slug}/retire/")
     assert response.status_code == 200
+
+
+def test_the_compliance_officer_sees_the_retired_documents_row_marked_retired(
+    client, manager, compliance_officer, asked, django_capture_on_commit_callbacks, django_assert_max_num_queries
+) -> None:
+    client.force_login(manager.user)
+    retire(client, asked, "Merged into the handbook", django_capture_on_commit_callbacks)
+    client.force_login(compliance_officer.user)
+
+    with django_assert_max_num_queries(15):
+        response = client.get("/acknowledgements/dashboard/")
+
+    row = next(row for row in response.context["versions"] if row["version_id"] == asked.pk)
+    assert row["percent_signed"] == 100.0  # the rule stays: withdrawn requests are no longer expected
+    page = response.content.decode()
+    title = f'<a href="?version={asked.pk}">{asked.title} v{asked.number}</a>'
+    assert title + ' <span class="badge text-bg-dark" title="The document was retired' in page
+    assert ">Retired</span>" in page
