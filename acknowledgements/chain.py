@@ -30,6 +30,7 @@ from django.db import connection, connections
 from django.db.models import CharField, Count, F, Func, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from codes.content import content_hash
 from codes.models import CodeVersion
@@ -402,9 +403,12 @@ def checkpoint_problems(*, key: bytes | None = None) -> tuple[SignatureCheckpoin
         counted = Signature.objects.filter(sequence__lte=latest.head_sequence).count()
         if counted != latest.count:
             problems.append(
-                _(
+                ngettext(
+                    "the chain holds %(counted)s record up to #%(sequence)s, but the checkpoint of %(time)s "
+                    "counted %(count)s",
                     "the chain holds %(counted)s records up to #%(sequence)s, but the checkpoint of %(time)s "
-                    "counted %(count)s"
+                    "counted %(count)s",
+                    counted,
                 )
                 % {"counted": counted, "sequence": latest.head_sequence, "time": _when(latest), "count": latest.count}
             )
@@ -417,16 +421,22 @@ def _missing_records(checkpoint: SignatureCheckpoint) -> str:
     values = {"first": first, "last": checkpoint.head_sequence, "time": _when(checkpoint), "count": checkpoint.count}
     if first == checkpoint.head_sequence:
         return (
-            _(
+            ngettext(
+                "record #%(last)s is missing: the checkpoint of %(time)s counted %(count)s record ending with it "
+                "(the end of the chain was deleted)",
                 "record #%(last)s is missing: the checkpoint of %(time)s counted %(count)s records ending with it "
-                "(the end of the chain was deleted)"
+                "(the end of the chain was deleted)",
+                checkpoint.count,
             )
             % values
         )
     return (
-        _(
+        ngettext(
+            "records #%(first)s to #%(last)s are missing: the checkpoint of %(time)s counted %(count)s record "
+            "ending with #%(last)s (the end of the chain was deleted)",
             "records #%(first)s to #%(last)s are missing: the checkpoint of %(time)s counted %(count)s records "
-            "ending with #%(last)s (the end of the chain was deleted)"
+            "ending with #%(last)s (the end of the chain was deleted)",
+            checkpoint.count,
         )
         % values
     )
