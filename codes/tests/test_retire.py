@@ -95,6 +95,9 @@ def test_an_agent_may_not_retire(client, agent, published) -> None:
 
     assert client.get(retire_url(published)).status_code == 403
     assert client.post(retire_url(published), {"reason": "No"}).status_code == 403
+    published.document.refresh_from_db()
+    assert published.document.retired_at is None
+    assert not AuditEvent.objects.filter(action="codes.document.retire").exists()
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, published) -> None:

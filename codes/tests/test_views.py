@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -45,6 +47,7 @@ def test_an_agent_does_not_see_a_version_for_another_department(client, agent, d
     client.force_login(agent.user)
 
     assert client.get(url(draft)).status_code == 404
+    assert draft.document.title not in client.get("/codes/").content.decode()
 
 
 def test_a_version_for_a_parent_department_applies_to_its_sub_departments(
@@ -56,7 +59,10 @@ def test_a_version_for_a_parent_department_applies_to_its_sub_departments(
     publish(draft, author=manager.user, approver=second_manager.user, departments=[operations])
     client.force_login(agent.user)
 
-    assert client.get(url(draft)).status_code == 200
+    response = client.get(url(draft))
+
+    assert response.status_code == 200
+    assert "Stay calm and courteous." in response.content.decode()
 
 
 def test_an_agent_does_not_see_a_superseded_version(client, agent, published, manager, second_manager) -> None:
@@ -69,13 +75,20 @@ def test_an_agent_does_not_see_a_superseded_version(client, agent, published, ma
     client.force_login(agent.user)
 
     assert client.get(url(published)).status_code == 404
+    assert f'href="{url(published)}"' not in client.get(f"/codes/{published.document.slug}/").content.decode()
 
 
 def test_compliance_sees_drafts_but_cannot_edit_them(client, compliance_officer, draft) -> None:
     client.force_login(compliance_officer.user)
 
-    assert client.get(url(draft)).status_code == 200
-    assert client.get(url(draft, "edit")).status_code == 403
+    reading = client.get(url(draft))
+    editing = client.get(url(draft, "edit"))
+
+    assert reading.status_code == 200
+    assert "Stay calm and courteous." in reading.content.decode()
+    assert f'href="{url(draft, "edit")}"' not in reading.content.decode()
+    assert editing.status_code == 403
+    assert "You may not open this page" in editing.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, published) -> None:
@@ -89,7 +102,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, published) -> None:
 def test_state_changes_refuse_get(client, manager, draft, action) -> None:
     client.force_login(manager.user)
 
-    assert client.get(url(draft, action)).status_code == 405
+    response = client.get(url(draft, action))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
 
 
 @pytest.mark.parametrize(
@@ -108,6 +126,10 @@ def test_the_role_action_matrix(request, client, draft, person, action, expected
     response = client.post(url(draft, action)) if action != "edit" else client.get(url(draft, action))
 
     assert response.status_code == expected
+    assert "You may not open this page" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
+    assert not AuditEvent.objects.filter(action__startswith="codes.version").exists()
 
 
 # ---------------------------------------------------------------------------
@@ -324,7 +346,12 @@ def test_the_document_list_costs_the_same_for_1_or_25_documents(
     # session, unread notifications, user, permissions (own + groups), count,
     # one page with its version numbers as subqueries
     with django_assert_num_queries(7):
-        assert client.get("/codes/").status_code == 200
+        response = client.get("/codes/")
+    assert response.status_code == 200
+    # The counted queries drew every document's row.
+    assert (
+        len(re.findall(r'<a href="/codes/code-\d+/">Code of conduct \d+</a>', response.content.decode())) == documents
+    )
 
 
 @pytest.mark.parametrize("sections", [1, 30])
@@ -338,7 +365,10 @@ def test_the_reader_costs_the_same_for_1_or_30_sections(
     # session, unread notifications, user, permissions (own + groups), the version with its people,
     # its contributors, its approvals, its sections
     with django_assert_num_queries(9):
-        assert client.get(url(version)).status_code == 200
+        response = client.get(url(version))
+    assert response.status_code == 200
+    # The counted queries drew every section.
+    assert response.content.decode().count('class="code-section') == sections
 
 
 @pytest.mark.parametrize("versions", [1, 12])
@@ -358,7 +388,12 @@ def test_the_document_page_costs_the_same_for_1_or_12_versions(
 
     # session, unread notifications, user, permissions (own + groups), the document, its versions with their people
     with django_assert_num_queries(7):
-        assert client.get(f"/codes/{document.slug}/").status_code == 200
+        response = client.get(f"/codes/{document.slug}/")
+    assert response.status_code == 200
+    # The counted queries drew every version's row.
+    assert len(
+        re.findall(rf'<td><a href="/codes/{document.slug}/v\d+/">Version \d+</a></td>', response.content.decode())
+    ) == (versions)
 
 
 def test_an_agent_sees_only_documents_that_apply_to_them(client, agent, published) -> None:
