@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Iterable
 
 import openpyxl
 import pytest
@@ -70,6 +71,15 @@ def rendered_figures(response) -> dict[str, str]:
     table = page[page.index('data-testid="totals"') :]
     table = table[: table.index("</table>")]
     return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', table))
+
+
+def expected_figures(many: list[StaffProfile]) -> dict[str, str]:
+    """What the ``many`` fixture's people add up to: a third signed, a third waived, a third overdue."""
+    return {"signed": str(len(many[0::3])), "waived": str(len(many[1::3])), "overdue": str(len(many[2::3]))}
+
+
+def figures_named(response, names: Iterable[str]) -> dict[str, str]:
+    return {name: rendered_figures(response)[name] for name in names}
 
 
 def listed(response) -> set[str]:
@@ -423,7 +433,10 @@ def test_a_department_filter_does_not_widen_a_managers_scope(client, manager, ca
 def test_people_without_a_team_or_compliance_role_are_refused(request, client, person, path):
     client.force_login(request.getfixturevalue(person).user)
 
-    assert client.get(path).status_code == 403
+    response = client.get(path)
+
+    assert response.status_code == 403
+    assert "You may not open this page" in response.content.decode()
 
 
 @pytest.mark.parametrize("path", [DASHBOARD, PEOPLE])
@@ -530,6 +543,8 @@ def test_the_dashboard_costs_the_same_queries_for_1_or_25_people(
     with django_assert_num_queries(10):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
+    expected = expected_figures(many)
+    assert figures_named(response, expected) == expected
 
 
 def test_filtering_the_dashboard_costs_no_more_queries(
@@ -542,6 +557,8 @@ def test_filtering_the_dashboard_costs_no_more_queries(
     with django_assert_num_queries(10):
         response = client.get(DASHBOARD, filters)
     assert response.status_code == 200
+    expected = expected_figures(many)
+    assert figures_named(response, expected) == expected
 
 
 def test_the_people_list_costs_the_same_queries_for_1_or_25_people(
@@ -555,6 +572,11 @@ def test_the_people_list_costs_the_same_queries_for_1_or_25_people(
     with django_assert_num_queries(11):
         response = client.get(PEOPLE)
     assert response.status_code == 200
+    # The counted queries drew the whole first page, each row with the person's name.
+    page = response.content.decode()
+    names = [ack.person.full_name for ack in response.context["page"]]
+    assert len(names) == min(AcknowledgementRequest.objects.count(), 25)
+    assert all(f"<td>{name}</td>" in page for name in names)
 
 
 def test_a_managers_dashboard_costs_the_same_queries_for_1_or_25_people(
@@ -568,6 +590,7 @@ def test_a_managers_dashboard_costs_the_same_queries_for_1_or_25_people(
     with django_assert_num_queries(10):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
+    assert rendered_figures(response)["asked"] == str(len(many))
 
 
 # ---------------------------------------------------------------------------
@@ -679,6 +702,7 @@ def test_an_unknown_export_is_not_found(client, compliance_officer, path):
     client.force_login(compliance_officer.user)
 
     assert client.get(f"/acknowledgements/export/{path}").status_code == 404
+    assert not AuditEvent.objects.filter(action="acknowledgements.export").exists()
 
 
 def test_an_export_with_invalid_filters_is_a_bad_request_that_says_why(client, compliance_officer, campaign):
@@ -760,7 +784,11 @@ def test_a_signed_request_cannot_be_waived(client, compliance_officer, campaign,
 def test_waiving_needs_a_post(client, compliance_officer, campaign, sam):
     client.force_login(compliance_officer.user)
 
-    assert client.get(waive_url(sam, campaign)).status_code == 405
+    response = client.get(waive_url(sam, campaign))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert request_of(sam, campaign).status == RequestStatus.PENDING
 
 
 def test_a_waiver_never_redirects_off_the_portal(client, compliance_officer, campaign, sam):
@@ -795,7 +823,10 @@ def test_compliance_downloads_a_versions_summary_as_pdf(client, compliance_offic
 def test_an_agent_may_not_download_a_summary(client, agent, campaign):
     client.force_login(agent.user)
 
-    assert client.get(summary_url(campaign)).status_code == 403
+    response = client.get(summary_url(campaign))
+
+    assert response.status_code == 403
+    assert "You may not open this page" in response.content.decode()
 
 
 def test_a_draft_has_no_summary(client, compliance_officer, draft):
@@ -840,3 +871,4 @@ def test_an_agent_may_not_verify(client, agent, method):
     client.force_login(agent.user)
 
     assert getattr(client, method)(VERIFY).status_code == 403
+    assert not AuditEvent.objects.filter(action="acknowledgements.verify").exists()

@@ -114,7 +114,7 @@ def test_the_confirmation_page_costs_the_same_queries_for_1_or_20_people_and_cou
 
     StaffProfileFactory.create_batch(extra_people, department=agent.department)
     services.requests_create_for_version(version=published)
-    CourseFactory.create_batch(1 + extra_people, document=published.document)
+    courses = CourseFactory.create_batch(1 + extra_people, document=published.document)
     client.force_login(manager.user)
 
     # session, unread notifications, user, permissions (user's own + through groups), the document,
@@ -122,6 +122,10 @@ def test_the_confirmation_page_costs_the_same_queries_for_1_or_20_people_and_cou
     with django_assert_num_queries(9):
         response = client.get(f"/codes/{published.document.slug}/retire/")
     assert response.status_code == 200
+    # The counted queries found every pending request and every course.
+    page = response.content.decode()
+    assert f"{pending(published)} pending requests to sign it will be withdrawn" in page
+    assert all(f"<li>{course.title}</li>" in page for course in courses)
 
 
 def test_the_compliance_officer_sees_the_retired_documents_row_marked_retired(

@@ -262,6 +262,10 @@ def test_a_manager_no_longer_reads_a_receipt_once_the_person_moved_to_another_ma
 
     assert client.get(f"/acknowledgements/receipts/{signature.pk}/").status_code == 404
     assert client.get(f"/acknowledgements/receipts/{signature.pk}/pdf/").status_code == 404
+    assert (
+        f'href="/acknowledgements/receipts/{signature.pk}/"'
+        not in client.get("/acknowledgements/receipts/").content.decode()
+    )
 
 
 def test_my_list_shows_pending_and_signed(client, agent, ack) -> None:
