@@ -11,8 +11,8 @@ from django.utils.translation import ngettext
 from conduct_portal.errors import DomainError
 from conduct_portal.http import AuthenticatedHttpRequest
 
-from . import services
 from .models import Assignment, AssignmentStatus, Completion, Course, Enrolment, TrainingSession
+from .services.assignments import assignment_cancel
 
 
 @admin.register(Course)
@@ -93,7 +93,7 @@ class AssignmentAdmin(admin.ModelAdmin):
         cancelled = 0
         for assignment in queryset.filter(status=AssignmentStatus.OPEN):
             try:
-                services.assignment_cancel(
+                assignment_cancel(
                     assignment=assignment, actor=request.user, reason=str(_("Cancelled in the administration."))
                 )
             except DomainError as error:

@@ -20,8 +20,11 @@ from django.utils import timezone
 from codes.models import CodeDocument, Section, SectionCategory, VersionStatus
 from people.models import StaffProfile
 
-from . import services
 from .models import Assignment, AssignmentReason, Course
+from .services.assignments import retraining_assign
+from .services.completions import completion_record
+from .services.courses import course_create, course_update
+from .services.sessions import enrolment_create, session_create
 
 DEMO_DOCUMENT_SLUG = "customer-service-code"
 # The demo agent keeps a refresher coming due within a week and the privacy course still to do.
@@ -130,11 +133,11 @@ def seed_training(*, manager_username: str = "manager", compliance_username: str
         }
         # The history is recorded before the course becomes mandatory, as if it had been run for a year
         # already: making it mandatory then assigns it only to those without a valid completion.
-        course = services.course_create(actor=manager, is_mandatory=False, **details)
+        course = course_create(actor=manager, is_mandatory=False, **details)
         created += 1
         for days, hour, hours, seats, online in spec.sessions:
             starts_at = _at(today + datetime.timedelta(days=days), hour)
-            services.session_create(
+            session_create(
                 actor=manager,
                 course=course,
                 starts_at=starts_at,
@@ -145,7 +148,7 @@ def seed_training(*, manager_username: str = "manager", compliance_username: str
             )
         if spec.is_mandatory:
             _seed_history(course, spec, people, today)
-            course = services.course_update(course=course, actor=manager, is_mandatory=True, **details)
+            course = course_update(course=course, actor=manager, is_mandatory=True, **details)
             _seed_enrolments(course)
         if spec.title == RETRAINING_COURSE:
             _seed_retraining(course, users.filter(username=compliance_username).first() or manager, today)
@@ -161,7 +164,7 @@ def _seed_history(course: Course, spec: DemoCourse, people: list[StaffProfile], 
         # their manager; those who report to nobody have none.
         if days_ago is None or person.manager is None:
             continue
-        services.completion_record(
+        completion_record(
             person=person,
             course=course,
             completed_on=today - datetime.timedelta(days=days_ago),
@@ -184,14 +187,14 @@ def _seed_enrolments(course: Course) -> None:
         .order_by("person__employee_id")[:3]
     )
     for assignment in newcomers:
-        services.enrolment_create(session=first_session, person=assignment.person, actor=assignment.person.user)
+        enrolment_create(session=first_session, person=assignment.person, actor=assignment.person.user)
 
 
 def _seed_retraining(course: Course, actor: User, today: datetime.date) -> None:
     person = StaffProfile.objects.filter(user__username=RETRAINING_PERSON).select_related("manager").first()
     if person is None or Assignment.objects.open().filter(person=person, course=course).exists():
         return
-    services.retraining_assign(
+    retraining_assign(
         person=person,
         course=course,
         actor=actor,

@@ -14,13 +14,13 @@ from django.utils.translation import gettext, ngettext
 from codes.signals import Consequence, retirement_consequences
 from people.models import StaffProfile
 
-from . import services
 from .models import Course
+from .services.assignments import assignments_create_for_person
 
 
 @receiver(post_save, sender=StaffProfile, dispatch_uid="training.assign_a_joiner")
 def assign_a_joiner(sender: Any, instance: StaffProfile, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: services.assignments_create_for_person(person=instance))
+    transaction.on_commit(lambda: assignments_create_for_person(person=instance))
 
 
 @receiver(retirement_consequences, dispatch_uid="training.courses_linking_the_document")

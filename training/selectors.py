@@ -69,7 +69,7 @@ def can_act_for(user: Viewer, person: StaffProfile) -> bool:
 
 
 def can_assign_retraining_to(user: Viewer, person: StaffProfile) -> bool:
-    """Mirrors `services.retraining_assign`."""
+    """Mirrors `services.assignments.retraining_assign`."""
     return user.has_perm("training.assign_retraining") and can_act_for(user, person)
 
 

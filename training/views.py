@@ -23,7 +23,7 @@ from conduct_portal.pagination import PAGE_SIZE, paginate, query_without_page
 from people.access import permission_required
 from people.selectors import profile_of
 
-from . import exports, selectors, services
+from . import exports, selectors
 from .access import (
     get_course_for_user,
     get_enrolment_for_user,
@@ -33,6 +33,7 @@ from .access import (
 )
 from .forms import AttendanceForm, CompletionForm, CourseForm, EnrolForm, RetrainingForm, SessionForm, StatusFilterForm
 from .models import TrainingSession
+from .services import assignments, completions, courses, reports, sessions
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -93,7 +94,7 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if person is None:
         raise PermissionDenied(_("Your account has no staff profile, so it cannot be enrolled."))
     try:
-        services.enrolment_create(session=session, person=person, actor=request.user)
+        sessions.enrolment_create(session=session, person=person, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -117,7 +118,7 @@ def enrolment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     enrolment = get_enrolment_for_user(request.user, pk)
     _attempt(
         request,
-        lambda: services.enrolment_cancel(enrolment=enrolment, actor=request.user),
+        lambda: sessions.enrolment_cancel(enrolment=enrolment, actor=request.user),
         _("The enrolment is cancelled and the seat is free for someone else."),
     )
     return redirect(_back(request, reverse("training:mine")))
@@ -155,7 +156,7 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            course = services.course_create(actor=request.user, **_course_arguments(form))
+            course = courses.course_create(actor=request.user, **_course_arguments(form))
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -186,7 +187,7 @@ def course_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
         try:
-            services.course_update(course=course, actor=request.user, **_course_arguments(form))
+            courses.course_update(course=course, actor=request.user, **_course_arguments(form))
         except DomainError as error:
             form.add_error(None, error.message)
             course.refresh_from_db()
@@ -208,7 +209,7 @@ def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(actor=request.user, **form.cleaned_data)
+            session = sessions.session_create(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -265,7 +266,7 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _session_page(request, session, attendance_form=form, status=400)
     try:
-        made = services.attendance_record(session=session, actor=request.user, attended_ids=form.attended_ids())
+        made = sessions.attendance_record(session=session, actor=request.user, attended_ids=form.attended_ids())
     except DomainError as error:
         messages.error(request, error.message)
         return _session_page(request, session, attendance_form=form, status=400)
@@ -283,7 +284,7 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     _attempt(
         request,
-        lambda: services.session_cancel(session=session, actor=request.user),
+        lambda: sessions.session_cancel(session=session, actor=request.user),
         _("The session is cancelled. Let the people enrolled know."),
     )
     return redirect("training:session_detail", session.pk)
@@ -324,7 +325,7 @@ def retraining(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You may assign retraining only to the people who report to you."))
     form = RetrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        action = partial(services.retraining_assign, person=staff, actor=request.user, **form.cleaned_data)
+        action = partial(assignments.retraining_assign, person=staff, actor=request.user, **form.cleaned_data)
         if _attempt(request, action, _("Retraining assigned to %(name)s.") % {"name": staff.full_name}):
             return redirect("training:person", staff.pk)
     return render(request, "training/retraining_form.html", {"form": form, "staff": staff})
@@ -337,7 +338,7 @@ def completion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     staff = get_person_for_user(request.user, pk)
     form = CompletionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        action = partial(services.completion_record, person=staff, actor=request.user, **form.cleaned_data)
+        action = partial(completions.completion_record, person=staff, actor=request.user, **form.cleaned_data)
         if _attempt(request, action, _("Completion recorded for %(name)s.") % {"name": staff.full_name}):
             return redirect("training:person", staff.pk)
     return render(request, "training/completion_form.html", {"form": form, "staff": staff})
@@ -376,7 +377,7 @@ def status_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpRe
         return HttpResponseBadRequest(_("The filters are not valid: %(errors)s") % {"errors": form.errors.as_text()})
     filters = form.filters() if request.GET else selectors.Filters()
     rows = selectors.status_rows(filters)
-    services.status_export_record(
+    reports.status_export_record(
         actor=request.user, file_format=file_format, rows=rows.count(), filters=filters.as_details()
     )
     export = exports.export_of(filters)

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from people.tests.factories import StaffProfileFactory
-from training import selectors, services
+from training import selectors
 from training.models import Assignment, AssignmentStatus, Completion, Enrolment
+from training.services import completions, sessions
 
 from .factories import AssignmentFactory, EnrolmentFactory
 
@@ -53,7 +54,7 @@ def overseer(support):
 
 def test_a_manager_cannot_mark_another_teams_enrolee_present(mixed, manager, agent, sales_agent) -> None:
     with pytest.raises(PermissionDenied, match=r"Sorin .* not in your team"):
-        services.attendance_record(session=mixed, actor=manager.user, attended_ids={agent.pk, sales_agent.pk})
+        sessions.attendance_record(session=mixed, actor=manager.user, attended_ids={agent.pk, sales_agent.pk})
 
     assert not Completion.objects.exists()
     assert Assignment.objects.open().count() == 2
@@ -61,7 +62,7 @@ def test_a_manager_cannot_mark_another_teams_enrolee_present(mixed, manager, age
 
 
 def test_a_managers_attendance_leaves_other_teams_enrolees_untouched(mixed, manager, agent, sales_agent) -> None:
-    made = services.attendance_record(session=mixed, actor=manager.user, attended_ids=set())
+    made = sessions.attendance_record(session=mixed, actor=manager.user, attended_ids=set())
 
     assert made == []
     assert Enrolment.objects.get(session=mixed, person=agent).attended is False
@@ -69,8 +70,8 @@ def test_a_managers_attendance_leaves_other_teams_enrolees_untouched(mixed, mana
 
 
 def test_each_manager_records_their_own_people(mixed, manager, second_manager, agent, sales_agent) -> None:
-    services.attendance_record(session=mixed, actor=manager.user, attended_ids={agent.pk})
-    made = services.attendance_record(session=mixed, actor=second_manager.user, attended_ids={sales_agent.pk})
+    sessions.attendance_record(session=mixed, actor=manager.user, attended_ids={agent.pk})
+    made = sessions.attendance_record(session=mixed, actor=second_manager.user, attended_ids={sales_agent.pk})
 
     assert [completion.person for completion in made] == [sales_agent]
     assert set(Completion.objects.filter(session=mixed).values_list("person", flat=True)) == {agent.pk, sales_agent.pk}
@@ -78,7 +79,7 @@ def test_each_manager_records_their_own_people(mixed, manager, second_manager, a
 
 
 def test_someone_who_oversees_all_training_records_everyone(mixed, overseer, agent, sales_agent) -> None:
-    made = services.attendance_record(session=mixed, actor=overseer.user, attended_ids={agent.pk, sales_agent.pk})
+    made = sessions.attendance_record(session=mixed, actor=overseer.user, attended_ids={agent.pk, sales_agent.pk})
 
     assert {completion.person for completion in made} == {agent, sales_agent}
 
@@ -104,7 +105,7 @@ def test_the_attendance_form_refuses_a_tick_for_another_team(client, mixed, mana
 
 def test_a_manager_cannot_record_a_completion_for_another_team(manager, sales_agent, course) -> None:
     with pytest.raises(PermissionDenied, match=r"Sorin .* not in your team"):
-        services.completion_record(
+        completions.completion_record(
             person=sales_agent, course=course, completed_on=timezone.localdate(), actor=manager.user
         )
 
@@ -142,7 +143,7 @@ def test_the_planner_sees_the_cancel_button(client, session, manager) -> None:
 
 
 def test_someone_who_oversees_all_training_cancels_any_session(session, overseer) -> None:
-    services.session_cancel(session=session, actor=overseer.user)
+    sessions.session_cancel(session=session, actor=overseer.user)
 
     session.refresh_from_db()
     assert session.cancelled
@@ -151,7 +152,7 @@ def test_someone_who_oversees_all_training_cancels_any_session(session, overseer
 def test_a_new_session_records_its_planner(manager, course) -> None:
     starts_at = timezone.now() + datetime.timedelta(days=3)
 
-    session = services.session_create(
+    session = sessions.session_create(
         actor=manager.user,
         course=course,
         starts_at=starts_at,
@@ -224,7 +225,7 @@ def test_matrix_whose_attendance_each_role_records(request, mixed, role, complet
     present: set[int] = set()
     for person in (agent, sales_agent):
         try:
-            services.attendance_record(session=mixed, actor=actor, attended_ids=present | {person.pk})
+            sessions.attendance_record(session=mixed, actor=actor, attended_ids=present | {person.pk})
         except PermissionDenied:
             continue
         present.add(person.pk)
@@ -248,9 +249,9 @@ def test_matrix_who_cancels_a_session(request, session, role, cancels) -> None:
 
     assert selectors.can_cancel_session(actor, session) is cancels
     if cancels:
-        services.session_cancel(session=session, actor=actor)
+        sessions.session_cancel(session=session, actor=actor)
     else:
         with pytest.raises(PermissionDenied):
-            services.session_cancel(session=session, actor=actor)
+            sessions.session_cancel(session=session, actor=actor)
     session.refresh_from_db()
     assert session.cancelled is cancels

@@ -9,8 +9,8 @@ from django.db import connection, connections
 
 from conduct_portal.errors import DomainError
 from people.tests.factories import StaffProfileFactory
-from training import services
 from training.models import Enrolment, TrainingSession
+from training.services import sessions
 
 from .factories import CourseFactory, SessionFactory
 
@@ -33,7 +33,7 @@ def test_concurrent_enrolments_never_exceed_the_capacity(support) -> None:
     def enrol(person) -> None:
         try:
             barrier.wait(timeout=10)
-            services.enrolment_create(
+            sessions.enrolment_create(
                 session=TrainingSession.objects.get(pk=session.pk), person=person, actor=person.user
             )
             outcomes.append("enrolled")

@@ -1,0 +1,200 @@
+"""Assignments: a mandatory course assigned to its audience or to a joiner, retraining assigned to one
+person, and an assignment cancelled."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import event_record
+from conduct_portal.errors import DomainError
+from people.models import StaffProfile
+from training.models import Assignment, AssignmentReason, AssignmentStatus, Completion, Course
+from training.selectors import can_act_for, courses_for_department
+
+from ._shared import Actor, day_text, person_lock, require_permission
+from .audience import audience_department_ids
+from .completions import valid_completion_since
+
+BATCH_SIZE = 5000
+# A new joiner or a new mandatory course: this many days to complete it.
+INITIAL_DUE_DAYS = 30
+
+
+def _chunks(ids: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(ids)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _people_needing(course: Course, today: datetime.date) -> Iterator[tuple[int, bool]]:
+    """Each active person in the course's audience with neither an open assignment for it nor a completion
+    still valid, as (pk, completed before), streamed: someone whose completion lapsed is due a refresher."""
+    people = StaffProfile.objects.filter(user__is_active=True)
+    departments = audience_department_ids(course)
+    if departments is not None:
+        people = people.filter(department_id__in=departments)
+    completions = Completion.objects.filter(person=OuterRef("pk"), course=course)
+    valid_since = valid_completion_since(course, today)
+    valid = completions if valid_since is None else completions.filter(completed_on__gte=valid_since)
+    people = people.exclude(
+        Exists(Assignment.objects.open().filter(person=OuterRef("pk"), course=course)) | Exists(valid)
+    ).annotate(completed_before=Exists(completions))
+    return people.order_by("pk").values_list("pk", "completed_before").iterator(chunk_size=BATCH_SIZE)
+
+
+@transaction.atomic
+def assignments_create_for_course(*, course: Course, due_in_days: int = INITIAL_DUE_DAYS) -> int:
+    """Assign an active mandatory course to every active person in its audience who needs it.
+
+    Nobody is assigned twice: those with an open assignment for the course, and those whose last
+    completion is still valid (within the refresher interval; for ever without one), are left out.
+    Someone who completed the course before but whose completion lapsed gets a refresher, everyone
+    else an initial assignment. Returns how many assignments were made; safe to run again.
+    """
+    if not (course.is_mandatory and course.is_active):
+        return 0
+    today = timezone.localdate()
+    rows = _people_needing(course, today)
+    due = today + datetime.timedelta(days=due_in_days)
+    before = course.assignments.count()
+    for batch in _chunks(rows, BATCH_SIZE):
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    person_id=pk,
+                    course=course,
+                    reason=AssignmentReason.REFRESHER if completed_before else AssignmentReason.INITIAL,
+                    due_date=due,
+                )
+                for pk, completed_before in batch
+            ],
+            batch_size=BATCH_SIZE,
+            # Someone assigned at the same moment by another process is skipped, not an error.
+            ignore_conflicts=True,
+        )
+    # Skipped conflicts are not reported back, so count what is there now.
+    made = course.assignments.count() - before
+    if made:
+        event_record(
+            actor=None,
+            action="training.assignment.create_for_course",
+            target=course,
+            details={"people": made, "due_date": due.isoformat()},
+        )
+    return made
+
+
+@transaction.atomic
+def assignments_create_for_person(*, person: StaffProfile, due_in_days: int = INITIAL_DUE_DAYS) -> int:
+    """Assign a new joiner (or someone who moved department) the mandatory courses that now apply to them.
+
+    Courses they have open, or completed recently enough, are left alone. Returns how many were made.
+    """
+    if not person.user.is_active:
+        return 0
+    today = timezone.localdate()
+    courses = list(
+        Course.objects.filter(courses_for_department(person.department_id), is_mandatory=True, is_active=True)
+        .exclude(Exists(Assignment.objects.open().filter(person=person, course=OuterRef("pk"))))
+        .distinct()
+    )
+    if not courses:
+        return 0
+    last_completed = dict(
+        Completion.objects.filter(person=person, course__in=courses)
+        .values("course_id")
+        .annotate(last=Max("completed_on"))
+        .values_list("course_id", "last")
+    )
+    due = today + datetime.timedelta(days=due_in_days)
+    new = []
+    for course in courses:
+        last = last_completed.get(course.pk)
+        valid_since = valid_completion_since(course, today)
+        if last is not None and (valid_since is None or last >= valid_since):
+            continue
+        reason = AssignmentReason.REFRESHER if last is not None else AssignmentReason.INITIAL
+        new.append(Assignment(person=person, course=course, reason=reason, due_date=due))
+    return len(Assignment.objects.bulk_create(new, ignore_conflicts=True))
+
+
+def _open_assignment_message(assignment: Assignment) -> str:
+    return _(
+        "%(name)s already has an open %(reason)s assignment for “%(course)s”, due on %(due)s. "
+        "It must be completed or cancelled before another one is assigned."
+    ) % {
+        "name": assignment.person.full_name,
+        "reason": assignment.get_reason_display().lower(),
+        "course": assignment.course,
+        "due": day_text(assignment.due_date),
+    }
+
+
+@transaction.atomic
+def retraining_assign(
+    *, person: StaffProfile, course: Course, actor: Actor, due_date: datetime.date, note: str
+) -> Assignment:
+    """Assign a course again to one person, with the reason (a breach of the code, a complaint).
+
+    Compliance may assign anyone; a manager only the people who report to them directly. The note is
+    required, the due date may not be in the past, and a person with an open assignment for the
+    course is not assigned another one.
+    """
+    require_permission(actor, "training.assign_retraining")
+    if not can_act_for(actor, person):
+        raise PermissionDenied(_("You may assign retraining only to the people who report to you."))
+    note = note.strip()
+    if not note:
+        raise DomainError(_("Say why retraining is needed, for example “breach of the code on 3 March”."))
+    if not course.is_active:
+        raise DomainError(_("“%(course)s” is not active, so it cannot be assigned.") % {"course": course})
+    if due_date < timezone.localdate():
+        raise DomainError(_("The due date cannot be in the past."))
+    # Two people assigning at once cannot both pass the check below.
+    person_lock(person)
+    existing = Assignment.objects.open().filter(person=person, course=course).select_related("person__user").first()
+    if existing is not None:
+        raise DomainError(_open_assignment_message(existing))
+    assignment = Assignment.objects.create(
+        person=person,
+        course=course,
+        reason=AssignmentReason.RETRAINING,
+        note=note,
+        due_date=due_date,
+        assigned_by=actor,
+    )
+    event_record(
+        actor=actor,
+        action="training.assignment.retraining",
+        target=assignment,
+        details={"person": person.employee_id, "course": course.pk, "due_date": due_date.isoformat(), "note": note},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_cancel(*, assignment: Assignment, actor: Actor, reason: str) -> Assignment:
+    """Cancel an open assignment made by mistake (or for someone exempt); the reason is kept in the audit log."""
+    require_permission(actor, "training.change_assignment")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for cancelling; it is kept in the record."))
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status != AssignmentStatus.OPEN:
+        raise DomainError(
+            _("Only an open assignment can be cancelled; this one is %(status)s.")
+            % {"status": assignment.get_status_display().lower()}
+        )
+    assignment.status = AssignmentStatus.CANCELLED
+    assignment.save(update_fields=["status"])
+    event_record(actor=actor, action="training.assignment.cancel", target=assignment, details={"reason": reason})
+    return assignment

@@ -1,0 +1,29 @@
+"""Who a course is for: its audience departments, sub-departments included, or all staff."""
+
+from __future__ import annotations
+
+from people.models import Department, StaffProfile
+from training.models import Course
+from training.selectors import courses_for_department
+
+
+def audience_department_ids(course: Course) -> list[int] | None:
+    """The departments a course is for, sub-departments included; None for all staff."""
+    chosen = list(course.audience_departments.values_list("pk", flat=True))
+    if not chosen:
+        return None
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    stack = chosen
+    while stack:
+        department = stack.pop()
+        if department not in found:
+            found.add(department)
+            stack.extend(children.get(department, []))
+    return sorted(found)
+
+
+def course_applies_to(course: Course, person: StaffProfile) -> bool:
+    return Course.objects.filter(courses_for_department(person.department_id), pk=course.pk).exists()
