@@ -218,7 +218,9 @@ def test_the_change_form_of_an_account_takes_a_bounded_number_of_queries(
     client.force_login(superuser.user)
 
     with django_assert_max_num_queries(25):
-        assert client.get(change_url(agent.user)).status_code == 200
+        response = client.get(change_url(agent.user))
+    assert response.status_code == 200
+    assert 'name="username" value="ana"' in response.content.decode()
 
 
 # --- The matrix: each role × each admin action × each kind of account ---------------------------

@@ -62,6 +62,8 @@ def test_throttling_one_account_leaves_the_others_alone(client, agent, manager, 
     response = client.post("/accounts/login/", {"username": "maria", "password": TEST_PASSWORD})
 
     assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert UserSession.objects.filter(user=manager.user).exists()
 
 
 def test_deactivating_a_leaver_ends_all_their_sessions_at_once(client, agent, manager) -> None:

@@ -92,6 +92,7 @@ def test_role_page_matrix(request, client, person: str, path: str) -> None:
     response = client.get(path)
 
     assert response.status_code == (200 if path in ALLOWED[person] else 403)
+    assert ("You may not open this page" in response.content.decode()) is (path not in ALLOWED[person])
 
 
 def test_a_refused_page_says_which_permission_is_missing(client, agent) -> None:

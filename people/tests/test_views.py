@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from people.models import StaffProfile
+from people.models import Department, StaffProfile
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
 # Ordered with the other database tests (the cast fixtures open the database).
@@ -68,7 +70,10 @@ def test_the_department_list_counts_active_staff_and_leavers(client, compliance_
 def test_lists_refuse_writes(client, administrator, manager, path) -> None:
     client.force_login(manager.user if path == "/people/team/" else administrator.user)
 
-    assert client.post(path).status_code == 405
+    response = client.post(path)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
 
 
 @pytest.mark.parametrize("rows", [1, 30])
@@ -83,6 +88,8 @@ def test_the_staff_list_costs_the_same_queries_for_1_or_30_people(
     with django_assert_num_queries(8):
         response = client.get("/people/staff/")
     assert response.status_code == 200
+    # The counted queries drew the whole first page.
+    assert len(re.findall(r"<td>E\d{5}</td>", response.content.decode())) == min(StaffProfile.objects.count(), 25)
 
 
 @pytest.mark.parametrize("rows", [1, 30])
@@ -96,6 +103,8 @@ def test_the_team_list_costs_the_same_queries_for_1_or_30_people(
     with django_assert_num_queries(7):
         response = client.get("/people/team/")
     assert response.status_code == 200
+    # The counted queries drew the whole first page.
+    assert len(re.findall(r"<td>E\d{5}</td>", response.content.decode())) == min(rows, 25)
 
 
 @pytest.mark.parametrize("rows", [1, 30])
@@ -111,6 +120,10 @@ def test_the_department_list_costs_the_same_queries_for_1_or_30_departments(
     with django_assert_num_queries(7):
         response = client.get("/people/departments/")
     assert response.status_code == 200
+    # The counted queries drew the whole first page.
+    assert response.content.decode().count('<td><a href="/people/staff/?department=') == min(
+        Department.objects.count(), 25
+    )
 
 
 def test_a_person_changes_their_language_and_the_portal_follows(client, agent) -> None:
