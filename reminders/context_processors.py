@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .models import Notification
+from .selectors import unread_count_of
 
 
 def unread_notifications(request: HttpRequest) -> dict[str, int]:
@@ -10,4 +10,4 @@ def unread_notifications(request: HttpRequest) -> dict[str, int]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count()}
+    return {"unread_notifications": unread_count_of(user)}

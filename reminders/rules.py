@@ -22,17 +22,24 @@ from training.models import Assignment
 
 from .models import ESCALATED, OVERDUE, OVERDUE_COPY, ReminderKind, before_stage
 
+Objects = Callable[[datetime.date], QuerySet]
+
 
 @dataclass(frozen=True)
 class Rule:
     kind: ReminderKind
     stage: str
-    # (object id, recipient user id) pairs due on a day: a values_list query, or a few computed pairs.
-    pairs: Callable[[datetime.date], Iterable[tuple[int, int]]]
+    # What the reminder is about on a day: pending requests, open assignments or documents.
+    objects: Objects
+    # The path from one of those objects to its recipient's user id ("person__user_id"); None for the
+    # compliance copies, where every recipient of review copies gets one about every object.
+    recipient: str | None
 
-    @property
-    def is_escalation(self) -> bool:
-        return self.stage == ESCALATED
+    def pairs(self, day: datetime.date) -> QuerySet | Iterable[tuple[int, int]]:
+        """The (object id, recipient user id) pairs due on a day: a values_list query, or a few computed pairs."""
+        if self.recipient is None:
+            return _review_copies(self.objects(day))
+        return self.objects(day).values_list("pk", self.recipient)
 
 
 def _windows(offsets: list[int]) -> Iterator[tuple[int, int]]:
@@ -55,51 +62,37 @@ def _assignments() -> QuerySet[Assignment]:
     return Assignment.objects.open().filter(person__user__is_active=True)
 
 
-def _to_person(requests: QuerySet) -> QuerySet:
-    return requests.values_list("pk", "person__user_id")
+def _documents() -> QuerySet[CodeDocument]:
+    return CodeDocument.objects.active().filter(next_review_due__isnull=False, owner__is_active=True)
 
 
-def _to_manager(requests: QuerySet) -> QuerySet:
-    return requests.filter(person__manager__user__is_active=True).values_list("pk", "person__manager__user_id")
+def _with_active_manager(base: Callable[[], QuerySet]) -> Callable[[], QuerySet]:
+    return lambda: base().filter(person__manager__user__is_active=True)
 
 
-def _due_within(base: Callable[[], QuerySet], days: int, lower: int) -> Callable[[datetime.date], QuerySet]:
-    """Due within `days` from the day, but later than `lower` days (the next, closer reminder's window)."""
-
-    def pairs(day: datetime.date) -> QuerySet:
-        return _to_person(base().filter(due_date__lte=_days(day, days), due_date__gt=_days(day, lower)))
-
-    return pairs
+def _due_within(base: Callable[[], QuerySet], due: str, days: int, lower: int) -> Objects:
+    """Due (by the date field `due`) within `days` from the day, but later than `lower` days (the next,
+    closer reminder's window)."""
+    return lambda day: base().filter(**{f"{due}__lte": _days(day, days), f"{due}__gt": _days(day, lower)})
 
 
-def _review_due_within(days: int, lower: int) -> Callable[[datetime.date], QuerySet]:
-    def pairs(day: datetime.date) -> QuerySet:
-        return (
-            _documents()
-            .filter(next_review_due__lte=_days(day, days), next_review_due__gt=_days(day, lower))
-            .values_list("pk", "owner_id")
-        )
-
-    return pairs
+def _due_since(base: Callable[[], QuerySet], due: str, days: int) -> Objects:
+    """Due (by the date field `due`) `days` or more days before the day."""
+    return lambda day: base().filter(**{f"{due}__lte": _days(day, -days)})
 
 
 def _person_rules(kind: ReminderKind, prefix: str, base: Callable[[], QuerySet]) -> list[Rule]:
     config = settings.REMINDERS
     rules = [
-        Rule(kind, before_stage(days), _due_within(base, days, lower))
+        Rule(kind, before_stage(days), _due_within(base, "due_date", days, lower), "person__user_id")
         for days, lower in _windows(config[f"{prefix}_before_days"])
     ]
     overdue_after = config[f"{prefix}_overdue_after_days"]
     escalate_after = config[f"{prefix}_escalate_after_days"]
-    rules.append(Rule(kind, OVERDUE, lambda day: _to_person(base().filter(due_date__lte=_days(day, -overdue_after)))))
-    rules.append(
-        Rule(kind, ESCALATED, lambda day: _to_manager(base().filter(due_date__lte=_days(day, -escalate_after))))
-    )
+    rules.append(Rule(kind, OVERDUE, _due_since(base, "due_date", overdue_after), "person__user_id"))
+    escalated = _due_since(_with_active_manager(base), "due_date", escalate_after)
+    rules.append(Rule(kind, ESCALATED, escalated, "person__manager__user_id"))
     return rules
-
-
-def _documents() -> QuerySet[CodeDocument]:
-    return CodeDocument.objects.active().filter(next_review_due__isnull=False, owner__is_active=True)
 
 
 def review_copy_recipients() -> QuerySet:
@@ -115,17 +108,14 @@ def review_copy_recipients() -> QuerySet:
 
 def _review_rules() -> list[Rule]:
     config = settings.REMINDERS
+    kind = ReminderKind.REVIEW
     rules = [
-        Rule(ReminderKind.REVIEW, before_stage(days), _review_due_within(days, lower))
+        Rule(kind, before_stage(days), _due_within(_documents, "next_review_due", days, lower), "owner_id")
         for days, lower in _windows(config["review_before_days"])
     ]
-    overdue_after = config["review_overdue_after_days"]
-
-    def overdue(day: datetime.date) -> QuerySet:
-        return _documents().filter(next_review_due__lte=_days(day, -overdue_after))
-
-    rules.append(Rule(ReminderKind.REVIEW, OVERDUE, lambda day: overdue(day).values_list("pk", "owner_id")))
-    rules.append(Rule(ReminderKind.REVIEW, OVERDUE_COPY, lambda day: _review_copies(overdue(day))))
+    overdue = _due_since(_documents, "next_review_due", config["review_overdue_after_days"])
+    rules.append(Rule(kind, OVERDUE, overdue, "owner_id"))
+    rules.append(Rule(kind, OVERDUE_COPY, overdue, None))
     return rules
 
 

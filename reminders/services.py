@@ -8,6 +8,8 @@
    same transaction, only after the email backend accepted its message. A failure leaves the
    row pending for a retry.
 3. `digests_deliver` sends each of a batch of managers one email listing all their escalations.
+
+And a person's notifications in the portal are marked read here, by that person only.
 """
 
 from __future__ import annotations
@@ -19,24 +21,25 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.core import mail
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conduct_portal.bulk import insert_from_query
+from conduct_portal.errors import DomainError
 
 from .emails import Reminder, build_digests, build_reminders
 from .models import ESCALATED, DeliveryStatus, Notification, ReminderLog
 from .rules import Rule, all_rules
+from .selectors import pending_digest_batches, pending_reminder_ids
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BATCH_SIZE = 1000  # claims inserted at a time
-# Reminders (or managers' digests) one delivery sends in one transaction over one connection: few
-# queries for many emails, and the rows are not held for long.
-DELIVERY_BATCH_SIZE = 200
 
 
 @dataclass
@@ -55,12 +58,6 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def _stream(pairs: Iterable[tuple[int, int]]) -> Iterable[tuple[int, int]]:
-    """Read a query in chunks (a server-side cursor on PostgreSQL), never all of it at once."""
-    iterator = getattr(pairs, "iterator", None)
-    return iterator(chunk_size=BATCH_SIZE) if iterator else pairs
 
 
 def _claim_in_batches(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
@@ -93,40 +90,6 @@ def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> S
         report.by_rule[f"{rule.kind}/{rule.stage}"] = claimed
         report.claimed += claimed
     return report
-
-
-def reminders_due(*, day: datetime.date) -> list[tuple[Rule, int, int]]:
-    """What a sweep would claim now, without claiming it (for --dry-run)."""
-    due: list[tuple[Rule, int, int]] = []
-    for rule in all_rules():
-        existing = set(
-            ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage).values_list("object_id", "recipient_id")
-        )
-        due.extend((rule, o, r) for o, r in _stream(rule.pairs(day)) if (o, r) not in existing)
-    return due
-
-
-def pending_reminder_ids() -> Iterator[list[int]]:
-    """Pending direct reminders, as batches of ids for delivery tasks (read page by page)."""
-    pending = ReminderLog.objects.filter(status=DeliveryStatus.PENDING).exclude(stage=ESCALATED).order_by("pk")
-    last = 0
-    while batch := list(pending.filter(pk__gt=last).values_list("pk", flat=True)[:DELIVERY_BATCH_SIZE]):
-        yield batch
-        last = batch[-1]
-
-
-def managers_with_pending_escalations() -> list[int]:
-    return list(
-        ReminderLog.objects.filter(status=DeliveryStatus.PENDING, stage=ESCALATED)
-        .values_list("recipient_id", flat=True)
-        .distinct()
-        .order_by("recipient_id")
-    )
-
-
-def pending_digest_batches() -> list[list[int]]:
-    """Managers with escalations waiting, as batches of ids for digest delivery tasks."""
-    return list(_chunks(managers_with_pending_escalations(), DELIVERY_BATCH_SIZE))
 
 
 def _send_and_mark(emails: list[tuple[list[ReminderLog], Reminder | None]]) -> dict[int, Exception]:
@@ -231,3 +194,20 @@ def sweep_now(*, day: datetime.date | None = None) -> tuple[SweepReport, Deliver
         delivered.sent += result.sent
         delivered.failed += result.failed
     return claimed, delivered
+
+
+def notification_mark_read(*, notification: Notification, actor: User) -> None:
+    """Mark a notification read, by the person it was sent to only. A notification read already keeps
+    the time it was first read."""
+    if notification.recipient_id != actor.pk:
+        # The words of the page not found: nobody learns that someone else's notification exists.
+        raise DomainError(_("The page does not exist, or it is not one you may see."))
+    if notification.read_at is None:
+        now = timezone.now()
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
+            notification.read_at = now
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread notification of the actor's read (only their own); returns how many."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import services
+from . import selectors, services
 
 RETRY_COUNTDOWN_SECONDS = 5 * 60
 MAX_RETRIES = 12  # an hour of retries; the Redis visibility timeout (6 h) is longer than that
@@ -21,11 +21,11 @@ def sweep(self) -> dict[str, int]:
     queue = (self.request.delivery_info or {}).get("routing_key")
     report = services.reminders_claim(day=timezone.localdate())
     batches = 0
-    for batch in services.pending_reminder_ids():
+    for batch in selectors.pending_reminder_ids():
         deliver.apply_async((batch,), queue=queue)
         batches += 1
     digests = 0
-    for managers in services.pending_digest_batches():
+    for managers in selectors.pending_digest_batches():
         deliver_digests.apply_async((managers,), queue=queue)
         digests += len(managers)
     return {"claimed": report.claimed, "batches": batches, "digests": digests}

@@ -20,7 +20,7 @@ from codes.content import verify_content_hash
 from codes.models import CodeDocument, CodeVersion, Section, VersionStatus
 from people.models import Department, StaffProfile
 from people.scale import SECTIONS_PER_VERSION, ScaleOptions, plan_organisation
-from reminders.services import reminders_due
+from reminders.selectors import reminders_due
 from training.models import Assignment, Completion, Course
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_training_has_completions_and_one_open_assignment_per_person_and_course(
 def test_todays_reminders_count_as_sent_so_a_sweep_has_nothing_left() -> None:
     seed_scale()
 
-    assert reminders_due(day=timezone.localdate()) == []
+    assert list(reminders_due(day=timezone.localdate())) == []
 
 
 def test_it_refuses_a_database_that_holds_staff_unless_forced() -> None:

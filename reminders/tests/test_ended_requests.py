@@ -13,7 +13,8 @@ from acknowledgements.models import AcknowledgementRequest
 from codes import services as code_services
 from people.services import person_deactivate
 from reminders.models import DeliveryStatus, ReminderKind, ReminderLog
-from reminders.services import pending_reminder_ids, reminders_claim, reminders_deliver, sweep_now
+from reminders.selectors import pending_reminder_ids
+from reminders.services import reminders_claim, reminders_deliver, sweep_now
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
 from people.tests.factories import StaffProfileFactory
-from reminders import services
+from reminders import selectors, services
 from reminders.models import DeliveryStatus, Notification, ReminderLog
 from reminders.rules import all_rules
 
@@ -179,27 +179,6 @@ def test_a_sent_reminder_appears_in_the_portal_with_an_unread_count(client, ack,
     assert "Please acknowledge" in notifications
 
 
-def test_opening_a_notification_marks_it_read_and_follows_its_link(client, ack, agent) -> None:
-    sweep(DUE - datetime.timedelta(days=7))
-    notification = Notification.objects.get(recipient=agent.user)
-    client.force_login(agent.user)
-
-    response = client.post(f"/notifications/{notification.pk}/open/")
-
-    assert response["Location"] == f"/acknowledgements/{ack.pk}/"
-    notification.refresh_from_db()
-    assert notification.read_at is not None
-
-
-def test_someone_elses_notification_is_not_found(client, ack, agent, manager) -> None:
-    sweep(DUE - datetime.timedelta(days=7))
-    client.force_login(manager.user)
-
-    notification = Notification.objects.get(recipient=agent.user)
-
-    assert client.post(f"/notifications/{notification.pk}/open/").status_code == 404
-
-
 # ---------------------------------------------------------------------------
 # Code reviews
 # ---------------------------------------------------------------------------
@@ -293,7 +272,7 @@ def test_delivering_costs_the_same_queries_for_1_or_30_reminders(
     day = DUE - datetime.timedelta(days=7)
     with at(day):
         services.reminders_claim(day=day)
-        (ids,) = list(services.pending_reminder_ids())
+        (ids,) = list(selectors.pending_reminder_ids())
 
         # savepoint, the rows locked with their recipients, the pending requests with their versions,
         # the recipients' languages, marked sent, the notifications, release (none to mark skipped)
@@ -315,7 +294,7 @@ def test_digests_cost_the_same_queries_for_1_or_12_managers(
     day = DUE + datetime.timedelta(days=7)
     with at(day):
         services.reminders_claim(day=day)
-        managers = services.managers_with_pending_escalations()
+        managers = selectors.managers_with_pending_escalations()
 
         # savepoint, the escalations locked with their managers, the pending requests with person and
         # version, the managers' languages, marked sent, the notifications, release (no training
@@ -417,7 +396,7 @@ def test_a_sweep_interrupted_half_way_loses_and_repeats_nothing_when_run_again(p
     day = DUE - datetime.timedelta(days=7)
     with at(day):
         services.reminders_claim(day=day)
-        (ids,) = list(services.pending_reminder_ids())
+        (ids,) = list(selectors.pending_reminder_ids())
         services.reminders_deliver(log_ids=ids[: len(ids) // 2])  # the worker dies here
         delivered_before_the_crash = len(mail.outbox)
         services.sweep_now(day=day)  # the sweep runs again

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from reminders import services
+from reminders import selectors, services
 
 
 class Command(BaseCommand):
@@ -22,10 +22,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
         today = timezone.localdate()
         if dry_run:
-            due = services.reminders_due(day=today)
-            for rule, object_id, recipient_id in due:
+            due = 0
+            for rule, object_id, recipient_id in selectors.reminders_due(day=today):
                 self.stdout.write(f"  {rule.kind:<16} {rule.stage:<13} object {object_id:<8} to user {recipient_id}")
-            self.stdout.write(f"Dry run for {today}: {len(due)} reminders would be sent; nothing sent.")
+                due += 1
+            self.stdout.write(f"Dry run for {today}: {due} reminders would be sent; nothing sent.")
             return
         claimed, delivered = services.sweep_now(day=today)
         self.stdout.write(
