@@ -835,7 +835,10 @@ def test_sample_messy_word_export():
 
 @pytest.mark.parametrize("name", ["numbered.txt", "markdown.md", "romanian.md", "messy.txt"])
 def test_every_sample_yields_valid_sections(name):
-    for section in sample(name):
+    sections = sample(name)
+
+    assert sections
+    for section in sections:
         assert section.title
         assert section.title == section.title.strip()
         assert len(section.title) <= _TITLE_MAX_LENGTH

@@ -275,7 +275,13 @@ def test_a_section_of_another_version_is_not_found(client, manager, draft) -> No
     stranger = SectionFactory()
     client.force_login(manager.user)
 
-    assert client.get(url(draft, f"sections/{stranger.pk}/edit")).status_code == 404
+    edit = url(draft, f"sections/{stranger.pk}/edit")
+    before = (stranger.title, stranger.body)
+
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"category": "privacy", "title": "Taken over", "body": "Changed."}).status_code == 404
+    stranger.refresh_from_db()
+    assert (stranger.title, stranger.body) == before
 
 
 def test_editing_a_published_version_is_refused_with_a_message(client, manager, published) -> None:
