@@ -259,7 +259,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("training.add_completion")
-def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def attendance_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The attendance form of a session: one tick per enrolled person, one submit."""
     session = get_session_for_user(request.user, pk)
     form = AttendanceForm(request.POST, enrolments=selectors.enrolments_of(session, viewer=request.user))
@@ -297,13 +297,14 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("people.view_team")
-def team(request: AuthenticatedHttpRequest) -> HttpResponse:
+def team_status(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in manager's team, each person with their open, overdue and completed assignments."""
     return render(request, "training/team.html", {"page": paginate(request, selectors.team_status(request.user))})
 
 
 @require_GET
 @permission_required("training.view_course")
-def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def person_training(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A person's assignments and completions, for their manager or compliance."""
     staff = get_person_for_user(request.user, pk)
     context = {
@@ -319,7 +320,7 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("training.assign_retraining")
-def retraining(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def retraining_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     staff = get_person_for_user(request.user, pk)
     if not selectors.can_assign_retraining_to(request.user, staff):
         raise PermissionDenied(_("You may assign retraining only to the people who report to you."))
@@ -351,7 +352,8 @@ def completion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_GET
 @permission_required("training.view_training_status")
-def status(request: AuthenticatedHttpRequest) -> HttpResponse:
+def status_by_department(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Everyone's training by department (open, overdue, completed, cancelled), and the filtered drill-down list."""
     form = StatusFilterForm(request.GET or None)
     filters = form.filters() if request.GET else selectors.Filters()
     departments = selectors.status_by_department(filters)
