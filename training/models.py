@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # A score is a percentage.
@@ -314,8 +313,3 @@ class Assignment(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == AssignmentStatus.OPEN and self.due_date < timezone.localdate()
-
-    @property
-    def display_status(self) -> str:
-        """The status a person sees: an open assignment past its due date is "Overdue"."""
-        return gettext("Overdue") if self.is_overdue else str(self.get_status_display())
