@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from people.models import StaffProfile
 from training.models import Assignment
 
 from .models import OVERDUE_COPY, ReminderKind, ReminderLog
+
+# What a reminder is about.
+About = AcknowledgementRequest | Assignment | CodeDocument
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def _ids_by_kind(logs: Iterable[ReminderLog]) -> dict[str, set[int]]:
     return ids
 
 
-def _still_due(logs: Iterable[ReminderLog]) -> dict[tuple[str, int], Any]:
+def _still_due(logs: Iterable[ReminderLog]) -> dict[tuple[str, int], About]:
     """What the reminders are about, by (kind, id), where a reminder is still needed: the pending
     request, the open assignment, the active document under review. One query per kind."""
     ids_by_kind = _ids_by_kind(logs)
@@ -73,40 +77,47 @@ def _still_due(logs: Iterable[ReminderLog]) -> dict[tuple[str, int], Any]:
         ReminderKind.TRAINING: Assignment.objects.open().select_related("course"),
         ReminderKind.REVIEW: CodeDocument.objects.filter(next_review_due__isnull=False, retired_at__isnull=True),
     }
-    found: dict[tuple[str, int], Any] = {}
+    found: dict[tuple[str, int], About] = {}
     for kind, ids in ids_by_kind.items():
-        found.update({(kind, pk): thing for pk, thing in querysets[kind].in_bulk(ids).items()})
+        found.update({(kind, pk): about for pk, about in querysets[kind].in_bulk(ids).items()})
     return found
 
 
-def _subject_and_context(log: ReminderLog, thing: Any) -> tuple[str, str, dict[str, Any], str]:
-    """The subject, template, context and page of a reminder about `thing` (see `_still_due`)."""
-    today = timezone.localdate()
-    if log.kind == ReminderKind.ACKNOWLEDGEMENT:
-        request: AcknowledgementRequest = thing
-        path = reverse("acknowledgements:read_and_sign", args=[request.pk])
-        overdue = request.due_date < today
-        subject = (
-            _("Overdue: please acknowledge “%(title)s”") if overdue else _("Please acknowledge “%(title)s” by %(date)s")
-        ) % {"title": request.version.title, "date": request.due_date.isoformat()}
-        days_left = (request.due_date - today).days
-        return subject, "acknowledgement", {"request": request, "overdue": overdue, "days_left": days_left}, path
-    if log.kind == ReminderKind.TRAINING:
-        assignment: Assignment = thing
-        path = reverse("training:mine")
-        overdue = assignment.due_date < today
-        subject = (_("Overdue training: %(course)s") if overdue else _("Training due by %(date)s: %(course)s")) % {
-            "course": assignment.course.title,
-            "date": assignment.due_date.isoformat(),
-        }
-        days_left = (assignment.due_date - today).days
-        return subject, "training", {"assignment": assignment, "overdue": overdue, "days_left": days_left}, path
-    document: CodeDocument = thing
+@dataclass(frozen=True)
+class _Draft:
+    """A reminder before it is rendered: its subject, email template, template context and page."""
+
+    subject: str
+    template: str
+    context: dict[str, Any]
+    path: str
+
+
+def _acknowledgement_draft(request: AcknowledgementRequest, today: datetime.date) -> _Draft:
+    overdue = request.due_date < today
+    subject = (
+        _("Overdue: please acknowledge “%(title)s”") if overdue else _("Please acknowledge “%(title)s” by %(date)s")
+    ) % {"title": request.version.title, "date": request.due_date.isoformat()}
+    days_left = (request.due_date - today).days
+    context = {"request": request, "overdue": overdue, "days_left": days_left}
+    return _Draft(subject, "acknowledgement", context, reverse("acknowledgements:read_and_sign", args=[request.pk]))
+
+
+def _training_draft(assignment: Assignment, today: datetime.date) -> _Draft:
+    overdue = assignment.due_date < today
+    subject = (_("Overdue training: %(course)s") if overdue else _("Training due by %(date)s: %(course)s")) % {
+        "course": assignment.course.title,
+        "date": assignment.due_date.isoformat(),
+    }
+    days_left = (assignment.due_date - today).days
+    context = {"assignment": assignment, "overdue": overdue, "days_left": days_left}
+    return _Draft(subject, "training", context, reverse("training:mine"))
+
+
+def _review_draft(document: CodeDocument, today: datetime.date, *, copy: bool) -> _Draft:
     review_due = document.next_review_due
     assert review_due is not None
-    path = reverse("codes:document_detail", args=[document.slug])
     overdue = review_due < today
-    copy = log.stage == OVERDUE_COPY
     if copy:
         subject = _("Review overdue (copy for compliance): %(title)s")
     elif overdue:
@@ -114,7 +125,18 @@ def _subject_and_context(log: ReminderLog, thing: Any) -> tuple[str, str, dict[s
     else:
         subject = _("Review due by %(date)s: %(title)s")
     subject %= {"title": document.title, "date": review_due.isoformat()}
-    return subject, "review", {"document": document, "overdue": overdue, "copy": copy}, path
+    context = {"document": document, "overdue": overdue, "copy": copy}
+    return _Draft(subject, "review", context, reverse("codes:document_detail", args=[document.slug]))
+
+
+def _draft(log: ReminderLog, about: About) -> _Draft:
+    """The reminder of `log` about `about` (see `_still_due`), as of today."""
+    today = timezone.localdate()
+    if isinstance(about, AcknowledgementRequest):
+        return _acknowledgement_draft(about, today)
+    if isinstance(about, Assignment):
+        return _training_draft(about, today)
+    return _review_draft(about, today, copy=log.stage == OVERDUE_COPY)
 
 
 def build_reminders(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
@@ -124,20 +146,20 @@ def build_reminders(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
     languages = languages_of(log.recipient_id for log in logs)
     reminders: dict[int, Reminder | None] = {}
     for log in logs:
-        thing = still_due.get((log.kind, log.object_id))
-        if thing is None:
+        about = still_due.get((log.kind, log.object_id))
+        if about is None:
             reminders[log.pk] = None
             continue
         with translation.override(languages[log.recipient_id]):
-            subject, template, context, path = _subject_and_context(log, thing)
-            email = _email(log.recipient, subject, template, {**context, "url": absolute(path)})
-        reminders[log.pk] = Reminder(email=email, message=subject, path=path)
+            draft = _draft(log, about)
+            email = _email(log.recipient, draft.subject, draft.template, {**draft.context, "url": absolute(draft.path)})
+        reminders[log.pk] = Reminder(email=email, message=draft.subject, path=draft.path)
     return reminders
 
 
 def _by_due_date(logs: list[ReminderLog], kind: str, still_due: dict[int, Any]) -> list[Any]:
     found = [still_due[log.object_id] for log in logs if log.kind == kind and log.object_id in still_due]
-    return sorted(found, key=lambda thing: (thing.due_date, thing.pk))
+    return sorted(found, key=lambda item: (item.due_date, item.pk))
 
 
 def build_digests(escalations: dict[int, list[ReminderLog]]) -> dict[int, Reminder | None]:

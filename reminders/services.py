@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -92,33 +93,32 @@ def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> S
     return report
 
 
-def _send_and_mark(emails: list[tuple[list[ReminderLog], Reminder | None]]) -> dict[int, Exception]:
-    """Send each email over one connection to the email backend, then mark its reminders sent, with a
-    notification in the portal (or skipped, where there was nothing left to remind of). Runs in the
-    caller's transaction, which holds the rows. Returns the reminders whose email failed, by log id,
-    with the error; they stay pending for a retry."""
-    failed: dict[int, Exception] = {}
-    sent: list[tuple[list[ReminderLog], Reminder]] = []
+# One email and the reminders it delivers (a manager's digest delivers several); None for nothing to send.
+Email = tuple[list[ReminderLog], Reminder | None]
+Sent = list[tuple[list[ReminderLog], Reminder]]
+
+
+def _send(emails: list[Email], connection: BaseEmailBackend) -> tuple[Sent, list[ReminderLog], dict[int, Exception]]:
+    """Send each email over the open connection: what was sent, what was skipped, what failed (by log id)."""
+    sent: Sent = []
     skipped: list[ReminderLog] = []
-    connection = mail.get_connection()
-    try:
-        connection.open()
-    except Exception as error:  # the backend is unreachable: every one is retried later
-        return {log.pk: error for logs, _reminder in emails for log in logs}
-    try:
-        for logs, reminder in emails:
-            if reminder is None:
-                skipped.extend(logs)
-                continue
-            reminder.email.connection = connection
-            try:
-                reminder.email.send()
-            except Exception as error:  # any backend error: keep the reminder for a retry
-                failed.update((log.pk, error) for log in logs)
-            else:
-                sent.append((logs, reminder))
-    finally:
-        connection.close()
+    failed: dict[int, Exception] = {}
+    for logs, reminder in emails:
+        if reminder is None:
+            skipped.extend(logs)
+            continue
+        reminder.email.connection = connection
+        try:
+            reminder.email.send()
+        except Exception as error:  # any backend error: keep the reminder for a retry
+            failed.update((log.pk, error) for log in logs)
+        else:
+            sent.append((logs, reminder))
+    return sent, skipped, failed
+
+
+def _mark(sent: Sent, skipped: list[ReminderLog]) -> None:
+    """Mark the reminders sent, with a notification in the portal, or skipped."""
     now = timezone.now()
     ReminderLog.objects.filter(pk__in=[log.pk for logs, _reminder in sent for log in logs]).update(
         status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
@@ -130,6 +130,23 @@ def _send_and_mark(emails: list[tuple[list[ReminderLog], Reminder | None]]) -> d
         Notification(recipient=logs[0].recipient, message=reminder.message[:300], url=reminder.path)
         for logs, reminder in sent
     )
+
+
+def _send_and_mark(emails: list[Email]) -> dict[int, Exception]:
+    """Send each email over one connection to the email backend, then mark its reminders sent, with a
+    notification in the portal (or skipped, where there was nothing left to remind of). Runs in the
+    caller's transaction, which holds the rows. Returns the reminders whose email failed, by log id,
+    with the error; they stay pending for a retry."""
+    connection = mail.get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # the backend is unreachable: every one is retried later
+        return {log.pk: error for logs, _reminder in emails for log in logs}
+    try:
+        sent, skipped, failed = _send(emails, connection)
+    finally:
+        connection.close()
+    _mark(sent, skipped)
     return failed
 
 
