@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
@@ -57,5 +58,14 @@ def test_a_manager_cannot_change_the_schedule(sign_in, manager, daily_sweep) -> 
     client = sign_in(manager)
 
     response = client.get(f"/admin/django_celery_beat/periodictask/{daily_sweep.pk}/change/")
+    refused = client.post(
+        f"/admin/django_celery_beat/crontabschedule/{daily_sweep.crontab.pk}/change/",
+        {"minute": "30", "hour": "9", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+    )
 
     assert response.status_code in {302, 403}  # not staff: sent to the admin's sign-in
+    assert response.status_code == 403 or response["Location"].startswith("/admin/login/")
+    assert 'name="_save"' not in response.content.decode()
+    assert refused.status_code in {302, 403}
+    daily_sweep.crontab.refresh_from_db()
+    assert daily_sweep.crontab.hour == str(settings.REMINDERS["sweep_hour"])
