@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Department
 
 from . import limits
-from .importing import MAX_IMPORT_BYTES
+from .importing.decoding import MAX_IMPORT_BYTES
 from .models import CodeDocument, CodeVersion, Section
 
 

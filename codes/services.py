@@ -27,7 +27,7 @@ from people.models import Department
 from . import limits
 from .content import content_hash
 from .diff import diff_summary, same_text
-from .importing import ParsedSection
+from .importing.parser import ParsedSection
 from .models import Approval, CodeDocument, CodeVersion, Contribution, ContributionKind, Section, VersionStatus
 from .selectors import Author, sections_of, version_approvals, version_authors
 from .signals import document_retired, version_published

@@ -31,7 +31,8 @@ from .forms import (
     SectionForm,
     VersionDetailsForm,
 )
-from .importing import ImportRefused, ParsedSection, parse_code_text
+from .importing.decoding import ImportRefused
+from .importing.parser import ParsedSection, parse_code_text
 from .limits import LimitExceeded
 from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, VersionStatus
 from .pdf import version_pdf_bytes

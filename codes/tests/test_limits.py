@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from codes import services
-from codes.importing import ParsedSection
+from codes.importing.parser import ParsedSection
 from codes.limits import LimitExceeded
 from codes.models import CodeVersion, Section
 

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from codes import services
-from codes.importing import ImportRefused, parse_code_text
+from codes.importing.decoding import ImportRefused
+from codes.importing.parser import parse_code_text
 from codes.models import CodeDocument
 from conduct_portal.errors import DomainError
 
