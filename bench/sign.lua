@@ -2,9 +2,9 @@
 --
 -- Usage: wrk -t THREADS -c CONNECTIONS -d SECONDS -s bench/sign.lua http://127.0.0.1:PORT -- DATA THREADS
 -- DATA has one line per signature to make: path, Cookie header and form body, separated by tabs
--- (written by `bench/measure.py --step signing-prepare`). Lines are dealt out to the threads;
+-- (written by `python -m bench --step signing-prepare`, bench/signing.py). Lines are dealt out to the threads;
 -- a thread that has used up its lines stops, so the run is bounded by count as well as by time.
--- done() prints one JSON line with the figures bench/measure.py reads.
+-- done() prints one JSON line with the figures bench/signing.py reads.
 
 local threads = {}
 local counter = 0

@@ -1,0 +1,124 @@
+"""The signatures exports through the view, against `psql \\copy` of the very query the view reads (the floor).
+
+CSV of every seeded signature, consumed to /dev/null, and its peak memory (the child's own, from
+wait4) against a smaller export; XLSX of the smaller window (whole due dates).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from urllib.parse import urlencode
+
+from bench.plumbing import Bench, Child, Result
+from bench.probes import compliance_officer, counting_queries, signed_in_client
+from bench.report import Row
+
+
+def step_export(params: Result) -> Result:
+    """One export through the view, as compliance, consumed to /dev/null; time, rows and the SQL it reads."""
+    from django.http import StreamingHttpResponse
+
+    client = signed_in_client(compliance_officer())
+    url = f"/acknowledgements/export/signatures.{params['format']}"
+    if params.get("filters"):
+        url += "?" + urlencode(params["filters"])
+    lines = size = 0
+    with counting_queries() as counter, open(os.devnull, "wb") as sink:
+        started = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        chunks = response.streaming_content if isinstance(response, StreamingHttpResponse) else [response.content]
+        for chunk in chunks:
+            sink.write(chunk)
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "bytes": size, "lines": lines, "queries": counter.count, "sql": _export_sql(params)}
+
+
+def _export_sql(params: Result) -> str:
+    """The SQL the signatures export reads for these filters, as the view builds it (for psql's floor)."""
+    from django.db import connection
+
+    from acknowledgements import exports, selectors
+
+    # The benchmark filters the exports by due date only (bench.database.step_windows).
+    due = {name: datetime.date.fromisoformat(value) for name, value in params.get("filters", {}).items()}
+    filters = selectors.Filters(due_from=due.get("due_from"), due_to=due.get("due_to"))
+    visible = selectors.requests_visible_to(compliance_officer())
+    requests = selectors.for_export(selectors.filtered(visible, filters), "signatures")
+    sql, sql_params = exports.export_query(requests).query.sql_with_params()
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, sql_params).decode()
+
+
+def measure_exports(bench: Bench, windows: Result) -> None:
+    small = windows["small"]
+    small_filters = {"due_from": small["due_from"], "due_to": small["due_to"]}
+    bench.say(f"CSV export of {small['rows']:,} rows (due {small['due_from']} to {small['due_to']})")
+    csv_small = bench.child("export", format="csv", filters=small_filters)
+    bench.say(f"CSV export of all {windows['signed_total']:,} signatures")
+    csv_large = bench.child("export", format="csv", filters={})
+    _check_lines(bench, csv_small, small["rows"])
+    _check_lines(bench, csv_large, windows["signed_total"])
+    _report_csv_against_floor(bench, csv_large, windows["signed_total"])
+    _report_csv_memory(bench, csv_small, csv_large, small["rows"], windows["signed_total"])
+    bench.say(f"XLSX export of {small['rows']:,} rows")
+    _report_xlsx(bench, bench.child("export", format="xlsx", filters=small_filters), small["rows"])
+
+
+def _check_lines(bench: Bench, child: Child, rows: int) -> None:
+    # One header line, then one line per row.
+    if child.result["lines"] != rows + 1:
+        bench.problems.append(f"an export gave {child.result['lines'] - 1:,} rows where {rows:,} were expected")
+
+
+def _copy_floor(bench: Bench, sql: str) -> float:
+    """Seconds psql takes to `\\copy` the export's query to /dev/null: the least any export could take."""
+    bench.say("psql \\copy of the same query (the floor)")
+    started = time.perf_counter()
+    bench.psql(bench.database_url, "-c", f"\\copy ({sql}) to '/dev/null' with (format csv, force_quote *)")
+    return time.perf_counter() - started
+
+
+def _report_csv_against_floor(bench: Bench, csv_large: Child, rows: int) -> None:
+    floor = _copy_floor(bench, csv_large.result["sql"])
+    seconds = csv_large.result["seconds"]
+    ratio = seconds / floor
+    bench.rows.append(
+        Row(
+            f"CSV export, {rows:,} signature rows",
+            f"{seconds:.1f} s, peak {csv_large.peak_mb:.0f} MB; psql \\copy {floor:.1f} s; ratio {ratio:.2f}×",
+            "≤ 1.5× psql, ≤ 200 MB",
+            ratio <= 1.5 and csv_large.peak_mb <= 200,
+        )
+    )
+
+
+def _report_csv_memory(bench: Bench, csv_small: Child, csv_large: Child, small_rows: int, large_rows: int) -> None:
+    growth = csv_large.peak_mb - csv_small.peak_mb
+    bench.rows.append(
+        Row(
+            f"CSV peak memory, {small_rows:,} vs {large_rows:,} rows",
+            f"{csv_small.peak_mb:.0f} MB vs {csv_large.peak_mb:.0f} MB ({growth:+.0f} MB; "
+            f"{csv_small.result['seconds']:.1f} s for the smaller)",
+            "flat: ≤ +20 MB",
+            growth <= 20,
+        )
+    )
+
+
+def _report_xlsx(bench: Bench, xlsx: Child, rows: int) -> None:
+    # The target is 100,000 rows in 20 s; whole due dates give a few more, so the rate is judged.
+    seconds_per_100k = xlsx.result["seconds"] * 100_000 / rows
+    bench.rows.append(
+        Row(
+            f"XLSX export, {rows:,} rows",
+            f"{xlsx.result['seconds']:.1f} s ({seconds_per_100k:.1f} s per 100,000 rows), "
+            f"peak {xlsx.peak_mb:.0f} MB, {xlsx.result['bytes'] / 2**20:.0f} MiB",
+            "100,000 rows ≤ 20 s",
+            seconds_per_100k <= 20,
+        )
+    )

@@ -1,0 +1,71 @@
+"""bench/run's command line, with the sizes that --smoke and --quick stand for."""
+
+from __future__ import annotations
+
+import argparse
+
+DEFAULT_DATABASE = "conduct_portal_bench"
+MEASUREMENTS = ("dashboard", "exports", "publish", "sweep", "signing", "verify")
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    args = _parser().parse_args(argv)
+    if args.smoke:
+        _apply_smoke(args)
+    if args.quick:
+        args.people = min(args.people, 10_000)
+        args.seconds = min(args.seconds, 10)
+        args.fast_signatures = min(args.fast_signatures, 2000)
+    return args
+
+
+def _apply_smoke(args: argparse.Namespace) -> None:
+    """CI's sizes, and a database of its own so that a smoke run never drops a kept full-size one."""
+    args.people, args.documents, args.versions = 2000, 4, 2
+    args.seconds, args.slow_signatures, args.fast_signatures = 3, 10, 300
+    if args.database == DEFAULT_DATABASE:
+        args.database = f"{DEFAULT_DATABASE}_smoke"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bench/run", description="Conduct Portal's performance benchmark.")
+    _add_size_arguments(parser)
+    _add_database_arguments(parser)
+    _add_load_arguments(parser)
+    parser.add_argument(
+        "--only", default="", help=f"Comma-separated measurements to run, of: {','.join(MEASUREMENTS)} (default all)."
+    )
+    # How the conductor starts a child (bench.steps); not for people.
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--params", default="{}", help=argparse.SUPPRESS)
+    return parser
+
+
+def _add_size_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--people", type=int, default=100_000, help="Staff to seed (default 100000).")
+    parser.add_argument("--quick", action="store_true", help="A fast sanity run: 10,000 people, shorter load.")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI's run: 2,000 people, short loads, its own database; fails on wrong results, not on slow ones.",
+    )
+    parser.add_argument("--documents", type=int, default=20, help="Code documents to seed (default 20).")
+    parser.add_argument("--versions", type=int, default=5, help="Versions per document (default 5).")
+
+
+def _add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database", default=DEFAULT_DATABASE, help=f"Database to (re)create ({DEFAULT_DATABASE}).")
+    parser.add_argument("--reuse", action="store_true", help="Measure the database as it is: no drop, no seed.")
+    parser.add_argument("--keep", action="store_true", help="Keep the database at the end (it is dropped otherwise).")
+    parser.add_argument("--small-rows", type=int, default=0, help="Rows of the smaller exports (default: --people).")
+
+
+def _add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--skip-signing", action="store_true", help="Leave out the signing load (gunicorn and wrk).")
+    parser.add_argument("--seconds", type=int, default=20, help="Longest each signing load runs (default 20).")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the signing load (default 4).")
+    parser.add_argument(
+        "--connections", type=int, default=8, help="wrk connections for the fast-hasher signing load (default 8)."
+    )
+    parser.add_argument("--slow-signatures", type=int, default=200, help="Most signatures with the real hasher.")
+    parser.add_argument("--fast-signatures", type=int, default=5000, help="Most signatures with the fast hasher.")

@@ -1,0 +1,32 @@
+"""A child process's side: set Django up, run one step, print its result as the last line of stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+
+from bench import dashboard, database, exports, publishing, signing, sweep, verification
+from bench.plumbing import Result
+
+STEPS: dict[str, Callable[[Result], Result]] = {
+    "windows": database.step_windows,
+    "dashboard": dashboard.step_dashboard,
+    "export": exports.step_export,
+    "publish": publishing.step_publish,
+    "sweep": sweep.step_sweep,
+    "signing-prepare": signing.step_signing_prepare,
+    "count-signatures": signing.step_count_signatures,
+    "verify": verification.step_verify,
+}
+
+
+def run_step(name: str, params_json: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct_portal.settings")
+    import django
+
+    django.setup()
+    result = STEPS[name](json.loads(params_json))
+    # The last line of stdout is the result; anything printed before it is left alone.
+    sys.stdout.write("\n" + json.dumps(result, default=str) + "\n")
