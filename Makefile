@@ -43,11 +43,13 @@ test: $(VENV)/.dev-installed
 	@$(BIN)/python scripts/check_system test
 	$(BIN)/python -m pytest
 
-## lint: ruff (check and format check), mypy, and a complete Romanian catalogue (needs GNU gettext).
+## lint: ruff (check and format check), mypy, the one-way layers contract (import-linter),
+## and a complete Romanian catalogue (needs GNU gettext).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=true $(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_translations
 
 ## bench: the benchmark at 100,000 staff (10–20 minutes; see bench/run); bench-smoke: at 2,000, as CI runs it.

@@ -182,7 +182,7 @@ def english_unless_asked(settings):
 
 @pytest.fixture
 def document(manager):
-    from people.tests.factories import CodeDocumentFactory
+    from codes.tests.factories import CodeDocumentFactory
 
     return CodeDocumentFactory(title="Customer Service Code", slug="customer-service", owner=manager.user)
 

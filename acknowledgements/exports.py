@@ -1,7 +1,7 @@
 """Exports of acknowledgement requests as CSV and XLSX, for compliance reports and auditors.
 
 This module knows the columns, each a database expression that gives the text of a cell, already
-neutralised against formula injection (see `conduct_portal.spreadsheets`, which writes them). The
+neutralised against formula injection (see `common.spreadsheets`, which writes them). The
 caller passes a queryset that is already filtered and scoped to what the viewer may see; this
 module only formats it, in the list's order.
 """
@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from conduct_portal import spreadsheets
-from conduct_portal.spreadsheets import choice_label, local_iso_time, neutralised, text
-from conduct_portal.spreadsheets import neutralise as neutralise  # re-exported for callers of this module
+from common import spreadsheets
+from common.spreadsheets import choice_label, local_iso_time, neutralised, text
+from common.spreadsheets import neutralise as neutralise  # re-exported for callers of this module
 from people.selectors import full_name
 
 from .models import AcknowledgementRequest, RequestStatus

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from audit.services import event_record
 from codes.models import CodeDocument, CodeVersion, VersionStatus
 from codes.selectors import department_lineage
-from conduct_portal.bulk import insert_from_query
-from conduct_portal.errors import DomainError
+from common.bulk import insert_from_query
+from common.errors import DomainError
 from people.models import Department, StaffProfile
 
 from .chain import GENESIS, checkpoint_is_authentic, current_head, mac_of_checkpoint, seal

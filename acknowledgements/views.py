@@ -16,11 +16,11 @@ from audit.services import event_record
 from codes.diff import diff_versions
 from codes.models import CodeVersion
 from codes.selectors import sections_of
-from conduct_portal.errors import DomainError
-from conduct_portal.http import AuthenticatedHttpRequest
-from conduct_portal.pagination import paginate, query_without_page
-from conduct_portal.pdf import render_pdf
-from people.access import permission_required
+from common.errors import DomainError
+from common.http import AuthenticatedHttpRequest
+from common.pagination import paginate, query_without_page
+from common.pdf import render_pdf
+from common.permissions import permission_required
 
 from . import exports, selectors, services
 from .chain import verify_records

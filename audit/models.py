@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

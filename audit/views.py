@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from conduct_portal.pagination import paginate, query_without_page
-from people.access import permission_required
+from common.pagination import paginate, query_without_page
+from common.permissions import permission_required
 
 from . import selectors
 from .forms import EventFilterForm

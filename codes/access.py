@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from people.access import missing_permission_message
+from common.permissions import missing_permission_message
 
 from .models import CodeDocument, CodeVersion, Section
 from .selectors import Viewer, documents_visible_to, versions_visible_to

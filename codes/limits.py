@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import ngettext
 
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 
 class LimitExceeded(DomainError):

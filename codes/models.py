@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 
 class FrozenVersionError(DomainError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conduct_portal.pdf import render_pdf
+from common.pdf import render_pdf
 
 from .models import CodeVersion
 from .selectors import sections_of

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.models import Department
 
 from . import limits

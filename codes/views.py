@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from conduct_portal.errors import DomainError
-from conduct_portal.http import AuthenticatedHttpRequest
-from conduct_portal.pagination import paginate, query_without_page
-from people.access import permission_required
+from common.errors import DomainError
+from common.http import AuthenticatedHttpRequest
+from common.pagination import paginate, query_without_page
+from common.permissions import permission_required
 
 from . import limits, selectors, services
 from .access import get_document_for_user, get_section_of, get_version_for_user

@@ -61,13 +61,15 @@ INSTALLED_APPS = [
     "acknowledgements",
     "training",
     "reminders",
+    "portal",
+    "seeding",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that it marks every response below, refusals and lockout pages included.
-    "conduct_portal.middleware.NoStoreMiddleware",
+    "common.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "people.context_processors.navigation",
+                "portal.context_processors.navigation",
                 "reminders.context_processors.unread_notifications",
             ],
         },

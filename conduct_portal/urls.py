@@ -8,17 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from people.forms import PortalAuthenticationForm
 from people.views import PasswordChangeView
-
-from . import views
-from .forms import PortalAuthenticationForm
 
 admin.site.site_header = _("Conduct Portal administration")
 admin.site.site_title = _("Conduct Portal")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", include("portal.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm), name="login"),
     # Before Django's own: the old password is checked against the sign-in lockout.
     path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),

@@ -4,12 +4,22 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department
 from .services import PasswordRefused, person_reauthenticate
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That username and password do not match an active account. "
+            "Check them (passwords are case-sensitive) or reset your password."
+        ),
+    }
 
 
 class PreferredLanguageForm(forms.Form):

@@ -29,7 +29,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 # Adding, changing or deleting accounts, roles or permissions: the power to hand out rights.
 ACCOUNT_ADMINISTRATION = Q(content_type__app_label="auth") & ~Q(codename__startswith="view_")

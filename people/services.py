@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 from . import rights
 from .models import StaffProfile, UserSession

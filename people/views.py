@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from conduct_portal.pagination import paginate, query_without_page
+from common.pagination import paginate, query_without_page
+from common.permissions import permission_required
 
 from . import selectors, services
-from .access import permission_required
 from .forms import PreferredLanguageForm, ReauthenticatedPasswordChangeForm, StaffFilterForm
 from .middleware import remember_language
 

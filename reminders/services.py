@@ -29,8 +29,8 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conduct_portal.bulk import insert_from_query
-from conduct_portal.errors import DomainError
+from common.bulk import insert_from_query
+from common.errors import DomainError
 
 from .emails import Reminder, build_digests, build_reminders
 from .models import ESCALATED, DeliveryStatus, Notification, ReminderLog

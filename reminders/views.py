@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from conduct_portal.http import AuthenticatedHttpRequest
-from conduct_portal.pagination import paginate
+from common.http import AuthenticatedHttpRequest
+from common.pagination import paginate
 
 from . import services
 from .access import get_notification_for_user

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from people.access import missing_permission_message
+from common.permissions import missing_permission_message
 from people.models import StaffProfile
 from people.selectors import managed_by
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conduct_portal.errors import DomainError
-from conduct_portal.http import AuthenticatedHttpRequest
+from common.errors import DomainError
+from common.http import AuthenticatedHttpRequest
 
 from .models import Assignment, AssignmentStatus, Completion, Course, Enrolment, TrainingSession
 from .services.assignments import assignment_cancel

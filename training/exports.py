@@ -1,7 +1,7 @@
 """Exports of the training status (one row per assignment) as CSV and XLSX, for compliance and auditors.
 
 This module knows the columns, each a database expression that gives the text of a cell, already
-neutralised against formula injection (see `conduct_portal.spreadsheets`, which writes them). The
+neutralised against formula injection (see `common.spreadsheets`, which writes them). The
 caller passes a queryset already filtered to what the viewer may see.
 """
 
@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from conduct_portal import spreadsheets
-from conduct_portal.spreadsheets import choice_label, neutralised, text
+from common import spreadsheets
+from common.spreadsheets import choice_label, neutralised, text
 from people.selectors import full_name
 
 from .models import AssignmentReason, AssignmentStatus

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from codes.selectors import department_lineage
-from conduct_portal.spreadsheets import choice_label
+from common.spreadsheets import choice_label
 from people.models import StaffProfile
 from people.selectors import managed_by, manages, staff_directory
 

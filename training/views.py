@@ -17,10 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from conduct_portal.errors import DomainError
-from conduct_portal.http import AuthenticatedHttpRequest
-from conduct_portal.pagination import PAGE_SIZE, paginate, query_without_page
-from people.access import permission_required
+from common.errors import DomainError
+from common.http import AuthenticatedHttpRequest
+from common.pagination import PAGE_SIZE, paginate, query_without_page
+from common.permissions import permission_required
 from people.selectors import profile_of
 
 from . import exports, selectors

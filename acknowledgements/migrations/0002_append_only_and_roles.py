@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from people.roles import grant_permissions, revoke_permissions
+from common.permission_grants import grant_permissions, revoke_permissions
 
 CREATE_TRIGGER = """
 CREATE OR REPLACE FUNCTION acknowledgements_signature_append_only() RETURNS trigger AS $$

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from people.roles import grant_permissions, revoke_permissions
+from common.permission_grants import grant_permissions, revoke_permissions
 
 ROLE_PERMISSIONS = {
     "Agent": ["acknowledgements.add_signature"],

@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from acknowledgements import services
 from acknowledgements.chain import verify_chain
 from acknowledgements.models import AcknowledgementRequest, AppendOnlyError, Signature
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")

@@ -17,9 +17,9 @@ from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 from audit.models import AuditEvent
 from codes.models import CodeVersion
-from codes.tests.factories import DraftFactory, SectionFactory, publish, start_revision
+from codes.tests.factories import CodeDocumentFactory, DraftFactory, SectionFactory, publish, start_revision
 from people.models import StaffProfile
-from people.tests.factories import CodeDocumentFactory, StaffProfileFactory
+from people.tests.factories import StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from acknowledgements.exports import (
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from acknowledgements.selectors import request_list
 from acknowledgements.services import requests_create_for_version, signature_create
-from conduct_portal import spreadsheets
+from common import spreadsheets
 from people.tests.factories import StaffProfileFactory
 
 pytestmark = pytest.mark.django_db

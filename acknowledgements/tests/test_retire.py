@@ -8,7 +8,6 @@ import pytest
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from audit.models import AuditEvent
-from training.tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +27,6 @@ def pending(version) -> int:
 def retire(client, version, reason: str, capture):
     with capture(execute=True):
         return client.post(f"/codes/{version.document.slug}/retire/", {"reason": reason})
-
-
-def test_the_confirmation_page_counts_the_requests_it_withdraws_and_names_the_courses(client, manager, asked) -> None:
-    CourseFactory(title="Customer care basics", document=asked.document)
-    client.force_login(manager.user)
-
-    page = client.get(f"/codes/{asked.document.slug}/retire/").content.decode()
-
-    assert f"{pending(asked)} pending requests to sign it will be withdrawn" in page
-    assert "1 training course links to this document" in page
-    assert "Customer care basics" in page
 
 
 def test_without_courses_the_page_says_so(client, manager, asked) -> None:
@@ -104,28 +92,6 @@ def test_the_dashboard_counts_the_withdrawn_requests(
     assert (totals["withdrawn"], totals["pending"], totals["signed"]) == (was_pending, 0, 1)
     assert totals["asked"] == was_pending + 1
     assert totals["percent_signed"] == 100.0, "1 signed of the 1 still expected (withdrawn requests are not)"
-
-
-@pytest.mark.parametrize("extra_people", [0, 20])
-def test_the_confirmation_page_costs_the_same_queries_for_1_or_20_people_and_courses(
-    client, manager, published, agent, extra_people, django_assert_num_queries
-) -> None:
-    from people.tests.factories import StaffProfileFactory
-
-    StaffProfileFactory.create_batch(extra_people, department=agent.department)
-    services.requests_create_for_version(version=published)
-    courses = CourseFactory.create_batch(1 + extra_people, document=published.document)
-    client.force_login(manager.user)
-
-    # session, unread notifications, user, permissions (user's own + through groups), the document,
-    # its published version, the pending requests counted, the linked courses' titles
-    with django_assert_num_queries(9):
-        response = client.get(f"/codes/{published.document.slug}/retire/")
-    assert response.status_code == 200
-    # The counted queries found every pending request and every course.
-    page = response.content.decode()
-    assert f"{pending(published)} pending requests to sign it will be withdrawn" in page
-    assert all(f"<li>{course.title}</li>" in page for course in courses)
 
 
 def test_the_compliance_officer_sees_the_retired_documents_row_marked_retired(

@@ -176,7 +176,7 @@ def test_signing_a_superseded_version_is_refused_with_a_link_to_the_current_one(
 
 
 def test_the_service_refuses_a_superseded_version(ack, agent, manager, second_manager) -> None:
-    from conduct_portal.errors import DomainError
+    from common.errors import DomainError
 
     second = start_revision(ack.version.document, actor=manager.user)
     publish(second, author=manager.user, approver=second_manager.user)
@@ -371,7 +371,7 @@ def test_each_wrong_password_at_signing_is_audited(client, agent, ack, settings)
 
 def test_the_service_says_a_retired_document_no_longer_asks_for_signatures(ack, agent, manager) -> None:
     from codes.models import CodeDocument
-    from conduct_portal.errors import DomainError
+    from common.errors import DomainError
 
     code_services.document_retire(document=ack.version.document, actor=manager.user, reason="Merged")
     # A request left pending by a race with the retirement still meets a true refusal.

@@ -7,18 +7,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import event_record
 from audit.views import detail_pairs
-from people.tests.factories import DepartmentFactory, UserFactory
 
 # Ordered with the other database tests (the cast fixtures open the database).
 # The URLs come from audit/tests/urls.py until conduct_portal/urls.py includes audit.urls.
 pytestmark = pytest.mark.django_db
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
+
+
+def user(username: str, first_name: str = "", last_name: str = ""):
+    # Audit sits below people (README, "Architecture"): its tests make plain accounts, not staff profiles.
+    return get_user_model().objects.create_user(username=username, first_name=first_name, last_name=last_name)
 
 
 @pytest.fixture
@@ -28,17 +34,17 @@ def url() -> str:
 
 @pytest.fixture
 def ion(db):
-    return UserFactory(username="ipopa", first_name="Ion", last_name="Vasilescu")
+    return user("ipopa", "Ion", "Vasilescu")
 
 
 @pytest.fixture
 def gina(db):
-    return UserFactory(username="gdumitru", first_name="Gina", last_name="Dumitrescu")
+    return user("gdumitru", "Gina", "Dumitrescu")
 
 
 def record(actor=None, action="codes.version.publish", name=None, details=None, at=None):
-    """One audit event about a new department (called ``name`` if given), recorded at ``at`` (aware) if given."""
-    target = DepartmentFactory(name=name) if name else DepartmentFactory()
+    """One audit event about a new group (called ``name`` if given), recorded at ``at`` (aware) if given."""
+    target = Group.objects.create(name=name or f"Group {Group.objects.count() + 1}")
     if at is None:
         return event_record(actor=actor, action=action, target=target, details=details)
     with time_machine.travel(at, tick=False):
@@ -86,7 +92,7 @@ def test_the_time_is_shown_in_the_portal_time_zone(client, compliance_officer, s
 
 
 def test_a_user_without_a_full_name_is_shown_by_username(client, compliance_officer, url) -> None:
-    record(UserFactory(username="robot", first_name="", last_name=""))
+    record(user("robot"))
     client.force_login(compliance_officer.user)
 
     assert ">robot<" in "".join(client.get(url).content.decode().split())
@@ -258,7 +264,7 @@ def test_the_next_page_link_keeps_the_filters(client, compliance_officer, ion, u
 def test_the_log_costs_the_same_queries_for_1_or_30_events(
     client, compliance_officer, rows, url, django_assert_num_queries
 ) -> None:
-    for number, actor in enumerate(UserFactory.create_batch(rows)):
+    for number, actor in enumerate(user(f"person{number}") for number in range(rows)):
         record(actor, action=f"test.action.{number % 3}", name=f"Team {number}", details={"number": number})
     client.force_login(compliance_officer.user)
 

@@ -13,7 +13,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 MAX_IMPORT_BYTES = 1_000_000
 

@@ -1,13 +1,17 @@
-"""Managers write, review and publish versions; compliance reads every version; both read the audit log."""
+"""Everyone reads the codes; managers write, review and publish versions; compliance reads every version."""
 
 from __future__ import annotations
 
 from django.db import migrations
 
-from people.roles import grant_permissions, revoke_permissions
+from common.permission_grants import grant_permissions, revoke_permissions
 
 ROLE_PERMISSIONS = {
+    "Agent": ["codes.view_codedocument"],
     "Manager": [
+        "codes.view_codedocument",
+        "codes.add_codedocument",
+        "codes.change_codedocument",
         "codes.view_codeversion",
         "codes.add_codeversion",
         "codes.change_codeversion",
@@ -15,8 +19,15 @@ ROLE_PERMISSIONS = {
         "codes.publish_codeversion",
         "codes.retire_codedocument",
     ],
-    "Compliance officer": ["codes.view_codeversion", "audit.view_auditevent"],
-    "Administrator": ["codes.view_codeversion", "codes.retire_codedocument", "audit.view_auditevent"],
+    "Compliance officer": ["codes.view_codedocument", "codes.view_codeversion"],
+    "Administrator": [
+        "codes.view_codedocument",
+        "codes.add_codedocument",
+        "codes.change_codedocument",
+        "codes.delete_codedocument",
+        "codes.view_codeversion",
+        "codes.retire_codedocument",
+    ],
 }
 
 
@@ -31,7 +42,6 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("codes", "0002_versions_and_sections"),
-        ("audit", "0001_initial"),
         ("people", "0002_roles"),
     ]
 

@@ -4,10 +4,19 @@ import factory
 from django.utils import timezone
 
 from codes import services
-from codes.models import CodeVersion, Section, SectionCategory
-from people.tests.factories import CodeDocumentFactory, UserFactory
+from codes.models import CodeDocument, CodeVersion, Section, SectionCategory
+from people.tests.factories import UserFactory
 
 __all__ = ["CodeDocumentFactory", "DraftFactory", "SectionFactory", "publish", "start_revision"]
+
+
+class CodeDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodeDocument
+
+    title = factory.Sequence(lambda n: f"Code of conduct {n}")
+    slug = factory.Sequence(lambda n: f"code-{n}")
+    owner = factory.SubFactory(UserFactory)
 
 
 class DraftFactory(factory.django.DjangoModelFactory):

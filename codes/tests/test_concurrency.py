@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from codes import services
 from codes.models import CodeVersion, VersionStatus
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 pytestmark = [
     # serialized_rollback restores the roles made by data migrations, which a transactional test flushes.

@@ -8,7 +8,7 @@ from django.db import connection
 from codes import services
 from codes.models import CodeVersion, FrozenVersionError, Section
 from codes.tests.factories import SectionFactory
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 # Ordered with the other database tests (the cast fixtures open the database).
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from codes import services
 from codes.models import VersionStatus
 from codes.tests.factories import publish, start_revision
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db

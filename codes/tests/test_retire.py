@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from codes import services
 from codes.models import VersionStatus
 from codes.signals import Consequence, document_retired, retirement_consequences
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from codes.content import content_hash, verify_content_hash
 from codes.models import CodeVersion, VersionStatus
 from codes.signals import version_published
 from codes.tests.factories import DraftFactory, SectionFactory, publish, start_revision
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.tests.factories import DepartmentFactory
 
 # Ordered with the other database tests (the cast fixtures open the database).

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from codes.models import CodeDocument, CodeVersion, Section, VersionStatus
-from codes.tests.factories import DraftFactory, SectionFactory, publish, start_revision
-from people.tests.factories import CodeDocumentFactory, DepartmentFactory, StaffProfileFactory
+from codes.tests.factories import CodeDocumentFactory, DraftFactory, SectionFactory, publish, start_revision
+from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
 # Ordered with the other database tests (the cast fixtures open the database).
 pytestmark = pytest.mark.django_db

@@ -2,26 +2,21 @@
 
 Views check permissions, never these group names; the names are for the
 people who hand out roles. Later migrations add the permissions of later
-features to these groups.
+features to these groups: each app's migrations grant its own permissions.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from common.permission_grants import grant_permissions
+
 ROLE_PERMISSIONS = {
-    "Agent": [
-        "codes.view_codedocument",
-    ],
+    "Agent": [],
     "Manager": [
-        "codes.view_codedocument",
-        "codes.add_codedocument",
-        "codes.change_codedocument",
         "people.view_team",
     ],
     "Compliance officer": [
-        "codes.view_codedocument",
         "people.view_organisation",
         "people.view_department",
         "people.view_staffprofile",
@@ -31,10 +26,6 @@ ROLE_PERMISSIONS = {
         "auth.change_user",
         "auth.view_user",
         "auth.view_group",
-        "codes.view_codedocument",
-        "codes.add_codedocument",
-        "codes.change_codedocument",
-        "codes.delete_codedocument",
         "people.view_organisation",
         "people.add_department",
         "people.change_department",
@@ -51,19 +42,7 @@ ROLE_PERMISSIONS = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, permissions in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for permission in permissions:
-            app_label, codename = permission.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    grant_permissions(apps, ROLE_PERMISSIONS)
 
 
 def remove_roles(apps, schema_editor):
@@ -73,7 +52,6 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("people", "0001_initial"),
-        ("codes", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("axes", "0010_accessattemptexpiration"),

@@ -6,7 +6,6 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from codes.models import CodeDocument
 from people.models import Department, StaffProfile
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -47,12 +46,3 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     employee_id = factory.Sequence(lambda n: f"E{n:05d}")
     job_title = "Support agent"
-
-
-class CodeDocumentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CodeDocument
-
-    title = factory.Sequence(lambda n: f"Code of conduct {n}")
-    slug = factory.Sequence(lambda n: f"code-{n}")
-    owner = factory.SubFactory(UserFactory)

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from reminders import services
 from reminders.models import Notification
 from reminders.tests.factories import NotificationFactory

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.models import StaffProfile
 from training.models import Assignment, AssignmentReason, AssignmentStatus, Completion, Course
 from training.selectors import can_act_for, courses_for_department

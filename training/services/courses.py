@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import event_record
 from codes.models import CodeDocument, Section
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.models import Department
 from training.models import AssignmentStatus, Course
 

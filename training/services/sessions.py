@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.models import StaffProfile
 from people.selectors import manages
 from training.models import Assignment, Completion, Course, Enrolment, TrainingSession

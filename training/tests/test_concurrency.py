@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.tests.factories import StaffProfileFactory
 from training.models import Enrolment, TrainingSession
 from training.services import sessions

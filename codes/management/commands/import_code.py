@@ -12,7 +12,7 @@ from codes import services
 from codes.importing.decoding import ImportRefused
 from codes.importing.parser import parse_code_text
 from codes.models import CodeDocument
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 
 class Command(BaseCommand):

@@ -100,7 +100,7 @@ def test_utf16_text_is_refused_with_a_request_for_utf8():
 
 
 def test_import_refused_is_a_domain_error():
-    from conduct_portal.errors import DomainError
+    from common.errors import DomainError
 
     assert issubclass(ImportRefused, DomainError)
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.services import person_deactivate
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 from training.models import Assignment, AssignmentReason, AssignmentStatus

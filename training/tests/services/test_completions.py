@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from training.models import Assignment, AssignmentReason, AssignmentStatus, Completion
 from training.services import completions
 from training.tests.factories import (

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from conduct_portal.errors import DomainError
-from people.tests.factories import CodeDocumentFactory
+from codes.tests.factories import CodeDocumentFactory
+from common.errors import DomainError
 from training.models import Assignment, AssignmentReason, AssignmentStatus, Course
 from training.services import courses
 from training.tests.factories import (

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 from people.tests.factories import DepartmentFactory
 from training import selectors
 from training.models import AssignmentReason, AssignmentStatus, Completion, Enrolment

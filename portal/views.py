@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("people.view_organisation"):
         context["organisation"] = people_selectors.organisation_totals()
         context["published_documents"] = codes_selectors.published_document_count()
-    return render(request, "home.html", context)
+    return render(request, "portal/home.html", context)
 
 
 @login_not_required

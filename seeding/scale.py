@@ -56,11 +56,10 @@ from acknowledgements.services import attestation_statement
 from audit.services import event_record
 from codes.content import content_hash
 from codes.models import CodeDocument, CodeVersion, Section, SectionCategory, VersionStatus
+from people.models import Department, StaffProfile
 from reminders.models import DeliveryStatus, ReminderLog
 from reminders.rules import all_rules
 from training.models import Assignment, AssignmentReason, AssignmentStatus, Completion, Course
-
-from .models import Department, StaffProfile
 
 T = TypeVar("T")
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from conduct_portal.tests.urls import all_url_paths
 from people.tests.factories import StaffProfileFactory
+from portal.tests.urls import all_url_paths
 
 PUBLIC_PATHS = {
     "/accounts/login/",

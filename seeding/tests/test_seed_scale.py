@@ -19,8 +19,8 @@ from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signa
 from codes.content import verify_content_hash
 from codes.models import CodeDocument, CodeVersion, Section, VersionStatus
 from people.models import Department, StaffProfile
-from people.scale import SECTIONS_PER_VERSION, ScaleOptions, plan_organisation
 from reminders.selectors import reminders_due
+from seeding.scale import SECTIONS_PER_VERSION, ScaleOptions, plan_organisation
 from training.models import Assignment, Completion, Course
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.test import Client
 
 from acknowledgements.models import AcknowledgementRequest
 from acknowledgements.services import requests_create_for_version, signature_create
-from conduct_portal.tests.urls import all_url_paths
 from people.tests.factories import StaffProfileFactory
+from portal.tests.urls import all_url_paths
 
 pytestmark = pytest.mark.django_db
 

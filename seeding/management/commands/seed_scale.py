@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from people.models import StaffProfile
-from people.scale import DEFAULT_PASSWORD, ScaleOptions, ScaleSummary, existing_batches, expected_summary, seed
+from seeding.scale import DEFAULT_PASSWORD, ScaleOptions, ScaleSummary, existing_batches, expected_summary, seed
 
 
 class Command(BaseCommand):

@@ -17,50 +17,13 @@ from django.db.models import TextField, Value
 from acknowledgements.exports import COLUMNS, build_xlsx, export_query
 from acknowledgements.models import AcknowledgementRequest
 from acknowledgements.services import requests_create_for_version
-from conduct_portal import spreadsheets
-from conduct_portal.spreadsheets import neutralise, neutralised
+from common import spreadsheets
+from common.spreadsheets import neutralised
+from common.tests.test_spreadsheets import CORPUS, starts_a_formula
 from people.models import Department
 from people.tests.factories import StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-# What a spreadsheet takes for the start of a formula, full-width forms included.
-TRIGGERS = tuple("=+-@\t\r＝＋－＠")
-
-# Names an attacker might type, and names that must come out unchanged.
-CORPUS = {
-    "=1+1": "'=1+1",
-    "+1": "'+1",
-    "-1": "'-1",
-    "@SUM(A1:A2)": "'@SUM(A1:A2)",
-    "\t=1": "'\t'=1",
-    "\r=1": "'\r'=1",
-    "＝1+1": "'＝1+1",
-    "＋1": "'＋1",
-    "－1": "'－1",
-    "＠SUM(A1)": "'＠SUM(A1)",
-    "x;=1+1;y": "x;'=1+1;y",
-    "x,+1,y": "x,'+1,y",
-    'x;"=1+1"': 'x;"\'=1+1"',
-    "x; -1": "x; '-1",
-    "x\n=1+1": "x\n'=1+1",
-    "x\r\n@SUM(A1)": "x\r\n'@SUM(A1)",
-    '=HYPERLINK("http://evil","x")': '\'=HYPERLINK("http://evil","x")',
-    "Ștefan Țăranu": "Ștefan Țăranu",
-    "Pop-Ionescu": "Pop-Ionescu",
-    "a=b; c+d": "a=b; c+d",
-    "1-2": "1-2",
-    "": "",
-}
-
-
-def starts_a_formula(cell: str) -> bool:
-    return cell.lstrip(' "').startswith(TRIGGERS)
-
-
-@pytest.mark.parametrize(("typed", "written"), CORPUS.items())
-def test_neutralise_quotes_a_formula_wherever_a_cell_could_begin(typed: str, written: str) -> None:
-    assert neutralise(typed) == written
 
 
 def test_the_database_neutralises_exactly_as_python_does() -> None:

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
-from conduct_portal.bulk import insert_from_query
+from common.bulk import insert_from_query
 from people.models import StaffProfile
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from people.tests.factories import CodeDocumentFactory, StaffProfileFactory
+from codes.tests.factories import CodeDocumentFactory
+from people.tests.factories import StaffProfileFactory
 
 # Ordered with the other database tests (the cast fixtures open the database).
 pytestmark = pytest.mark.django_db
