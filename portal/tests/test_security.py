@@ -38,9 +38,15 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client, path: str) -> N
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/password_reset/", "/healthz"])
-def test_sign_in_pages_are_open_to_anonymous_visitors(client: Client, path: str) -> None:
-    assert client.get(path).status_code == 200
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [("/accounts/login/", 'name="password"'), ("/accounts/password_reset/", 'name="email"'), ("/healthz", "ok")],
+)
+def test_sign_in_pages_are_open_to_anonymous_visitors(client: Client, path: str, shown: str) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert shown in response.content.decode()
 
 
 def csp_directives(response) -> dict[str, str]:
