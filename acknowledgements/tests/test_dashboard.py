@@ -832,7 +832,11 @@ def test_an_agent_may_not_download_a_summary(client, agent, campaign):
 def test_a_draft_has_no_summary(client, compliance_officer, draft):
     client.force_login(compliance_officer.user)
 
-    assert client.get(summary_url(draft)).status_code == 404
+    response = client.get(summary_url(draft))
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "There is nothing here" in response.content.decode()
 
 
 # ---------------------------------------------------------------------------
