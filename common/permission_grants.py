@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.management import create_permissions
+from django.db import migrations
 
 
 def _permission(apps: Any, permission: str) -> Any:
@@ -33,3 +34,11 @@ def revoke_permissions(apps: Any, role_permissions: dict[str, list[str]]) -> Non
         group = group_model.objects.filter(name=role).first()
         if group:
             group.permissions.remove(*(_permission(apps, permission) for permission in permissions))
+
+
+def grant_to_roles(role_permissions: dict[str, list[str]]) -> migrations.RunPython:
+    """The migration operation that grants `role_permissions` (and revokes them when unapplied)."""
+    return migrations.RunPython(
+        lambda apps, schema_editor: grant_permissions(apps, role_permissions),
+        lambda apps, schema_editor: revoke_permissions(apps, role_permissions),
+    )

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from common.permission_grants import grant_permissions, revoke_permissions
+from common.permission_grants import grant_to_roles
 
 ROLE_PERMISSIONS = {
     "Compliance officer": ["audit.view_auditevent"],
     "Administrator": ["audit.view_auditevent"],
 }
-
-
-def grant(apps, schema_editor):
-    grant_permissions(apps, ROLE_PERMISSIONS)
-
-
-def revoke(apps, schema_editor):
-    revoke_permissions(apps, ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
@@ -26,4 +18,4 @@ class Migration(migrations.Migration):
         ("people", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_to_roles(ROLE_PERMISSIONS)]

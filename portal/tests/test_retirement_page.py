@@ -6,22 +6,10 @@ from __future__ import annotations
 import pytest
 
 from acknowledgements import services
-from acknowledgements.models import AcknowledgementRequest, RequestStatus
+from acknowledgements.tests.test_retire import pending
 from training.tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def asked(published, agent, compliance_officer):
-    services.requests_create_for_version(version=published)
-    signed = AcknowledgementRequest.objects.get(person=compliance_officer, version=published)
-    services.signature_create(request=signed, actor=compliance_officer.user, typed_name=compliance_officer.full_name)
-    return published
-
-
-def pending(version) -> int:
-    return AcknowledgementRequest.objects.filter(version=version, status=RequestStatus.PENDING).count()
 
 
 def test_the_confirmation_page_counts_the_requests_it_withdraws_and_names_the_courses(client, manager, asked) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from common.permission_grants import grant_permissions, revoke_permissions
+from common.permission_grants import grant_to_roles
 
 ROLE_PERMISSIONS = {
     "Compliance officer": ["reminders.receive_review_escalations", "reminders.view_reminderlog"],
@@ -12,15 +12,7 @@ ROLE_PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
-    grant_permissions(apps, ROLE_PERMISSIONS)
-
-
-def revoke(apps, schema_editor):
-    revoke_permissions(apps, ROLE_PERMISSIONS)
-
-
 class Migration(migrations.Migration):
     dependencies = [("reminders", "0001_initial"), ("people", "0002_roles")]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_to_roles(ROLE_PERMISSIONS)]

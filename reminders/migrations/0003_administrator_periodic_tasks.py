@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from common.permission_grants import grant_permissions, revoke_permissions
+from common.permission_grants import grant_to_roles
 
 BEAT_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "solarschedule", "clockedschedule"]
 
@@ -15,18 +15,10 @@ ROLE_PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
-    grant_permissions(apps, ROLE_PERMISSIONS)
-
-
-def revoke(apps, schema_editor):
-    revoke_permissions(apps, ROLE_PERMISSIONS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("reminders", "0002_role_permissions"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_to_roles(ROLE_PERMISSIONS)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from common.permission_grants import grant_permissions, revoke_permissions
+from common.permission_grants import grant_to_roles
 
 ROLE_PERMISSIONS = {
     "Agent": ["training.view_course"],
@@ -33,18 +33,10 @@ ROLE_PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
-    grant_permissions(apps, ROLE_PERMISSIONS)
-
-
-def revoke(apps, schema_editor):
-    revoke_permissions(apps, ROLE_PERMISSIONS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("training", "0001_initial"),
         ("people", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_to_roles(ROLE_PERMISSIONS)]
