@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core import mail
@@ -38,7 +36,6 @@ from .rules import Rule, all_rules
 from .selectors import pending_digest_batches, pending_reminder_ids
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 BATCH_SIZE = 1000  # claims inserted at a time
 
@@ -55,23 +52,18 @@ class DeliveryReport:
     failed: list[int] = field(default_factory=list)
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def _claim_in_batches(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
-    """Pairs computed in Python (a few): inserted in batches, those claimed before skipped."""
+    """Pairs computed in Python (a few: see `rules._review_copies`): inserted in batches, those claimed
+    before skipped."""
     before = ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage).count()
-    for batch in _chunks(pairs, BATCH_SIZE):
-        ReminderLog.objects.bulk_create(
-            [
-                ReminderLog(kind=rule.kind, object_id=object_id, recipient_id=recipient_id, stage=rule.stage)
-                for object_id, recipient_id in batch
-            ],
-            ignore_conflicts=True,
-        )
+    ReminderLog.objects.bulk_create(
+        [
+            ReminderLog(kind=rule.kind, object_id=object_id, recipient_id=recipient_id, stage=rule.stage)
+            for object_id, recipient_id in pairs
+        ],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
     return ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage).count() - before
 
 
