@@ -134,6 +134,6 @@ def seed_ended_requests(*, main_document_slug: str, manager_username: str, revie
         .first()
     )
     if leaver is not None:
-        person_deactivate(user=leaver.user)
+        person_deactivate(user=leaver.user, actor=None)
         services.requests_sync_for_person(person=leaver)
     return signed

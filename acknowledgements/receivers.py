@@ -18,7 +18,7 @@ from codes.signals import (
     version_published,
 )
 from people.models import StaffProfile
-from people.signals import audience_changed
+from people.signals import person_audience_changed
 
 from . import selectors, services, views
 
@@ -33,7 +33,7 @@ def version_progress(sender: Any, version: CodeVersion, viewer: Any, **kwargs: A
     return views.version_progress_panel(version=version, viewer=viewer)
 
 
-@receiver(audience_changed, dispatch_uid="acknowledgements.sync_the_person")
+@receiver(person_audience_changed, dispatch_uid="acknowledgements.sync_the_person")
 def sync_the_person(sender: Any, person_id: int, actor_id: int | None = None, **kwargs: Any) -> None:
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
     services.requests_sync_for_person(person=StaffProfile.objects.get(pk=person_id), actor=actor)

@@ -31,6 +31,24 @@ class DepartmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
+def _save_staff_record(request: HttpRequest, profile: StaffProfile) -> None:
+    """Save a staff record posted in the admin through the people services, never directly.
+
+    A new record is a hire. A changed one has its details saved, then the person is moved if the
+    form names another department or manager: both audited, and a new department announced to
+    the apps that ask people to sign and train.
+    """
+    try:
+        if profile.pk is None:
+            services.person_hire(profile=profile, actor=request.user)
+            return
+        services.profile_update(profile=profile, actor=request.user)
+        services.person_move(person=profile, department=profile.department, manager=profile.manager, actor=request.user)
+    except rights.AccountChangeRefused as refused:
+        # The admin offers the form only to those who may change the account; this is a forged or stale form.
+        raise PermissionDenied(refused.message) from refused
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ["employee_id", "full_name", "department", "manager", "job_title", "is_active"]
@@ -50,7 +68,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
         return [*readonly, "user"] if obj else readonly
 
     def save_model(self, request: HttpRequest, obj: StaffProfile, form: Any, change: bool) -> None:
-        services.profile_save(profile=obj, actor=request.user)
+        _save_staff_record(request, obj)
 
     @admin.display(description=_("active"), boolean=True, ordering="user__is_active")
     def is_active(self, profile: StaffProfile) -> bool:
@@ -198,7 +216,7 @@ class PortalUserAdmin(UserAdmin):
             super().save_formset(request, form, formset, change)
             return
         for profile in formset.save(commit=False):
-            services.profile_save(profile=profile, actor=request.user)
+            _save_staff_record(request, profile)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.account_delete(user=obj, actor=request.user)

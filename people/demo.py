@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import Department, StaffProfile
+from .services import person_hire
 
 # (code, name, parent code)
 DEPARTMENTS = [
@@ -231,7 +232,7 @@ def _seed_person(
     )
     user.groups.add(Group.objects.get(name=role))
     summary.people_created += 1
-    return StaffProfile.objects.create(
+    record = StaffProfile(
         user=user,
         department=department,
         manager=manager,
@@ -239,3 +240,5 @@ def _seed_person(
         job_title=job_title,
         preferred_language=language,
     )
+    # Hired by the system, as an HR import would: audited, and asked what is already published.
+    return person_hire(profile=record, actor=None)

@@ -1,12 +1,17 @@
-"""State changes for people: deactivating leavers, welcoming returners, language preference, checking a
-password again, account rights."""
+"""State changes for people: hiring, moving, deactivating leavers, welcoming returners, staff record details,
+language preference, checking a password again, account rights.
+
+Every change of who a person is for an audience (hired, moved department, deactivated,
+reactivated) goes through a service here, which audits it and announces it once committed
+(`people.signals.person_audience_changed`); nothing else announces it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission, User
+from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -15,25 +20,121 @@ from audit.services import event_record
 from common.errors import DomainError
 
 from . import rights
-from .models import StaffProfile, UserSession
+from .models import Department, StaffProfile, UserSession, leads_back_to
 from .signals import announce_audience_change
 
 # Who made the change: the administrator, or None for the system (an import, a command).
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = rights.Actor | None
 
-
-def _announce(user: User, actor: Actor) -> None:
-    person_id = StaffProfile.objects.filter(user=user).values_list("pk", flat=True).first()
-    if person_id is not None:
-        announce_audience_change(person_id, actor_id=actor.pk if actor is not None else None)
+# What a staff record holds besides where the person sits: changing it changes nobody's audience.
+DETAIL_FIELDS = ("employee_id", "job_title", "preferred_language")
 
 
 class PasswordRefused(DomainError):
     """The password entered again is not the person's, or password checks for the account are paused."""
 
 
+class StaffChangeRefused(DomainError):
+    """A hire or a move that would leave the staff records wrong."""
+
+
+def _require_allowed(actor: Actor, user: User, change: rights.AccountChange) -> None:
+    # The system (an import, a command) is not bound by the rules of account administration.
+    if actor is not None:
+        rights.require(rights.change_refusal(actor, user, change))
+
+
+def _require_staff_change(actor: Actor, user: User, permission: str) -> None:
+    """Refuse an actor without the permission to hire or change staff records (which the admin asks
+    before it offers the form), or whom `people.rights` keeps from changing this account."""
+    if actor is not None and not actor.has_perm(permission):
+        raise rights.AccountChangeRefused(_("Your roles do not allow this action."))
+    _require_allowed(actor, user, rights.AccountChange.DETAILS)
+
+
+def _announce(person_id: int, actor: Actor) -> None:
+    announce_audience_change(person_id, actor_id=actor.pk if actor is not None else None)
+
+
+def _announce_user(user: User, actor: Actor) -> None:
+    person_id = StaffProfile.objects.filter(user=user).values_list("pk", flat=True).first()
+    if person_id is not None:
+        _announce(person_id, actor)
+
+
 @transaction.atomic
-def person_deactivate(*, user: User, actor: rights.Actor | None = None) -> int:
+def person_hire(*, profile: StaffProfile, actor: Actor) -> StaffProfile:
+    """Put an account on the staff: save its new staff record (department, manager, employee id, …).
+
+    Refused when the record is not valid (the account or the employee id already on the staff,
+    say), or when the actor may not add staff records or change this account (`people.rights`).
+    Audited with where the person starts; once committed, the joiner is announced, so they are
+    asked to sign, and assigned the training, that applies to them.
+    """
+    _require_staff_change(actor, profile.user, "people.add_staffprofile")
+    try:
+        profile.full_clean()
+    except ValidationError as invalid:
+        raise StaffChangeRefused(" ".join(invalid.messages)) from invalid
+    profile.save(force_insert=True)
+    event_record(
+        actor=actor,
+        action="people.person.hire",
+        target=profile,
+        details={"department": str(profile.department), "manager": str(profile.manager or "")},
+    )
+    _announce(profile.pk, actor)
+    return profile
+
+
+@transaction.atomic
+def person_move(*, person: StaffProfile, department: Department, manager: StaffProfile | None, actor: Actor) -> None:
+    """Move a person to another department, under another manager, or both.
+
+    Refused when the new manager is the person or reports to them, directly or through others,
+    and when the actor may not change staff records or this account (`people.rights`). Audited
+    from where to where, as both decide who sees the person's records. A new department changes
+    what the person is asked to sign and trained in, so it is announced once committed; a new
+    manager alone changes neither, so it is not.
+    """
+    _require_staff_change(actor, person.user, "people.change_staffprofile")
+    # Locked, and read as stored: the caller's instance may already carry the new values (an admin form).
+    old = (
+        StaffProfile.objects.select_for_update(of=("self",))
+        .select_related("department", "manager__user")
+        .get(pk=person.pk)
+    )
+    details = {
+        field: [str(getattr(old, field) or ""), str(new or "")]
+        for field, new in (("department", department), ("manager", manager))
+        if getattr(old, f"{field}_id") != (new.pk if new is not None else None)
+    }
+    if not details:
+        return
+    if "manager" in details:
+        old.manager = manager
+        if leads_back_to(old, "manager"):
+            raise StaffChangeRefused(_("A person cannot report to themselves, directly or through others."))
+    person.department, person.manager = department, manager
+    person.save(update_fields=list(details))
+    event_record(actor=actor, action="people.person.move", target=person, details=details)
+    if "department" in details:
+        _announce(person.pk, actor)
+
+
+@transaction.atomic
+def profile_update(*, profile: StaffProfile, actor: rights.Actor) -> None:
+    """Save the details of a staff record edited by an administrator: employee id, job title, language.
+
+    Its department and manager are left as stored: they change only through `person_move`, which
+    audits and announces. Refused as `people.rights` says.
+    """
+    _require_staff_change(actor, profile.user, "people.change_staffprofile")
+    profile.save(update_fields=DETAIL_FIELDS)
+
+
+@transaction.atomic
+def person_deactivate(*, user: User, actor: Actor) -> int:
     """Block a leaver from signing in and end every session they have open.
 
     Once committed, the person's audience change is announced: what they were still asked for
@@ -41,53 +142,30 @@ def person_deactivate(*, user: User, actor: rights.Actor | None = None) -> int:
     inactive still ends any session left over. An actor must be allowed to (`people.rights`);
     None is the system (an import, a command).
     """
-    if actor is not None:
-        rights.require(rights.change_refusal(actor, user, rights.AccountChange.ACTIVITY))
+    _require_allowed(actor, user, rights.AccountChange.ACTIVITY)
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
         event_record(actor=actor, action="people.person.deactivate", target=user)
-        _announce(user, actor)
+        _announce_user(user, actor)
     ended, _by_model = UserSession.objects.filter(user=user).delete()
     return ended
 
 
 @transaction.atomic
-def person_reactivate(*, user: User, actor: rights.Actor | None = None) -> None:
+def person_reactivate(*, user: User, actor: Actor) -> None:
     """Let a returning person sign in again.
 
     Once committed, the person's audience change is announced: the requests marked left when
     they went, for versions still published and still meant for them, are pending again. An
     actor must be allowed to (`people.rights`); None is the system.
     """
-    if actor is not None:
-        rights.require(rights.change_refusal(actor, user, rights.AccountChange.ACTIVITY))
+    _require_allowed(actor, user, rights.AccountChange.ACTIVITY)
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
         event_record(actor=actor, action="people.person.reactivate", target=user)
-        _announce(user, actor)
-
-
-@transaction.atomic
-def profile_save(*, profile: StaffProfile, actor: Actor) -> None:
-    """Save a staff record edited by an administrator; a new department or manager is audited.
-
-    Both decide what the person is asked to sign and who sees their records, so the log names
-    who moved them, from where to where.
-    """
-    old = StaffProfile.objects.select_related("department", "manager__user").filter(pk=profile.pk).first()
-    profile.save()
-    details = {
-        field: [str(getattr(old, field) or "") if old else "", str(getattr(profile, field) or "")]
-        for field in ("department", "manager")
-        if old is None or getattr(old, f"{field}_id") != getattr(profile, f"{field}_id")
-    }
-    if details:
-        event_record(actor=actor, action="people.profile.change", target=profile, details=details)
-    if "department" in details:
-        # Saving the record announced the move without knowing who made it; this names them.
-        announce_audience_change(profile.pk, actor_id=actor.pk if actor is not None else None)
+        _announce_user(user, actor)
 
 
 def profile_set_language(*, profile: StaffProfile, language: str) -> None:

@@ -6,18 +6,18 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from .middleware import remember_language
 from .models import StaffProfile
 
-# Sent once the transaction has committed, with `person_id` and `actor_id` (who made the change,
-# None for the system), whenever who a person is for an audience may have changed: they joined,
-# moved department, were deactivated or reactivated. Receivers bring what the person is asked for
-# in line; running one twice must change nothing.
-audience_changed = Signal()
+# Sent by the people services once their transaction has committed, with `person_id` and
+# `actor_id` (who made the change, None for the system), when who a person is for an audience
+# has changed: they were hired, moved department, were deactivated or reactivated. Nothing else
+# sends it: saving a staff record (a new job title, a language) announces nothing. Receivers
+# bring what the person is asked for in line; running one twice must change nothing.
+person_audience_changed = Signal()
 
 
 class _Announcement:
@@ -31,17 +31,17 @@ class _Announcement:
     def __call__(self) -> None:
         if not self.done:
             self.done = True
-            audience_changed.send(sender=StaffProfile, person_id=self.person_id, actor_id=self.actor_id)
+            person_audience_changed.send(sender=StaffProfile, person_id=self.person_id, actor_id=self.actor_id)
 
 
-def announce_audience_change(person_id: int, actor_id: int | None = None) -> None:
-    """Announce, once the transaction commits, that the person's audience may have changed.
+def announce_audience_change(person_id: int, *, actor_id: int | None) -> None:
+    """Announce, once the transaction commits, that the person's audience has changed.
 
-    One change can announce twice (saving the staff record announces without an actor, the
-    service that saved it announces with one): the transaction keeps one announcement per person,
-    and the one that knows the actor wins, so receivers run once and audit who acted. The pending
-    announcement is looked up among the transaction's own commit callbacks, which a rollback
-    discards with it.
+    One transaction can change a person twice (the admin's account form deactivates them and
+    moves them in one save; an import hires and moves): it keeps one announcement per person,
+    and one that knows the actor wins over the system's, so receivers run once and audit who
+    acted. The pending announcement is looked up among the transaction's own commit callbacks,
+    which a rollback discards with it.
     """
     pending = transaction.get_connection().run_on_commit
     for savepoints, callback, robust in pending:
@@ -52,15 +52,6 @@ def announce_audience_change(person_id: int, actor_id: int | None = None) -> Non
             pending.append((savepoints, _Announcement(person_id, actor_id or callback.actor_id), robust))
             return
     transaction.on_commit(_Announcement(person_id, actor_id))
-
-
-@receiver(post_save, sender=StaffProfile, dispatch_uid="people.announce_joiners_and_movers")
-def announce_joiners_and_movers(
-    sender: Any, instance: StaffProfile, update_fields: frozenset[str] | None = None, **kwargs: Any
-) -> None:
-    # A save that names its fields and leaves the department alone (the language, say) moves nobody.
-    if update_fields is None or "department" in update_fields:
-        announce_audience_change(instance.pk)
 
 
 @receiver(user_logged_in, dispatch_uid="people.remember_preferred_language")

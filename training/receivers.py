@@ -1,26 +1,25 @@
-"""How training reacts to the apps below it: a new joiner, or someone who moved department, is assigned
+"""How training reacts to the apps below it: a person hired, moved department or reactivated is assigned
 what applies; a document about to be retired is told which courses link to it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext, ngettext
 
 from codes.signals import Consequence, retirement_consequences
 from people.models import StaffProfile
+from people.signals import person_audience_changed
 
 from .models import Course
 from .services.assignments import assignments_create_for_person
 
 
-@receiver(post_save, sender=StaffProfile, dispatch_uid="training.assign_a_joiner")
-def assign_a_joiner(sender: Any, instance: StaffProfile, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: assignments_create_for_person(person=instance))
+@receiver(person_audience_changed, dispatch_uid="training.assign_what_applies")
+def assign_what_applies(sender: Any, person_id: int, **kwargs: Any) -> None:
+    assignments_create_for_person(person=StaffProfile.objects.select_related("user").get(pk=person_id))
 
 
 @receiver(retirement_consequences, dispatch_uid="training.courses_linking_the_document")

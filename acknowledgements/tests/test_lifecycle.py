@@ -12,8 +12,8 @@ from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from audit.models import AuditEvent
 from codes.tests.factories import publish, start_revision
-from people.services import person_deactivate, person_reactivate, profile_save
-from people.signals import audience_changed
+from people.services import person_deactivate, person_move, person_reactivate
+from people.signals import person_audience_changed
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,20 +80,20 @@ def test_a_leavers_pending_requests_are_marked_left_and_recorded(
     assert AuditEvent.objects.get(action="acknowledgements.requests.leave").actor == administrator.user
 
 
-def test_a_deactivation_saved_with_the_staff_record_syncs_once_as_the_administrator(
+def test_a_deactivation_and_a_move_in_one_transaction_sync_once_as_the_administrator(
     asked, agent, administrator, django_capture_on_commit_callbacks
 ) -> None:
     announced: list[int | None] = []
-    audience_changed.connect(
+    person_audience_changed.connect(
         lambda sender, actor_id, **kw: announced.append(actor_id), weak=False, dispatch_uid="test.announced"
     )
     try:
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            # As the admin's form does: the service first, then the staff record, which announces again.
+            # As an import may: the administrator's deactivation, then the system's move, which announces again.
             person_deactivate(user=agent.user, actor=administrator.user)
-            agent.save()
+            person_move(person=agent, department=DepartmentFactory(code="SAL"), manager=agent.manager, actor=None)
     finally:
-        audience_changed.disconnect(dispatch_uid="test.announced")
+        person_audience_changed.disconnect(dispatch_uid="test.announced")
 
     assert announced == [administrator.user.pk]
     assert list(
@@ -105,7 +105,7 @@ def test_a_signed_request_stays_signed_when_the_person_leaves(asked, agent, djan
     services.signature_create(request=request_of(agent, asked), actor=agent.user, typed_name=agent.full_name)
 
     with django_capture_on_commit_callbacks(execute=True):
-        person_deactivate(user=agent.user)
+        person_deactivate(user=agent.user, actor=None)
 
     assert request_of(agent, asked).status == RequestStatus.SIGNED
 
@@ -114,7 +114,7 @@ def test_a_returner_is_asked_again_with_a_new_due_date_and_it_is_recorded(
     asked, agent, administrator, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        person_deactivate(user=agent.user)
+        person_deactivate(user=agent.user, actor=None)
     AcknowledgementRequest.objects.filter(person=agent).update(due_date=datetime.date(2020, 1, 1))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -141,8 +141,7 @@ def test_a_movers_new_requests_are_audited_as_asked_by_the_administrator_who_mov
     mover = StaffProfileFactory(department=DepartmentFactory(code="SAL"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        mover.department = agent.department
-        profile_save(profile=mover, actor=administrator.user)
+        person_move(person=mover, department=agent.department, manager=mover.manager, actor=administrator.user)
 
     assert request_of(mover, departmental).status == RequestStatus.PENDING
     event = AuditEvent.objects.get(action="acknowledgements.requests.ask")
@@ -153,8 +152,7 @@ def test_moving_out_of_the_audience_marks_the_request_left(
     departmental, agent, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        agent.department = DepartmentFactory(code="SAL")
-        agent.save()
+        person_move(person=agent, department=DepartmentFactory(code="SAL"), manager=agent.manager, actor=None)
 
     assert request_of(agent, departmental).status == RequestStatus.LEFT
     assert events("acknowledgements.requests.leave") == [{"requests": 1}]
@@ -164,11 +162,9 @@ def test_moving_back_into_the_audience_asks_again(
     departmental, agent, support, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        agent.department = DepartmentFactory(code="SAL")
-        agent.save()
+        person_move(person=agent, department=DepartmentFactory(code="SAL"), manager=agent.manager, actor=None)
     with django_capture_on_commit_callbacks(execute=True):
-        agent.department = support
-        agent.save()
+        person_move(person=agent, department=support, manager=agent.manager, actor=None)
 
     assert request_of(agent, departmental).status == RequestStatus.PENDING
     assert AcknowledgementRequest.objects.filter(person=agent).count() == 1, "the same request, not a second one"
@@ -194,10 +190,10 @@ def test_a_leavers_request_leaves_the_pending_figures_and_comes_back_on_reactiva
 
     before = figures()
     with django_capture_on_commit_callbacks(execute=True):
-        person_deactivate(user=agent.user)
+        person_deactivate(user=agent.user, actor=None)
     gone = figures()
     with django_capture_on_commit_callbacks(execute=True):
-        person_reactivate(user=agent.user)
+        person_reactivate(user=agent.user, actor=None)
 
     asked_count = before[0]
     assert before == (asked_count, asked_count, 0, 0.0)

@@ -11,8 +11,8 @@ from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from codes import services as code_services
 from codes.tests.factories import publish, start_revision
-from people.services import person_deactivate
-from people.tests.factories import DepartmentFactory, StaffProfileFactory
+from people.services import person_deactivate, person_hire, person_move
+from people.tests.factories import DepartmentFactory, StaffProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def publish_now(version, manager, second_manager, **kwargs):
 
 def test_publication_asks_every_active_person_once(draft, manager, second_manager, agent, compliance_officer):
     leaver = StaffProfileFactory(user__username="gone")
-    person_deactivate(user=leaver.user)
+    person_deactivate(user=leaver.user, actor=None)
 
     version = publish_now(draft, manager, second_manager)
 
@@ -73,7 +73,9 @@ def test_a_new_hire_is_asked_for_what_applies_to_them(published, manager, suppor
     services.requests_create_for_version(version=published)
 
     with django_capture_on_commit_callbacks(execute=True):
-        newcomer = StaffProfileFactory(user__username="newbie", department=support)
+        newcomer = person_hire(
+            profile=StaffProfileFactory.build(user=UserFactory(username="newbie"), department=support), actor=None
+        )
 
     request = AcknowledgementRequest.objects.get(person=newcomer)
     assert request.version == published
@@ -87,8 +89,7 @@ def test_moving_into_the_audience_asks_the_person(draft, manager, second_manager
     assert "mover" not in asked(version)
 
     with django_capture_on_commit_callbacks(execute=True):
-        mover.department = sales
-        mover.save()
+        person_move(person=mover, department=sales, manager=mover.manager, actor=None)
 
     assert "mover" in asked(version)
 

@@ -8,7 +8,7 @@ from django.core import mail
 from audit.models import AuditEvent
 from people.models import UserSession
 from people.services import person_deactivate
-from people.signals import audience_changed
+from people.signals import person_audience_changed
 from people.tests.factories import TEST_PASSWORD
 
 # Ordered with the other database tests (the cast fixtures open the database).
@@ -75,7 +75,7 @@ def test_deactivating_a_leaver_ends_all_their_sessions_at_once(client, agent, ma
     client.force_login(manager.user)
     assert UserSession.objects.filter(user=agent.user).count() == 2
 
-    ended = person_deactivate(user=agent.user)
+    ended = person_deactivate(user=agent.user, actor=None)
 
     assert ended == 2
     assert laptop.get("/")["Location"].startswith("/accounts/login/")
@@ -84,7 +84,7 @@ def test_deactivating_a_leaver_ends_all_their_sessions_at_once(client, agent, ma
 
 
 def test_a_deactivated_person_cannot_sign_in(client, agent) -> None:
-    person_deactivate(user=agent.user)
+    person_deactivate(user=agent.user, actor=None)
 
     response = client.post("/accounts/login/", {"username": "ana", "password": TEST_PASSWORD})
 
@@ -136,17 +136,17 @@ def test_unticking_active_in_the_admin_ends_the_sessions(client, agent, administ
 def test_ticking_active_in_the_admin_reactivates_through_the_service(
     client, agent, administrator, django_capture_on_commit_callbacks
 ) -> None:
-    person_deactivate(user=agent.user)
+    person_deactivate(user=agent.user, actor=None)
     client.force_login(administrator.user)
     announced: list[int] = []
-    audience_changed.connect(
+    person_audience_changed.connect(
         lambda sender, person_id, **kw: announced.append(person_id), weak=False, dispatch_uid="test.announced"
     )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(f"/admin/auth/user/{agent.user.pk}/change/", admin_change_form(agent, active=True))
     finally:
-        audience_changed.disconnect(dispatch_uid="test.announced")
+        person_audience_changed.disconnect(dispatch_uid="test.announced")
 
     assert response.status_code == 302, response.content.decode()[:3000]
     agent.user.refresh_from_db()

@@ -1,17 +1,20 @@
-"""State changes for people: checking a password again; account rights, where the rules of people.rights hold
-outside the admin too and every change is audited."""
+"""State changes for people: hiring, moving, deactivating and reactivating, each audited and announced once
+committed; checking a password again; account rights, where the rules of people.rights hold outside the admin
+too and every change is audited."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.test import RequestFactory
 
 from audit.models import AuditEvent
 from people import services
+from people.models import StaffProfile
 from people.rights import AccountChangeRefused, holds_administration
-from people.services import PasswordRefused, person_reauthenticate
-from people.tests.factories import TEST_PASSWORD, StaffProfileFactory
+from people.services import PasswordRefused, StaffChangeRefused, person_reauthenticate
+from people.tests.factories import TEST_PASSWORD, DepartmentFactory, StaffProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +124,222 @@ def test_only_a_superuser_changes_what_a_role_may_do(administrator) -> None:
     with pytest.raises(AccountChangeRefused):
         services.role_delete(role=role, actor=administrator.user)
     assert Group.objects.filter(name="Agent").exists()
+
+
+# --- Hires, moves, leavers and returners: audited, and announced once committed ------------------
+
+
+@pytest.fixture
+def sales(db):
+    return DepartmentFactory(name="Sales", code="SAL")
+
+
+def new_record(username: str = "newbie", **fields) -> StaffProfile:  # type: ignore[no-untyped-def]
+    return StaffProfileFactory.build(user=UserFactory(username=username), **fields)
+
+
+def event_of(action: str) -> tuple:  # type: ignore[type-arg]
+    event = AuditEvent.objects.get(action=action)
+    return event.actor, event.object_type, event.object_id, event.details
+
+
+def test_a_hire_saves_the_record_is_audited_and_announced_once_committed(
+    administrator, support, manager, announced, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        hired = services.person_hire(profile=new_record(department=support, manager=manager), actor=administrator.user)
+        assert announced == [], "not before the commit"
+
+    record = StaffProfile.objects.get(user__username="newbie")
+    assert (record.pk, record.department, record.manager) == (hired.pk, support, manager)
+    assert event_of("people.person.hire") == (
+        administrator.user,
+        "people.staffprofile",
+        str(record.pk),
+        {"department": "Support", "manager": str(manager)},
+    )
+    assert announced == [(record.pk, administrator.user.pk)]
+
+
+def test_a_hire_of_someone_already_on_the_staff_is_refused(
+    administrator, agent, sales, announced, django_capture_on_commit_callbacks
+) -> None:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(StaffChangeRefused, match="Staff profile with this Account already exists"),
+    ):
+        services.person_hire(
+            profile=StaffProfileFactory.build(user=agent.user, department=sales), actor=administrator.user
+        )
+
+    assert list(StaffProfile.objects.filter(user=agent.user).values_list("department__code", flat=True)) == ["SUP"]
+    assert not AuditEvent.objects.exists()
+    assert announced == []
+
+
+def test_a_hire_under_an_employee_id_already_on_the_staff_is_refused(administrator, agent, support) -> None:
+    with pytest.raises(StaffChangeRefused, match="Staff profile with this Employee id already exists"):
+        services.person_hire(
+            profile=new_record(department=support, employee_id=agent.employee_id), actor=administrator.user
+        )
+
+    assert not StaffProfile.objects.filter(user__username="newbie").exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_hire_is_refused_to_someone_without_the_right_to_add_staff_records(manager, support) -> None:
+    with pytest.raises(AccountChangeRefused, match="Your roles do not allow this action"):
+        services.person_hire(profile=new_record(department=support), actor=manager.user)
+
+    assert not StaffProfile.objects.filter(user__username="newbie").exists()
+
+
+def test_a_hire_rolled_back_announces_nothing(support, announced, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.person_hire(profile=new_record(department=support), actor=None)
+        transaction.set_rollback(True)  # as an import that fails further on
+
+    assert not StaffProfile.objects.filter(user__username="newbie").exists()
+    assert announced == []
+
+
+def test_a_move_to_another_department_is_audited_and_announced_once_committed(
+    administrator, agent, sales, announced, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_move(person=agent, department=sales, manager=agent.manager, actor=administrator.user)
+        assert announced == [], "not before the commit"
+
+    agent.refresh_from_db()
+    assert agent.department == sales
+    assert event_of("people.person.move") == (
+        administrator.user,
+        "people.staffprofile",
+        str(agent.pk),
+        {"department": ["Support", "Sales"]},
+    )
+    assert announced == [(agent.pk, administrator.user.pk)]
+
+
+def test_a_new_manager_alone_is_audited_but_changes_no_audience(
+    administrator, agent, manager, second_manager, announced, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_move(
+            person=agent, department=agent.department, manager=second_manager, actor=administrator.user
+        )
+
+    agent.refresh_from_db()
+    assert agent.manager == second_manager
+    assert event_of("people.person.move")[3] == {"manager": [str(manager), str(second_manager)]}
+    assert announced == []
+
+
+def test_a_move_to_where_the_person_already_is_records_nothing(
+    administrator, agent, announced, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_move(person=agent, department=agent.department, manager=agent.manager, actor=administrator.user)
+
+    assert not AuditEvent.objects.exists()
+    assert announced == []
+
+
+@pytest.mark.parametrize("new_manager", ["themselves", "their own report"])
+def test_a_move_under_oneself_is_refused(
+    superuser, agent, manager, new_manager: str, announced, django_capture_on_commit_callbacks
+) -> None:
+    boss = manager if new_manager == "themselves" else agent
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(StaffChangeRefused, match="A person cannot report to themselves, directly or through others"),
+    ):
+        services.person_move(person=manager, department=manager.department, manager=boss, actor=superuser)
+
+    manager.refresh_from_db()
+    assert manager.manager is None
+    assert not AuditEvent.objects.exists()
+    assert announced == []
+
+
+def test_a_move_is_refused_to_someone_without_the_right_to_change_staff_records(agent, manager, sales) -> None:
+    with pytest.raises(AccountChangeRefused, match="Your roles do not allow this action"):
+        services.person_move(person=agent, department=sales, manager=None, actor=manager.user)
+
+    agent.refresh_from_db()
+    assert (agent.department.code, agent.manager) == ("SUP", manager)
+
+
+def test_a_move_rolled_back_announces_nothing(agent, sales, announced, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.person_move(person=agent, department=sales, manager=agent.manager, actor=None)
+        transaction.set_rollback(True)  # as an import that fails further on
+
+    assert StaffProfile.objects.get(pk=agent.pk).department.code == "SUP"
+    assert announced == []
+
+
+def test_a_details_update_writes_only_the_details_and_announces_nothing(
+    administrator, agent, sales, announced, django_capture_on_commit_callbacks
+) -> None:
+    agent.job_title, agent.preferred_language, agent.department = "Team lead", "ro", sales
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_update(profile=agent, actor=administrator.user)
+
+    stored = StaffProfile.objects.get(pk=agent.pk)
+    assert (stored.job_title, stored.preferred_language) == ("Team lead", "ro")
+    assert stored.department.code == "SUP", "a department changes only through person_move"
+    assert not AuditEvent.objects.exists()
+    assert announced == []
+
+
+def test_a_language_change_announces_nothing(agent, announced, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_set_language(profile=agent, language="ro")
+
+    assert StaffProfile.objects.get(pk=agent.pk).preferred_language == "ro"
+    assert not AuditEvent.objects.exists()
+    assert announced == []
+
+
+def test_a_deactivation_and_a_reactivation_are_audited_and_announced_once_committed(
+    administrator, agent, announced, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_deactivate(user=agent.user, actor=administrator.user)
+        assert announced == [], "not before the commit"
+    agent.user.refresh_from_db()
+    assert not agent.user.is_active
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_reactivate(user=agent.user, actor=administrator.user)
+
+    agent.user.refresh_from_db()
+    assert agent.user.is_active
+    assert list(
+        AuditEvent.objects.order_by("pk").values_list("action", "actor", "object_type", "object_id", "details")
+    ) == [
+        ("people.person.deactivate", administrator.user.pk, "auth.user", str(agent.user.pk), {}),
+        ("people.person.reactivate", administrator.user.pk, "auth.user", str(agent.user.pk), {}),
+    ]
+    assert announced == [(agent.pk, administrator.user.pk), (agent.pk, administrator.user.pk)]
+
+
+def test_a_deactivation_rolled_back_announces_nothing(agent, announced, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.person_deactivate(user=agent.user, actor=None)
+        transaction.set_rollback(True)  # as an import that fails further on
+
+    agent.user.refresh_from_db()
+    assert agent.user.is_active
+    assert announced == []
+
+
+def test_a_deactivation_is_refused_to_someone_who_may_not_change_accounts(agent, manager, announced) -> None:
+    with pytest.raises(AccountChangeRefused, match="Only an account administrator may deactivate"):
+        services.person_deactivate(user=agent.user, actor=manager.user)
+
+    agent.user.refresh_from_db()
+    assert agent.user.is_active
+    assert not AuditEvent.objects.exists()

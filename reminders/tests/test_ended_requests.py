@@ -41,7 +41,7 @@ def test_an_overdue_person_is_reminded(asked, agent) -> None:
 
 def test_a_leaver_is_not_reminded_nor_is_their_manager(asked, agent, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        person_deactivate(user=agent.user)
+        person_deactivate(user=agent.user, actor=None)
 
     assert reminded(agent) == 0
 

@@ -46,7 +46,7 @@ def test_nobody_is_assigned_twice(course, agent) -> None:
 
 
 def test_a_leaver_is_not_assigned(course, agent) -> None:
-    person_deactivate(user=agent.user)
+    person_deactivate(user=agent.user, actor=None)
 
     assignments.assignments_create_for_course(course=course)
 
@@ -102,13 +102,6 @@ def test_a_new_joiner_is_assigned_the_mandatory_courses_for_them(course, support
 
     assert made == 1
     assert open_assignment(newcomer, course).reason == AssignmentReason.INITIAL
-
-
-def test_a_new_joiner_is_assigned_after_the_profile_is_saved(course, support, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        newcomer = StaffProfileFactory(department=support)
-
-    assert open_assignment(newcomer, course).due_date == today() + days(30)
 
 
 def test_a_joiner_who_has_the_course_open_is_not_assigned_again(course, agent) -> None:

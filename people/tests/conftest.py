@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from people.signals import person_audience_changed
+
+
+@pytest.fixture
+def announced() -> Iterator[list[tuple[int, int | None]]]:
+    """The audience changes announced while the test runs, as (person id, actor id)."""
+    heard: list[tuple[int, int | None]] = []
+    person_audience_changed.connect(
+        lambda sender, person_id, actor_id, **kwargs: heard.append((person_id, actor_id)),
+        weak=False,
+        dispatch_uid="test.announced",
+    )
+    yield heard
+    person_audience_changed.disconnect(dispatch_uid="test.announced")
