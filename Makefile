@@ -43,11 +43,13 @@ test: $(VENV)/.dev-installed
 	@$(BIN)/python scripts/check_system test
 	$(BIN)/python -m pytest
 
-## lint: ruff (check and format check), mypy, the one-way layers contract (import-linter),
-## and a complete Romanian catalogue (needs GNU gettext).
+## lint: ruff (check and format check), djLint (template format check and lint), mypy, the one-way
+## layers contract (import-linter), and a complete Romanian catalogue (needs GNU gettext).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
 	DJANGO_DEBUG=true $(BIN)/mypy .
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_translations
@@ -62,6 +64,7 @@ bench-smoke: $(VENV)/.runtime-installed
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --warn
 
 ## messages: refresh the Romanian catalogue after changing strings (needs GNU gettext).
 messages: export DJANGO_DEBUG = true
