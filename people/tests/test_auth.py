@@ -8,7 +8,6 @@ from django.core import mail
 from audit.models import AuditEvent
 from people.models import UserSession
 from people.services import person_deactivate
-from people.signals import person_audience_changed
 from people.tests.factories import TEST_PASSWORD
 
 # Ordered with the other database tests (the cast fixtures open the database).
@@ -134,25 +133,19 @@ def test_unticking_active_in_the_admin_ends_the_sessions(client, agent, administ
 
 
 def test_ticking_active_in_the_admin_reactivates_through_the_service(
-    client, agent, administrator, django_capture_on_commit_callbacks
+    client, agent, administrator, announced, django_capture_on_commit_callbacks
 ) -> None:
     person_deactivate(user=agent.user, actor=None)
     client.force_login(administrator.user)
-    announced: list[int] = []
-    person_audience_changed.connect(
-        lambda sender, person_id, **kw: announced.append(person_id), weak=False, dispatch_uid="test.announced"
-    )
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(f"/admin/auth/user/{agent.user.pk}/change/", admin_change_form(agent, active=True))
-    finally:
-        person_audience_changed.disconnect(dispatch_uid="test.announced")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/auth/user/{agent.user.pk}/change/", admin_change_form(agent, active=True))
 
     assert response.status_code == 302, response.content.decode()[:3000]
     agent.user.refresh_from_db()
     assert agent.user.is_active
     assert AuditEvent.objects.filter(action="people.person.reactivate", actor=administrator.user).count() == 1
-    assert agent.pk in announced
+    assert agent.pk in [person_id for person_id, _actor_id in announced]
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(client, agent) -> None:
