@@ -8,11 +8,14 @@ costs. It is never used to serve the portal: production settings are not touched
 
 from __future__ import annotations
 
+import os
+
+from django.core.wsgi import get_wsgi_application
 from django.test.utils import override_settings
 
-from conduct_portal.wsgi import application
+# As conduct_portal/wsgi.py builds it; built here so that bench/ does not import the project layer above it.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conduct_portal.settings")
+application = get_wsgi_application()
 
 # override_settings announces the change, so Django's cached list of hashers is rebuilt.
 override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
-
-__all__ = ["application"]

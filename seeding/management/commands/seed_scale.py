@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from people.models import StaffProfile
-from seeding.scale import DEFAULT_PASSWORD, ScaleOptions, ScaleSummary, existing_batches, expected_summary, seed
+from seeding.scale.options import DEFAULT_PASSWORD, ScaleOptions, ScaleSummary
+from seeding.scale.seeder import expected_summary, seed
+from seeding.scale.staff import existing_batches
 
 
 class Command(BaseCommand):
