@@ -4,7 +4,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from people.models import StaffProfile
 from people.signals import person_audience_changed
+from people.tests.factories import StaffProfileFactory
+
+
+@pytest.fixture
+def superuser(db) -> StaffProfile:
+    return StaffProfileFactory(user__username="sam", user__is_superuser=True, user__is_staff=True)
 
 
 @pytest.fixture
