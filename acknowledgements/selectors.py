@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from codes.models import VersionStatus
 from people.models import StaffProfile
-from people.selectors import managed_by
+from people.selectors import own_or_reporting_to, reporting_to
 
 from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
 
@@ -48,7 +48,7 @@ def requests_visible_to(user: Viewer) -> AcknowledgementRequestQuerySet:
     requests = AcknowledgementRequest.objects.all()
     if can_see_everyone(user):
         return requests
-    return requests.filter(person__in=managed_by(user))
+    return requests.filter(reporting_to(user, path="person"))
 
 
 def filtered(requests: AcknowledgementRequestQuerySet, filters: Filters) -> AcknowledgementRequestQuerySet:
@@ -234,7 +234,7 @@ def signatures_visible_to(user: Viewer) -> QuerySet[Signature]:
     signatures = Signature.objects.select_related("person__user", "person__department", "version__document")
     if can_see_everyone(user):
         return signatures
-    return signatures.filter(Q(person__user__pk=user.pk or 0) | Q(person__in=managed_by(user)))
+    return signatures.filter(own_or_reporting_to(user, path="person"))
 
 
 def last_signed_version(person: StaffProfile, version_document_id: int, before_number: int) -> Signature | None:

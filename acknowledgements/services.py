@@ -8,17 +8,18 @@ import re
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Model, Q, QuerySet
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
 from codes.models import CodeDocument, CodeVersion, VersionStatus
-from codes.selectors import department_lineage
+from codes.selectors import applies_to_department
 from common.bulk import insert_from_query
 from common.errors import DomainError
-from people.models import Department, StaffProfile
+from people.models import StaffProfile
+from people.selectors import department_subtree
 
 from .chain import GENESIS, checkpoint_is_authentic, current_head, mac_of_checkpoint, seal
 from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
@@ -41,17 +42,7 @@ def audience_department_ids(version: CodeVersion) -> list[int] | None:
     """The departments a version applies to, sub-departments included; None for all staff."""
     if version.applies_to_all_staff:
         return None
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found: set[int] = set()
-    stack = list(version.audience_departments.values_list("pk", flat=True))
-    while stack:
-        department = stack.pop()
-        if department not in found:
-            found.add(department)
-            stack.extend(children.get(department, []))
-    return sorted(found)
+    return department_subtree(version.audience_departments.values_list("pk", flat=True))
 
 
 def replaced_version(version: CodeVersion) -> CodeVersion | None:
@@ -137,12 +128,7 @@ def requests_withdraw_for_document(*, document_id: int, actor: User | None, reas
 
 def _versions_applying_to(person: StaffProfile) -> QuerySet[CodeVersion]:
     """The published versions whose audience includes the person's department (or all staff)."""
-    lineage = department_lineage(person.department_id)
-    return (
-        CodeVersion.objects.published()
-        .filter(Q(applies_to_all_staff=True) | Q(audience_departments__in=lineage))
-        .distinct()
-    )
+    return CodeVersion.objects.published().filter(applies_to_department(person.department_id)).distinct()
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from people.models import Department, StaffProfile
+from people.models import StaffProfile
+from people.selectors import department_lineage
 
 from .models import (
     REVIEW_SOON_DAYS,
@@ -31,17 +32,9 @@ def can_see_drafts(user: Viewer) -> bool:
     return user.has_perm("codes.view_codeversion")
 
 
-def department_lineage(department_id: int | None) -> list[int]:
-    """The department and every department above it: a version for a parent applies to its sub-departments."""
-    if department_id is None:
-        return []
-    parents = dict(Department.objects.values_list("pk", "parent_id"))
-    lineage: list[int] = []
-    current: int | None = department_id
-    while current is not None and current not in lineage:
-        lineage.append(current)
-        current = parents.get(current)
-    return lineage
+def applies_to_department(department_id: int | None) -> Q:
+    """A filter on versions: those for all staff, and those for the department or a department above it."""
+    return Q(applies_to_all_staff=True) | Q(audience_departments__in=department_lineage(department_id))
 
 
 def versions_visible_to(user: Viewer) -> CodeVersionQuerySet:
@@ -52,8 +45,7 @@ def versions_visible_to(user: Viewer) -> CodeVersionQuerySet:
     if isinstance(user, AnonymousUser):
         return versions.none()
     department_id = StaffProfile.objects.filter(user=user).values_list("department_id", flat=True).first()
-    applies = Q(applies_to_all_staff=True) | Q(audience_departments__in=department_lineage(department_id))
-    return versions.filter(Q(status=VersionStatus.PUBLISHED) & applies).distinct()
+    return versions.filter(Q(status=VersionStatus.PUBLISHED) & applies_to_department(department_id)).distinct()
 
 
 def documents_visible_to(user: Viewer, *, review: str = "") -> QuerySet[CodeDocument]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import CharField, Count, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
@@ -39,6 +41,47 @@ def managed_by(manager: User | AnonymousUser) -> QuerySet[StaffProfile]:
 def manages(manager: User | AnonymousUser, person: StaffProfile) -> bool:
     """Whether `person` is in `manager`'s team (see `managed_by`)."""
     return managed_by(manager).filter(pk=person.pk).exists()
+
+
+def department_lineage(department_id: int | None) -> list[int]:
+    """The department and every department above it, nearest first: what is meant for a parent
+    department applies to its sub-departments, so this is whom a person's department inherits from."""
+    if department_id is None:
+        return []
+    parents = dict(Department.objects.values_list("pk", "parent_id"))
+    lineage: list[int] = []
+    current: int | None = department_id
+    while current is not None and current not in lineage:
+        lineage.append(current)
+        current = parents.get(current)
+    return lineage
+
+
+def department_subtree(department_ids: Iterable[int]) -> list[int]:
+    """The departments `department_ids` and every department below them, sorted: the audience of
+    something meant for those departments. One query for the whole tree (departments are few)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    stack = list(department_ids)
+    while stack:
+        department = stack.pop()
+        if department not in found:
+            found.add(department)
+            stack.extend(children.get(department, []))
+    return sorted(found)
+
+
+def reporting_to(manager: User | AnonymousUser, *, path: str) -> Q:
+    """A filter on rows whose profile at the lookup path `path` ("person") is in `manager`'s team
+    (`managed_by`), for querysets of other models."""
+    return Q(**{f"{path}__in": managed_by(manager).values("pk")})
+
+
+def own_or_reporting_to(user: User | AnonymousUser, *, path: str) -> Q:
+    """A filter on rows whose profile at `path` is the user's own or someone's in their team."""
+    return Q(**{f"{path}__user__pk": user.pk or 0}) | reporting_to(user, path=path)
 
 
 def departments_with_headcount() -> QuerySet[Department]:

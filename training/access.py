@@ -4,12 +4,12 @@ may not change it."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from common.permissions import missing_permission_message
 from people.models import StaffProfile
-from people.selectors import managed_by
+from people.selectors import managed_by, own_or_reporting_to
 
 from .models import Course, Enrolment, TrainingSession
 from .selectors import Viewer, people_visible_to
@@ -39,9 +39,8 @@ def get_person_for_user(user: Viewer, pk: int) -> StaffProfile:
 
 def get_enrolment_for_user(user: Viewer, pk: int) -> Enrolment:
     """An enrolment of the user's own, or of someone who reports to them."""
-    mine_or_my_reports = Q(person__user__pk=user.pk or 0) | Q(person__in=managed_by(user).values("pk"))
     enrolments = Enrolment.objects.select_related("session__course", "person__user", "person__manager")
-    return get_object_or_404(enrolments.filter(mine_or_my_reports), pk=pk)
+    return get_object_or_404(enrolments.filter(own_or_reporting_to(user, path="person")), pk=pk)
 
 
 def get_report_for_user(user: Viewer, pk: int) -> StaffProfile:

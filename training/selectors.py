@@ -12,10 +12,9 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from codes.selectors import department_lineage
 from common.spreadsheets import choice_label
 from people.models import StaffProfile
-from people.selectors import managed_by, manages, staff_directory
+from people.selectors import department_lineage, managed_by, manages, staff_directory
 
 from .models import (
     Assignment,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from people.models import Department, StaffProfile
+from people.models import StaffProfile
+from people.selectors import department_subtree
 from training.models import Course
 from training.selectors import courses_for_department
 
@@ -12,17 +13,7 @@ def audience_department_ids(course: Course) -> list[int] | None:
     chosen = list(course.audience_departments.values_list("pk", flat=True))
     if not chosen:
         return None
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found: set[int] = set()
-    stack = chosen
-    while stack:
-        department = stack.pop()
-        if department not in found:
-            found.add(department)
-            stack.extend(children.get(department, []))
-    return sorted(found)
+    return department_subtree(chosen)
 
 
 def course_applies_to(course: Course, person: StaffProfile) -> bool:
