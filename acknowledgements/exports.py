@@ -8,9 +8,8 @@ module only formats it, in the list's order.
 
 from __future__ import annotations
 
-from django.db.models import Expression, Q, QuerySet, Value, When
+from django.db.models import Expression, QuerySet, Value, When
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +18,7 @@ from common.spreadsheets import choice_label, local_iso_time, neutralised, text
 from common.spreadsheets import neutralise as neutralise  # re-exported for callers of this module
 from people.selectors import full_name
 
-from .models import AcknowledgementRequest, RequestStatus
+from .models import AcknowledgementRequest, RequestStatus, overdue_q
 from .selectors import FIGURES, PERCENT_RULE, by_version_and_department, request_list, totals
 
 COLUMNS = [
@@ -44,7 +43,7 @@ def _cells() -> list[Expression]:
 
     Text that people typed is neutralised; the other cells are numbers, dates, addresses, hashes and
     our own labels, which never begin with a formula's character."""
-    overdue = When(Q(status=RequestStatus.PENDING, due_date__lt=timezone.localdate()), then=Value(gettext("Overdue")))
+    overdue = When(overdue_q(), then=Value(gettext("Overdue")))
     return [
         neutralised(text("person__employee_id")),
         neutralised(text(full_name("person"))),

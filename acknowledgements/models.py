@@ -29,12 +29,18 @@ class RequestStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
+def overdue_q(*, on: datetime.date | None = None) -> Q:
+    """What "overdue" means for a request, as a filter: pending, and due before `on` (today by default).
+    The list filter, the figures and the exports all use it; `is_overdue` says the same of one request."""
+    return Q(status=RequestStatus.PENDING, due_date__lt=on or timezone.localdate())
+
+
 class AcknowledgementRequestQuerySet(models.QuerySet["AcknowledgementRequest"]):
     def pending(self) -> AcknowledgementRequestQuerySet:
         return self.filter(status=RequestStatus.PENDING)
 
     def overdue(self, *, on: datetime.date | None = None) -> AcknowledgementRequestQuerySet:
-        return self.pending().filter(due_date__lt=on or timezone.localdate())
+        return self.filter(overdue_q(on=on))
 
 
 class AcknowledgementRequest(models.Model):
@@ -101,12 +107,8 @@ class AcknowledgementRequest(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """`overdue_q` for this one request, without a query."""
         return self.status == RequestStatus.PENDING and self.due_date < timezone.localdate()
-
-    @property
-    def display_status(self) -> str:
-        """The status a person sees: a pending request past its due date is "Overdue"."""
-        return gettext("Overdue") if self.is_overdue else str(self.get_status_display())
 
 
 class AppendOnlyError(DomainError):

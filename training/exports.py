@@ -7,8 +7,7 @@ caller passes a queryset already filtered to what the viewer may see.
 
 from __future__ import annotations
 
-from django.db.models import Expression, Q, TextField, Value, When
-from django.utils import timezone
+from django.db.models import Expression, TextField, Value, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +15,7 @@ from common import spreadsheets
 from common.spreadsheets import choice_label, neutralised, text
 from people.selectors import full_name
 
-from .models import AssignmentReason, AssignmentStatus
+from .models import AssignmentReason, AssignmentStatus, overdue_q
 from .selectors import Filters, assignment_list, completion_list
 
 COLUMNS = [
@@ -46,7 +45,7 @@ def _person_and_course() -> list[Expression]:
 
 def _assignment_cells() -> list[Expression]:
     """One expression per column of an assignment, in the active language."""
-    overdue = When(Q(status=AssignmentStatus.OPEN, due_date__lt=timezone.localdate()), then=Value(gettext("Overdue")))
+    overdue = When(overdue_q(), then=Value(gettext("Overdue")))
     return [
         *_person_and_course(),
         choice_label("reason", AssignmentReason.choices),

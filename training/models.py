@@ -230,13 +230,20 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def overdue_q(*, on: datetime.date | None = None) -> Q:
+    """What "overdue" means for an assignment, as a filter: open, and due before `on` (today by default).
+    The status figures, the team's counts and the export all use it; `is_overdue` says the same of one
+    assignment."""
+    return Q(status=AssignmentStatus.OPEN, due_date__lt=on or timezone.localdate())
+
+
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def open(self) -> AssignmentQuerySet:
         return self.filter(status=AssignmentStatus.OPEN)
 
     def overdue(self, *, on: datetime.date | None = None) -> AssignmentQuerySet:
         """Open assignments whose due date is before `on` (today by default)."""
-        return self.open().filter(due_date__lt=on or timezone.localdate())
+        return self.filter(overdue_q(on=on))
 
     def due_between(self, start: datetime.date, end: datetime.date) -> AssignmentQuerySet:
         """Open assignments due from `start` to `end`, both included."""
@@ -312,4 +319,5 @@ class Assignment(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """`overdue_q` for this one assignment, without a query."""
         return self.status == AssignmentStatus.OPEN and self.due_date < timezone.localdate()
