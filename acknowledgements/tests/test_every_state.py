@@ -15,7 +15,7 @@ from django.utils import timezone
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from acknowledgements.selectors import PERCENT_RULE
-from acknowledgements.tests.test_dashboard import csv_of, xlsx_of
+from acknowledgements.tests.dashboard.helpers import csv_of, xlsx_of
 from people.tests.factories import StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
