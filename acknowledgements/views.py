@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -8,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.pdf import render_pdf
 from common.permissions import permission_required
+from common.views import attempt, safe_next
 
 from . import exports, selectors, services
 from .chain import verify_records
@@ -277,16 +279,9 @@ def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the reason for the waiver; it is kept in the record."))
     else:
-        try:
-            services.request_waive(request=ack, actor=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Waived for %(name)s.") % {"name": ack.person.full_name})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("acknowledgements:dashboard_people")
-    return redirect(back)
+        waive = partial(services.request_waive, request=ack, actor=request.user, reason=form.cleaned_data["reason"])
+        attempt(request, waive, _("Waived for %(name)s.") % {"name": ack.person.full_name})
+    return redirect(safe_next(request, reverse("acknowledgements:dashboard_people")))
 
 
 @require_GET

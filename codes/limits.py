@@ -11,15 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import ngettext
 
-from common.errors import DomainError
+from common.errors import InputRefused
 
 
-class LimitExceeded(DomainError):
+class LimitExceeded(InputRefused):
     """A version would hold more sections, or a section more characters, than the settings allow."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field  # the form field the refusal belongs to, None for the whole form
 
 
 def max_sections() -> int:

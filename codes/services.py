@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import event_record
 from common.errors import DomainError
+from common.permissions import require_permission
 from people.models import Department
 
 from . import limits
@@ -35,11 +35,6 @@ from .signals import document_retired, version_published
 Actor = User
 
 RESERVED_SLUGS = {"new"}
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("Your roles do not allow this action."))
 
 
 def _require_status(version: CodeVersion, *allowed: VersionStatus, action: str) -> None:
@@ -65,7 +60,7 @@ def document_create(
     *, actor: Actor, title: str, summary: str = "", review_interval_months: int = 12, slug: str = ""
 ) -> CodeDocument:
     """Create a code document owned by the actor. Its text comes with its first draft."""
-    _require(actor, "codes.add_codedocument")
+    require_permission(actor, "codes.add_codedocument")
     slug = slug or slugify(title)[:80]
     if not slug or slug in RESERVED_SLUGS:
         raise DomainError(_("Choose another short name: “%(slug)s” cannot be used.") % {"slug": slug})
@@ -83,7 +78,7 @@ def document_update(
     *, document: CodeDocument, actor: Actor, title: str, summary: str, review_interval_months: int
 ) -> CodeDocument:
     """Change a document's description and review interval (its versions' text is untouched)."""
-    _require(actor, "codes.change_codedocument")
+    require_permission(actor, "codes.change_codedocument")
     if document.retired_at:
         raise DomainError(_("This document is retired and can no longer be changed."))
     document.title, document.summary = title, summary
@@ -107,7 +102,7 @@ def document_retire(*, document: CodeDocument, actor: Actor, reason: str) -> Cod
     retirement is announced, and the apps above withdraw what they still asked of people for it
     (see `retirement_consequences` for what the confirmation page says they will do).
     """
-    _require(actor, "codes.retire_codedocument")
+    require_permission(actor, "codes.retire_codedocument")
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for retiring the document; it is kept in its history."))
@@ -160,7 +155,7 @@ def _new_version(document: CodeDocument, actor: Actor, title: str) -> CodeVersio
 @transaction.atomic
 def version_start_draft(*, document: CodeDocument, actor: Actor, copy_published: bool = True) -> CodeVersion:
     """Start the next version: a copy of the published one (sections keep their identity) or empty."""
-    _require(actor, "codes.add_codeversion")
+    require_permission(actor, "codes.add_codeversion")
     document = CodeDocument.objects.select_for_update().get(pk=document.pk)
     published = document.versions.published().first() if copy_published else None
     draft = _new_version(document, actor, title=published.title if published else document.title)
@@ -183,7 +178,7 @@ def version_import_draft(
     *, document: CodeDocument, actor: Actor, sections: Sequence[ParsedSection], filename: str
 ) -> CodeVersion:
     """Start the next version from sections parsed out of an uploaded file, within the limits on sections."""
-    _require(actor, "codes.add_codeversion")
+    require_permission(actor, "codes.add_codeversion")
     if not sections:
         raise DomainError(_("The file holds no sections to import."))
     limits.check_section_count(len(sections))
@@ -208,7 +203,7 @@ def version_import_draft(
 
 
 def _editable(version: CodeVersion, actor: Actor) -> CodeVersion:
-    _require(actor, "codes.change_codeversion")
+    require_permission(actor, "codes.change_codeversion")
     version = _lock(version)
     _require_status(version, VersionStatus.DRAFT, action=_("edited"))
     return version
@@ -329,7 +324,7 @@ def version_discard(*, version: CodeVersion, actor: Actor) -> None:
 @transaction.atomic
 def version_submit(*, version: CodeVersion, actor: Actor) -> CodeVersion:
     """Send a draft for review. It cannot be edited while it is reviewed."""
-    _require(actor, "codes.change_codeversion")
+    require_permission(actor, "codes.change_codeversion")
     version = _lock(version)
     _require_status(version, VersionStatus.DRAFT, action=_("sent for review"))
     if not version.sections.exists():
@@ -375,7 +370,7 @@ def approval_refusal(actor: Actor, authors: Iterable[Author], approvals: Iterabl
 def version_approve(*, version: CodeVersion, actor: Actor) -> CodeVersion:
     """Approve a version in review, as one of the CODES_REQUIRED_APPROVALS people it needs (see
     approval_refusal). It becomes approved, ready to publish, with the last approval it needs."""
-    _require(actor, "codes.approve_codeversion")
+    require_permission(actor, "codes.approve_codeversion")
     version = _lock(version)
     _require_status(version, VersionStatus.IN_REVIEW, action=_("approved"))
     approvals = version_approvals(version)
@@ -406,7 +401,7 @@ def _back_to_draft(version: CodeVersion) -> None:
 @transaction.atomic
 def version_request_changes(*, version: CodeVersion, actor: Actor, comment: str) -> CodeVersion:
     """Send a version in review back to draft, with a comment its author sees."""
-    _require(actor, "codes.approve_codeversion")
+    require_permission(actor, "codes.approve_codeversion")
     comment = comment.strip()
     if not comment:
         raise DomainError(_("Say what should change, so the author knows what to do."))
@@ -425,7 +420,7 @@ def version_withdraw(*, version: CodeVersion, actor: Actor) -> CodeVersion:
 
     Only one of its authors may; a reviewer sends it back with a comment instead.
     """
-    _require(actor, "codes.change_codeversion")
+    require_permission(actor, "codes.change_codeversion")
     version = _lock(version)
     _require_status(version, VersionStatus.IN_REVIEW, action=_("withdrawn from review"))
     if not any(author.person.pk == actor.pk for author in version_authors(version)):
@@ -450,7 +445,7 @@ def version_publish(
     """Publish an approved version: it freezes, the previous published version becomes superseded,
     and the document's next review date is set. The document row is locked, so two managers
     publishing at once end with exactly one published version."""
-    _require(actor, "codes.publish_codeversion")
+    require_permission(actor, "codes.publish_codeversion")
     departments = list(departments)
     if not applies_to_all_staff and not departments:
         raise DomainError(_("Choose at least one department, or publish to all staff."))

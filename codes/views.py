@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +15,7 @@ from common.errors import DomainError
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.permissions import permission_required
+from common.views import attempt
 
 from . import limits, selectors, services
 from .access import get_document_for_user, get_section_of, get_version_for_user
@@ -33,7 +32,6 @@ from .forms import (
 )
 from .importing.decoding import ImportRefused
 from .importing.parser import ParsedSection, parse_code_text
-from .limits import LimitExceeded
 from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, VersionStatus
 from .pdf import version_pdf_bytes
 from .signals import version_page_panels
@@ -46,22 +44,6 @@ EDITOR_PAGE_SIZE = 25
 
 def version_url(version: CodeVersion, view: str = "version_detail") -> str:
     return reverse(f"codes:{view}", args=[version.document.slug, version.number])
-
-
-def _attempt(
-    request: AuthenticatedHttpRequest, action: Callable[[], Any], success: str, *, form: BaseForm | None = None
-) -> bool:
-    """Run a service; a refusal becomes an error message, never a 500 (a limit exceeded, an error on the form)."""
-    try:
-        action()
-    except DomainError as error:
-        if form is not None and isinstance(error, LimitExceeded):
-            form.add_error(error.field, error.message)
-        else:
-            messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # ---------------------------------------------------------------------------
@@ -132,7 +114,7 @@ def document_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             summary=data["summary"],
             review_interval_months=data["review_interval_months"],
         )
-        if _attempt(request, action, _("Document details saved.")):
+        if attempt(request, action, _("Document details saved.")):
             return redirect("codes:document_detail", document.slug)
         document.refresh_from_db()
     return render(request, "codes/document_form.html", {"form": form, "document": document})
@@ -151,7 +133,7 @@ def document_retire(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         action = partial(
             services.document_retire, document=document, actor=request.user, reason=form.cleaned_data["reason"]
         )
-        if _attempt(request, action, _("The document is retired. Its versions stay readable in its history.")):
+        if attempt(request, action, _("The document is retired. Its versions stay readable in its history.")):
             return redirect("codes:document_detail", document.slug)
     context = {
         "document": document,
@@ -339,7 +321,7 @@ def version_edit(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
                 title=form.cleaned_data["title"],
                 change_summary=form.cleaned_data["change_summary"],
             )
-            if _attempt(request, action, _("Version details saved.")):
+            if attempt(request, action, _("Version details saved.")):
                 return redirect(version_url(version, "version_edit"))
         return _editor(request, version, details_form=form)
     return _editor(request, version)
@@ -352,7 +334,7 @@ def section_add(request: AuthenticatedHttpRequest, slug: str, number: int) -> Ht
     form = SectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = partial(services.section_add, version=version, actor=request.user, **form.cleaned_data)
-        if _attempt(request, action, _("Section added."), form=form):
+        if attempt(request, action, _("Section added."), form=form):
             return redirect(_editor_url(version, version.sections.count()) + "#sections")
     return render(request, "codes/section_form.html", {"version": version, "form": form})
 
@@ -365,7 +347,7 @@ def section_edit(request: AuthenticatedHttpRequest, slug: str, number: int, sect
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST" and form.is_valid():
         action = partial(services.section_update, section=section, actor=request.user, **form.cleaned_data)
-        if _attempt(request, action, _("Section saved."), form=form):
+        if attempt(request, action, _("Section saved."), form=form):
             return redirect(_editor_url(version, section.position) + f"#section-{section.pk}")
     return render(request, "codes/section_form.html", {"version": version, "form": form, "section": section})
 
@@ -375,7 +357,7 @@ def section_edit(request: AuthenticatedHttpRequest, slug: str, number: int, sect
 def section_delete(request: AuthenticatedHttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
     version = get_version_for_user(request.user, slug, number, for_edit=True)
     section = get_section_of(version, section_id)
-    _attempt(
+    attempt(
         request,
         lambda: services.section_delete(section=section, actor=request.user),
         _("Section “%(title)s” deleted.") % {"title": section.title},
@@ -410,7 +392,7 @@ def section_move(request: AuthenticatedHttpRequest, slug: str, number: int, sect
 @permission_required("codes.change_codeversion")
 def version_submit(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_version_for_user(request.user, slug, number)
-    _attempt(
+    attempt(
         request,
         lambda: services.version_submit(version=version, actor=request.user),
         _("Sent for review. Another manager must approve it before it can be published."),
@@ -422,7 +404,7 @@ def version_submit(request: AuthenticatedHttpRequest, slug: str, number: int) ->
 @permission_required("codes.change_codeversion")
 def version_withdraw(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_version_for_user(request.user, slug, number)
-    _attempt(
+    attempt(
         request,
         lambda: services.version_withdraw(version=version, actor=request.user),
         _("Withdrawn from review: it is a draft again, and can be edited."),
@@ -454,7 +436,7 @@ def version_request_changes(request: AuthenticatedHttpRequest, slug: str, number
     if not form.is_valid():
         messages.error(request, _("Say what should change, so the author knows what to do."))
         return redirect(version_url(version))
-    _attempt(
+    attempt(
         request,
         lambda: services.version_request_changes(
             version=version, actor=request.user, comment=form.cleaned_data["comment"]
@@ -481,7 +463,7 @@ def version_publish(request: AuthenticatedHttpRequest, slug: str, number: int) -
             departments=data["departments"],
             applies_to_all_staff=data["applies_to_all_staff"],
         )
-        if _attempt(request, action, _("Published. Its text is now frozen.")):
+        if attempt(request, action, _("Published. Its text is now frozen.")):
             return redirect(version_url(version))
     published = CodeVersion.objects.published().filter(document=version.document).first()
     context = {"version": version, "document": version.document, "form": form, "published": published}
@@ -493,7 +475,7 @@ def version_publish(request: AuthenticatedHttpRequest, slug: str, number: int) -
 def version_discard(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_version_for_user(request.user, slug, number)
     document: CodeDocument = version.document
-    _attempt(
+    attempt(
         request,
         lambda: services.version_discard(version=version, actor=request.user),
         _("Draft version %(number)s discarded.") % {"number": version.number},

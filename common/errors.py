@@ -10,3 +10,12 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class InputRefused(DomainError):
+    """A refusal of what was typed into a form: it belongs next to the form field `field` (None for
+    the whole form) when the page shows the form again."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -7,9 +7,10 @@ from django.http import HttpRequest
 PAGE_SIZE = 25
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE) -> Page:
-    """The page named by ?page= (the last one when it is past the end, the first when it is not a number)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE, parameter: str = "page") -> Page:
+    """The page named by ?page= (the last one when it is past the end, the first when it is not a number).
+    A second list on the same page is paginated by a query parameter of its own (`parameter`)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(parameter))
 
 
 def query_without_page(request: HttpRequest) -> str:

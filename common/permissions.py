@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -41,3 +41,9 @@ def permission_required(
         return wrapped
 
     return decorator
+
+
+def require_permission(actor: User | AnonymousUser, permission: str) -> None:
+    """For services: refuse an actor whose roles do not give `permission`."""
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("Your roles do not allow this action."))

@@ -1,26 +1,23 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
 from common.http import AuthenticatedHttpRequest
-from common.pagination import PAGE_SIZE, paginate, query_without_page
+from common.pagination import paginate, query_without_page
 from common.permissions import permission_required
+from common.views import attempt, safe_next
 from people.selectors import profile_of
 
 from . import exports, selectors
@@ -36,30 +33,6 @@ from .models import TrainingSession
 from .services import assignments, completions, courses, reports, sessions
 
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
-def _attempt(request: AuthenticatedHttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; a refusal becomes an error message, never a 500."""
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _back(request: AuthenticatedHttpRequest, default: str) -> str:
-    """Where the form asked to return (a page of this site), or `default`."""
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return back
-    return default
-
-
-def _paginate_as(request: AuthenticatedHttpRequest, queryset: QuerySet, parameter: str) -> Page:
-    """A second list on a page, paginated by its own query parameter."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(parameter))
 
 
 # ---------------------------------------------------------------------------
@@ -109,19 +82,19 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "time": formats.time_format(when, "TIME_FORMAT"),
             },
         )
-    return redirect(_back(request, reverse("training:mine")))
+    return redirect(safe_next(request, reverse("training:mine")))
 
 
 @require_POST
 @permission_required("training.view_course")
 def enrolment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrolment = get_enrolment_for_user(request.user, pk)
-    _attempt(
+    attempt(
         request,
         lambda: sessions.enrolment_cancel(enrolment=enrolment, actor=request.user),
         _("The enrolment is cancelled and the seat is free for someone else."),
     )
-    return redirect(_back(request, reverse("training:mine")))
+    return redirect(safe_next(request, reverse("training:mine")))
 
 
 # ---------------------------------------------------------------------------
@@ -282,7 +255,7 @@ def attendance_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @permission_required("training.change_trainingsession")
 def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
-    _attempt(
+    attempt(
         request,
         lambda: sessions.session_cancel(session=session, actor=request.user),
         _("The session is cancelled. Let the people enrolled know."),
@@ -311,7 +284,7 @@ def person_training(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "staff": staff,
         "page": paginate(request, selectors.assignments_of(staff)),
         "query": query_without_page(request),
-        "completions": _paginate_as(request, selectors.completions_of(staff), "completions_page"),
+        "completions": paginate(request, selectors.completions_of(staff), parameter="completions_page"),
         "can_assign_retraining": selectors.can_assign_retraining_to(request.user, staff),
         "can_record_completion": request.user.has_perm("training.add_completion"),
     }
@@ -327,7 +300,7 @@ def retraining_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = RetrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = partial(assignments.retraining_assign, person=staff, actor=request.user, **form.cleaned_data)
-        if _attempt(request, action, _("Retraining assigned to %(name)s.") % {"name": staff.full_name}):
+        if attempt(request, action, _("Retraining assigned to %(name)s.") % {"name": staff.full_name}):
             return redirect("training:person", staff.pk)
     return render(request, "training/retraining_form.html", {"form": form, "staff": staff})
 
@@ -340,7 +313,7 @@ def completion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = CompletionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = partial(completions.completion_record, person=staff, actor=request.user, **form.cleaned_data)
-        if _attempt(request, action, _("Completion recorded for %(name)s.") % {"name": staff.full_name}):
+        if attempt(request, action, _("Completion recorded for %(name)s.") % {"name": staff.full_name}):
             return redirect("training:person", staff.pk)
     return render(request, "training/completion_form.html", {"form": form, "staff": staff})
 

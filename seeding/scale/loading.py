@@ -7,22 +7,13 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import connection, models
-
-T = TypeVar("T")
 
 BATCH_SIZE = 5000
 # Rows per COPY statement on PostgreSQL.
 COPY_BATCH_SIZE = 50_000
-
-
-def batches(items: Iterable[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")

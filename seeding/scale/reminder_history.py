@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import QuerySet
 
+from common.chunks import batched
 from reminders.models import DeliveryStatus, ReminderLog
 from reminders.rules import all_rules
 
-from .loading import batches
+from .loading import BATCH_SIZE
 from .run import ScaleRun
 
 
@@ -43,7 +44,7 @@ def _claim_in_sql(run: ScaleRun, kind: str, stage: str, pairs: QuerySet) -> int:
 def _claim_in_batches(run: ScaleRun, kind: str, stage: str, pairs: Iterable[tuple[int, int]]) -> int:
     """The same through the ORM, for SQLite and for rules whose pairs are not a query."""
     claimed = 0
-    for batch in batches(pairs):
+    for batch in batched(pairs, BATCH_SIZE):
         ReminderLog.objects.bulk_create(
             [
                 ReminderLog(

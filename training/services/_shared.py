@@ -1,4 +1,4 @@
-"""What the training services share: the actor, the permission check, how a day reads in a message,
+"""What the training services share: the actor, how a day reads in a message,
 and the lock on a person's assignments."""
 
 from __future__ import annotations
@@ -6,18 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.utils import formats
-from django.utils.translation import gettext as _
 
 from people.models import StaffProfile
 
 Actor = User
-
-
-def require_permission(actor: Actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("Your roles do not allow this action."))
 
 
 def day_text(value: datetime.date) -> str:

@@ -4,9 +4,7 @@ person, and an assignment cancelled."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
-from itertools import islice
-from typing import Any
+from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,24 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
+from common.chunks import batched
 from common.errors import DomainError
+from common.permissions import require_permission
 from people.models import StaffProfile
 from training.models import Assignment, AssignmentReason, AssignmentStatus, Completion, Course
 from training.selectors import can_act_for, courses_for_department
 
-from ._shared import Actor, day_text, person_lock, require_permission
+from ._shared import Actor, day_text, person_lock
 from .audience import audience_department_ids
 from .completions import valid_completion_since
 
 BATCH_SIZE = 5000
 # A new joiner or a new mandatory course: this many days to complete it.
 INITIAL_DUE_DAYS = 30
-
-
-def _chunks(ids: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(ids)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _people_needing(course: Course, today: datetime.date) -> Iterator[tuple[int, bool]]:
@@ -66,7 +60,7 @@ def assignments_create_for_course(*, course: Course, due_in_days: int = INITIAL_
     rows = _people_needing(course, today)
     due = today + datetime.timedelta(days=due_in_days)
     before = course.assignments.count()
-    for batch in _chunks(rows, BATCH_SIZE):
+    for batch in batched(rows, BATCH_SIZE):
         Assignment.objects.bulk_create(
             [
                 Assignment(

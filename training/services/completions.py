@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import event_record
 from common.errors import DomainError
+from common.permissions import require_permission
 from people.models import StaffProfile
 from training.models import (
     MAX_SCORE,
@@ -26,7 +27,7 @@ from training.models import (
 )
 from training.selectors import can_act_for
 
-from ._shared import Actor, person_lock, require_permission
+from ._shared import Actor, person_lock
 
 
 def next_refresher_date(completed_on: datetime.date, months: int) -> datetime.date:

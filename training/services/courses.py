@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from audit.services import event_record
 from codes.models import CodeDocument, Section
 from common.errors import DomainError
+from common.permissions import require_permission
 from people.models import Department
 from training.models import AssignmentStatus, Course
 
-from ._shared import Actor, require_permission
+from ._shared import Actor
 from .assignments import assignments_create_for_course
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from audit.services import event_record
+from common.permissions import require_permission
 
-from ._shared import Actor, require_permission
+from ._shared import Actor
 
 
 def status_export_record(*, actor: Actor, file_format: str, rows: int, filters: dict[str, object]) -> None:

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import event_record
 from common.errors import DomainError
+from common.permissions import require_permission
 from people.models import StaffProfile
 from people.selectors import manages
 from training.models import Assignment, Completion, Course, Enrolment, TrainingSession
 from training.selectors import can_cancel_session, people_visible_to
 
-from ._shared import Actor, day_text, require_permission
+from ._shared import Actor, day_text
 from .audience import course_applies_to
 from .completions import completion_record
 

@@ -1,0 +1,36 @@
+"""What views share: running a service on a person's behalf, and sending them back where they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .errors import DomainError, InputRefused
+
+
+def attempt(request: HttpRequest, action: Callable[[], Any], success: str, *, form: BaseForm | None = None) -> bool:
+    """Run a service; a refusal becomes a message the person reads, never a 500. A refusal of what was
+    typed (`InputRefused`) goes on `form`, next to its field, when the page shows the form again."""
+    try:
+        action()
+    except DomainError as error:
+        if form is not None and isinstance(error, InputRefused):
+            form.add_error(error.field, error.message)
+        else:
+            messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """Where the form asked to return (its `next` field), when that is a page of this site; else `default`."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return back
+    return default
