@@ -135,17 +135,7 @@ def seed_training(*, manager_username: str = "manager", compliance_username: str
         # already: making it mandatory then assigns it only to those without a valid completion.
         course = course_create(actor=manager, is_mandatory=False, **details)
         created += 1
-        for days, hour, hours, seats, online in spec.sessions:
-            starts_at = _at(today + datetime.timedelta(days=days), hour)
-            session_create(
-                actor=manager,
-                course=course,
-                starts_at=starts_at,
-                ends_at=starts_at + datetime.timedelta(hours=hours),
-                location="Online (the meeting link comes with the invitation)" if online else "Training room 2, HQ",
-                capacity=seats,
-                trainer=manager,
-            )
+        _seed_sessions(course, spec, manager, today)
         if spec.is_mandatory:
             _seed_history(course, spec, people, today)
             course = course_update(course=course, actor=manager, is_mandatory=True, **details)
@@ -153,6 +143,20 @@ def seed_training(*, manager_username: str = "manager", compliance_username: str
         if spec.title == RETRAINING_COURSE:
             _seed_retraining(course, users.filter(username=compliance_username).first() or manager, today)
     return created
+
+
+def _seed_sessions(course: Course, spec: DemoCourse, manager: User, today: datetime.date) -> None:
+    for days, hour, hours, seats, online in spec.sessions:
+        starts_at = _at(today + datetime.timedelta(days=days), hour)
+        session_create(
+            actor=manager,
+            course=course,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=hours),
+            location="Online (the meeting link comes with the invitation)" if online else "Training room 2, HQ",
+            capacity=seats,
+            trainer=manager,
+        )
 
 
 def _seed_history(course: Course, spec: DemoCourse, people: list[StaffProfile], today: datetime.date) -> None:
