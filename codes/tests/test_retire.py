@@ -9,7 +9,7 @@ from codes import services
 from codes.models import VersionStatus
 from codes.signals import Consequence, document_retired, retirement_consequences
 from common.errors import DomainError
-from people.tests.test_admin import form_data
+from people.tests.admin_client import form_data
 
 pytestmark = pytest.mark.django_db
 
