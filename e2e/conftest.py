@@ -109,6 +109,8 @@ def anonymous_page(new_context: Callable[..., BrowserContext], page_watch: PageW
 
 
 @pytest.fixture
-def asked(published: CodeVersion, agent: StaffProfile) -> AcknowledgementRequest:
-    """The agent's request to acknowledge version 1 (published to all staff, so to Support too)."""
+def asked(agent: StaffProfile, published: CodeVersion) -> AcknowledgementRequest:
+    """The agent's request to acknowledge version 1 (published to all staff, so to Support too).
+
+    The agent is on the staff before version 1 is published: the publication asks them."""
     return AcknowledgementRequest.objects.select_related("version").get(version=published, person=agent)

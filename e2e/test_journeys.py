@@ -135,9 +135,9 @@ def test_b_an_agent_reads_and_signs_and_gets_a_receipt(
 
 def test_c_compliance_sees_the_signature_on_the_dashboard_and_in_both_exports(
     browser_as: BrowserAs,
+    compliance_officer: StaffProfile,  # on the staff before version 1 is published, so asked too
     asked: AcknowledgementRequest,
     agent: StaffProfile,
-    compliance_officer: StaffProfile,
 ) -> None:
     signature = acknowledgement_services.signature_create(request=asked, actor=agent.user, typed_name=agent.full_name)
 
