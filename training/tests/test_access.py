@@ -112,10 +112,19 @@ def test_a_manager_cannot_record_a_completion_for_another_team(manager, sales_ag
     assert not Completion.objects.exists()
 
 
-def test_the_completion_form_of_another_teams_person_is_not_found(client, manager, sales_agent) -> None:
+def test_the_completion_form_of_another_teams_person_is_not_found(client, manager, sales_agent, course) -> None:
     client.force_login(manager.user)
 
-    assert client.get(f"/training/people/{sales_agent.pk}/completions/new/").status_code == 404
+    form = client.get(f"/training/people/{sales_agent.pk}/completions/new/")
+    sent = client.post(
+        f"/training/people/{sales_agent.pk}/completions/new/",
+        {"course": course.pk, "completed_on": timezone.localdate().isoformat()},
+    )
+
+    assert (form.status_code, sent.status_code) == (404, 404)
+    assert "There is nothing here" in page_of(form)
+    assert sales_agent.full_name not in page_of(form)
+    assert not Completion.objects.exists()
 
 
 # ---------------------------------------------------------------------------

@@ -26,7 +26,10 @@ def test_every_admin_list_opens(client, superuser, session, agent, manager, cour
     AssignmentFactory(person=agent, course=course)
     client.force_login(superuser)
 
-    assert client.get(f"/admin/training/{model}/").status_code == 200
+    response = client.get(f"/admin/training/{model}/")
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1  # the one row of each kind made above is listed
 
 
 def test_the_admin_cancels_open_assignments_through_the_service(client, superuser, agent, course) -> None:
@@ -40,7 +43,14 @@ def test_the_admin_cancels_open_assignments_through_the_service(client, superuse
     assert AuditEvent.objects.filter(action="training.assignment.cancel").count() == 1
 
 
-def test_completions_cannot_be_added_or_changed_in_the_admin(client, superuser) -> None:
+def test_completions_cannot_be_added_or_changed_in_the_admin(client, superuser, agent, course, manager) -> None:
+    completion = CompletionFactory(person=agent, course=course, recorded_by=manager.user, score=80)
     client.force_login(superuser)
 
     assert client.get("/admin/training/completion/add/").status_code == 403
+    change = client.get(f"/admin/training/completion/{completion.pk}/change/")
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.content.decode()
+    assert client.post(f"/admin/training/completion/{completion.pk}/change/", {"score": 10}).status_code == 403
+    completion.refresh_from_db()
+    assert completion.score == 80
