@@ -37,8 +37,14 @@ class Filters:
         return {key: str(value) for key, value in self.__dict__.items() if value not in (None, "")}
 
 
-def can_see_everyone(user: Viewer) -> bool:
+def sees_all_acknowledgements(user: Viewer) -> bool:
+    """Whether the user oversees everyone's acknowledgements (compliance), not only their team's."""
     return user.has_perm("acknowledgements.view_all_acknowledgements")
+
+
+def can_see_dashboard(user: Viewer) -> bool:
+    """The dashboard and a version's figures are for compliance (everyone) and managers (their team)."""
+    return sees_all_acknowledgements(user) or user.has_perm("people.view_team")
 
 
 def requests_visible_to(user: Viewer) -> AcknowledgementRequestQuerySet:
@@ -46,7 +52,7 @@ def requests_visible_to(user: Viewer) -> AcknowledgementRequestQuerySet:
 
     Every state is included: the figures count each one."""
     requests = AcknowledgementRequest.objects.all()
-    if can_see_everyone(user):
+    if sees_all_acknowledgements(user):
         return requests
     return requests.filter(reporting_to(user, path="person"))
 
@@ -232,7 +238,7 @@ def pending_for(user: Viewer) -> QuerySet[AcknowledgementRequest]:
 def signatures_visible_to(user: Viewer) -> QuerySet[Signature]:
     """Compliance sees every signature; anyone else their own and their team's (read-only receipts)."""
     signatures = Signature.objects.select_related("person__user", "person__department", "version__document")
-    if can_see_everyone(user):
+    if sees_all_acknowledgements(user):
         return signatures
     return signatures.filter(own_or_reporting_to(user, path="person"))
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,19 +24,16 @@ from common.permissions import permission_required
 from common.views import attempt, safe_next
 
 from . import exports, selectors, services
+from .access import (
+    get_own_request_for_user,
+    get_published_version_for_user,
+    get_request_for_user,
+    get_signature_for_user,
+    require_dashboard_access,
+)
 from .chain import verify_records
 from .forms import DashboardFilterForm, SignForm, WaiveForm
-from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
-
-
-def _my_request(request: AuthenticatedHttpRequest, pk: int) -> AcknowledgementRequest:
-    """A request of the signed-in person's own; anyone else's is not found."""
-    return get_object_or_404(
-        AcknowledgementRequest.objects.select_related("version__document", "person__user"),
-        pk=pk,
-        person__user=request.user,
-    )
-
+from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus
 
 # ---------------------------------------------------------------------------
 # The person's own acknowledgements
@@ -77,7 +73,7 @@ def _read_and_sign_page(
 @require_GET
 def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The version to acknowledge, what changed since the person last signed, and the signing form."""
-    ack = _my_request(request, pk)
+    ack = get_own_request_for_user(request.user, pk)
     if ack.status == RequestStatus.SIGNED:
         return redirect("acknowledgements:receipt", ack.signature.pk)
     if ack.status == RequestStatus.PENDING:
@@ -87,7 +83,7 @@ def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    ack = _my_request(request, pk)
+    ack = get_own_request_for_user(request.user, pk)
     form = SignForm(request.POST, request=request, user=request.user)
     if form.is_valid():
         try:
@@ -116,19 +112,15 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-def _signature_for(request: AuthenticatedHttpRequest, pk: int) -> Signature:
-    return get_object_or_404(selectors.signatures_visible_to(request.user), pk=pk)
-
-
 @require_GET
 def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    signature = _signature_for(request, pk)
+    signature = get_signature_for_user(request.user, pk)
     return render(request, "acknowledgements/receipt.html", {"signature": signature})
 
 
 @require_GET
 def receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    signature = _signature_for(request, pk)
+    signature = get_signature_for_user(request.user, pk)
     response = HttpResponse(
         render_pdf("acknowledgements/receipt_pdf.html", {"signature": signature}), content_type="application/pdf"
     )
@@ -140,7 +132,7 @@ def receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def receipt_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     signatures = selectors.signatures_visible_to(request.user).order_by("-sequence")
     query = request.GET.get("q", "").strip()
-    if query and selectors.can_see_everyone(request.user):
+    if query and selectors.sees_all_acknowledgements(request.user):
         signatures = signatures.filter(person__employee_id__iexact=query) | signatures.filter(
             person__user__last_name__icontains=query
         )
@@ -153,16 +145,11 @@ def receipt_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-def _require_dashboard_access(request: AuthenticatedHttpRequest) -> None:
-    if not (selectors.can_see_everyone(request.user) or request.user.has_perm("people.view_team")):
-        raise PermissionDenied(_("The acknowledgement dashboard is for compliance officers and managers."))
-
-
 def _dashboard_scope(
     request: AuthenticatedHttpRequest,
 ) -> tuple[DashboardFilterForm, AcknowledgementRequestQuerySet | None]:
     """The filter form and the requests it selects among those the viewer may see (None when invalid)."""
-    _require_dashboard_access(request)
+    require_dashboard_access(request.user)
     form = DashboardFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
         return form, None
@@ -176,9 +163,9 @@ def version_progress_panel(*, version: CodeVersion, viewer: selectors.Viewer) ->
     Compliance sees everyone asked; a manager their own team; anyone else, and a version
     never published, no panel at all.
     """
-    everyone = selectors.can_see_everyone(viewer)
-    if version.published_at is None or not (everyone or viewer.has_perm("people.view_team")):
+    if version.published_at is None or not selectors.can_see_dashboard(viewer):
         return ""
+    everyone = selectors.sees_all_acknowledgements(viewer)
     row = selectors.totals(selectors.requests_visible_to(viewer).filter(version=version))
     context = {"row": row, "everyone": everyone, "version": version, "percent_rule": selectors.PERCENT_RULE}
     return render_to_string("acknowledgements/_version_progress.html", context)
@@ -187,8 +174,7 @@ def version_progress_panel(*, version: CodeVersion, viewer: selectors.Viewer) ->
 @require_GET
 def version_progress(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """The version page's figures alone: the page fetches them again every minute while it is open."""
-    _require_dashboard_access(request)
-    version = get_object_or_404(CodeVersion, pk=version_id, published_at__isnull=False)
+    version = get_published_version_for_user(request.user, version_id)
     return HttpResponse(version_progress_panel(version=version, viewer=request.user))
 
 
@@ -198,7 +184,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "form": form,
         "query": query_without_page(request),
-        "everyone": selectors.can_see_everyone(request.user),
+        "everyone": selectors.sees_all_acknowledgements(request.user),
         "percent_rule": selectors.PERCENT_RULE,
     }
     if requests is not None:
@@ -274,7 +260,7 @@ def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> Ht
 @require_POST
 @permission_required("acknowledgements.waive_acknowledgementrequest")
 def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    ack = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+    ack = get_request_for_user(request.user, pk)
     form = WaiveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the waiver; it is kept in the record."))
@@ -287,10 +273,7 @@ def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def version_summary_pdf(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """A one-page PDF of a version's figures, overall and by department, for the auditor's file."""
-    _require_dashboard_access(request)
-    version = get_object_or_404(
-        CodeVersion.objects.select_related("document"), pk=version_id, published_at__isnull=False
-    )
+    version = get_published_version_for_user(request.user, version_id)
     requests = selectors.requests_visible_to(request.user).filter(version=version)
     context = {
         "version": version,

@@ -50,14 +50,15 @@ def courses_for_department(department_id: int | None) -> Q:
     return Q(audience_departments__isnull=True) | Q(audience_departments__in=department_lineage(department_id))
 
 
-def can_see_everyone(user: Viewer) -> bool:
+def sees_all_training(user: Viewer) -> bool:
+    """Whether the user oversees everyone's training (compliance), not only their team's."""
     return user.has_perm("training.view_training_status")
 
 
 def people_visible_to(user: Viewer) -> QuerySet[StaffProfile]:
     """Whose training a person may look at and act on: everyone's for compliance, their team's for a
     manager (`people.selectors.managed_by`, the rule acknowledgements use too)."""
-    if can_see_everyone(user):
+    if sees_all_training(user):
         return staff_directory()
     return managed_by(user)
 
@@ -65,7 +66,7 @@ def people_visible_to(user: Viewer) -> QuerySet[StaffProfile]:
 def can_act_for(user: Viewer, person: StaffProfile) -> bool:
     """Whether the user may record training (attendance, completions, retraining) for `person`:
     compliance for anyone, a manager for their own team only."""
-    return can_see_everyone(user) or manages(user, person)
+    return sees_all_training(user) or manages(user, person)
 
 
 def can_assign_retraining_to(user: Viewer, person: StaffProfile) -> bool:
@@ -78,7 +79,7 @@ def can_cancel_session(user: Viewer, session: TrainingSession) -> bool:
     training and may change sessions (a manager cannot cancel another manager's session)."""
     if not user.has_perm("training.change_trainingsession"):
         return False
-    return (user.pk is not None and session.created_by_id == user.pk) or can_see_everyone(user)
+    return (user.pk is not None and session.created_by_id == user.pk) or sees_all_training(user)
 
 
 # ---------------------------------------------------------------------------
