@@ -14,8 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common import spreadsheets
-from common.spreadsheets import choice_label, local_iso_time, neutralised, text
-from common.spreadsheets import neutralise as neutralise  # re-exported for callers of this module
+from common.spreadsheets import choice_label, local_iso_time, neutralise, neutralised, text
 from people.selectors import full_name
 
 from .models import AcknowledgementRequest, RequestStatus, overdue_q

@@ -57,7 +57,8 @@ def requests_visible_to(user: Viewer) -> AcknowledgementRequestQuerySet:
     return requests.filter(reporting_to(user, path="person"))
 
 
-def filtered(requests: AcknowledgementRequestQuerySet, filters: Filters) -> AcknowledgementRequestQuerySet:
+def requests_matching(requests: AcknowledgementRequestQuerySet, filters: Filters) -> AcknowledgementRequestQuerySet:
+    """The requests among `requests` that the dashboard's filters select."""
     today = timezone.localdate()
     if filters.document_id:
         requests = requests.filter(version__document_id=filters.document_id)
@@ -159,7 +160,7 @@ def totals(requests: QuerySet[AcknowledgementRequest]) -> dict:
     return figures(requests)[0]
 
 
-def totals_of(rows: list[dict]) -> dict:
+def totals_from_rows(rows: list[dict]) -> dict:
     """The figures of all the requests, from their counts by version (each request has one version)."""
     return with_percent({name: sum(row[name] for row in rows) for name in FIGURES})
 

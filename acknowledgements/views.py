@@ -154,7 +154,7 @@ def _dashboard_scope(
     if request.GET and not form.is_valid():
         return form, None
     filters = form.filters() if request.GET else selectors.Filters()
-    return form, selectors.filtered(selectors.requests_visible_to(request.user), filters)
+    return form, selectors.requests_matching(selectors.requests_visible_to(request.user), filters)
 
 
 def version_progress_panel(*, version: CodeVersion, viewer: selectors.Viewer) -> str:
@@ -190,7 +190,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if requests is not None:
         versions = selectors.by_version(requests)
         context.update(
-            totals=selectors.totals_of(versions),
+            totals=selectors.totals_from_rows(versions),
             versions=versions,
             departments=selectors.by_department(requests),
         )

@@ -20,7 +20,6 @@ from acknowledgements.exports import (
     build_xlsx,
     export_query,
     export_rows,
-    neutralise,
     stream_csv,
     xlsx_response,
 )
@@ -28,6 +27,7 @@ from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from acknowledgements.selectors import request_list
 from acknowledgements.services import requests_create_for_version, signature_create
 from common import spreadsheets
+from common.spreadsheets import neutralise
 from people.tests.factories import StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
