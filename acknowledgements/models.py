@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
+from common.statuses import OverdueStatusDisplay
 
 
 class RequestStatus(models.TextChoices):
@@ -35,6 +36,14 @@ def overdue_q(*, on: datetime.date | None = None) -> Q:
     return Q(status=RequestStatus.PENDING, due_date__lt=on or timezone.localdate())
 
 
+# The badge colour of each state; the other states (replaced, withdrawn, left) are drawn light.
+STATUS_TONES: dict[str, str] = {
+    RequestStatus.SIGNED: "text-bg-success",
+    RequestStatus.PENDING: "text-bg-warning",
+    RequestStatus.WAIVED: "text-bg-secondary",
+}
+
+
 class AcknowledgementRequestQuerySet(models.QuerySet["AcknowledgementRequest"]):
     def pending(self) -> AcknowledgementRequestQuerySet:
         return self.filter(status=RequestStatus.PENDING)
@@ -43,8 +52,10 @@ class AcknowledgementRequestQuerySet(models.QuerySet["AcknowledgementRequest"]):
         return self.filter(overdue_q(on=on))
 
 
-class AcknowledgementRequest(models.Model):
+class AcknowledgementRequest(OverdueStatusDisplay, models.Model):
     """A person is asked to acknowledge a published version by a due date."""
+
+    status_tones = STATUS_TONES
 
     person = models.ForeignKey(
         "people.StaffProfile",

@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.statuses import OverdueStatusDisplay
+
 # A score is a percentage.
 MAX_SCORE = 100
 # Longest refresher interval a course may ask for.
@@ -230,6 +232,14 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The badge colour of each state (an overdue assignment is drawn as danger).
+STATUS_TONES: dict[str, str] = {
+    AssignmentStatus.OPEN: "text-bg-warning",
+    AssignmentStatus.COMPLETED: "text-bg-success",
+    AssignmentStatus.CANCELLED: "text-bg-secondary",
+}
+
+
 def overdue_q(*, on: datetime.date | None = None) -> Q:
     """What "overdue" means for an assignment, as a filter: open, and due before `on` (today by default).
     The status figures, the team's counts and the export all use it; `is_overdue` says the same of one
@@ -250,8 +260,10 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         return self.open().filter(due_date__gte=start, due_date__lte=end)
 
 
-class Assignment(models.Model):
+class Assignment(OverdueStatusDisplay, models.Model):
     """A person must complete a course by a due date: as a new joiner, as a refresher, or as retraining."""
+
+    status_tones = STATUS_TONES
 
     person = models.ForeignKey(
         "people.StaffProfile", verbose_name=_("person"), on_delete=models.PROTECT, related_name="training_assignments"

@@ -23,7 +23,9 @@ def today() -> datetime.date:
 
 def badge_of(assignment: Assignment) -> str:
     """The status badge a person sees for the assignment."""
-    return render_to_string("training/_assignment_status.html", {"assignment": assignment})
+    return render_to_string(
+        "includes/status_badge.html", {"label": assignment.status_label, "tone": assignment.status_tone}
+    )
 
 
 def test_a_person_has_at_most_one_open_assignment_per_course(agent, course) -> None:
