@@ -10,4 +10,5 @@ class AcknowledgementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, receivers  # noqa: F401  (registers the system checks; connects to codes and people signals)
+        # Registers the system checks and the audit actions; connects to codes and people signals.
+        from . import audit_actions, checks, receivers  # noqa: F401

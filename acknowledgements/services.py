@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.actions import AuditAction
 from audit.services import event_record
 from codes.models import CodeDocument, CodeVersion, VersionStatus
 from codes.selectors import applies_to_department
@@ -21,7 +22,8 @@ from common.errors import DomainError
 from people.models import StaffProfile
 from people.selectors import department_subtree
 
-from .chain import GENESIS, checkpoint_is_authentic, current_head, mac_of_checkpoint, seal
+from . import audit_actions
+from .chain import GENESIS, Report, checkpoint_is_authentic, current_head, mac_of_checkpoint, seal, verify_records
 from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 
 
@@ -56,7 +58,9 @@ def replaced_version(version: CodeVersion) -> CodeVersion | None:
     )
 
 
-def _record_transition(*, action: str, target: Model, count: int, actor: User | None = None, **details: object) -> None:
+def _record_transition(
+    *, action: AuditAction, target: Model, count: int, actor: User | None = None, **details: object
+) -> None:
     """One audit event for a transition of many requests at once (none when nothing changed)."""
     if count:
         event_record(actor=actor, action=action, target=target, details={"requests": count, **details})
@@ -74,7 +78,7 @@ def requests_supersede(*, version: CodeVersion) -> int:
     ).update(status=RequestStatus.REPLACED, resolved_at=timezone.now())
     if replaced:  # the publisher is read only when there is something to record
         _record_transition(
-            action="acknowledgements.requests.replace", target=version, count=replaced, actor=version.publisher
+            action=audit_actions.REQUESTS_REPLACE, target=version, count=replaced, actor=version.publisher
         )
     return replaced
 
@@ -117,7 +121,7 @@ def requests_withdraw_for_document(*, document_id: int, actor: User | None, reas
         version__document_id=document_id, status=RequestStatus.PENDING
     ).update(status=RequestStatus.WITHDRAWN, resolved_at=timezone.now())
     _record_transition(
-        action="acknowledgements.requests.withdraw",
+        action=audit_actions.REQUESTS_WITHDRAW,
         target=CodeDocument.objects.get(pk=document_id),
         count=withdrawn,
         actor=actor,
@@ -171,9 +175,9 @@ def requests_sync_for_person(*, person: StaffProfile, actor: User | None = None)
             for version in applying.exclude(acknowledgement_requests__person=person)
         ]
         counts["asked"] = len(AcknowledgementRequest.objects.bulk_create(new))
-    _record_transition(action="acknowledgements.requests.leave", target=person, count=counts["left"], actor=actor)
-    _record_transition(action="acknowledgements.requests.return", target=person, count=counts["returned"], actor=actor)
-    _record_transition(action="acknowledgements.requests.ask", target=person, count=counts["asked"], actor=actor)
+    _record_transition(action=audit_actions.REQUESTS_LEAVE, target=person, count=counts["left"], actor=actor)
+    _record_transition(action=audit_actions.REQUESTS_RETURN, target=person, count=counts["returned"], actor=actor)
+    _record_transition(action=audit_actions.REQUESTS_ASK, target=person, count=counts["asked"], actor=actor)
     return counts
 
 
@@ -204,7 +208,7 @@ def request_waive(*, request: AcknowledgementRequest, actor: User, reason: str) 
     request.waiver_reason = reason
     request.resolved_at = timezone.now()
     request.save(update_fields=["status", "waived_by", "waiver_reason", "resolved_at"])
-    event_record(actor=actor, action="acknowledgements.request.waive", target=request, details={"reason": reason})
+    event_record(actor=actor, action=audit_actions.REQUEST_WAIVE, target=request, details={"reason": reason})
     return request
 
 
@@ -304,7 +308,7 @@ def signature_create(
     request.save(update_fields=["status", "resolved_at"])
     event_record(
         actor=actor,
-        action="acknowledgements.signature.create",
+        action=audit_actions.SIGNATURE_CREATE,
         target=signature,
         details={"version": version.pk, "record_hash": signature.record_hash},
     )
@@ -353,3 +357,56 @@ def checkpoint_create() -> SignatureCheckpoint:
             count=head.count, head_sequence=head.sequence, head_hash=head.hash, created_at=created_at
         ),
     )
+
+
+# ---------------------------------------------------------------------------
+# Exports and verification, on record
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_record(
+    *, actor: User, kind: str, file_format: str, rows: int, filters: dict[str, object]
+) -> SignatureCheckpoint:
+    """Write a checkpoint of the chain and the audit event of an export, which names the checkpoint.
+
+    An export is evidence handed outside the portal: the checkpoint ties the file to the chain as
+    it stood. Refused with ChainCut, writing nothing, when the chain no longer extends the latest
+    checkpoint.
+    """
+    checkpoint = checkpoint_create()
+    event_record(
+        actor=actor,
+        action=audit_actions.EXPORT,
+        target=None,
+        details={
+            "kind": kind,
+            "format": file_format,
+            "rows": rows,
+            "filters": filters,
+            "checkpoint": {
+                "id": checkpoint.pk,
+                "count": checkpoint.count,
+                "head_sequence": checkpoint.head_sequence,
+                "head_hash": checkpoint.head_hash,
+                "mac": checkpoint.mac,
+            },
+        },
+    )
+    return checkpoint
+
+
+def signatures_verify(*, actor: User) -> Report:
+    """Run every check of the signature records, as `manage.py verify_signatures` does, and note who ran it.
+
+    Not one transaction: the checks read the records as they are committed, and a failed check is
+    itself worth the audit event.
+    """
+    report = verify_records()
+    event_record(
+        actor=actor,
+        action=audit_actions.VERIFY,
+        target=None,
+        details={"checked": report.chain.checked, "intact": report.intact, "problems": report.problems[:20]},
+    )
+    return report

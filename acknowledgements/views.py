@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.services import event_record
 from codes.diff import diff_versions
 from codes.models import CodeVersion
 from codes.selectors import sections_of
@@ -31,7 +30,6 @@ from .access import (
     get_signature_for_user,
     require_dashboard_access,
 )
-from .chain import verify_records
 from .forms import DashboardFilterForm, SignForm, WaiveForm
 from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus
 
@@ -223,31 +221,13 @@ def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> Ht
         return HttpResponseBadRequest(_("The filters are not valid: %(errors)s") % {"errors": form.errors.as_text()})
     listed = selectors.for_export(requests, kind)
     rows = listed.count()
-    # The export is evidence handed outside the portal: the checkpoint it writes, named in the
-    # audit event, ties the file to the chain as it stood.
     try:
-        checkpoint = services.checkpoint_create()
+        services.export_record(
+            actor=request.user, kind=kind, file_format=file_format, rows=rows, filters=form.filters().as_details()
+        )
     except services.ChainCut as error:
         messages.error(request, error.message)
         return redirect("acknowledgements:verify")
-    event_record(
-        actor=request.user,
-        action="acknowledgements.export",
-        target=None,
-        details={
-            "kind": kind,
-            "format": file_format,
-            "rows": rows,
-            "filters": form.filters().as_details(),
-            "checkpoint": {
-                "id": checkpoint.pk,
-                "count": checkpoint.count,
-                "head_sequence": checkpoint.head_sequence,
-                "head_hash": checkpoint.head_hash,
-                "mac": checkpoint.mac,
-            },
-        },
-    )
     filename = f"{kind}-{timezone.localdate().isoformat()}.{file_format}"
     if kind == "figures":
         write = exports.figures_csv if file_format == "csv" else exports.figures_xlsx
@@ -292,12 +272,5 @@ def version_summary_pdf(request: AuthenticatedHttpRequest, version_id: int) -> H
 @permission_required("acknowledgements.verify_signatures")
 def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Run the same check as `manage.py verify_signatures`, on demand."""
-    report = verify_records() if request.method == "POST" else None
-    if report is not None:
-        event_record(
-            actor=request.user,
-            action="acknowledgements.verify",
-            target=None,
-            details={"checked": report.chain.checked, "intact": report.intact, "problems": report.problems[:20]},
-        )
+    report = services.signatures_verify(actor=request.user) if request.method == "POST" else None
     return render(request, "acknowledgements/verify.html", {"report": report})

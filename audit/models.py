@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
 
+from .actions import AuditAction, lookup
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
@@ -49,3 +51,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise DomainError(gettext("Audit events are append-only: they cannot be deleted."))
+
+    @property
+    def registered_action(self) -> AuditAction | None:
+        """The action under its label, or None for a code no app registers any more (shown as stored)."""
+        return lookup(self.action)

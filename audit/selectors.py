@@ -40,8 +40,3 @@ def events(filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEvent]:
     if date_to := filters.get("date_to"):
         found = found.filter(created_at__lt=_start_of_day(date_to + datetime.timedelta(days=1)))
     return found
-
-
-def known_actions() -> list[str]:
-    """Every action recorded so far, in alphabetical order."""
-    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())

@@ -8,3 +8,6 @@ class CodesConfig(AppConfig):
     name = "codes"
     verbose_name = _("Codes of conduct")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import audit_actions  # noqa: F401  (registers the actions codes records, for the audit page)

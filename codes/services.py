@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.actions import AuditAction
 from audit.services import event_record
 from common.errors import DomainError
 from common.permissions import require_permission
 from people.models import Department
 
-from . import limits
+from . import audit_actions, limits
 from .content import content_hash
 from .diff import diff_summary, same_text
 from .importing.parser import ParsedSection
@@ -69,7 +70,7 @@ def document_create(
     document = CodeDocument.objects.create(
         title=title, slug=slug, summary=summary, review_interval_months=review_interval_months, owner=actor
     )
-    event_record(actor=actor, action="codes.document.create", target=document, details={"slug": slug})
+    event_record(actor=actor, action=audit_actions.DOCUMENT_CREATE, target=document, details={"slug": slug})
     return document
 
 
@@ -90,7 +91,7 @@ def document_update(
                 timezone.localdate(published.published_at), review_interval_months
             )
     document.save()
-    event_record(actor=actor, action="codes.document.update", target=document)
+    event_record(actor=actor, action=audit_actions.DOCUMENT_UPDATE, target=document)
     return document
 
 
@@ -116,7 +117,7 @@ def document_retire(*, document: CodeDocument, actor: Actor, reason: str) -> Cod
     document.retired_reason = reason
     document.next_review_due = None
     document.save(update_fields=["retired_at", "retired_reason", "next_review_due"])
-    event_record(actor=actor, action="codes.document.retire", target=document, details={"reason": reason})
+    event_record(actor=actor, action=audit_actions.DOCUMENT_RETIRE, target=document, details={"reason": reason})
     document_id, actor_id = document.pk, actor.pk
     transaction.on_commit(
         lambda: document_retired.send(sender=CodeDocument, document_id=document_id, actor_id=actor_id, reason=reason)
@@ -166,7 +167,7 @@ def version_start_draft(*, document: CodeDocument, actor: Actor, copy_published:
         )
     event_record(
         actor=actor,
-        action="codes.version.create",
+        action=audit_actions.VERSION_CREATE,
         target=draft,
         details={"copied_from": published.number if published else None},
     )
@@ -195,7 +196,7 @@ def version_import_draft(
     _contributed(draft, actor, ContributionKind.TEXT)
     event_record(
         actor=actor,
-        action="codes.version.import",
+        action=audit_actions.VERSION_IMPORT,
         target=draft,
         details={"filename": filename, "sections": len(sections)},
     )
@@ -220,12 +221,14 @@ def _contributed(version: CodeVersion, actor: Actor, kind: ContributionKind) -> 
     )
 
 
-def _section_edited(version: CodeVersion, actor: Actor, verb: str, section: Section, **details: object) -> None:
+def _section_edited(
+    version: CodeVersion, actor: Actor, action: AuditAction, section: Section, **details: object
+) -> None:
     """The audit event of one change to a draft's sections, naming the section, and the contribution."""
     _contributed(version, actor, ContributionKind.TEXT)
     event_record(
         actor=actor,
-        action=f"codes.section.{verb}",
+        action=action,
         target=version,
         details={"section": str(section.key), "title": section.title, **details},
     )
@@ -245,7 +248,7 @@ def version_update(*, version: CodeVersion, actor: Actor, title: str, change_sum
     version.title, version.change_summary = title, change_summary
     version.save(update_fields=["title", "change_summary"])
     _contributed(version, actor, ContributionKind.DETAILS)
-    event_record(actor=actor, action="codes.version.update", target=version, details=changes)
+    event_record(actor=actor, action=audit_actions.VERSION_UPDATE, target=version, details=changes)
     return version
 
 
@@ -257,7 +260,7 @@ def section_add(*, version: CodeVersion, actor: Actor, category: str, title: str
     limits.check_section_count(version.sections.count() + 1)
     position = (version.sections.aggregate(last=Max("position"))["last"] or 0) + 1
     section = Section.objects.create(version=version, position=position, category=category, title=title, body=body)
-    _section_edited(version, actor, "add", section, position=position, diff=diff_summary("", body))
+    _section_edited(version, actor, audit_actions.SECTION_ADD, section, position=position, diff=diff_summary("", body))
     return section
 
 
@@ -278,7 +281,7 @@ def section_update(*, section: Section, actor: Actor, category: str, title: str,
         details["category"] = [stored.category, category]
     stored.category, stored.title, stored.body = category, title, body
     stored.save(update_fields=["category", "title", "body"])
-    _section_edited(version, actor, "update", stored, **details)
+    _section_edited(version, actor, audit_actions.SECTION_UPDATE, stored, **details)
     return stored
 
 
@@ -290,7 +293,9 @@ def section_delete(*, section: Section, actor: Actor) -> None:
     section.delete()
     for later in version.sections.filter(position__gt=position).order_by("position"):
         Section.objects.filter(pk=later.pk).update(position=F("position") - 1)
-    _section_edited(version, actor, "delete", section, position=position, diff=diff_summary(section.body, ""))
+    _section_edited(
+        version, actor, audit_actions.SECTION_DELETE, section, position=position, diff=diff_summary(section.body, "")
+    )
 
 
 @transaction.atomic
@@ -305,14 +310,14 @@ def section_move(*, section: Section, actor: Actor, offset: int) -> None:
     Section.objects.filter(pk=section.pk).update(position=0)
     Section.objects.filter(pk=neighbour.pk).update(position=here)
     Section.objects.filter(pk=section.pk).update(position=there)
-    _section_edited(version, actor, "move", section, **{"from": here, "to": there})
+    _section_edited(version, actor, audit_actions.SECTION_MOVE, section, **{"from": here, "to": there})
 
 
 @transaction.atomic
 def version_discard(*, version: CodeVersion, actor: Actor) -> None:
     """Throw away a draft that will not be published."""
     version = _editable(version, actor)
-    event_record(actor=actor, action="codes.version.discard", target=version, details={"number": version.number})
+    event_record(actor=actor, action=audit_actions.VERSION_DISCARD, target=version, details={"number": version.number})
     version.delete()
 
 
@@ -341,7 +346,7 @@ def version_submit(*, version: CodeVersion, actor: Actor) -> CodeVersion:
     version.status = VersionStatus.IN_REVIEW
     version.submitted_at = timezone.now()
     version.save(update_fields=["status", "submitted_at"])
-    event_record(actor=actor, action="codes.version.submit", target=version)
+    event_record(actor=actor, action=audit_actions.VERSION_SUBMIT, target=version)
     return version
 
 
@@ -386,7 +391,10 @@ def version_approve(*, version: CodeVersion, actor: Actor) -> CodeVersion:
         version.review_comment = ""
         version.save(update_fields=["status", "approver", "approved_at", "review_comment"])
     event_record(
-        actor=actor, action="codes.version.approve", target=version, details={"approvals": count, "required": required}
+        actor=actor,
+        action=audit_actions.VERSION_APPROVE,
+        target=version,
+        details={"approvals": count, "required": required},
     )
     return version
 
@@ -410,7 +418,9 @@ def version_request_changes(*, version: CodeVersion, actor: Actor, comment: str)
     _back_to_draft(version)
     version.review_comment = comment
     version.save(update_fields=["status", "review_comment", "submitted_at"])
-    event_record(actor=actor, action="codes.version.request_changes", target=version, details={"comment": comment})
+    event_record(
+        actor=actor, action=audit_actions.VERSION_REQUEST_CHANGES, target=version, details={"comment": comment}
+    )
     return version
 
 
@@ -427,7 +437,7 @@ def version_withdraw(*, version: CodeVersion, actor: Actor) -> CodeVersion:
         raise DomainError(_("Only an author of this version can withdraw it from review."))
     _back_to_draft(version)
     version.save(update_fields=["status", "submitted_at"])
-    event_record(actor=actor, action="codes.version.withdraw", target=version)
+    event_record(actor=actor, action=audit_actions.VERSION_WITHDRAW, target=version)
     return version
 
 
@@ -474,7 +484,7 @@ def version_publish(
     document.save(update_fields=["next_review_due"])
     event_record(
         actor=actor,
-        action="codes.version.publish",
+        action=audit_actions.VERSION_PUBLISH,
         target=version,
         details={
             "number": version.number,

@@ -10,4 +10,4 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the sign-in receivers)
+        from . import audit_actions, signals  # noqa: F401  (registers the audit actions; connects the sign-in receivers)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import event_record
 from common.errors import DomainError
 
-from . import rights
+from . import audit_actions, rights
 from .models import Department, StaffProfile, UserSession, leads_back_to
 from .signals import announce_audience_change
 
@@ -79,7 +79,7 @@ def person_hire(*, profile: StaffProfile, actor: Actor) -> StaffProfile:
     profile.save(force_insert=True)
     event_record(
         actor=actor,
-        action="people.person.hire",
+        action=audit_actions.PERSON_HIRE,
         target=profile,
         details={"department": str(profile.department), "manager": str(profile.manager or "")},
     )
@@ -117,7 +117,7 @@ def person_move(*, person: StaffProfile, department: Department, manager: StaffP
             raise StaffChangeRefused(_("A person cannot report to themselves, directly or through others."))
     person.department, person.manager = department, manager
     person.save(update_fields=list(details))
-    event_record(actor=actor, action="people.person.move", target=person, details=details)
+    event_record(actor=actor, action=audit_actions.PERSON_MOVE, target=person, details=details)
     if "department" in details:
         _announce(person.pk, actor)
 
@@ -146,7 +146,7 @@ def person_deactivate(*, user: User, actor: Actor) -> int:
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-        event_record(actor=actor, action="people.person.deactivate", target=user)
+        event_record(actor=actor, action=audit_actions.PERSON_DEACTIVATE, target=user)
         _announce_user(user, actor)
     ended, _by_model = UserSession.objects.filter(user=user).delete()
     return ended
@@ -164,7 +164,7 @@ def person_reactivate(*, user: User, actor: Actor) -> None:
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
-        event_record(actor=actor, action="people.person.reactivate", target=user)
+        event_record(actor=actor, action=audit_actions.PERSON_REACTIVATE, target=user)
         _announce_user(user, actor)
 
 
@@ -191,7 +191,7 @@ def person_reauthenticate(*, request: HttpRequest, user: User, password: str, pu
     locked_out = bool(getattr(request, "axes_locked_out", False))
     event_record(
         actor=user,
-        action="people.reauthentication.fail",
+        action=audit_actions.REAUTHENTICATION_FAIL,
         target=user,
         details={"purpose": purpose, "locked_out": locked_out},
     )
@@ -219,7 +219,7 @@ def account_create(*, user: User, actor: rights.Actor) -> None:
     user.save()
     event_record(
         actor=actor,
-        action="people.account.create",
+        action=audit_actions.ACCOUNT_CREATE,
         target=user,
         details={"username": user.get_username(), "usable_password": user.has_usable_password()},
     )
@@ -270,7 +270,7 @@ def account_set_rights(
         user.is_staff, user.is_superuser = staff, superuser
         user.save(update_fields=["is_staff", "is_superuser"])
     if details:
-        event_record(actor=actor, action="people.account.rights_change", target=user, details=details)
+        event_record(actor=actor, action=audit_actions.ACCOUNT_RIGHTS_CHANGE, target=user, details=details)
 
 
 @transaction.atomic
@@ -283,7 +283,7 @@ def account_set_password(*, user: User, actor: rights.Actor, password: str | Non
         user.set_password(password)
     user.save(update_fields=["password"])
     event_record(
-        actor=actor, action="people.account.password_set", target=user, details={"usable": password is not None}
+        actor=actor, action=audit_actions.ACCOUNT_PASSWORD_SET, target=user, details={"usable": password is not None}
     )
 
 
@@ -291,7 +291,9 @@ def account_set_password(*, user: User, actor: rights.Actor, password: str | Non
 def account_delete(*, user: User, actor: rights.Actor) -> None:
     """Delete an account. Refused as `people.rights` says; audited before the row goes."""
     rights.require(rights.change_refusal(actor, user, rights.AccountChange.DELETE))
-    event_record(actor=actor, action="people.account.delete", target=user, details={"username": user.get_username()})
+    event_record(
+        actor=actor, action=audit_actions.ACCOUNT_DELETE, target=user, details={"username": user.get_username()}
+    )
     user.delete()
 
 
@@ -310,12 +312,12 @@ def role_update(*, role: Group, actor: rights.Actor, name: str, permissions: Ite
         role.permissions.set(new)
         details.update(permissions_added=_labels(new - old), permissions_removed=_labels(old - new))
     if details:
-        event_record(actor=actor, action="people.role.change", target=role, details=details)
+        event_record(actor=actor, action=audit_actions.ROLE_CHANGE, target=role, details=details)
 
 
 @transaction.atomic
 def role_delete(*, role: Group, actor: rights.Actor) -> None:
     """Delete a role (its members lose what it gave). Only a superuser may; audited."""
     rights.require(rights.role_edit_refusal(actor))
-    event_record(actor=actor, action="people.role.delete", target=role, details={"name": role.name})
+    event_record(actor=actor, action=audit_actions.ROLE_DELETE, target=role, details={"name": role.name})
     role.delete()

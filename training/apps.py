@@ -10,4 +10,4 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects to people signals)
+        from . import audit_actions, receivers  # noqa: F401  (registers the audit actions; connects to people signals)

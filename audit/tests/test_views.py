@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,15 +12,25 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from audit import actions
 from audit.models import AuditEvent
 from audit.services import event_record
 from audit.views import detail_pairs
 
 # Ordered with the other database tests (the cast fixtures open the database).
-# The URLs come from audit/tests/urls.py until conduct_portal/urls.py includes audit.urls.
 pytestmark = pytest.mark.django_db
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
+
+
+@pytest.fixture(autouse=True)
+def registry(monkeypatch) -> None:
+    """The page's actions are these, whatever the apps above audit register."""
+    monkeypatch.setattr(actions, "_registry", {})
+    actions.register("codes.version.publish", "Version published")
+    actions.register("codes.document.retire", "Document retired")
+    actions.register("codes.document.create", "Document created")
+    actions.register("people.account.create", "Account created")
 
 
 def user(username: str, first_name: str = "", last_name: str = ""):
@@ -45,21 +56,27 @@ def gina(db):
 def record(actor=None, action="codes.version.publish", name=None, details=None, at=None):
     """One audit event about a new group (called ``name`` if given), recorded at ``at`` (aware) if given."""
     target = Group.objects.create(name=name or f"Group {Group.objects.count() + 1}")
+    registered = actions.lookup(action)
+    assert registered is not None, action
     if at is None:
-        return event_record(actor=actor, action=action, target=target, details=details)
+        return event_record(actor=actor, action=registered, target=target, details=details)
     with time_machine.travel(at, tick=False):
-        return event_record(actor=actor, action=action, target=target, details=details)
+        return event_record(actor=actor, action=registered, target=target, details=details)
+
+
+def legacy_record(action: str, name: str, at: datetime.datetime) -> AuditEvent:
+    """An event stored under a code that no app registers any more."""
+    with time_machine.travel(at, tick=False):
+        return AuditEvent.objects.create(action=action, object_type="auth.group", object_id="1", object_repr=name)
 
 
 def shown(response) -> list[str]:
     return [event.object_repr for event in response.context["page"]]
 
 
-def test_compliance_sees_the_events_newest_first(client, compliance_officer, ion, url) -> None:
+def test_compliance_sees_the_events_newest_first_each_action_by_its_label(client, compliance_officer, ion, url) -> None:
     record(ion, name="Older", at=datetime.datetime(2026, 1, 5, 9, tzinfo=BUCHAREST))
-    record(
-        None, action="people.profile.deactivate", name="Newer", at=datetime.datetime(2026, 1, 6, 9, tzinfo=BUCHAREST)
-    )
+    record(None, action="people.account.create", name="Newer", at=datetime.datetime(2026, 1, 6, 9, tzinfo=BUCHAREST))
     client.force_login(compliance_officer.user)
 
     response = client.get(url)
@@ -69,9 +86,21 @@ def test_compliance_sees_the_events_newest_first(client, compliance_officer, ion
     page = response.content.decode()
     assert "Ion Vasilescu" in page
     assert ">system<" in page
-    assert "<code>codes.version.publish</code>" in page
-    assert "<code>people.profile.deactivate</code>" in page
+    cells = re.findall(r"<td>\s*(.*?)\s*</td>", page, re.DOTALL)
+    assert "Version published" in cells
+    assert "Account created" in cells
+    assert "<code>" not in page
     assert "append-only: nobody can change or delete an event" in page
+
+
+def test_an_action_no_app_registers_any_more_is_shown_by_its_stored_code(client, compliance_officer, url) -> None:
+    legacy_record("people.profile.deactivate", "Ion", datetime.datetime(2026, 1, 6, 9, tzinfo=BUCHAREST))
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url)
+
+    assert shown(response) == ["Ion"]
+    assert "<code>people.profile.deactivate</code>" in response.content.decode()
 
 
 def test_an_administrator_sees_the_log_too(client, administrator, url) -> None:
@@ -132,7 +161,9 @@ def test_the_log_refuses_writes(client, compliance_officer, url) -> None:
     assert AuditEvent.objects.count() == 1
 
 
-def test_the_action_filter_offers_the_recorded_actions_and_narrows_to_one(client, compliance_officer, url) -> None:
+def test_the_action_filter_offers_the_registered_actions_by_app_and_label_and_narrows_to_one(
+    client, compliance_officer, url
+) -> None:
     record(action="codes.version.publish", name="Published")
     record(action="codes.document.retire", name="Retired")
     client.force_login(compliance_officer.user)
@@ -140,8 +171,32 @@ def test_the_action_filter_offers_the_recorded_actions_and_narrows_to_one(client
     response = client.get(url, {"action": "codes.document.retire"})
 
     assert shown(response) == ["Retired"]
-    choices = [value for value, _label in response.context["form"].fields["action"].choices]
-    assert choices == ["", "codes.document.retire", "codes.version.publish"]
+    # Actions nobody has taken yet are offered too: the choices come from the registry, not the log.
+    assert response.context["form"].fields["action"].choices == [
+        ("", "All actions"),
+        (
+            "Codes of conduct",
+            [
+                ("codes.document.create", "Document created"),
+                ("codes.document.retire", "Document retired"),
+                ("codes.version.publish", "Version published"),
+            ],
+        ),
+        ("People", [("people.account.create", "Account created")]),
+    ]
+    page = response.content.decode()
+    assert '<optgroup label="Codes of conduct">' in page
+    assert '<option value="codes.document.retire" selected>Document retired</option>' in page
+
+
+def test_an_action_nobody_has_taken_yet_filters_to_an_empty_log(client, compliance_officer, url) -> None:
+    record(action="codes.version.publish", name="Published")
+    client.force_login(compliance_officer.user)
+
+    response = client.get(url, {"action": "codes.document.create"})
+
+    assert shown(response) == []
+    assert "No audit events match these filters." in response.content.decode()
 
 
 @pytest.mark.parametrize("search", ["ipop", "ion", "VASIL", "ion vasilescu"])
@@ -264,13 +319,14 @@ def test_the_next_page_link_keeps_the_filters(client, compliance_officer, ion, u
 def test_the_log_costs_the_same_queries_for_1_or_30_events(
     client, compliance_officer, rows, url, django_assert_num_queries
 ) -> None:
+    codes = [action.code for action in actions.registered()]
     for number, actor in enumerate(user(f"person{number}") for number in range(rows)):
-        record(actor, action=f"test.action.{number % 3}", name=f"Team {number}", details={"number": number})
+        record(actor, action=codes[number % len(codes)], name=f"Team {number}", details={"number": number})
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (user's own + through groups), distinct actions for the filter,
-    # count, one page of events with their actors joined
-    with django_assert_num_queries(8):
+    # session, unread notifications, user, permissions (user's own + through groups), count, one page of events
+    # with their actors joined; the labels and the action filter come from the registry, not the database.
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     # The counted queries drew the whole first page, not a part of it.

@@ -15,6 +15,7 @@ from people.models import StaffProfile
 from reminders.models import ReminderLog
 from training.models import Assignment, Completion
 
+from .. import audit_actions
 from .courses import training_write
 from .documents import documents_write
 from .loading import checked_after_loading
@@ -37,7 +38,7 @@ def seed(options: ScaleOptions, *, password: str = DEFAULT_PASSWORD, log: Callab
         _write(run, password=password)
         event_record(
             actor=None,
-            action="people.seed_scale",
+            action=audit_actions.SEED_SCALE,
             target=None,
             details={"batch": run.batch, "people": run.summary.people, "signatures": run.summary.signatures},
         )

@@ -20,6 +20,7 @@ from people.models import StaffProfile
 from training.models import Assignment, AssignmentReason, AssignmentStatus, Completion, Course
 from training.selectors import can_act_for, courses_for_department
 
+from .. import audit_actions
 from ._shared import Actor, day_text, person_lock
 from .audience import audience_department_ids
 from .completions import valid_completion_since
@@ -80,7 +81,7 @@ def assignments_create_for_course(*, course: Course, due_in_days: int = INITIAL_
     if made:
         event_record(
             actor=None,
-            action="training.assignment.create_for_course",
+            action=audit_actions.ASSIGNMENT_CREATE_FOR_COURSE,
             target=course,
             details={"people": made, "due_date": due.isoformat()},
         )
@@ -168,7 +169,7 @@ def retraining_assign(
     )
     event_record(
         actor=actor,
-        action="training.assignment.retraining",
+        action=audit_actions.ASSIGNMENT_RETRAINING,
         target=assignment,
         details={"person": person.employee_id, "course": course.pk, "due_date": due_date.isoformat(), "note": note},
     )
@@ -190,5 +191,5 @@ def assignment_cancel(*, assignment: Assignment, actor: Actor, reason: str) -> A
         )
     assignment.status = AssignmentStatus.CANCELLED
     assignment.save(update_fields=["status"])
-    event_record(actor=actor, action="training.assignment.cancel", target=assignment, details={"reason": reason})
+    event_record(actor=actor, action=audit_actions.ASSIGNMENT_CANCEL, target=assignment, details={"reason": reason})
     return assignment

@@ -27,6 +27,7 @@ from training.models import (
 )
 from training.selectors import can_act_for
 
+from .. import audit_actions
 from ._shared import Actor, person_lock
 
 
@@ -113,7 +114,7 @@ def completion_record(
     refresher_due = _assignments_advance(completion=completion) if is_latest else None
     event_record(
         actor=actor,
-        action="training.completion.record",
+        action=audit_actions.COMPLETION_RECORD,
         target=completion,
         details={
             "person": person.employee_id,

@@ -14,6 +14,7 @@ from common.permissions import require_permission
 from people.models import Department
 from training.models import AssignmentStatus, Course
 
+from .. import audit_actions
 from ._shared import Actor
 from .assignments import assignments_create_for_course
 
@@ -65,7 +66,7 @@ def course_create(
     course.audience_departments.set(list(audience_departments))
     event_record(
         actor=actor,
-        action="training.course.create",
+        action=audit_actions.COURSE_CREATE,
         target=course,
         details={"mandatory": is_mandatory, "refresher_interval_months": refresher_interval_months},
     )
@@ -108,7 +109,7 @@ def course_update(
         cancelled = course.assignments.open().update(status=AssignmentStatus.CANCELLED)
     event_record(
         actor=actor,
-        action="training.course.update",
+        action=audit_actions.COURSE_UPDATE,
         target=course,
         details={"active": is_active, "mandatory": is_mandatory, "cancelled_assignments": cancelled},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from audit.services import event_record
 from common.permissions import require_permission
 
+from .. import audit_actions
 from ._shared import Actor
 
 
@@ -13,7 +14,7 @@ def status_export_record(*, actor: Actor, file_format: str, rows: int, filters: 
     require_permission(actor, "training.view_training_status")
     event_record(
         actor=actor,
-        action="training.export",
+        action=audit_actions.EXPORT,
         target=None,
         details={"format": file_format, "rows": rows, "filters": filters},
     )

@@ -18,6 +18,7 @@ from people.selectors import manages
 from training.models import Assignment, Completion, Course, Enrolment, TrainingSession
 from training.selectors import can_cancel_session, people_visible_to
 
+from .. import audit_actions
 from ._shared import Actor, day_text
 from .audience import course_applies_to
 from .completions import completion_record
@@ -55,7 +56,7 @@ def session_create(
     )
     event_record(
         actor=actor,
-        action="training.session.create",
+        action=audit_actions.SESSION_CREATE,
         target=session,
         details={"course": course.pk, "starts_at": starts_at.isoformat(), "capacity": capacity},
     )
@@ -79,7 +80,7 @@ def session_cancel(*, session: TrainingSession, actor: Actor) -> TrainingSession
         raise DomainError(_("This session has already started, so it can no longer be cancelled."))
     session.cancelled = True
     session.save(update_fields=["cancelled"])
-    event_record(actor=actor, action="training.session.cancel", target=session)
+    event_record(actor=actor, action=audit_actions.SESSION_CANCEL, target=session)
     return session
 
 
@@ -136,7 +137,7 @@ def enrolment_create(*, session: TrainingSession, person: StaffProfile, actor: A
     enrolment = Enrolment.objects.create(session=session, person=person)
     event_record(
         actor=actor,
-        action="training.enrolment.create",
+        action=audit_actions.ENROLMENT_CREATE,
         target=enrolment,
         details={"session": session.pk, "person": person.employee_id},
     )
@@ -153,7 +154,7 @@ def enrolment_cancel(*, enrolment: Enrolment, actor: Actor) -> None:
         raise DomainError(_("The session has already started, so the enrolment can no longer be cancelled."))
     event_record(
         actor=actor,
-        action="training.enrolment.cancel",
+        action=audit_actions.ENROLMENT_CANCEL,
         target=enrolment,
         details={"session": session.pk, "person": enrolment.person.employee_id},
     )
@@ -241,7 +242,7 @@ def attendance_record(*, session: TrainingSession, actor: Actor, attended_ids: s
     ]
     event_record(
         actor=actor,
-        action="training.attendance.record",
+        action=audit_actions.ATTENDANCE_RECORD,
         target=session,
         details={"present": len(attended_ids), "absent": len(enrolled) - len(attended_ids), "completed": len(made)},
     )
