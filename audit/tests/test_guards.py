@@ -10,7 +10,7 @@ import pytest
 from django.db import DatabaseError, connection, models, transaction
 
 from audit.models import AuditEvent
-from conduct_portal.errors import DomainError
+from common.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
