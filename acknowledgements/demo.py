@@ -55,10 +55,14 @@ def seed_acknowledgements(*, document_slug: str, compliance_username: str) -> in
             overdue_ids.append(request.pk)  # one in five has let the deadline pass
         elif index % 7 == 6 and not waived:
             compliance = get_user_model().objects.get(username=compliance_username)
-            services.request_waive(request=request, actor=compliance, reason="On parental leave until next quarter.")
+            services.request_waive(
+                ack_request=request, actor=compliance, reason="On parental leave until next quarter."
+            )
             waived = True
         elif index % 11 != 10:
-            services.signature_create(request=request, actor=request.person.user, typed_name=request.person.full_name)
+            services.signature_create(
+                ack_request=request, actor=request.person.user, typed_name=request.person.full_name
+            )
             signed += 1
     # Some are a few days late; others late enough for their managers to hear of it.
     for index, pk in enumerate(overdue_ids):
@@ -80,7 +84,7 @@ def _sign_all_but(version: CodeVersion, *, every: int) -> int:
     for index, request in enumerate(requests):
         if request.person.user.username in KEEP_PENDING or index % every == every - 1:
             continue
-        services.signature_create(request=request, actor=request.person.user, typed_name=request.person.full_name)
+        services.signature_create(ack_request=request, actor=request.person.user, typed_name=request.person.full_name)
         signed += 1
     return signed
 

@@ -256,14 +256,14 @@ def last_signed_version(person: StaffProfile, version_document_id: int, before_n
     )
 
 
-def current_request_replacing(request: AcknowledgementRequest) -> AcknowledgementRequest | None:
+def current_request_replacing(ack_request: AcknowledgementRequest) -> AcknowledgementRequest | None:
     """When the version asked for was replaced, the person's request for the document's current version."""
-    if request.version.status == VersionStatus.PUBLISHED:
+    if ack_request.version.status == VersionStatus.PUBLISHED:
         return None
     return (
         AcknowledgementRequest.objects.filter(
-            person_id=request.person_id,
-            version__document_id=request.version.document_id,
+            person_id=ack_request.person_id,
+            version__document_id=ack_request.version.document_id,
             version__status=VersionStatus.PUBLISHED,
         )
         .select_related("version")

@@ -181,35 +181,37 @@ def requests_sync_for_person(*, person: StaffProfile, actor: User | None = None)
     return counts
 
 
-def request_mark_opened(*, request: AcknowledgementRequest) -> None:
+def request_mark_opened(*, ack_request: AcknowledgementRequest) -> None:
     """Record, once, when the person first opened the version they are asked to acknowledge."""
-    if request.first_opened_at is None:
+    if ack_request.first_opened_at is None:
         now = timezone.now()
-        AcknowledgementRequest.objects.filter(pk=request.pk, first_opened_at__isnull=True).update(first_opened_at=now)
-        request.first_opened_at = now
+        AcknowledgementRequest.objects.filter(pk=ack_request.pk, first_opened_at__isnull=True).update(
+            first_opened_at=now
+        )
+        ack_request.first_opened_at = now
 
 
 @transaction.atomic
-def request_waive(*, request: AcknowledgementRequest, actor: User, reason: str) -> AcknowledgementRequest:
+def request_waive(*, ack_request: AcknowledgementRequest, actor: User, reason: str) -> AcknowledgementRequest:
     """Excuse a person from a request (leave, exemption); it leaves the overdue counts."""
     if not actor.has_perm("acknowledgements.waive_acknowledgementrequest"):
         raise PermissionDenied(_("Your roles do not allow waiving requests."))
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for the waiver; it is kept in the record."))
-    request = AcknowledgementRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RequestStatus.PENDING:
+    ack_request = AcknowledgementRequest.objects.select_for_update().get(pk=ack_request.pk)
+    if ack_request.status != RequestStatus.PENDING:
         raise DomainError(
             _("Only a pending request can be waived; this one is %(status)s.")
-            % {"status": request.get_status_display().lower()}
+            % {"status": ack_request.get_status_display().lower()}
         )
-    request.status = RequestStatus.WAIVED
-    request.waived_by = actor
-    request.waiver_reason = reason
-    request.resolved_at = timezone.now()
-    request.save(update_fields=["status", "waived_by", "waiver_reason", "resolved_at"])
-    event_record(actor=actor, action=audit_actions.REQUEST_WAIVE, target=request, details={"reason": reason})
-    return request
+    ack_request.status = RequestStatus.WAIVED
+    ack_request.waived_by = actor
+    ack_request.waiver_reason = reason
+    ack_request.resolved_at = timezone.now()
+    ack_request.save(update_fields=["status", "waived_by", "waiver_reason", "resolved_at"])
+    event_record(actor=actor, action=audit_actions.REQUEST_WAIVE, target=ack_request, details={"reason": reason})
+    return ack_request
 
 
 # ---------------------------------------------------------------------------
@@ -238,7 +240,7 @@ def _lock_chain() -> None:
 @transaction.atomic
 def signature_create(
     *,
-    request: AcknowledgementRequest,
+    ack_request: AcknowledgementRequest,
     actor: User,
     typed_name: str,
     ip_address: str | None = None,
@@ -252,21 +254,21 @@ def signature_create(
     """
     # Only the request's own row is locked: a plain FOR UPDATE would lock the joined version and
     # document rows as well, and make everyone signing the same version wait for each other.
-    request = (
+    ack_request = (
         AcknowledgementRequest.objects.select_for_update(of=("self",))
         .select_related("person__user", "version__document")
-        .get(pk=request.pk)
+        .get(pk=ack_request.pk)
     )
-    if request.person.user_id != actor.pk:
+    if ack_request.person.user_id != actor.pk:
         raise PermissionDenied(_("Only the person asked can sign this acknowledgement."))
-    if request.status == RequestStatus.SIGNED:
+    if ack_request.status == RequestStatus.SIGNED:
         raise DomainError(_("You have already signed this version."))
-    if request.status != RequestStatus.PENDING:
+    if ack_request.status != RequestStatus.PENDING:
         raise DomainError(
             _("This request is %(status)s: there is nothing to sign.")
-            % {"status": request.get_status_display().lower()}
+            % {"status": ack_request.get_status_display().lower()}
         )
-    version = request.version
+    version = ack_request.version
     if version.status == VersionStatus.RETIRED:
         retired_at = version.document.retired_at
         raise DomainError(
@@ -275,9 +277,9 @@ def signature_create(
         )
     if version.status != VersionStatus.PUBLISHED:
         raise DomainError(_("This version has been replaced; sign the current version instead."))
-    if normalise_name(typed_name) != normalise_name(request.person.full_name):
+    if normalise_name(typed_name) != normalise_name(ack_request.person.full_name):
         raise NameMismatch(
-            _("Type your name as it is recorded in your profile: %(name)s.") % {"name": request.person.full_name}
+            _("Type your name as it is recorded in your profile: %(name)s.") % {"name": ack_request.person.full_name}
         )
 
     _lock_chain()
@@ -285,8 +287,8 @@ def signature_create(
     previous_hash = Signature.objects.get(sequence=last).record_hash if last is not None else GENESIS
     signature = Signature(
         sequence=(last or 0) + 1,
-        request=request,
-        person=request.person,
+        request=ack_request,
+        person=ack_request.person,
         version=version,
         signed_at=timezone.now(),
         statement=attestation_statement(version),
@@ -294,7 +296,7 @@ def signature_create(
         ip_address=ip_address,
         user_agent=user_agent[:512],
         content_hash=version.content_hash,
-        first_opened_at=request.first_opened_at,
+        first_opened_at=ack_request.first_opened_at,
         previous_hash=previous_hash,
     )
     seal(signature)
@@ -303,9 +305,9 @@ def signature_create(
             signature.save(force_insert=True)
     except IntegrityError as error:
         raise DomainError(_("Someone signed at the same instant; please sign again.")) from error
-    request.status = RequestStatus.SIGNED
-    request.resolved_at = signature.signed_at
-    request.save(update_fields=["status", "resolved_at"])
+    ack_request.status = RequestStatus.SIGNED
+    ack_request.resolved_at = signature.signed_at
+    ack_request.save(update_fields=["status", "resolved_at"])
     event_record(
         actor=actor,
         action=audit_actions.SIGNATURE_CREATE,

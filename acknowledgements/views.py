@@ -75,7 +75,7 @@ def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if ack.status == RequestStatus.SIGNED:
         return redirect("acknowledgements:receipt", ack.signature.pk)
     if ack.status == RequestStatus.PENDING:
-        services.request_mark_opened(request=ack)
+        services.request_mark_opened(ack_request=ack)
     return _read_and_sign_page(request, ack, SignForm(request=request, user=request.user))
 
 
@@ -86,7 +86,7 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             signature = services.signature_create(
-                request=ack,
+                ack_request=ack,
                 actor=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 ip_address=request.META.get("REMOTE_ADDR"),
@@ -245,7 +245,7 @@ def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the reason for the waiver; it is kept in the record."))
     else:
-        waive = partial(services.request_waive, request=ack, actor=request.user, reason=form.cleaned_data["reason"])
+        waive = partial(services.request_waive, ack_request=ack, actor=request.user, reason=form.cleaned_data["reason"])
         attempt(request, waive, _("Waived for %(name)s.") % {"name": ack.person.full_name})
     return redirect(safe_next(request, reverse("acknowledgements:dashboard_people")))
 

@@ -40,7 +40,9 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
     # dashboard, an unread reminder in the agent's notifications (sent by a sweep on the due date).
     draft = code_services.version_start_draft(document=asked.version.document, actor=manager.user)
     mine = AcknowledgementRequest.objects.get(version=asked.version, person=manager)
-    receipt = acknowledgement_services.signature_create(request=mine, actor=manager.user, typed_name=manager.full_name)
+    receipt = acknowledgement_services.signature_create(
+        ack_request=mine, actor=manager.user, typed_name=manager.full_name
+    )
     with time_machine.travel(datetime.datetime.combine(asked.due_date, datetime.time(8), ZoneInfo(settings.TIME_ZONE))):
         reminder_services.sweep_now(day=asked.due_date)
 

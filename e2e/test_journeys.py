@@ -139,7 +139,9 @@ def test_c_compliance_sees_the_signature_on_the_dashboard_and_in_both_exports(
     asked: AcknowledgementRequest,
     agent: StaffProfile,
 ) -> None:
-    signature = acknowledgement_services.signature_create(request=asked, actor=agent.user, typed_name=agent.full_name)
+    signature = acknowledgement_services.signature_create(
+        ack_request=asked, actor=agent.user, typed_name=agent.full_name
+    )
 
     page = browser_as(compliance_officer)
     page.get_by_test_id("navigation").get_by_role("link", name="Dashboard").click()

@@ -23,7 +23,7 @@ def signatures(published, agent, manager, compliance_officer) -> list[Signature]
     services.requests_create_for_version(version=published)
     return [
         services.signature_create(
-            request=AcknowledgementRequest.objects.get(version=published, person=person),
+            ack_request=AcknowledgementRequest.objects.get(version=published, person=person),
             actor=person.user,
             typed_name=person.full_name,
         )
@@ -140,7 +140,7 @@ def test_simultaneous_signing_gives_one_signature(published, agent) -> None:
     def sign() -> None:
         try:
             barrier.wait(timeout=10)
-            services.signature_create(request=request, actor=agent.user, typed_name=agent.full_name)
+            services.signature_create(ack_request=request, actor=agent.user, typed_name=agent.full_name)
             outcomes.append("signed")
         except DomainError:
             outcomes.append("refused")
@@ -175,7 +175,7 @@ def test_a_signature_in_progress_locks_neither_the_version_nor_the_document(publ
             connections.close_all()
 
     with transaction.atomic():
-        services.signature_create(request=request, actor=agent.user, typed_name=agent.full_name)
+        services.signature_create(ack_request=request, actor=agent.user, typed_name=agent.full_name)
         other = threading.Thread(target=lock_from_another_connection)
         other.start()
         other.join(timeout=30)
@@ -195,7 +195,7 @@ def test_simultaneous_signers_keep_one_unbroken_chain(published, agent, manager,
         try:
             barrier.wait(timeout=10)
             request = AcknowledgementRequest.objects.get(version=published, person=person)
-            services.signature_create(request=request, actor=person.user, typed_name=person.full_name)
+            services.signature_create(ack_request=request, actor=person.user, typed_name=person.full_name)
         finally:
             connections.close_all()
 
@@ -241,7 +241,7 @@ def test_checking_in_parallel_finds_what_one_process_finds(
     services.requests_create_for_version(version=published)
     for person in (agent, manager, second_manager, compliance_officer):
         request = AcknowledgementRequest.objects.get(version=published, person=person)
-        services.signature_create(request=request, actor=person.user, typed_name=person.full_name)
+        services.signature_create(ack_request=request, actor=person.user, typed_name=person.full_name)
     with connection.cursor() as cursor:
         cursor.execute(f"ALTER TABLE {SIGNATURE_GUARD['table']} DISABLE TRIGGER {SIGNATURE_GUARD['trigger']}")
         if edited:

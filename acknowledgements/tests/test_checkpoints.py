@@ -27,7 +27,7 @@ def signatures(published, agent, manager, compliance_officer, second_manager) ->
     services.requests_create_for_version(version=published)
     return [
         services.signature_create(
-            request=AcknowledgementRequest.objects.get(version=published, person=person),
+            ack_request=AcknowledgementRequest.objects.get(version=published, person=person),
             actor=person.user,
             typed_name=person.full_name,
         )
@@ -44,7 +44,7 @@ def verify() -> str:
 def test_a_signature_carries_an_hmac_of_its_hash_under_the_checkpoint_key(signatures, second_manager, settings):
     settings.SIGNATURE_CHECKPOINT_KEY = "k" * 40
     signature = services.signature_create(
-        request=AcknowledgementRequest.objects.get(person=second_manager),
+        ack_request=AcknowledgementRequest.objects.get(person=second_manager),
         actor=second_manager.user,
         typed_name=second_manager.full_name,
     )
@@ -78,7 +78,7 @@ def test_a_checkpoint_of_an_empty_chain_counts_nothing(db) -> None:
 def test_verification_says_how_many_records_no_checkpoint_covers_yet(signatures, second_manager) -> None:
     services.checkpoint_create()
     services.signature_create(
-        request=AcknowledgementRequest.objects.get(person=second_manager),
+        ack_request=AcknowledgementRequest.objects.get(person=second_manager),
         actor=second_manager.user,
         typed_name=second_manager.full_name,
     )

@@ -46,8 +46,8 @@ def every_state(published, manager, second_manager, agent, compliance_officer):
     others = StaffProfileFactory.create_batch(3, department=agent.department)
     services.requests_create_for_version(version=published)
     requests = {r.person_id: r for r in AcknowledgementRequest.objects.filter(version=published)}
-    services.signature_create(request=requests[agent.pk], actor=agent.user, typed_name=agent.full_name)
-    services.request_waive(request=requests[second_manager.pk], actor=compliance_officer.user, reason="On leave")
+    services.signature_create(ack_request=requests[agent.pk], actor=agent.user, typed_name=agent.full_name)
+    services.request_waive(ack_request=requests[second_manager.pk], actor=compliance_officer.user, reason="On leave")
     for person, status in zip(
         others, [RequestStatus.REPLACED, RequestStatus.WITHDRAWN, RequestStatus.LEFT], strict=True
     ):

@@ -77,7 +77,7 @@ def signed(asked, agent):
     """The agent signed, on a winter morning (Bucharest is UTC+2 then)."""
     with time_machine.travel(datetime.datetime(2027, 1, 15, 10, tzinfo=datetime.UTC), tick=False):
         return signature_create(
-            request=request_of(agent), actor=agent.user, typed_name=agent.full_name, ip_address="203.0.113.7"
+            ack_request=request_of(agent), actor=agent.user, typed_name=agent.full_name, ip_address="203.0.113.7"
         )
 
 
@@ -287,7 +287,7 @@ def test_signing_times_are_written_to_the_second_in_the_organisations_time_zone(
     asked, agent, settings, time_zone, moment, expected
 ):
     with time_machine.travel(moment, tick=False):
-        signature_create(request=request_of(agent), actor=agent.user, typed_name=agent.full_name)
+        signature_create(ack_request=request_of(agent), actor=agent.user, typed_name=agent.full_name)
     settings.TIME_ZONE = time_zone
 
     csv_row = {row[0]: row for row in csv_rows(asked)}[agent.employee_id]

@@ -54,7 +54,9 @@ def test_withdrawing_a_documents_requests_keeps_the_signed_ones_and_records_the_
     asked, agent, manager, compliance_officer
 ) -> None:
     signed = request_of(compliance_officer, asked)
-    services.signature_create(request=signed, actor=compliance_officer.user, typed_name=compliance_officer.full_name)
+    services.signature_create(
+        ack_request=signed, actor=compliance_officer.user, typed_name=compliance_officer.full_name
+    )
 
     withdrawn = services.requests_withdraw_for_document(
         document_id=asked.document_id, actor=manager.user, reason="Merged into the new handbook"
@@ -102,7 +104,7 @@ def test_a_deactivation_and_a_move_in_one_transaction_sync_once_as_the_administr
 
 
 def test_a_signed_request_stays_signed_when_the_person_leaves(asked, agent, django_capture_on_commit_callbacks) -> None:
-    services.signature_create(request=request_of(agent, asked), actor=agent.user, typed_name=agent.full_name)
+    services.signature_create(ack_request=request_of(agent, asked), actor=agent.user, typed_name=agent.full_name)
 
     with django_capture_on_commit_callbacks(execute=True):
         person_deactivate(user=agent.user, actor=None)

@@ -95,7 +95,7 @@ def test_moving_into_the_audience_asks_the_person(draft, manager, second_manager
 
 
 def sign(request: AcknowledgementRequest) -> None:
-    services.signature_create(request=request, actor=request.person.user, typed_name=request.person.full_name)
+    services.signature_create(ack_request=request, actor=request.person.user, typed_name=request.person.full_name)
 
 
 def next_version(published, manager, second_manager, *, is_major: bool):

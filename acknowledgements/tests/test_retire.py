@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def asked(published, agent, compliance_officer):
     services.requests_create_for_version(version=published)
     signed = AcknowledgementRequest.objects.get(person=compliance_officer, version=published)
-    services.signature_create(request=signed, actor=compliance_officer.user, typed_name=compliance_officer.full_name)
+    services.signature_create(
+        ack_request=signed, actor=compliance_officer.user, typed_name=compliance_officer.full_name
+    )
     return published
 
 

@@ -182,13 +182,13 @@ def test_the_service_refuses_a_superseded_version(ack, agent, manager, second_ma
     publish(second, author=manager.user, approver=second_manager.user)
 
     with pytest.raises(DomainError):
-        services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+        services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
 
 
 def test_the_reader_highlights_what_changed_since_the_signed_version(
     client, agent, ack, manager, second_manager
 ) -> None:
-    services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
     draft = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
     section = draft.sections.get(position=2)
     code_services.section_update(
@@ -210,7 +210,7 @@ def test_signatures_chain_one_after_another(published, agent, manager, complianc
     services.requests_create_for_version(version=published)
     first, second = (
         services.signature_create(
-            request=AcknowledgementRequest.objects.get(version=published, person=p),
+            ack_request=AcknowledgementRequest.objects.get(version=published, person=p),
             actor=p.user,
             typed_name=p.full_name,
         )
@@ -224,7 +224,7 @@ def test_signatures_chain_one_after_another(published, agent, manager, complianc
 def test_the_receipt_is_for_the_signer_their_manager_and_compliance(
     client, agent, ack, manager, second_manager, compliance_officer
 ) -> None:
-    signature = services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    signature = services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
 
     client.force_login(second_manager.user)
     assert client.get(f"/acknowledgements/receipts/{signature.pk}/").status_code == 404
@@ -237,7 +237,7 @@ def test_the_receipt_is_for_the_signer_their_manager_and_compliance(
 
 
 def test_a_manager_reads_the_receipt_of_someone_who_reports_to_them(client, agent, ack, manager) -> None:
-    signature = services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    signature = services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
     client.force_login(manager.user)
 
     response = client.get(f"/acknowledgements/receipts/{signature.pk}/")
@@ -255,7 +255,7 @@ def test_a_manager_reads_the_receipt_of_someone_who_reports_to_them(client, agen
 def test_a_manager_no_longer_reads_a_receipt_once_the_person_moved_to_another_manager(
     client, agent, ack, manager, second_manager
 ) -> None:
-    signature = services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    signature = services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
     agent.manager = second_manager
     agent.save(update_fields=["manager"])
     client.force_login(manager.user)
@@ -272,7 +272,7 @@ def test_my_list_shows_pending_and_signed(client, agent, ack) -> None:
     client.force_login(agent.user)
     assert "Read and sign" in client.get("/acknowledgements/").content.decode()
 
-    services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
 
     assert "Receipt" in client.get("/acknowledgements/").content.decode()
 
@@ -281,7 +281,7 @@ def test_the_receipt_list_shows_only_my_own(client, agent, manager, published) -
     services.requests_create_for_version(version=published)
     for person in (agent, manager):
         request = AcknowledgementRequest.objects.get(version=published, person=person)
-        services.signature_create(request=request, actor=person.user, typed_name=person.full_name)
+        services.signature_create(ack_request=request, actor=person.user, typed_name=person.full_name)
     client.force_login(agent.user)
 
     page = client.get("/acknowledgements/receipts/").content.decode()
@@ -307,7 +307,7 @@ def test_a_refused_signature_opens_at_the_form_with_a_summary_of_what_is_wrong(c
 def test_a_refused_signature_shows_the_page_as_it_was_with_what_changed(
     client, agent, ack, manager, second_manager, django_assert_max_num_queries
 ) -> None:
-    services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
     draft = code_services.version_start_draft(document=ack.version.document, actor=manager.user)
     code_services.section_update(
         section=draft.sections.get(position=2),
@@ -379,7 +379,7 @@ def test_the_service_says_a_retired_document_no_longer_asks_for_signatures(ack, 
     retired_at = CodeDocument.objects.get(pk=ack.version.document_id).retired_at
 
     with pytest.raises(DomainError) as refused:
-        services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+        services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
 
     assert refused.value.message == (
         f"This document was retired on {date_format(timezone.localtime(retired_at).date())}; "

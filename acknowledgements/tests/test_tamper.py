@@ -79,7 +79,7 @@ def chain(published, agent, manager, compliance_officer, second_manager) -> list
     services.requests_create_for_version(version=published)
     signatures = [
         services.signature_create(
-            request=AcknowledgementRequest.objects.get(version=published, person=person),
+            ack_request=AcknowledgementRequest.objects.get(version=published, person=person),
             actor=person.user,
             typed_name=person.full_name,
         )

@@ -31,7 +31,7 @@ def asked(published, agent, manager, second_manager):
     StaffProfileFactory(department=DepartmentFactory(name="Sales", code="SAL"))
     services.requests_create_for_version(version=published)
     services.signature_create(
-        request=AcknowledgementRequest.objects.get(person=agent, version=published),
+        ack_request=AcknowledgementRequest.objects.get(person=agent, version=published),
         actor=agent.user,
         typed_name=agent.full_name,
     )
@@ -101,7 +101,7 @@ def test_the_panel_refreshes_itself_with_the_current_figures(client, compliance_
     client.force_login(compliance_officer.user)
     page = client.get(url(asked)).content.decode()
     services.signature_create(
-        request=AcknowledgementRequest.objects.get(person=second_manager, version=asked),
+        ack_request=AcknowledgementRequest.objects.get(person=second_manager, version=asked),
         actor=second_manager.user,
         typed_name=second_manager.full_name,
     )

@@ -24,7 +24,7 @@ def is_not_stored(response) -> bool:
 def signature(published, agent, compliance_officer):
     requests_create_for_version(version=published)
     return signature_create(
-        request=AcknowledgementRequest.objects.get(person=agent), actor=agent.user, typed_name=agent.full_name
+        ack_request=AcknowledgementRequest.objects.get(person=agent), actor=agent.user, typed_name=agent.full_name
     )
 
 

@@ -110,7 +110,7 @@ def test_a_missed_day_is_caught_up_not_skipped(ack, agent) -> None:
 
 
 def test_nothing_is_sent_once_signed(ack, agent) -> None:
-    acknowledgement_services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+    acknowledgement_services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
 
     assert to(sweep(DUE - datetime.timedelta(days=1)), agent) == []
 
@@ -118,7 +118,7 @@ def test_nothing_is_sent_once_signed(ack, agent) -> None:
 def test_a_claimed_reminder_is_skipped_if_signed_before_delivery(ack, agent) -> None:
     with at(DUE - datetime.timedelta(days=1)):
         services.reminders_claim(day=DUE - datetime.timedelta(days=1))
-        acknowledgement_services.signature_create(request=ack, actor=agent.user, typed_name=agent.full_name)
+        acknowledgement_services.signature_create(ack_request=ack, actor=agent.user, typed_name=agent.full_name)
         services.sweep_now(day=DUE - datetime.timedelta(days=1))
 
     assert to(mail.outbox, agent) == []

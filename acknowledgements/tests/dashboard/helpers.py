@@ -30,12 +30,12 @@ def request_of(profile: StaffProfile, version: CodeVersion) -> AcknowledgementRe
 
 def sign(profile: StaffProfile, version: CodeVersion) -> Signature:
     return services.signature_create(
-        request=request_of(profile, version), actor=profile.user, typed_name=profile.full_name
+        ack_request=request_of(profile, version), actor=profile.user, typed_name=profile.full_name
     )
 
 
 def waive(profile: StaffProfile, version: CodeVersion, officer: StaffProfile) -> None:
-    services.request_waive(request=request_of(profile, version), actor=officer.user, reason="On leave")
+    services.request_waive(ack_request=request_of(profile, version), actor=officer.user, reason="On leave")
 
 
 def due(profile: StaffProfile, version: CodeVersion, on: datetime.date) -> None:
