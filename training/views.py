@@ -301,7 +301,7 @@ def retraining_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         action = partial(assignments.retraining_assign, person=staff, actor=request.user, **form.cleaned_data)
         if attempt(request, action, _("Retraining assigned to %(name)s.") % {"name": staff.full_name}):
-            return redirect("training:person", staff.pk)
+            return redirect("training:person_training", staff.pk)
     return render(request, "training/retraining_form.html", {"form": form, "staff": staff})
 
 
@@ -314,7 +314,7 @@ def completion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         action = partial(completions.completion_record, person=staff, actor=request.user, **form.cleaned_data)
         if attempt(request, action, _("Completion recorded for %(name)s.") % {"name": staff.full_name}):
-            return redirect("training:person", staff.pk)
+            return redirect("training:person_training", staff.pk)
     return render(request, "training/completion_form.html", {"form": form, "staff": staff})
 
 
