@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "audit",
     "people",
     "codes",
+    "scim",
     "acknowledgements",
     "training",
     "reminders",
