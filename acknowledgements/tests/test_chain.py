@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 from io import StringIO
 
 import pytest
@@ -13,6 +14,7 @@ from acknowledgements import services
 from acknowledgements.chain import verify_chain
 from acknowledgements.models import AcknowledgementRequest, AppendOnlyError, Signature
 from common.errors import DomainError
+from common.tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
@@ -134,24 +136,16 @@ def test_compliance_sees_the_same_check(client, compliance_officer, signatures) 
 def test_simultaneous_signing_gives_one_signature(published, agent) -> None:
     services.requests_create_for_version(version=published)
     request = AcknowledgementRequest.objects.get(version=published, person=agent)
-    barrier = threading.Barrier(3)
     outcomes: list[str] = []
 
     def sign() -> None:
         try:
-            barrier.wait(timeout=10)
             services.signature_create(ack_request=request, actor=agent.user, typed_name=agent.full_name)
             outcomes.append("signed")
         except DomainError:
             outcomes.append("refused")
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=sign) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once([sign] * 3)
 
     assert sorted(outcomes) == ["refused", "refused", "signed"]
     assert Signature.objects.count() == 1
@@ -189,21 +183,12 @@ def test_a_signature_in_progress_locks_neither_the_version_nor_the_document(publ
 def test_simultaneous_signers_keep_one_unbroken_chain(published, agent, manager, second_manager, compliance_officer):
     services.requests_create_for_version(version=published)
     people = [agent, manager, second_manager, compliance_officer]
-    barrier = threading.Barrier(len(people))
 
     def sign(person) -> None:
-        try:
-            barrier.wait(timeout=10)
-            request = AcknowledgementRequest.objects.get(version=published, person=person)
-            services.signature_create(ack_request=request, actor=person.user, typed_name=person.full_name)
-        finally:
-            connections.close_all()
+        request = AcknowledgementRequest.objects.get(version=published, person=person)
+        services.signature_create(ack_request=request, actor=person.user, typed_name=person.full_name)
 
-    threads = [threading.Thread(target=sign, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once([partial(sign, person) for person in people])
 
     assert Signature.objects.count() == 4
     assert verify_chain().intact

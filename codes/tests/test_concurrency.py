@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from codes import services
 from codes.models import CodeVersion, VersionStatus
 from common.errors import DomainError
+from common.tests.concurrency import run_at_once
 
 pytestmark = [
     # serialized_rollback restores the roles made by data migrations, which a transactional test flushes.
@@ -23,12 +24,10 @@ pytestmark = [
 def test_concurrent_publication_publishes_once(draft, manager, second_manager) -> None:
     services.version_submit(version=draft, actor=manager.user)
     services.version_approve(version=draft, actor=second_manager.user)
-    barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def publish_as(user) -> None:
         try:
-            barrier.wait(timeout=10)
             services.version_publish(
                 version=CodeVersion.objects.get(pk=draft.pk),
                 actor=user,
@@ -39,14 +38,8 @@ def test_concurrent_publication_publishes_once(draft, manager, second_manager) -
             outcomes.append("published")
         except DomainError:
             outcomes.append("refused")
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=publish_as, args=(u.user,)) for u in (manager, second_manager)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once([partial(publish_as, u.user) for u in (manager, second_manager)])
 
     assert sorted(outcomes) == ["published", "refused"]
     assert CodeVersion.objects.filter(document=draft.document, status=VersionStatus.PUBLISHED).count() == 1

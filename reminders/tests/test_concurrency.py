@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
+from common.tests.concurrency import run_at_once
 from people.tests.factories import StaffProfileFactory
 from reminders import services
 from reminders.models import DeliveryStatus, ReminderLog
@@ -27,20 +27,11 @@ def test_two_simultaneous_sweeps_send_each_reminder_once(published, support) -> 
     acknowledgement_services.requests_create_for_version(version=published)
     today = timezone.localdate()
     AcknowledgementRequest.objects.filter(version=published).update(due_date=today + datetime.timedelta(days=7))
-    barrier = threading.Barrier(2)
 
     def sweep() -> None:
-        try:
-            barrier.wait(timeout=10)
-            services.sweep_now(day=today)
-        finally:
-            connections.close_all()
+        services.sweep_now(day=today)
 
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_at_once([sweep, sweep], timeout=60)
 
     recipients = [email.to[0] for email in mail.outbox]
     assert len(recipients) == AcknowledgementRequest.objects.count()

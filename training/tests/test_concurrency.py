@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from common.errors import DomainError
+from common.tests.concurrency import run_at_once
 from people.tests.factories import StaffProfileFactory
 from training.models import Enrolment, TrainingSession
 from training.services import sessions
@@ -27,26 +28,18 @@ SEATS = 3
 def test_concurrent_enrolments_never_exceed_the_capacity(support) -> None:
     session = SessionFactory(course=CourseFactory(), capacity=SEATS)
     people = StaffProfileFactory.create_batch(PEOPLE, department=support)
-    barrier = threading.Barrier(PEOPLE)
     outcomes: list[str] = []
 
     def enrol(person) -> None:
         try:
-            barrier.wait(timeout=10)
             sessions.enrolment_create(
                 session=TrainingSession.objects.get(pk=session.pk), person=person, actor=person.user
             )
             outcomes.append("enrolled")
         except DomainError as error:
             outcomes.append("full" if "full" in error.message else error.message)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=enrol, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once([partial(enrol, person) for person in people])
 
     assert sorted(outcomes) == ["enrolled"] * SEATS + ["full"] * (PEOPLE - SEATS)
     assert Enrolment.objects.filter(session=session).count() == SEATS
