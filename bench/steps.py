@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from bench import dashboard, database, exports, publishing, signing, sweep, verification
+from bench import dashboard, database, exports, hr_import, publishing, signing, sweep, verification
 from bench.plumbing import Result
 
 STEPS: dict[str, Callable[[Result], Result]] = {
@@ -19,6 +19,7 @@ STEPS: dict[str, Callable[[Result], Result]] = {
     "signing-prepare": signing.step_signing_prepare,
     "count-signatures": signing.step_count_signatures,
     "verify": verification.step_verify,
+    "hr-import": hr_import.step_hr_import,
 }
 
 

@@ -49,3 +49,32 @@ class ReauthenticatedPasswordChangeForm(PasswordChangeForm):
         except PasswordRefused as refused:
             raise forms.ValidationError(refused.message, code="password_incorrect") from refused
         return old_password
+
+
+# An HR file of 100,000 people is about 10 MB; the limit leaves room and keeps the preview's copy in the session small.
+MAX_IMPORT_BYTES = 32_000_000
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HR file (CSV)"),
+        help_text=_("CSV in UTF-8, separated by commas or semicolons, at most %(size)s MB.")
+        % {"size": MAX_IMPORT_BYTES // 1_000_000},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB: split it and import the parts one after the other.")
+                % {"size": MAX_IMPORT_BYTES // 1_000_000}
+            )
+        content: bytes = upload.read()
+        return content
+
+
+class StaffImportConfirmForm(forms.Form):
+    """The confirmation of a preview: the fingerprint of the file previewed, which must be the one kept."""
+
+    digest = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)

@@ -102,6 +102,7 @@ class StaffProfile(models.Model):
         permissions = [
             ("view_team", _("Can see their own team")),
             ("view_organisation", _("Can see every department and person")),
+            ("import_staff", _("Can import staff from an HR file")),
         ]
 
     def __str__(self) -> str:

@@ -54,6 +54,22 @@ def announce_audience_change(person_id: int, *, actor_id: int | None) -> None:
     transaction.on_commit(_Announcement(person_id, actor_id))
 
 
+def announce_audience_changes(person_ids: list[int], *, actor_id: int | None) -> None:
+    """Announce, once the transaction commits, that the audience of each of these people has changed.
+
+    For a bulk change (an HR import) that changes each person once: one commit callback for them all,
+    instead of one each that `announce_audience_change` would look through the pending ones for.
+    """
+    announcements = [_Announcement(person_id, actor_id) for person_id in person_ids]
+
+    def announce_all() -> None:
+        for announcement in announcements:
+            announcement()
+
+    if announcements:
+        transaction.on_commit(announce_all)
+
+
 @receiver(user_logged_in, dispatch_uid="people.remember_preferred_language")
 def remember_preferred_language(sender: type, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     language = StaffProfile.objects.filter(user=user).values_list("preferred_language", flat=True).first()

@@ -11,4 +11,6 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("departments/", views.department_list, name="department_list"),
     path("staff/", views.staff_list, name="staff_list"),
+    path("staff/import/", views.staff_import, name="staff_import"),
+    path("staff/import/confirm/", views.staff_import_confirm, name="staff_import_confirm"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -7,13 +9,22 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pagination import paginate, query_without_page
 from common.permissions import permission_required
 
 from . import selectors, services
-from .forms import PreferredLanguageForm, ReauthenticatedPasswordChangeForm, StaffFilterForm
+from .forms import (
+    PreferredLanguageForm,
+    ReauthenticatedPasswordChangeForm,
+    StaffFilterForm,
+    StaffImportConfirmForm,
+    StaffImportForm,
+)
+from .hr_import.planning import Plan, import_plan
+from .hr_import.reading import COLUMNS
 from .middleware import remember_language
 
 
@@ -62,3 +73,83 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+# Where the file previewed waits for its confirmation: in the person's own session, on the server, so that
+# what is applied is exactly what was previewed (the confirmation names its fingerprint).
+IMPORT_SESSION_KEY = "people.staff_import"
+# Rows shown per kind of change, and problems shown, in the preview: enough to judge a file by.
+PREVIEW_ROWS = 50
+PREVIEW_PROBLEMS = 200
+KIND_LABELS = {
+    "created": gettext_lazy("New people"),
+    "changed": gettext_lazy("Details changed"),
+    "moved": gettext_lazy("Moved"),
+    "deactivated": gettext_lazy("Deactivated"),
+    "reactivated": gettext_lazy("Reactivated"),
+}
+
+
+def _import_page(
+    request: HttpRequest, form: StaffImportForm, plan: Plan | None = None, status: int = 200
+) -> HttpResponse:
+    context: dict[str, Any] = {"form": form, "plan": plan, "columns": COLUMNS}
+    if plan is not None:
+        context.update(
+            problems=plan.problems[:PREVIEW_PROBLEMS],
+            hidden_problems=max(len(plan.problems) - PREVIEW_PROBLEMS, 0),
+            refused_lines=len({problem.line for problem in plan.problems}),
+            kinds=[
+                (KIND_LABELS[kind], len(entries), entries[:PREVIEW_ROWS], max(len(entries) - PREVIEW_ROWS, 0))
+                for kind, entries in plan.entries.items()
+            ],
+            confirm=StaffImportConfirmForm(initial={"digest": plan.digest}),
+        )
+    return render(request, "people/staff_import.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("people.import_staff")
+def staff_import(request: HttpRequest) -> HttpResponse:
+    """Upload an HR file and see what it would change; nothing is saved until the preview is confirmed."""
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return _import_page(request, form)
+    if not form.is_valid():
+        return _import_page(request, form, status=400)
+    content: bytes = form.cleaned_data["file"]
+    plan = import_plan(content, actor=request.user)
+    if plan.problems:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return _import_page(request, StaffImportForm(), plan, status=400)
+    request.session[IMPORT_SESSION_KEY] = {"digest": plan.digest, "content": base64.b64encode(content).decode()}
+    return _import_page(request, StaffImportForm(), plan)
+
+
+@require_POST
+@permission_required("people.import_staff")
+def staff_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Apply the file previewed, if it is still the one kept for this person and still valid."""
+    confirm = StaffImportConfirmForm(request.POST)
+    kept = request.session.get(IMPORT_SESSION_KEY)
+    content = base64.b64decode(kept["content"]) if kept else b""
+    if not kept or not confirm.is_valid() or confirm.cleaned_data["digest"] != hashlib.sha256(content).hexdigest():
+        messages.error(request, _("The file to import is not the one previewed any more: upload it again."))
+        return _import_page(request, StaffImportForm(), status=409)
+    try:
+        plan = services.people_import(content=content, actor=request.user)
+    except services.ImportRefused as refused:
+        # The staff changed since the preview (someone else's import, an edit): the rows are checked again.
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return _import_page(request, StaffImportForm(), refused.plan, status=409)
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    counts = plan.counts()
+    messages.success(
+        request,
+        _(
+            "Imported %(rows)d rows: %(created)d new, %(changed)d with changed details, %(moved)d moved, "
+            "%(deactivated)d deactivated, %(reactivated)d reactivated, %(unchanged)d unchanged."
+        )
+        % counts,
+    )
+    return redirect("people:staff_import")

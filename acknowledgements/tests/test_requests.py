@@ -11,7 +11,7 @@ from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from codes import services as code_services
 from codes.tests.factories import publish, start_revision
-from people.services import person_deactivate, person_hire, person_move
+from people.services import people_import, person_deactivate, person_hire, person_move
 from people.tests.factories import DepartmentFactory, StaffProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,22 @@ def test_asking_the_audience_costs_the_same_queries_for_1_or_30_people(
         created = services.requests_create_for_version(version=version)
 
     assert created == AcknowledgementRequest.objects.filter(version=version).count() > people
+
+
+def test_an_hr_import_asks_its_joiners_and_movers_through_the_receivers(
+    published, manager, agent, support, django_capture_on_commit_callbacks
+) -> None:
+    """The import announces the people it hires and moves; the receivers here ask them as for one hire or move."""
+    services.requests_create_for_version(version=published)
+    billing = DepartmentFactory(name="Billing", code="BIL")
+    mover = StaffProfileFactory(employee_id="MOV", user__username="mover", department=billing)
+    content = (
+        "employee_id,first_name,last_name,email,department_code\n"
+        f"MOV,{mover.user.first_name},{mover.user.last_name},{mover.user.email},SUP\n"
+        "NEW,Nora,Nistor,nora@example.com,SUP\n"
+    ).encode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        people_import(content=content, actor=None)
+
+    assert {"mover", "nora@example.com"} <= asked(published)
