@@ -6,9 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Where the links in emails point: the address `make run` serves, unless set (see README).
 PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+# The Procfile's processes `make run` starts (`make run-sso` adds the local OpenID provider).
+PROCESSES ?= web worker beat
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test lint format messages check-deploy clean bench bench-smoke
+.PHONY: run run-sso test lint format messages check-deploy clean bench bench-smoke
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -35,7 +37,15 @@ run: $(VENV)/.runtime-installed
 	@echo
 	@echo "Conduct Portal: http://$(HOST):$(PORT)/  (sign in with one of the demo accounts above; Ctrl-C stops)"
 	@echo
-	HOST=$(HOST) PORT=$(PORT) PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/honcho start
+	HOST=$(HOST) PORT=$(PORT) PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/honcho start $(PROCESSES)
+
+## run-sso: `make run` plus a local OpenID Connect provider (sso/provider/demo.json, on port 9000)
+## behind a "Sign in with Local ID" button; needs Node.js and `npm ci`. Sign in there as agent,
+## manager, reviewer or compliance (any password). The demo keeps their local passwords working.
+run-sso: export SSO_PROVIDERS ?= [{"id": "local", "name": "Local ID", "issuer": "http://127.0.0.1:9000", "client_id": "conduct-portal-demo", "secret": "demo-client-secret"}]
+run-sso: export SSO_DISABLE_LOCAL_PASSWORDS ?= false
+run-sso: PROCESSES = web worker beat sso
+run-sso: run
 
 ## test: the whole suite; on PostgreSQL when DATABASE_URL points at one, on SQLite otherwise.
 ## It first says which system packages are missing (scripts/check_system).

@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from sso.config import provider_origins, providers_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -55,10 +57,15 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "audit",
     "people",
     "codes",
     "scim",
+    "sso",
     "acknowledgements",
     "training",
     "reminders",
@@ -82,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # django-allauth's (it resumes a sign-in interrupted at the provider); the sign-in pages are Django's own.
+    "allauth.account.middleware.AccountMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -139,6 +148,21 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with OpenID Connect (sso/config.py says the format): none configured, the
+# portal has its local sign-in only. Persons are matched to existing accounts (sso/services.py).
+SSO_PROVIDERS = providers_from_env(env.json("SSO_PROVIDERS", default=[]))
+# A person who has signed in through a provider loses their local password, so that the
+# provider's rules (multi-factor, leavers) cannot be side-stepped with an old one.
+SSO_DISABLE_LOCAL_PASSWORDS = env.bool("SSO_DISABLE_LOCAL_PASSWORDS", default=True)
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": SSO_PROVIDERS}}
+SOCIALACCOUNT_ADAPTER = "sso.adapter.PortalSocialAccountAdapter"
+# Accounts come from HR: allauth neither creates them nor sends them mail.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
 
 # Sessions live in a table that knows its user, so that deactivating a person
 # can end every session they have open.
@@ -200,7 +224,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # A "Sign in with ..." form is answered by a redirect to the provider, which browsers
+        # hold to form-action too: each configured provider's origin is allowed, no other.
+        "form-action": [SELF, *provider_origins(SSO_PROVIDERS)],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],

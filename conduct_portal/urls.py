@@ -8,18 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from people.forms import PortalAuthenticationForm
 from people.views import PasswordChangeView
+from sso.forms import SsoAwareAuthenticationForm
+from sso.views import logout
 
 admin.site.site_header = _("Conduct Portal administration")
 admin.site.site_title = _("Conduct Portal")
 
 urlpatterns = [
     path("", include("portal.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SsoAwareAuthenticationForm), name="login"),
     # Before Django's own: the old password is checked against the sign-in lockout.
     path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
+    # Before Django's own: after a single sign-on it offers the provider's sign-out too.
+    path("accounts/logout/", logout, name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # django-allauth's OpenID Connect sign-in: /sso/oidc/<provider id>/login/ and .../login/callback/.
+    path("sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("people/", include("people.urls")),
     path("codes/", include("codes.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),

@@ -60,6 +60,15 @@ def test_without_optional_packages_it_says_what_is_skipped_and_goes_on(check_sys
     assert "Going on without them." in out
 
 
+def test_without_node_the_single_sign_on_tests_are_skipped_and_it_goes_on(check_system, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(check_system, "present", lambda path: "oidc-provider" not in str(path))
+
+    assert check_system.main(["check_system", "test"]) == 0
+    out = capsys.readouterr().out
+    assert "the single sign-on tests against a real provider are skipped" in out
+    assert "sudo apt-get install nodejs npm && npm ci" in out
+
+
 def test_make_run_only_warns_about_what_pdfs_need(check_system, monkeypatch, capsys) -> None:
     monkeypatch.setattr(check_system, "has_a_font", lambda: False)
 

@@ -1,0 +1,101 @@
+"""Single sign-on in Chromium through a real OpenID Connect provider (npm's oidc-provider, sso/provider/)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from playwright.sync_api import BrowserContext, Page, Route, expect
+
+from people.models import StaffProfile
+from sso.config import provider_origins
+from sso.tests.oidc import RunningProvider, running_provider
+
+from .helpers import PageWatch, assert_assets_loaded, screenshot
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(scope="session")
+def browser_oidc_provider(live_server: Any) -> Iterator[RunningProvider]:
+    """The provider, with the live server registered as the portal's address."""
+    with running_provider([live_server.url]) as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_page(
+    settings: Any,
+    browser_oidc_provider: RunningProvider,
+    new_context: Callable[..., BrowserContext],
+    page_watch: PageWatch,
+) -> Page:
+    apps = browser_oidc_provider.settings()
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": apps}}
+    # As settings.py allows each configured provider's origin as a form target.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] += provider_origins(apps)
+    settings.CONTENT_SECURITY_POLICY = policy
+    page = page_watch.watch(new_context().new_page())
+    # The provider's built-in pages import a web font from Google, which this closed machine cannot
+    # reach: answer with an empty style sheet so that the page watch sees only the portal's problems.
+    page.route("https://fonts.googleapis.com/**", lambda route: _empty_css(route))
+    return page
+
+
+def _empty_css(route: Route) -> None:
+    route.fulfill(status=200, content_type="text/css", body="")
+
+
+def sign_in_at_provider(page: Page, login: str) -> None:
+    page.get_by_placeholder("Enter any login").fill(login)
+    page.get_by_placeholder("and password").fill("any password: the local provider checks none")
+    page.get_by_role("button", name="Sign-in").click()
+
+
+def test_a_person_signs_in_through_the_provider_is_linked_by_employee_id_and_signs_out(
+    sso_page: Page, agent: StaffProfile
+) -> None:
+    # The provider's "alice" carries employee id E-1001 (sso/tests/oidc.py): HR gave it to Ana.
+    StaffProfile.objects.filter(pk=agent.pk).update(employee_id="E-1001")
+    page = sso_page
+
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Sign in with Local ID").click()
+    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/interaction/"))
+    sign_in_at_provider(page, "alice")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Welcome, Ana"))
+    assert_assets_loaded(page)
+    account = SocialAccount.objects.get(user=agent.user)
+    assert account.uid == "alice"
+    agent.user.refresh_from_db()
+    assert not agent.user.has_usable_password()
+    screenshot(page, "sso-signed-in")
+
+    page.get_by_role("button", name="Ana").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out of the Conduct Portal")
+    screenshot(page, "sso-signed-out")
+    page.get_by_role("link", name="Sign out of Local ID too").click()
+    page.get_by_role("button", name="Yes, sign me out").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    # The provider's session is over too: the next sign-in asks for the login again.
+    page.get_by_role("button", name="Sign in with Local ID").click()
+    expect(page.get_by_placeholder("Enter any login")).to_be_visible()
+
+
+def test_a_person_the_portal_does_not_know_is_refused_with_a_reason(sso_page: Page, db: Any) -> None:
+    page = sso_page
+
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Sign in with Local ID").click()
+    sign_in_at_provider(page, "stranger")
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    expect(page.get_by_text("Your company account is not known to the Conduct Portal yet.")).to_be_visible()

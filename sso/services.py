@@ -1,0 +1,102 @@
+"""Linking a person's portal account to their account at an identity provider."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.socialaccount.models import SocialAccount, SocialLogin
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from audit.services import event_record
+from common.errors import DomainError
+from people.models import StaffProfile
+
+from .audit_actions import ACCOUNT_LINK, SIGN_IN_REFUSE
+
+
+class SignInRefused(DomainError):
+    pass
+
+
+def claims_of(extra_data: dict[str, Any]) -> dict[str, Any]:
+    """The person's claims: the ID token's, completed by the userinfo endpoint's."""
+    return {**extra_data.get("id_token", {}), **extra_data.get("userinfo", {})}
+
+
+def _claim(claims: dict[str, Any], mapping: dict[str, str], key: str) -> Any:
+    return claims.get(mapping[key])
+
+
+def user_match(*, claims: dict[str, Any], mapping: dict[str, str]) -> User:
+    """The existing account the claims name: by employee id, else by a verified email; never by name.
+
+    Accounts are made by HR import or SCIM, never by signing in: a person the portal does not know
+    is refused, and so is an address the provider has not verified (anybody could type it).
+    """
+    employee_id = _claim(claims, mapping, "employee_id")
+    if employee_id:
+        profile = StaffProfile.objects.select_related("user").filter(employee_id=str(employee_id)).first()
+        if profile is not None:
+            return user_require_active(profile.user)
+    email = _claim(claims, mapping, "email")
+    if email and _claim(claims, mapping, "email_verified") is True:
+        users = list(User.objects.filter(email__iexact=str(email))[:2])
+        if len(users) == 1:
+            return user_require_active(users[0])
+    raise SignInRefused(
+        _(
+            "Your company account is not known to the Conduct Portal yet. "
+            "Accounts arrive from HR: ask your administrator to add you, then sign in again."
+        )
+    )
+
+
+def user_require_active(user: User) -> User:
+    if not user.is_active:
+        raise SignInRefused(_("Your portal account is deactivated. Ask your administrator if this is a mistake."))
+    return user
+
+
+@transaction.atomic
+def account_link(*, request: HttpRequest, sociallogin: SocialLogin, user: User) -> None:
+    """Link `user` to the provider account signing in, so that its next sign-ins find them at once.
+
+    With SSO_DISABLE_LOCAL_PASSWORDS the local password stops working at the first link, so that the
+    provider's rules (multi-factor, leavers) cannot be side-stepped with an old portal password.
+    """
+    account = sociallogin.account
+    if SocialAccount.objects.filter(user=user, provider=account.provider).exists():
+        # Another subject at the same provider is linked already: a second company account must
+        # not take over the first one's person.
+        raise SignInRefused(
+            _("Your portal account is linked to another account at %(provider)s. Ask your administrator.")
+            % {"provider": sociallogin.provider.app.name}
+        )
+    sociallogin.connect(request, user)
+    if settings.SSO_DISABLE_LOCAL_PASSWORDS and user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    event_record(
+        actor=user,
+        action=ACCOUNT_LINK,
+        target=user,
+        details={
+            "provider": account.provider,
+            "subject": account.uid,
+            "local_password_disabled": not user.has_usable_password(),
+        },
+    )
+
+
+def sign_in_refuse(*, provider: str, subject: str, reason: str) -> None:
+    """Keep a trace of a refused sign-in, so that administrators see who knocked."""
+    event_record(
+        actor=None,
+        action=SIGN_IN_REFUSE,
+        target=None,
+        details={"provider": provider, "subject": subject, "reason": reason},
+    )
