@@ -20,6 +20,10 @@ PUBLIC_PATHS = {
     "/admin/login/",
     "/healthz",
     "/i18n/setlang/",
+    # Signing in through an identity provider (django-allauth's OpenID Connect views) starts before
+    # anybody is signed in; an unknown provider is a 404 (sso/tests).
+    "/sso/oidc/1/login/",
+    "/sso/oidc/1/login/callback/",
 }
 PRIVATE_PATHS = [path for path in all_url_paths() if path not in PUBLIC_PATHS]
 

@@ -240,3 +240,8 @@ def test_signing_out_wants_a_post(client: Client, agent) -> None:
     client.force_login(agent.user)
 
     assert client.get(reverse("logout")).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/sso/oidc/unknown/login/", "/sso/oidc/unknown/login/callback/"])
+def test_an_unknown_provider_is_not_found(client: Client, sso_settings, path: str) -> None:
+    assert client.post(path).status_code == 404
