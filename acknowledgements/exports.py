@@ -17,7 +17,7 @@ from common import spreadsheets
 from common.spreadsheets import choice_label, local_iso_time, neutralise, neutralised, text
 from people.selectors import full_name
 
-from .models import AcknowledgementRequest, RequestStatus, overdue_q
+from .models import AcknowledgementRequest, RequestStatus
 from .selectors import FIGURES, PERCENT_RULE, by_version_and_department, request_list, totals
 
 COLUMNS = [
@@ -42,7 +42,7 @@ def _cells() -> list[Expression]:
 
     Text that people typed is neutralised; the other cells are numbers, dates, addresses, hashes and
     our own labels, which never begin with a formula's character."""
-    overdue = When(overdue_q(), then=Value(gettext("Overdue")))
+    overdue = When(AcknowledgementRequest.overdue_q(), then=Value(gettext("Overdue")))
     return [
         neutralised(text("person__employee_id")),
         neutralised(text(full_name("person"))),

@@ -6,12 +6,11 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
-from common.statuses import OverdueStatusDisplay
+from common.statuses import OverdueStatus
 
 
 class RequestStatus(models.TextChoices):
@@ -30,12 +29,6 @@ class RequestStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
-def overdue_q(*, on: datetime.date | None = None) -> Q:
-    """What "overdue" means for a request, as a filter: pending, and due before `on` (today by default).
-    The list filter, the figures and the exports all use it; `is_overdue` says the same of one request."""
-    return Q(status=RequestStatus.PENDING, due_date__lt=on or timezone.localdate())
-
-
 # The badge colour of each state; the other states (replaced, withdrawn, left) are drawn light.
 STATUS_TONES: dict[str, str] = {
     RequestStatus.SIGNED: "text-bg-success",
@@ -49,12 +42,14 @@ class AcknowledgementRequestQuerySet(models.QuerySet["AcknowledgementRequest"]):
         return self.filter(status=RequestStatus.PENDING)
 
     def overdue(self, *, on: datetime.date | None = None) -> AcknowledgementRequestQuerySet:
-        return self.filter(overdue_q(on=on))
+        return self.filter(AcknowledgementRequest.overdue_q(on=on))
 
 
-class AcknowledgementRequest(OverdueStatusDisplay, models.Model):
-    """A person is asked to acknowledge a published version by a due date."""
+class AcknowledgementRequest(OverdueStatus, models.Model):
+    """A person is asked to acknowledge a published version by a due date; still pending after it, the
+    request is overdue."""
 
+    waiting_status = RequestStatus.PENDING
     status_tones = STATUS_TONES
 
     person = models.ForeignKey(
@@ -115,11 +110,6 @@ class AcknowledgementRequest(OverdueStatusDisplay, models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.version}"
-
-    @property
-    def is_overdue(self) -> bool:
-        """`overdue_q` for this one request, without a query."""
-        return self.status == RequestStatus.PENDING and self.due_date < timezone.localdate()
 
 
 class AppendOnlyError(DomainError):

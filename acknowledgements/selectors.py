@@ -16,7 +16,7 @@ from codes.models import VersionStatus
 from people.models import StaffProfile
 from people.selectors import own_or_reporting_to, reporting_to
 
-from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature, overdue_q
+from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
 
 Viewer = User | AnonymousUser
 
@@ -111,7 +111,7 @@ def _counts() -> dict[str, Count]:
     return {
         "asked": Count("pk"),
         **{name: Count("pk", filter=Q(status=status)) for name, status in STATE_FIGURES.items()},
-        "overdue": Count("pk", filter=overdue_q(on=today)),
+        "overdue": Count("pk", filter=AcknowledgementRequest.overdue_q(on=today)),
     }
 
 

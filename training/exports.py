@@ -15,7 +15,7 @@ from common import spreadsheets
 from common.spreadsheets import choice_label, neutralised, text
 from people.selectors import full_name
 
-from .models import AssignmentReason, AssignmentStatus, overdue_q
+from .models import Assignment, AssignmentReason, AssignmentStatus
 from .selectors import Filters, assignment_list, completion_list
 
 COLUMNS = [
@@ -45,7 +45,7 @@ def _person_and_course() -> list[Expression]:
 
 def _assignment_cells() -> list[Expression]:
     """One expression per column of an assignment, in the active language."""
-    overdue = When(overdue_q(), then=Value(gettext("Overdue")))
+    overdue = When(Assignment.overdue_q(), then=Value(gettext("Overdue")))
     return [
         *_person_and_course(),
         choice_label("reason", AssignmentReason.choices),

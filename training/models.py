@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.statuses import OverdueStatusDisplay
+from common.statuses import OverdueStatus
 
 # A score is a percentage.
 MAX_SCORE = 100
@@ -240,29 +240,24 @@ STATUS_TONES: dict[str, str] = {
 }
 
 
-def overdue_q(*, on: datetime.date | None = None) -> Q:
-    """What "overdue" means for an assignment, as a filter: open, and due before `on` (today by default).
-    The status figures, the team's counts and the export all use it; `is_overdue` says the same of one
-    assignment."""
-    return Q(status=AssignmentStatus.OPEN, due_date__lt=on or timezone.localdate())
-
-
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def open(self) -> AssignmentQuerySet:
         return self.filter(status=AssignmentStatus.OPEN)
 
     def overdue(self, *, on: datetime.date | None = None) -> AssignmentQuerySet:
         """Open assignments whose due date is before `on` (today by default)."""
-        return self.filter(overdue_q(on=on))
+        return self.filter(Assignment.overdue_q(on=on))
 
     def due_between(self, start: datetime.date, end: datetime.date) -> AssignmentQuerySet:
         """Open assignments due from `start` to `end`, both included."""
         return self.open().filter(due_date__gte=start, due_date__lte=end)
 
 
-class Assignment(OverdueStatusDisplay, models.Model):
-    """A person must complete a course by a due date: as a new joiner, as a refresher, or as retraining."""
+class Assignment(OverdueStatus, models.Model):
+    """A person must complete a course by a due date: as a new joiner, as a refresher, or as retraining.
+    Still open after it, the assignment is overdue."""
 
+    waiting_status = AssignmentStatus.OPEN
     status_tones = STATUS_TONES
 
     person = models.ForeignKey(
@@ -328,8 +323,3 @@ class Assignment(OverdueStatusDisplay, models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.course} ({self.get_reason_display()})"
-
-    @property
-    def is_overdue(self) -> bool:
-        """`overdue_q` for this one assignment, without a query."""
-        return self.status == AssignmentStatus.OPEN and self.due_date < timezone.localdate()

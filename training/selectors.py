@@ -25,7 +25,6 @@ from .models import (
     Course,
     Enrolment,
     TrainingSession,
-    overdue_q,
 )
 
 Viewer = User | AnonymousUser
@@ -191,7 +190,7 @@ def team_status(user: Viewer, *, today: datetime.date | None = None) -> QuerySet
         managed_by(user)
         .annotate(
             open_count=_count_of(assignments.filter(status=AssignmentStatus.OPEN)),
-            overdue_count=_count_of(assignments.filter(overdue_q(on=today))),
+            overdue_count=_count_of(assignments.filter(Assignment.overdue_q(on=today))),
             completed_count=_count_of(
                 Completion.objects.filter(person=OuterRef("pk"), completed_on__gte=completed_since(today))
             ),
@@ -228,7 +227,7 @@ class Filters:
 def _in_state(state: str, today: datetime.date) -> Q:
     """The assignments in a state other than completed (completions are counted from their own table)."""
     if state == OVERDUE:
-        return overdue_q(on=today)
+        return Assignment.overdue_q(on=today)
     return Q(status=state)
 
 
