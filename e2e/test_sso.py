@@ -15,7 +15,7 @@ from people.models import StaffProfile
 from sso.config import provider_origins
 from sso.tests.oidc import RunningProvider, running_provider
 
-from .helpers import PageWatch, assert_assets_loaded, screenshot
+from .helpers import PageWatch, assert_assets_loaded, describe, run_axe, screenshot, serious, serve_axe
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -40,7 +40,7 @@ def sso_page(
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["form-action"] += provider_origins(apps)
     settings.CONTENT_SECURITY_POLICY = policy
-    page = page_watch.watch(new_context().new_page())
+    page = serve_axe(page_watch.watch(new_context().new_page()))
     # The provider's built-in pages import a web font from Google, which this closed machine cannot
     # reach: answer with an empty style sheet so that the page watch sees only the portal's problems.
     page.route("https://fonts.googleapis.com/**", lambda route: _empty_css(route))
@@ -65,6 +65,7 @@ def test_a_person_signs_in_through_the_provider_is_linked_by_employee_id_and_sig
     page = sso_page
 
     page.goto("/accounts/login/")
+    found = {"sign-in page with a provider": serious(run_axe(page))}
     page.get_by_role("button", name="Sign in with Local ID").click()
     expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/interaction/"))
     sign_in_at_provider(page, "alice")
@@ -81,6 +82,8 @@ def test_a_person_signs_in_through_the_provider_is_linked_by_employee_id_and_sig
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out of the Conduct Portal")
     screenshot(page, "sso-signed-out")
+    found["signed-out page"] = serious(run_axe(page))
+    assert not any(found.values()), describe(found)
     page.get_by_role("link", name="Sign out of Local ID too").click()
     page.get_by_role("button", name="Yes, sign me out").click()
 
