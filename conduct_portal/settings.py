@@ -375,6 +375,16 @@ SIGNATURE_CHECKPOINT_KEY = env.str("SIGNATURE_CHECKPOINT_KEY", default="")
 SIGNATURE_CHECKPOINT_EVERY_MINUTES = env.int("SIGNATURE_CHECKPOINT_EVERY_MINUTES", default=15)
 
 # ---------------------------------------------------------------------------
+# SCIM provisioning (scim/, README "SCIM provisioning")
+# ---------------------------------------------------------------------------
+
+# Where a person provisioned without a department starts (a department's short code or name),
+# until the identity provider or HR moves them; empty: such a request is refused.
+SCIM_DEFAULT_DEPARTMENT = env.str("SCIM_DEFAULT_DEPARTMENT", default="")
+# The most Users or Groups one SCIM list answers (declared as filter.maxResults).
+SCIM_MAX_RESULTS = env.int("SCIM_MAX_RESULTS", default=200)
+
+# ---------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------
 

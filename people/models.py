@@ -83,7 +83,8 @@ class StaffProfile(models.Model):
         on_delete=models.SET_NULL,
         related_name="direct_reports",
     )
-    employee_id = models.CharField(_("employee id"), max_length=32, unique=True)
+    # As long as identity providers carry it (a free string in the SCIM enterprise extension).
+    employee_id = models.CharField(_("employee id"), max_length=64, unique=True)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE

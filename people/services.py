@@ -31,6 +31,8 @@ Actor = rights.Actor | None
 
 # What a staff record holds besides where the person sits: changing it changes nobody's audience.
 DETAIL_FIELDS = ("employee_id", "job_title", "preferred_language")
+# What `account_update` changes of an account.
+ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email")
 
 
 class PasswordRefused(DomainError):
@@ -142,8 +144,9 @@ def person_move(*, person: StaffProfile, department: Department, manager: StaffP
 
 
 @transaction.atomic
-def profile_update(*, profile: StaffProfile, actor: rights.Actor) -> None:
-    """Save the details of a staff record edited by an administrator: employee id, job title, language.
+def profile_update(*, profile: StaffProfile, actor: Actor) -> None:
+    """Save the details of a staff record edited by an administrator (or the system: a provisioning
+    client): employee id, job title, language.
 
     Its department and manager are left as stored: they change only through `person_move`, which
     audits and announces. Refused as `people.rights` says.
@@ -229,8 +232,8 @@ def _labels(permissions: Iterable[Permission]) -> list[str]:
 
 
 @transaction.atomic
-def account_create(*, user: User, actor: rights.Actor) -> None:
-    """Save a new account, its password already set by the form; audited.
+def account_create(*, user: User, actor: Actor) -> None:
+    """Save a new account, its password already set by the form (or unusable); audited.
 
     It starts with no rights: roles are given afterwards through `account_set_rights`.
     """
@@ -242,6 +245,29 @@ def account_create(*, user: User, actor: rights.Actor) -> None:
         target=user,
         details={"username": user.get_username(), "usable_password": user.has_usable_password()},
     )
+
+
+@transaction.atomic
+def account_update(*, user: User, changes: dict[str, str], actor: Actor) -> None:
+    """Change an account's username, names or email (`ACCOUNT_FIELDS`), as a provisioning client asks.
+
+    Refused when the account would not be valid (a username already taken, a malformed email) or
+    as `people.rights` says; audited with each field's old and new value.
+    """
+    _require_allowed(actor, user, rights.AccountChange.DETAILS)
+    details = {
+        field: [getattr(user, field), value] for field, value in changes.items() if getattr(user, field) != value
+    }
+    if not details:
+        return
+    for field, (_old, new) in details.items():
+        setattr(user, field, new)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as invalid:
+        raise StaffChangeRefused(" ".join(invalid.messages)) from invalid
+    user.save(update_fields=list(details))
+    event_record(actor=actor, action=audit_actions.ACCOUNT_CHANGE, target=user, details=details)
 
 
 @transaction.atomic

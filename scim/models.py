@@ -33,3 +33,31 @@ class ScimToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ScimAccount(models.Model):
+    """What SCIM knows of an account beyond the staff record: the client's own id for it, and whether
+    the client has deleted it.
+
+    A SCIM DELETE deactivates the person (their signatures and records stay) and from then on the
+    account is gone for SCIM: it answers 404, as RFC 7644 §3.6 asks. An account without a row was
+    made in the portal (admin, import) and is provisioned like any other.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="scim_account",
+    )
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
+    deleted_at = models.DateTimeField(_("deleted by SCIM"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SCIM account")
+        verbose_name_plural = _("SCIM accounts")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -187,8 +187,11 @@ def _check_rows(
             )
         elif employee_id:
             lines_of_ids[employee_id] = row.line
-        if len(employee_id) > StaffProfile._meta.get_field("employee_id").max_length:  # type: ignore[operator]
-            problems.append(_("employee id %(id)s is longer than 32 characters.") % {"id": employee_id})
+        longest = StaffProfile._meta.get_field("employee_id").max_length
+        if len(employee_id) > longest:  # type: ignore[operator]
+            problems.append(
+                _("employee id %(id)s is longer than %(max)d characters.") % {"id": employee_id, "max": longest}
+            )
         if email:
             problems.extend(_email_problems(email, employee_id, lines_of_emails, owners, stored, row.line))
         department = departments.get(values["department_code"])

@@ -25,7 +25,9 @@ PUBLIC_PATHS = {
     "/sso/oidc/1/login/",
     "/sso/oidc/1/login/callback/",
 }
-PRIVATE_PATHS = [path for path in all_url_paths() if path not in PUBLIC_PATHS]
+# The SCIM endpoint answers identity providers: a bearer token opens it, never a session.
+TOKEN_PATHS = [path for path in all_url_paths() if path.startswith("/scim/v2/")]
+PRIVATE_PATHS = [path for path in all_url_paths() if path not in PUBLIC_PATHS and path not in TOKEN_PATHS]
 
 
 def test_the_walk_finds_the_portal_pages() -> None:
@@ -39,6 +41,15 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client, path: str) -> N
 
     assert response.status_code == 302
     assert re.match(r"^/(admin|accounts)/login/\?next=", response["Location"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", TOKEN_PATHS)
+def test_an_anonymous_client_gets_401_from_scim(client: Client, path: str) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 @pytest.mark.django_db

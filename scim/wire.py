@@ -1,0 +1,220 @@
+"""The SCIM wire format (RFC 7643) of the portal's people and departments, through scim2-models.
+
+A staff record is a SCIM User with the enterprise extension; a department is a SCIM Group whose
+members are the people in it. What the portal declares in /Schemas is only what it stores, so a
+client (and scim2-tester) never sends an attribute that would silently be dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import scim2_models as scim
+from django.conf import settings
+from django.db.models import Prefetch
+
+from people.models import Department, StaffProfile
+
+UserResource = scim.User[scim.EnterpriseUser]
+ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+# The attributes the portal stores, with the sub-attributes it stores of a complex one.
+USER_ATTRIBUTES: dict[str, set[str]] = {
+    "userName": set(),
+    "name": {"givenName", "familyName"},
+    "displayName": set(),
+    # One email, the account's: which of several is primary means nothing here.
+    "emails": {"value", "type"},
+    "active": set(),
+    "title": set(),
+    "preferredLanguage": set(),
+}
+ENTERPRISE_ATTRIBUTES: dict[str, set[str]] = {
+    "employeeNumber": set(),
+    "department": set(),
+    "manager": {"value", "$ref"},
+}
+# Derived from the names, so a client reads it but never writes it.
+READ_ONLY = {"displayName"}
+# What every person in the portal has, so no client can remove it. A client that leaves one out
+# when it creates a person gets the portal's default: its language, SCIM_DEFAULT_DEPARTMENT, and
+# an employee number SCIM-<id> until HR's own arrives.
+REQUIRED = {"active", "preferredLanguage", "employeeNumber", "department"}
+REQUIRED_PATHS = {
+    "active",
+    "preferredlanguage",
+    ENTERPRISE_URN.lower(),
+    f"{ENTERPRISE_URN}:employeeNumber".lower(),
+    f"{ENTERPRISE_URN}:department".lower(),
+}
+
+
+def _narrowed(schema: scim.Schema, attributes: dict[str, set[str]], canonical: dict[str, list[str]]) -> scim.Schema:
+    kept = []
+    for attribute in schema.attributes or []:
+        if attribute.name not in attributes:
+            continue
+        if attribute.sub_attributes:
+            attribute.sub_attributes = [
+                sub for sub in attribute.sub_attributes if sub.name in attributes[attribute.name]
+            ]
+        if attribute.name in READ_ONLY:
+            attribute.mutability = scim.Mutability.read_only
+        if attribute.name in REQUIRED:
+            attribute.required = scim.Required.true
+        if attribute.name in canonical:
+            attribute.canonical_values = canonical[attribute.name]
+        for sub in attribute.sub_attributes or []:
+            if f"{attribute.name}.{sub.name}" in canonical:
+                sub.canonical_values = canonical[f"{attribute.name}.{sub.name}"]
+        kept.append(attribute)
+    schema.attributes = kept
+    return schema
+
+
+def schemas(*, base_url: str) -> list[scim.Schema]:
+    """The User and enterprise extension schemas as the portal serves them.
+
+    The canonical values say what the portal accepts where it accepts only some values: the
+    languages it speaks, the departments it has (by name), and work emails.
+    """
+    languages = [code for code, _name in settings.LANGUAGES]
+    departments = list(Department.objects.order_by("name").values_list("name", flat=True))
+    found = [
+        _narrowed(scim.User.to_schema(), USER_ATTRIBUTES, {"preferredLanguage": languages, "emails.type": ["work"]}),
+        _narrowed(scim.EnterpriseUser.to_schema(), ENTERPRISE_ATTRIBUTES, {"department": departments}),
+    ]
+    for schema in found:
+        schema.meta = scim.Meta(resource_type="Schema", location=f"{base_url}Schemas/{schema.id}")
+    return found
+
+
+def resource_types(*, base_url: str) -> list[scim.ResourceType]:
+    # Groups (departments) are read, not written, by a client: HR keeps the department tree. They
+    # are left out here, so that no client expects to create or change them.
+    user = scim.ResourceType.from_resource(UserResource)
+    for extension in user.schema_extensions or []:
+        extension.required = True
+    user.meta = scim.Meta(resource_type="ResourceType", location=f"{base_url}ResourceTypes/{user.id}")
+    return [user]
+
+
+def service_provider_config(*, base_url: str, max_results: int) -> scim.ServiceProviderConfig:
+    return scim.ServiceProviderConfig(
+        documentation_uri=None,
+        patch=scim.Patch(supported=True),
+        bulk=scim.Bulk(supported=False, max_operations=0, max_payload_size=0),
+        filter=scim.Filter(supported=True, max_results=max_results),
+        change_password=scim.ChangePassword(supported=False),
+        sort=scim.Sort(supported=False),
+        etag=scim.ETag(supported=False),
+        authentication_schemes=[
+            scim.AuthenticationScheme(
+                type=scim.AuthenticationScheme.Type.oauthbearertoken,
+                name="Bearer token",
+                description="A token an administrator creates in the portal's admin (SCIM tokens).",
+                primary=True,
+            )
+        ],
+        meta=scim.Meta(resource_type="ServiceProviderConfig", location=f"{base_url}ServiceProviderConfig"),
+    )
+
+
+def users_queryset() -> Any:
+    """Staff records as SCIM serves them: not deleted by SCIM, with all a resource shows in one query."""
+    return (
+        StaffProfile.objects.select_related("user", "user__scim_account", "department", "manager")
+        .exclude(user__scim_account__deleted_at__isnull=False)
+        .order_by("user_id")
+    )
+
+
+def _reference(url: str) -> Any:
+    # A reference is a URL on the wire; scim2-models' Reference type only tells which resource it names.
+    return url
+
+
+def user_resource(profile: StaffProfile, *, base_url: str) -> scim.User[scim.EnterpriseUser]:
+    user = profile.user
+    account = getattr(user, "scim_account", None)
+    resource = UserResource(
+        id=str(user.pk),
+        external_id=(account.external_id or None) if account else None,
+        user_name=user.username,
+        name=scim.Name(given_name=user.first_name or None, family_name=user.last_name or None),
+        display_name=profile.full_name,
+        emails=[scim.Email(value=user.email, type=scim.Email.Type.work)] if user.email else None,
+        active=user.is_active,
+        title=profile.job_title or None,
+        preferred_language=profile.preferred_language,
+        meta=scim.Meta(resource_type="User", created=user.date_joined, location=f"{base_url}Users/{user.pk}"),
+    )
+    manager = profile.manager
+    resource[scim.EnterpriseUser] = scim.EnterpriseUser(
+        employee_number=profile.employee_id,
+        department=profile.department.name,
+        manager=scim.Manager(value=str(manager.user_id), ref=_reference(f"{base_url}Users/{manager.user_id}"))
+        if manager
+        else None,
+    )
+    return resource
+
+
+def groups_queryset() -> Any:
+    members = Prefetch(
+        "staff", queryset=StaffProfile.objects.order_by("user_id").only("pk", "user_id", "department_id")
+    )
+    return Department.objects.prefetch_related(members).order_by("pk")
+
+
+def group_resource(department: Department, *, base_url: str) -> scim.Group:
+    return scim.Group(
+        id=str(department.pk),
+        display_name=department.name,
+        members=[
+            scim.GroupMember(
+                value=str(person.user_id), ref=_reference(f"{base_url}Users/{person.user_id}"), type="User"
+            )
+            for person in department.staff.all()
+        ]
+        or None,
+        meta=scim.Meta(resource_type="Group", location=f"{base_url}Groups/{department.pk}"),
+    )
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """What a SCIM User asks of a person, in the portal's terms (None: not given)."""
+
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    active: bool
+    job_title: str
+    language: str | None
+    employee_id: str | None
+    department: str | None
+    manager_id: str | None
+    external_id: str
+
+
+def person_data(resource: scim.User[scim.EnterpriseUser]) -> PersonData:
+    name = resource.name or scim.Name()
+    emails = resource.emails or []
+    primary = next((email for email in emails if email.primary), emails[0] if emails else None)
+    enterprise = resource[scim.EnterpriseUser] or scim.EnterpriseUser()
+    return PersonData(
+        username=resource.user_name or "",
+        first_name=name.given_name or "",
+        last_name=name.family_name or "",
+        email=str(primary.value) if primary and primary.value else "",
+        active=resource.active is not False,
+        job_title=resource.title or "",
+        language=resource.preferred_language,
+        employee_id=enterprise.employee_number,
+        department=enterprise.department,
+        manager_id=enterprise.manager.value if enterprise.manager else None,
+        external_id=resource.external_id or "",
+    )
