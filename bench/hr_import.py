@@ -17,6 +17,8 @@ JOINERS, MOVERS, RETITLED, LEAVERS = 0.02, 0.01, 0.01, 0.005
 def step_hr_import(params: Result) -> Result:
     """Build a file of `rows` rows from the staff as seeded, with a night's changes; time its preview, its
     import (with what the receivers then ask of the joiners and movers), and a second import of the same file."""
+    from django.db import transaction
+
     from people import services
     from people.hr_import.planning import import_plan
 
@@ -26,8 +28,12 @@ def step_hr_import(params: Result) -> Result:
     preview_seconds = time.perf_counter() - started
     with counting_queries() as counter:
         started = time.perf_counter()
-        # Outside a transaction, on_commit runs at once: this includes the person_audience_changed receivers.
-        plan = services.people_import(content=content, actor=None)
+        # In a transaction of its own, whose on_commit callbacks (the person_audience_changed receivers,
+        # which ask the joiners and movers to sign and assign their training) run when it ends: the
+        # import alone, then with the receivers.
+        with transaction.atomic():
+            plan = services.people_import(content=content, actor=None)
+            import_seconds = time.perf_counter() - started
         seconds = time.perf_counter() - started
     started = time.perf_counter()
     again = services.people_import(content=content, actor=None)
@@ -36,6 +42,8 @@ def step_hr_import(params: Result) -> Result:
         "rows": plan.rows,
         "preview_seconds": preview_seconds,
         "seconds": seconds,
+        "import_seconds": import_seconds,
+        "announced": len(plan.created) + len(plan.deactivated) + len(plan.reactivated) + len(plan.moved),
         "queries": counter.count,
         "counts": plan.counts(),
         "preview_problems": len(preview.problems),
@@ -97,9 +105,10 @@ def measure_hr_import(bench: Bench) -> None:
     bench.rows.append(
         Row(
             f"HR import of {result['rows']:,} rows",
-            f"{result['seconds']:.1f} s ({counts['created']:,} created, {counts['moved']:,} moved, "
+            f"{result['seconds']:.1f} s: import {result['import_seconds']:.1f} s, then the receivers for "
+            f"~{result['announced']:,} people ({counts['created']:,} created, {counts['moved']:,} moved, "
             f"{counts['changed']:,} changed, {counts['deactivated']:,} deactivated; {result['queries']:,} queries; "
-            f"preview {result['preview_seconds']:.1f} s; again {result['again_seconds']:.1f} s)",
+            f"preview {result['preview_seconds']:.1f} s; the same file again {result['again_seconds']:.1f} s)",
             "≤ 60 s",
             result["seconds"] <= 60,
         )
