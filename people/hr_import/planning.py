@@ -168,6 +168,7 @@ def _check_rows(
             owners.setdefault(address, set()).add(pk)
     languages = {code for code, _name in settings.LANGUAGES}
     file_ids = {row.values["employee_id"] for row in rows}
+    longest_id: int = StaffProfile._meta.get_field("employee_id").max_length  # type: ignore[assignment]
     lines_of_ids: dict[str, int] = {}
     lines_of_emails: dict[str, int] = {}
     people: list[Person] = []
@@ -187,10 +188,9 @@ def _check_rows(
             )
         elif employee_id:
             lines_of_ids[employee_id] = row.line
-        longest = StaffProfile._meta.get_field("employee_id").max_length
-        if len(employee_id) > longest:  # type: ignore[operator]
+        if len(employee_id) > longest_id:
             problems.append(
-                _("employee id %(id)s is longer than %(max)d characters.") % {"id": employee_id, "max": longest}
+                _("employee id %(id)s is longer than %(max)d characters.") % {"id": employee_id, "max": longest_id}
             )
         if email:
             problems.extend(_email_problems(email, employee_id, lines_of_emails, owners, stored, row.line))
@@ -295,6 +295,8 @@ def _compare(people: list[Person], plan: Plan, stored: dict[str, Stored]) -> Non
         {p.employee_id: person_label(p.first_name, p.last_name, p.email.lower(), p.employee_id) for p in people}
     )
     plan.profile_ids = {employee_id: person.profile_id for employee_id, person in stored.items()}
+    # Translated once, not once a row: where a person sits, before and after.
+    place = _("%(department)s, manager: %(manager)s")
     entries: dict[str, list[Entry]] = {
         kind: [] for kind in ("created", "changed", "moved", "deactivated", "reactivated")
     }
@@ -306,11 +308,11 @@ def _compare(people: list[Person], plan: Plan, stored: dict[str, Stored]) -> Non
     for person in people:
         old = person.stored
         if old is None:
-            add("created", person, _move_description(plan, None, None, person))
+            add("created", person, _move_description(plan, place, None, None, person))
             continue
         old_manager = employee_ids.get(old.manager_id) if old.manager_id is not None else None
         if (old.department_id, old_manager or "") != (person.department_id, person.manager_employee_id):
-            add("moved", person, _move_description(plan, old.department_id, old_manager, person))
+            add("moved", person, _move_description(plan, place, old.department_id, old_manager, person))
         changed = [name for name in USER_FIELDS if getattr(old, name) != getattr(person, name)]
         if old.job_title != person.job_title:
             changed.append("job_title")
@@ -325,14 +327,16 @@ def _compare(people: list[Person], plan: Plan, stored: dict[str, Stored]) -> Non
     plan.entries = entries
 
 
-def _move_description(plan: Plan, old_department: int | None, old_manager: str | None, person: Person) -> str:
-    new = _("%(department)s, manager: %(manager)s") % {
+def _move_description(
+    plan: Plan, place: str, old_department: int | None, old_manager: str | None, person: Person
+) -> str:
+    new = place % {
         "department": plan.department_names[person.department_id],
         "manager": plan.names.get(person.manager_employee_id, "—") if person.manager_employee_id else "—",
     }
     if old_department is None:
         return new
-    old = _("%(department)s, manager: %(manager)s") % {
+    old = place % {
         "department": plan.department_names[old_department],
         "manager": plan.names.get(old_manager, "—") if old_manager else "—",
     }

@@ -285,3 +285,14 @@ def test_an_actor_may_not_change_an_account_people_rights_protect(staff, superus
         "line 2: Only a superuser may change the account of a superuser, a staff member or an administrator."
     ]
     assert Permission.objects.filter(codename="import_staff").exists()
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_checking_a_file_costs_three_queries_whatever_its_size(staff, rows, django_assert_num_queries) -> None:
+    content = csv(*(f"N{n},Nora,Nistor,nora{n}@example.com,SUP,M1,Agent,ro,true" for n in range(rows)))
+
+    # The departments, the staff records with their accounts, and every account's username and email.
+    with django_assert_num_queries(3):
+        plan = import_plan(content, actor=None)
+
+    assert plan.counts()["created"] == rows
