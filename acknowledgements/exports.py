@@ -62,13 +62,6 @@ def _cells() -> list[Expression]:
 
 EXPORT = spreadsheets.Export(columns=COLUMNS, cells=_cells, listed=request_list, sheet_title="Acknowledgements")
 
-# The module's own names, for views and tests.
-export_query = EXPORT.query
-export_rows = EXPORT.rows
-stream_csv = EXPORT.csv_response
-build_xlsx = EXPORT.write_xlsx
-xlsx_response = EXPORT.xlsx_response
-
 
 # ---------------------------------------------------------------------------
 # The figures: each version's counts in each department, every state its own column

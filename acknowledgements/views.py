@@ -233,8 +233,8 @@ def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> Ht
         write = exports.figures_csv if file_format == "csv" else exports.figures_xlsx
         return write(listed, filename=filename)
     if file_format == "csv":
-        return exports.stream_csv(listed, filename=filename)
-    return exports.xlsx_response(listed, filename=filename)
+        return exports.EXPORT.csv_response(listed, filename=filename)
+    return exports.EXPORT.xlsx_response(listed, filename=filename)
 
 
 @require_POST

@@ -49,7 +49,7 @@ def _export_sql(params: Result) -> str:
     filters = selectors.Filters(due_from=due.get("due_from"), due_to=due.get("due_to"))
     visible = selectors.requests_visible_to(compliance_officer())
     requests = selectors.for_export(selectors.requests_matching(visible, filters), "signatures")
-    sql, sql_params = exports.export_query(requests).query.sql_with_params()
+    sql, sql_params = exports.EXPORT.query(requests).query.sql_with_params()
     with connection.cursor() as cursor:
         return cursor.mogrify(sql, sql_params).decode()
 

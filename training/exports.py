@@ -80,9 +80,3 @@ COMPLETIONS = spreadsheets.Export(
 def export_of(filters: Filters) -> spreadsheets.Export:
     """The export of the rows `selectors.status_rows` lists for these filters."""
     return COMPLETIONS if filters.status == AssignmentStatus.COMPLETED else ASSIGNMENTS
-
-
-# The assignments' export under the module's own names, for the tests of its cells.
-export_rows = ASSIGNMENTS.rows
-stream_csv = ASSIGNMENTS.csv_response
-build_xlsx = ASSIGNMENTS.write_xlsx

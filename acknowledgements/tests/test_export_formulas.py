@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.db.models import TextField, Value
 
-from acknowledgements.exports import COLUMNS, build_xlsx, export_query
+from acknowledgements.exports import COLUMNS, EXPORT
 from acknowledgements.models import AcknowledgementRequest
 from acknowledgements.services import requests_create_for_version
 from common import spreadsheets
@@ -50,7 +50,7 @@ def csv_writers() -> list[bool]:
 
 
 def exported_csv(requests, *, copy: bool) -> str:
-    rows = export_query(requests)  # the very query the CSV download runs
+    rows = EXPORT.query(requests)  # the very query the CSV download runs
     header = [str(column) for column in COLUMNS]
     response = spreadsheets.csv_response(header, rows, filename="export.csv", copy=copy)
     return b"".join(response.streaming_content).decode("utf-8-sig")
@@ -148,7 +148,7 @@ def test_libreoffice_opens_the_csv_without_a_formula(corpus_export, soffice, tmp
 def test_libreoffice_opens_the_xlsx_without_a_formula(corpus_export, soffice, tmp_path) -> None:
     source = tmp_path / "export.xlsx"
     with source.open("wb") as destination:
-        build_xlsx(corpus_export, destination)
+        EXPORT.write_xlsx(corpus_export, destination)
 
     flat_ods = soffice(source)
 

@@ -15,14 +15,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from acknowledgements.exports import (
-    COLUMNS,
-    build_xlsx,
-    export_query,
-    export_rows,
-    stream_csv,
-    xlsx_response,
-)
+from acknowledgements.exports import COLUMNS, EXPORT
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from acknowledgements.selectors import request_list
 from acknowledgements.services import requests_create_for_version, signature_create
@@ -43,12 +36,12 @@ def parse_csv(content: bytes) -> list[list[str]]:
 
 
 def csv_rows(requests) -> list[list[str]]:
-    return parse_csv(b"".join(stream_csv(requests, filename="export.csv").streaming_content))
+    return parse_csv(b"".join(EXPORT.csv_response(requests, filename="export.csv").streaming_content))
 
 
 def xlsx_sheets(requests, **options) -> tuple[int, dict[str, list[list[str]]]]:
     destination = io.BytesIO()
-    written = build_xlsx(requests, destination, **options)
+    written = EXPORT.write_xlsx(requests, destination, **options)
     destination.seek(0)
     workbook = openpyxl.load_workbook(destination, read_only=True)
     try:
@@ -134,7 +127,7 @@ def test_no_missing_value_is_written_as_none(signed):
 
 def test_export_reads_every_row_in_one_query(signed):
     with CaptureQueriesContext(connection) as queries:
-        rows = list(export_rows(AcknowledgementRequest.objects.all()))
+        rows = list(EXPORT.rows(AcknowledgementRequest.objects.all()))
 
     # On PostgreSQL the read also sets the session's time zone, and back, in its transaction.
     assert len([query for query in queries if " FROM " in query["sql"]]) == 1
@@ -170,7 +163,7 @@ def test_xlsx_holds_no_formulas(asked, agent):
     agent.user.save()
     destination = io.BytesIO()
 
-    build_xlsx(asked, destination)
+    EXPORT.write_xlsx(asked, destination)
 
     with zipfile.ZipFile(destination) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
@@ -206,16 +199,16 @@ def test_xlsx_continues_on_a_new_sheet_with_its_own_header(published, people, da
     assert list(sheets) == titles
     assert [len(rows) - 1 for rows in sheets.values()] == data_rows_per_sheet
     assert all(rows[0] == HEADER for rows in sheets.values())
-    assert [row for rows in sheets.values() for row in rows[1:]] == list(export_rows(requests))[1:]
+    assert [row for rows in sheets.values() for row in rows[1:]] == list(EXPORT.rows(requests))[1:]
 
 
 def test_xlsx_refuses_a_sheet_too_small_for_a_row(asked):
     with pytest.raises(ValueError, match="header"):
-        build_xlsx(asked, io.BytesIO(), sheet_rows=1)
+        EXPORT.write_xlsx(asked, io.BytesIO(), sheet_rows=1)
 
 
 def test_csv_is_streamed_as_an_attachment_with_a_bom(asked):
-    response = stream_csv(asked, filename="acknowledgements.csv")
+    response = EXPORT.csv_response(asked, filename="acknowledgements.csv")
 
     assert isinstance(response, StreamingHttpResponse)
     assert response.streaming is True
@@ -223,7 +216,7 @@ def test_csv_is_streamed_as_an_attachment_with_a_bom(asked):
     assert response["Content-Disposition"] == 'attachment; filename="acknowledgements.csv"'
     content = b"".join(response.streaming_content)
     assert content.startswith(codecs.BOM_UTF8)
-    assert parse_csv(content) == [[neutralise(cell) for cell in row] for row in export_rows(asked)]
+    assert parse_csv(content) == [[neutralise(cell) for cell in row] for row in EXPORT.rows(asked)]
 
 
 def test_xlsx_response_is_an_attachment_of_the_workbook(signed):
@@ -231,7 +224,7 @@ def test_xlsx_response_is_an_attachment_of_the_workbook(signed):
     # Read first: closing a response ends the request, which may close the database connection.
     expected = csv_rows(requests)
 
-    response = xlsx_response(requests, filename="acknowledgements.xlsx")
+    response = EXPORT.xlsx_response(requests, filename="acknowledgements.xlsx")
 
     assert isinstance(response, FileResponse)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -251,7 +244,7 @@ def test_romanian_diacritics_survive_in_csv_and_xlsx(asked, agent, support):
     support.name = "Suport și relații cu clienții"
     support.save()
 
-    content = b"".join(stream_csv(asked, filename="export.csv").streaming_content)
+    content = b"".join(EXPORT.csv_response(asked, filename="export.csv").streaming_content)
     _, sheets = xlsx_sheets(asked)
 
     assert "Ștefania Țăranu".encode() in content
@@ -261,7 +254,7 @@ def test_romanian_diacritics_survive_in_csv_and_xlsx(asked, agent, support):
 
 
 def test_non_ascii_filename_is_kept_in_the_attachment_header(asked):
-    response = stream_csv(asked, filename="confirmări.csv")
+    response = EXPORT.csv_response(asked, filename="confirmări.csv")
 
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''confirm%C4%83ri.csv"
 
@@ -303,7 +296,7 @@ def test_the_csv_written_by_copy_reads_back_as_the_csv_written_by_python(signed,
     requests_create_for_version(version=request_of(agent).version)
     assert AcknowledgementRequest.objects.filter(person=formula_name).exists()
     header = [str(header) for header in COLUMNS]
-    rows = export_query(AcknowledgementRequest.objects.all())
+    rows = EXPORT.query(AcknowledgementRequest.objects.all())
 
     by_copy = b"".join(spreadsheets.csv_response(header, rows, filename="a.csv", copy=True).streaming_content)
     by_python = b"".join(spreadsheets.csv_response(header, rows, filename="a.csv", copy=False).streaming_content)
@@ -315,7 +308,7 @@ def test_the_csv_written_by_copy_reads_back_as_the_csv_written_by_python(signed,
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_a_download_stopped_halfway_leaves_the_connection_usable(asked, monkeypatch):
     monkeypatch.setattr(spreadsheets, "COPY_CHUNK_BYTES", 16)  # a chunk per row or so
-    response = stream_csv(AcknowledgementRequest.objects.all(), filename="export.csv")
+    response = EXPORT.csv_response(AcknowledgementRequest.objects.all(), filename="export.csv")
     chunks = iter(response.streaming_content)
     next(chunks)  # the header
     next(chunks)  # the first rows

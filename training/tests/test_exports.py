@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from people.tests.factories import StaffProfileFactory
-from training.exports import COLUMNS, build_xlsx, export_rows, stream_csv
+from training.exports import ASSIGNMENTS, COLUMNS
 from training.models import Assignment, AssignmentReason, AssignmentStatus
 
 from .factories import AssignmentFactory, CompletionFactory, CourseFactory
@@ -32,7 +32,7 @@ def parse_csv(content: bytes) -> list[list[str]]:
 
 def xlsx_sheets(assignments, **options) -> tuple[int, dict[str, list[list[str]]]]:
     destination = io.BytesIO()
-    written = build_xlsx(assignments, destination, **options)
+    written = ASSIGNMENTS.write_xlsx(assignments, destination, **options)
     destination.seek(0)
     workbook = openpyxl.load_workbook(destination, read_only=True)
     try:
@@ -72,7 +72,7 @@ def test_a_completed_retraining_row_shows_its_completion(agent, manager, course)
         completion=completion,
     )
 
-    rows = list(export_rows(Assignment.objects.all()))
+    rows = list(ASSIGNMENTS.rows(Assignment.objects.all()))
 
     assert rows[1] == [
         agent.employee_id,
@@ -91,7 +91,7 @@ def test_a_completed_retraining_row_shows_its_completion(agent, manager, course)
 def test_an_open_row_without_manager_leaves_the_blanks_empty(compliance_officer, course) -> None:
     AssignmentFactory(person=compliance_officer, course=course)
 
-    row = list(export_rows(Assignment.objects.all()))[1]
+    row = list(ASSIGNMENTS.rows(Assignment.objects.all()))[1]
 
     assert row[3] == ""
     assert row[7:] == ["Open", "", ""]
@@ -103,7 +103,7 @@ def test_the_export_reads_every_row_in_one_query(support, course, rows) -> None:
         AssignmentFactory(person=person, course=course)
 
     with CaptureQueriesContext(connection) as queries:
-        exported = list(export_rows(Assignment.objects.all()))
+        exported = list(ASSIGNMENTS.rows(Assignment.objects.all()))
 
     # On PostgreSQL the read also sets the session's time zone, and back, in its transaction.
     assert len([query for query in queries if " FROM " in query["sql"]]) == 1
@@ -114,7 +114,7 @@ def test_the_csv_is_streamed_with_a_bom_and_neutralised_cells(agent, course) -> 
     course = CourseFactory(title="-1 day refresher")
     AssignmentFactory(person=agent, course=course)
 
-    response = stream_csv(Assignment.objects.all(), filename="training.csv")
+    response = ASSIGNMENTS.csv_response(Assignment.objects.all(), filename="training.csv")
 
     assert isinstance(response, StreamingHttpResponse)
     rows = parse_csv(b"".join(response.streaming_content))
@@ -131,7 +131,7 @@ def test_the_xlsx_continues_on_a_new_sheet_with_its_own_header(support, course) 
     assert written == 5
     assert list(sheets) == ["Training", "Training 2", "Training 3"]
     assert all(rows[0] == HEADER for rows in sheets.values())
-    assert [row for rows in sheets.values() for row in rows[1:]] == list(export_rows(Assignment.objects.all()))[1:]
+    assert [row for rows in sheets.values() for row in rows[1:]] == list(ASSIGNMENTS.rows(Assignment.objects.all()))[1:]
 
 
 def test_the_xlsx_holds_the_formula_as_text(agent, course) -> None:
