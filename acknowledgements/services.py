@@ -237,28 +237,8 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
-@transaction.atomic
-def signature_create(
-    *,
-    ack_request: AcknowledgementRequest,
-    actor: User,
-    typed_name: str,
-    ip_address: str | None = None,
-    user_agent: str = "",
-) -> Signature:
-    """Sign a request: the person agrees to the version's exact text, and a chained record is appended.
-
-    Refused unless the actor is the person asked, the request is pending, the version is still
-    the published one, and the typed name matches the person's name (case and spacing aside).
-    Re-authentication (the password) is checked by the signing form before this is called.
-    """
-    # Only the request's own row is locked: a plain FOR UPDATE would lock the joined version and
-    # document rows as well, and make everyone signing the same version wait for each other.
-    ack_request = (
-        AcknowledgementRequest.objects.select_for_update(of=("self",))
-        .select_related("person__user", "version__document")
-        .get(pk=ack_request.pk)
-    )
+def _refuse_unless_signable(ack_request: AcknowledgementRequest, *, actor: User, typed_name: str) -> None:
+    """Raise the reason this actor cannot sign this (locked) request with this typed name, if any."""
     if ack_request.person.user_id != actor.pk:
         raise PermissionDenied(_("Only the person asked can sign this acknowledgement."))
     if ack_request.status == RequestStatus.SIGNED:
@@ -282,9 +262,15 @@ def signature_create(
             _("Type your name as it is recorded in your profile: %(name)s.") % {"name": ack_request.person.full_name}
         )
 
+
+def _chain_append(
+    ack_request: AcknowledgementRequest, *, typed_name: str, ip_address: str | None, user_agent: str
+) -> Signature:
+    """Seal and save the request's signature as the next link of the chain, under the chain's lock."""
     _lock_chain()
     last = Signature.objects.aggregate(sequence=Max("sequence"))["sequence"]
     previous_hash = Signature.objects.get(sequence=last).record_hash if last is not None else GENESIS
+    version = ack_request.version
     signature = Signature(
         sequence=(last or 0) + 1,
         request=ack_request,
@@ -305,6 +291,33 @@ def signature_create(
             signature.save(force_insert=True)
     except IntegrityError as error:
         raise DomainError(_("Someone signed at the same instant; please sign again.")) from error
+    return signature
+
+
+@transaction.atomic
+def signature_create(
+    *,
+    ack_request: AcknowledgementRequest,
+    actor: User,
+    typed_name: str,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Sign a request: the person agrees to the version's exact text, and a chained record is appended.
+
+    Refused unless the actor is the person asked, the request is pending, the version is still
+    the published one, and the typed name matches the person's name (case and spacing aside).
+    Re-authentication (the password) is checked by the signing form before this is called.
+    """
+    # Only the request's own row is locked: a plain FOR UPDATE would lock the joined version and
+    # document rows as well, and make everyone signing the same version wait for each other.
+    ack_request = (
+        AcknowledgementRequest.objects.select_for_update(of=("self",))
+        .select_related("person__user", "version__document")
+        .get(pk=ack_request.pk)
+    )
+    _refuse_unless_signable(ack_request, actor=actor, typed_name=typed_name)
+    signature = _chain_append(ack_request, typed_name=typed_name, ip_address=ip_address, user_agent=user_agent)
     ack_request.status = RequestStatus.SIGNED
     ack_request.resolved_at = signature.signed_at
     ack_request.save(update_fields=["status", "resolved_at"])
@@ -312,7 +325,7 @@ def signature_create(
         actor=actor,
         action=audit_actions.SIGNATURE_CREATE,
         target=signature,
-        details={"version": version.pk, "record_hash": signature.record_hash},
+        details={"version": ack_request.version.pk, "record_hash": signature.record_hash},
     )
     return signature
 
