@@ -162,10 +162,10 @@ def requests_sync_for_person(*, person: StaffProfile, actor: User | None = None)
         )
         today = timezone.localdate()
         returning = list(mine.filter(status=RequestStatus.LEFT, version__in=applying).select_related("version"))
-        for request in returning:  # one per document at most: a handful, never the organisation
-            request.status = RequestStatus.PENDING
-            request.resolved_at = None
-            request.due_date = today + datetime.timedelta(days=request.version.days_to_acknowledge)
+        for ack_request in returning:  # one per document at most: a handful, never the organisation
+            ack_request.status = RequestStatus.PENDING
+            ack_request.resolved_at = None
+            ack_request.due_date = today + datetime.timedelta(days=ack_request.version.days_to_acknowledge)
         AcknowledgementRequest.objects.bulk_update(returning, ["status", "resolved_at", "due_date"])
         counts["returned"] = len(returning)
         new = [

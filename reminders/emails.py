@@ -93,14 +93,14 @@ class _Draft:
     path: str
 
 
-def _acknowledgement_draft(request: AcknowledgementRequest, today: datetime.date) -> _Draft:
-    overdue = request.due_date < today
+def _acknowledgement_draft(ack_request: AcknowledgementRequest, today: datetime.date) -> _Draft:
+    overdue = ack_request.due_date < today
     subject = (
         _("Overdue: please acknowledge “%(title)s”") if overdue else _("Please acknowledge “%(title)s” by %(date)s")
-    ) % {"title": request.version.title, "date": request.due_date.isoformat()}
-    days_left = (request.due_date - today).days
-    context = {"request": request, "overdue": overdue, "days_left": days_left}
-    return _Draft(subject, "acknowledgement", context, reverse("acknowledgements:read_and_sign", args=[request.pk]))
+    ) % {"title": ack_request.version.title, "date": ack_request.due_date.isoformat()}
+    days_left = (ack_request.due_date - today).days
+    context = {"ack_request": ack_request, "overdue": overdue, "days_left": days_left}
+    return _Draft(subject, "acknowledgement", context, reverse("acknowledgements:read_and_sign", args=[ack_request.pk]))
 
 
 def _training_draft(assignment: Assignment, today: datetime.date) -> _Draft:

@@ -94,8 +94,10 @@ def test_moving_into_the_audience_asks_the_person(draft, manager, second_manager
     assert "mover" in asked(version)
 
 
-def sign(request: AcknowledgementRequest) -> None:
-    services.signature_create(ack_request=request, actor=request.person.user, typed_name=request.person.full_name)
+def sign(ack_request: AcknowledgementRequest) -> None:
+    services.signature_create(
+        ack_request=ack_request, actor=ack_request.person.user, typed_name=ack_request.person.full_name
+    )
 
 
 def next_version(published, manager, second_manager, *, is_major: bool):
