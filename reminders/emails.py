@@ -94,7 +94,7 @@ class _Draft:
 
 
 def _acknowledgement_draft(ack_request: AcknowledgementRequest, today: datetime.date) -> _Draft:
-    overdue = ack_request.due_date < today
+    overdue = ack_request.is_overdue
     subject = (
         _("Overdue: please acknowledge “%(title)s”") if overdue else _("Please acknowledge “%(title)s” by %(date)s")
     ) % {"title": ack_request.version.title, "date": ack_request.due_date.isoformat()}
@@ -104,7 +104,7 @@ def _acknowledgement_draft(ack_request: AcknowledgementRequest, today: datetime.
 
 
 def _training_draft(assignment: Assignment, today: datetime.date) -> _Draft:
-    overdue = assignment.due_date < today
+    overdue = assignment.is_overdue
     subject = (_("Overdue training: %(course)s") if overdue else _("Training due by %(date)s: %(course)s")) % {
         "course": assignment.course.title,
         "date": assignment.due_date.isoformat(),
