@@ -35,7 +35,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import islice
 from typing import IO, Any
 
 from django.conf import settings
@@ -46,6 +45,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from xlsxwriter import Workbook
+
+from common.chunks import batched
 
 # Where a cell may begin (the text's start, or a separator or line break in it, then any spaces and
 # double quotes), followed by a character that makes a spreadsheet read a formula: the quote goes
@@ -276,8 +277,7 @@ def _written_csv(rows: QuerySet | Iterable[Sequence[Cell]]) -> Iterator[bytes]:
     """The same CSV written by Python, where there is no COPY (SQLite), or of rows computed in Python."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    read = export_rows(rows) if isinstance(rows, QuerySet) else iter(rows)
-    while chunk := list(islice(read, CHUNK_SIZE)):
+    for chunk in batched(export_rows(rows) if isinstance(rows, QuerySet) else rows, CHUNK_SIZE):
         writer.writerows(chunk)
         yield out.getvalue().encode()
         out.seek(0)

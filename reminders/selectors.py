@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
 
+from common.chunks import batched
+
 from .models import ESCALATED, DeliveryStatus, Notification, ReminderLog
 from .rules import Rule, all_rules
 
@@ -84,5 +86,4 @@ def managers_with_pending_escalations() -> list[int]:
 
 def pending_digest_batches() -> list[list[int]]:
     """Managers with escalations waiting, as batches of ids for digest delivery tasks."""
-    managers = managers_with_pending_escalations()
-    return [managers[start : start + DELIVERY_BATCH_SIZE] for start in range(0, len(managers), DELIVERY_BATCH_SIZE)]
+    return list(batched(managers_with_pending_escalations(), DELIVERY_BATCH_SIZE))
