@@ -15,7 +15,10 @@ ROLE_PERMISSIONS = {
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0002_database_guards"),
-        ("people", "0002_roles"),
+        # Not people's roles migration: audit is below people, and grant_permissions creates the groups
+        # it does not find. It needs the permission tables as people's roles migration does.
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [grant_to_roles(ROLE_PERMISSIONS)]
