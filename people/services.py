@@ -143,6 +143,64 @@ def person_move(*, person: StaffProfile, department: Department, manager: StaffP
         _announce(person.pk, actor)
 
 
+def _require_permission(actor: Actor, permission: str) -> None:
+    if actor is not None and not actor.has_perm(permission):
+        raise rights.AccountChangeRefused(_("Your roles do not allow this action."))
+
+
+def _saved_department(department: Department) -> None:
+    try:
+        department.full_clean()
+    except ValidationError as invalid:
+        raise StaffChangeRefused(" ".join(invalid.messages)) from invalid
+    department.save()
+
+
+@transaction.atomic
+def department_create(*, name: str, code: str, actor: Actor) -> Department:
+    """Add a department (a provisioning client's new group). Refused when the name or code is taken or
+    malformed, or the actor may not add departments; audited."""
+    _require_permission(actor, "people.add_department")
+    department = Department(name=name, code=code)
+    _saved_department(department)
+    event_record(actor=actor, action=audit_actions.DEPARTMENT_CREATE, target=department, details={"code": code})
+    return department
+
+
+@transaction.atomic
+def department_rename(*, department: Department, name: str, actor: Actor) -> None:
+    """Rename a department; refused like `department_create`, audited from and to."""
+    _require_permission(actor, "people.change_department")
+    if name == department.name:
+        return
+    old = department.name
+    department.name = name
+    _saved_department(department)
+    event_record(actor=actor, action=audit_actions.DEPARTMENT_CHANGE, target=department, details={"name": [old, name]})
+
+
+@transaction.atomic
+def department_delete(*, department: Department, actor: Actor) -> None:
+    """Delete a department nothing refers to any more.
+
+    Refused while it has people or sub-departments, or something is meant for it (a code's or a
+    course's audience, whichever app keeps it): deleting it would silently change who those are
+    for. Audited before the row goes.
+    """
+    _require_permission(actor, "people.delete_department")
+    # A one-to-one companion row (what another app keeps about the department) goes with it.
+    for relation in Department._meta.related_objects:
+        if not relation.one_to_one and getattr(department, relation.get_accessor_name() or "").exists():
+            raise StaffChangeRefused(
+                _("%(name)s still has people, sub-departments or codes and courses meant for it: move them first.")
+                % {"name": department.name}
+            )
+    event_record(
+        actor=actor, action=audit_actions.DEPARTMENT_DELETE, target=department, details={"code": department.code}
+    )
+    department.delete()
+
+
 @transaction.atomic
 def profile_update(*, profile: StaffProfile, actor: Actor) -> None:
     """Save the details of a staff record edited by an administrator (or the system: a provisioning

@@ -11,3 +11,5 @@ TOKEN_REVOKE = register("scim.token.revoke", _("SCIM token revoked"))
 # One per change a SCIM client makes to a person, naming the token; the people services record
 # the change itself (hired, moved, deactivated, …) beside it.
 USER_PROVISION = register("scim.user.provision", _("Person provisioned by SCIM"))
+# The same for a department a SCIM client creates, renames, fills or deletes as a Group.
+GROUP_PROVISION = register("scim.group.provision", _("Department provisioned by SCIM"))

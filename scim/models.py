@@ -61,3 +61,24 @@ class ScimAccount(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ScimDepartment(models.Model):
+    """The client's own id for a department it provisions as a SCIM Group."""
+
+    department = models.OneToOneField(
+        "people.Department",
+        verbose_name=_("department"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="scim_group",
+    )
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("SCIM department")
+        verbose_name_plural = _("SCIM departments")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.department)

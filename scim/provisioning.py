@@ -8,6 +8,7 @@ mistake raises a scim2-models exception, which the views answer with a SCIM erro
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import scim2_models as scim
@@ -24,15 +25,17 @@ from people import services as people
 from people.models import Department, StaffProfile
 
 from . import audit_actions
-from .models import ScimAccount, ScimToken
-from .wire import PersonData
+from .models import ScimAccount, ScimDepartment, ScimToken
+from .wire import GroupData, PersonData
 
 
-def _record(*, user: User, token: ScimToken, operation: str, details: dict[str, Any] | None = None) -> None:
+def _record(
+    *, target: User | Department, token: ScimToken, operation: str, details: dict[str, Any] | None = None
+) -> None:
     event_record(
         actor=None,
-        action=audit_actions.USER_PROVISION,
-        target=user,
+        action=audit_actions.USER_PROVISION if isinstance(target, User) else audit_actions.GROUP_PROVISION,
+        target=target,
         details={"operation": operation, "token": str(token), "token_id": token.pk, **(details or {})},
     )
 
@@ -44,7 +47,7 @@ def _department(name: str | None, *, current: Department | None) -> Department:
             return current
         name = settings.SCIM_DEFAULT_DEPARTMENT
         if not name:
-            raise scim.InvalidValueException(detail="The department is required: no default department is set.")
+            raise scim.InvalidValueException(detail="A department is required: no default department is set.")
     found = Department.objects.filter(Q(name__iexact=name) | Q(code=name)).first()
     if found is None:
         raise scim.InvalidValueException(detail=f"No department is named {name!r}.")
@@ -101,7 +104,7 @@ def user_create(*, data: PersonData, token: ScimToken) -> StaffProfile:
         raise scim.InvalidValueException(detail=str(refused)) from refused
     except ValidationError as invalid:
         raise scim.InvalidValueException(detail=" ".join(invalid.messages)) from invalid
-    _record(user=user, token=token, operation="create")
+    _record(target=user, token=token, operation="create")
     return profile
 
 
@@ -133,7 +136,7 @@ def user_replace(*, person: StaffProfile, data: PersonData, token: ScimToken, op
     except ValidationError as invalid:
         raise scim.InvalidValueException(detail=" ".join(invalid.messages)) from invalid
     ScimAccount.objects.update_or_create(user=user, defaults={"external_id": data.external_id})
-    _record(user=user, token=token, operation=operation)
+    _record(target=user, token=token, operation=operation)
 
 
 @transaction.atomic
@@ -142,4 +145,78 @@ def user_delete(*, person: StaffProfile, token: ScimToken) -> None:
     their records stay."""
     people.person_deactivate(user=person.user, actor=None)
     ScimAccount.objects.update_or_create(user=person.user, defaults={"deleted_at": timezone.now()})
-    _record(user=person.user, token=token, operation="delete")
+    _record(target=person.user, token=token, operation="delete")
+
+
+def _code_for(name: str) -> str:
+    """A short code for a department a client names, unique among the departments: its name's
+    capitals and digits (SALES-EMEA), numbered when taken."""
+    stem = re.sub(r"[^A-Z0-9]+", "-", name.upper()).strip("-")[:12] or "GROUP"
+    taken = set(Department.objects.filter(code__startswith=stem).values_list("code", flat=True))
+    code, number = stem, 1
+    while code in taken:
+        number += 1
+        code = f"{stem}-{number}"
+    return code
+
+
+def _refuse_taken_name(data: GroupData, *, department: Department | None) -> None:
+    others = Department.objects.exclude(pk=department.pk) if department is not None else Department.objects.all()
+    if others.filter(name__iexact=data.name).exists():
+        raise scim.UniquenessException(detail=f"The displayName {data.name!r} is already a department.")
+
+
+def _set_members(department: Department, member_ids: list[str]) -> None:
+    """Move the people listed into the department, and those no longer listed to the default one: a
+    person always belongs to exactly one department."""
+    wanted = {int(pk) for pk in member_ids if pk.isdigit()}
+    people_in = {person.user_id: person for person in StaffProfile.objects.filter(user_id__in=wanted)}
+    if len(people_in) != len(set(member_ids)):
+        unknown = sorted(set(member_ids) - {str(pk) for pk in people_in})
+        raise scim.InvalidValueException(detail=f"No person has the id {', '.join(unknown)}.")
+    leaving = list(StaffProfile.objects.filter(department=department).exclude(user_id__in=wanted))
+    if leaving:
+        default = _department(None, current=None)
+        if default == department:
+            raise scim.InvalidValueException(detail="People cannot leave the default department: move them elsewhere.")
+        for person in leaving:
+            people.person_move(person=person, department=default, manager=person.manager, actor=None)
+    for person in people_in.values():
+        people.person_move(person=person, department=department, manager=person.manager, actor=None)
+
+
+@transaction.atomic
+def group_create(*, data: GroupData, token: ScimToken) -> Department:
+    """A client's new Group: a department, with the people it lists moved into it."""
+    _refuse_taken_name(data, department=None)
+    try:
+        department = people.department_create(name=data.name, code=_code_for(data.name), actor=None)
+        ScimDepartment.objects.create(department=department, external_id=data.external_id)
+        _set_members(department, data.member_ids)
+    except DomainError as refused:
+        raise scim.InvalidValueException(detail=str(refused)) from refused
+    _record(target=department, token=token, operation="create")
+    return department
+
+
+@transaction.atomic
+def group_replace(*, department: Department, data: GroupData, token: ScimToken, operation: str) -> None:
+    """Rename a department and set who is in it, as a client's PUT (or PATCH once applied) says."""
+    _refuse_taken_name(data, department=department)
+    try:
+        people.department_rename(department=department, name=data.name, actor=None)
+        _set_members(department, data.member_ids)
+    except DomainError as refused:
+        raise scim.InvalidValueException(detail=str(refused)) from refused
+    ScimDepartment.objects.update_or_create(department=department, defaults={"external_id": data.external_id})
+    _record(target=department, token=token, operation=operation)
+
+
+@transaction.atomic
+def group_delete(*, department: Department, token: ScimToken) -> None:
+    """Delete a department nothing refers to any more (`people.services.department_delete`)."""
+    _record(target=department, token=token, operation="delete")
+    try:
+        people.department_delete(department=department, actor=None)
+    except DomainError as refused:
+        raise scim.MutabilityException(detail=str(refused)) from refused

@@ -13,12 +13,12 @@ urlpatterns = [
     path("ResourceTypes/<str:pk>", views.resource_types, name="resource_type"),
     path("Schemas", views.schemas, name="schemas"),
     path("Schemas/<str:pk>", views.schemas, name="schema"),
-    # Users are the only resources a client searches, at the root as at /Users (RFC 7644 §3.4.3).
-    path(".search", views.users_search, name="search"),
+    path(".search", views.search, name="search"),
     path("Users", views.users, name="users"),
     path("Users/.search", views.users_search, name="users_search"),
     path("Users/<str:pk>", views.user, name="user"),
     path("Groups", views.groups, name="groups"),
+    path("Groups/.search", views.groups_search, name="groups_search"),
     path("Groups/<str:pk>", views.group, name="group"),
     re_path(r"^(?P<rest>.+)$", views.unknown),
 ]

@@ -1,4 +1,4 @@
-"""The SCIM 2.0 endpoint (RFC 7644) at /scim/v2/: discovery, Users and Groups (departments, read-only).
+"""The SCIM 2.0 endpoint (RFC 7644) at /scim/v2/: discovery, Users (staff) and Groups (departments).
 
 The views answer a SCIM client, not a browser: they take a bearer token instead of a session
 (so no CSRF check and no sign-in redirect), speak application/scim+json, and answer every
@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 
-from people.models import StaffProfile
+from people.models import Department, StaffProfile
 
 from . import provisioning, wire
 from .models import ScimToken
@@ -185,22 +185,50 @@ def _user_or_404(pk: str) -> StaffProfile:
     return person
 
 
+def _one(request: HttpRequest, resource: Any, model: type[Any], *, status: int) -> HttpResponse:
+    """One resource as asked (`attributes`, `excludedAttributes`), with its Location when just created."""
+    headers = {"Location": str(resource.meta.location)} if status == 201 and resource.meta else None
+    return _answer(_dump(resource, _shown(request, model, request.GET.dict())), status=status, headers=headers)
+
+
 def _user_answer(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
     resource = wire.user_resource(_user_or_404(str(pk)), base_url=_base_url(request))
-    headers = {"Location": str(resource.meta.location)} if status == 201 and resource.meta else None
-    return _answer(
-        _dump(resource, _shown(request, wire.UserResource, request.GET.dict())), status=status, headers=headers
-    )
+    return _one(request, resource, wire.UserResource, status=status)
+
+
+def _manager_reference(request: HttpRequest, manager: Any) -> Any:
+    """The manager as scim2-models wants it, from what identity providers send: often the id alone
+    (Entra ID PATCHes `"value": "<id>"`), whose $ref follows from it."""
+    if isinstance(manager, str | int):
+        manager = {"value": str(manager)}
+    if isinstance(manager, dict) and manager.get("value") and not manager.get("$ref"):
+        manager = {**manager, "$ref": f"{_base_url(request)}Users/{manager['value']}"}
+    return manager
+
+
+def _with_manager_reference(request: HttpRequest, resource: Any) -> Any:
+    enterprise = resource.get(wire.ENTERPRISE_URN) if isinstance(resource, dict) else None
+    if isinstance(enterprise, dict) and "manager" in enterprise:
+        enterprise["manager"] = _manager_reference(request, enterprise["manager"])
+    return resource
 
 
 def _parsed_user(request: HttpRequest, context: scim.Context) -> Any:
-    payload = _body(request)
-    enterprise = payload.get(wire.ENTERPRISE_URN) if isinstance(payload, dict) else None
-    manager = enterprise.get("manager") if isinstance(enterprise, dict) else None
-    # Identity providers send the manager's id alone; its $ref follows from it.
-    if isinstance(manager, dict) and manager.get("value") and not manager.get("$ref"):
-        manager["$ref"] = f"{_base_url(request)}Users/{manager['value']}"
+    payload = _with_manager_reference(request, _body(request))
     return wire.UserResource.model_validate(payload, scim_ctx=context)
+
+
+def _parsed_user_patch(request: HttpRequest) -> Any:
+    payload = _body(request)
+    manager_path = f"{wire.ENTERPRISE_URN}:manager".lower()
+    for operation in payload.get("Operations", []) if isinstance(payload, dict) else []:
+        if not isinstance(operation, dict):
+            continue
+        if str(operation.get("path", "")).lower() == manager_path:
+            operation["value"] = _manager_reference(request, operation.get("value"))
+        elif "path" not in operation:
+            _with_manager_reference(request, operation.get("value"))
+    return scim.PatchOp[wire.UserResource].model_validate(payload, scim_ctx=scim.Context.RESOURCE_PATCH_REQUEST)
 
 
 def _users_list(request: HttpRequest, params: dict[str, Any]) -> HttpResponse:
@@ -224,11 +252,25 @@ def users(request: HttpRequest, token: ScimToken) -> HttpResponse:
     return _users_list(request, request.GET.dict())
 
 
+def _search_params(request: HttpRequest) -> dict[str, Any]:
+    search: scim.SearchRequest = scim.SearchRequest.model_validate(_body(request), scim_ctx=scim.Context.SEARCH_REQUEST)
+    return search.model_dump(by_alias=True, exclude_none=True)
+
+
 @scim_view({"POST"})
 def users_search(request: HttpRequest, token: ScimToken) -> HttpResponse:
-    search: scim.SearchRequest = scim.SearchRequest.model_validate(_body(request), scim_ctx=scim.Context.SEARCH_REQUEST)
-    params = search.model_dump(by_alias=True, exclude_none=True)
-    return _users_list(request, params)
+    return _users_list(request, _search_params(request))
+
+
+@scim_view({"POST"})
+def groups_search(request: HttpRequest, token: ScimToken) -> HttpResponse:
+    return _groups_list(request, _search_params(request))
+
+
+@scim_view({"POST"})
+def search(request: HttpRequest, token: ScimToken) -> HttpResponse:
+    # RFC 7644 §3.4.3 lets a server answer 501 to a search across resource types.
+    raise scim.NotImplementedException(detail="Search /Users/.search or /Groups/.search, one resource type at a time.")
 
 
 @scim_view({"GET", "PUT", "PATCH", "DELETE"})
@@ -243,9 +285,7 @@ def user(request: HttpRequest, token: ScimToken, pk: str) -> HttpResponse:
         resource = _parsed_user(request, scim.Context.RESOURCE_REPLACEMENT_REQUEST)
         operation = "replace"
     else:
-        patch = scim.PatchOp[wire.UserResource].model_validate(
-            _body(request), scim_ctx=scim.Context.RESOURCE_PATCH_REQUEST
-        )
+        patch = _parsed_user_patch(request)
         for operation_asked in patch.operations or []:
             if (
                 operation_asked.op == scim.PatchOperation.Op.remove
@@ -261,26 +301,57 @@ def user(request: HttpRequest, token: ScimToken, pk: str) -> HttpResponse:
     return _user_answer(request, person.user_id)
 
 
-@scim_view({"GET"})
-def groups(request: HttpRequest, token: ScimToken) -> HttpResponse:
+def _group_or_404(pk: str) -> Department:
+    department = wire.groups_queryset().filter(pk=int(pk)).first() if pk.isdigit() else None
+    if department is None:
+        raise scim.NotFoundException(detail=f"No Group {pk!r}.")
+    return department
+
+
+def _group_answer(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
+    resource = wire.group_resource(_group_or_404(str(pk)), base_url=_base_url(request))
+    return _one(request, resource, scim.Group, status=status)
+
+
+def _groups_list(request: HttpRequest, params: dict[str, Any]) -> HttpResponse:
     base_url = _base_url(request)
     return _list(
         request,
         wire.groups_queryset(),
         lambda department: wire.group_resource(department, base_url=base_url),
         scim.Group,
-        request.GET.dict(),
+        params,
         GROUP_FILTERS,
     )
 
 
-@scim_view({"GET"})
+@scim_view({"GET", "POST"})
+def groups(request: HttpRequest, token: ScimToken) -> HttpResponse:
+    if request.method == "POST":
+        resource = scim.Group.model_validate(_body(request), scim_ctx=scim.Context.RESOURCE_CREATION_REQUEST)
+        department = provisioning.group_create(data=wire.group_data(resource), token=token)
+        return _group_answer(request, department.pk, status=201)
+    return _groups_list(request, request.GET.dict())
+
+
+@scim_view({"GET", "PUT", "PATCH", "DELETE"})
 def group(request: HttpRequest, token: ScimToken, pk: str) -> HttpResponse:
-    department = wire.groups_queryset().filter(pk=int(pk) if pk.isdigit() else None).first()
-    if department is None:
-        raise scim.NotFoundException(detail=f"No Group {pk!r}.")
-    resource = wire.group_resource(department, base_url=_base_url(request))
-    return _answer(_dump(resource, _shown(request, scim.Group, request.GET.dict())))
+    department = _group_or_404(pk)
+    if request.method == "GET":
+        return _group_answer(request, department.pk)
+    if request.method == "DELETE":
+        provisioning.group_delete(department=department, token=token)
+        return HttpResponse(status=204)
+    if request.method == "PUT":
+        resource = scim.Group.model_validate(_body(request), scim_ctx=scim.Context.RESOURCE_REPLACEMENT_REQUEST)
+        operation = "replace"
+    else:
+        patch = scim.PatchOp[scim.Group].model_validate(_body(request), scim_ctx=scim.Context.RESOURCE_PATCH_REQUEST)
+        resource = wire.group_resource(department, base_url=_base_url(request))
+        patch.patch(resource)
+        operation = "patch"
+    provisioning.group_replace(department=department, data=wire.group_data(resource), token=token, operation=operation)
+    return _group_answer(request, department.pk)
 
 
 @scim_view({"GET", "POST", "PUT", "PATCH", "DELETE"})

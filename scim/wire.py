@@ -35,8 +35,9 @@ ENTERPRISE_ATTRIBUTES: dict[str, set[str]] = {
     "department": set(),
     "manager": {"value", "$ref"},
 }
-# Derived from the names, so a client reads it but never writes it.
-READ_ONLY = {"displayName"}
+GROUP_ATTRIBUTES: dict[str, set[str]] = {"displayName": set(), "members": {"value", "$ref", "type"}}
+# A person's display name is derived from their names, so a client reads it but never writes it.
+USER_READ_ONLY = {"displayName"}
 # What every person in the portal has, so no client can remove it. A client that leaves one out
 # when it creates a person gets the portal's default: its language, SCIM_DEFAULT_DEPARTMENT, and
 # an employee number SCIM-<id> until HR's own arrives.
@@ -50,7 +51,12 @@ REQUIRED_PATHS = {
 }
 
 
-def _narrowed(schema: scim.Schema, attributes: dict[str, set[str]], canonical: dict[str, list[str]]) -> scim.Schema:
+def _narrowed(
+    schema: scim.Schema,
+    attributes: dict[str, set[str]],
+    canonical: dict[str, list[str]],
+    read_only: frozenset[str] = frozenset(),
+) -> scim.Schema:
     kept = []
     for attribute in schema.attributes or []:
         if attribute.name not in attributes:
@@ -59,7 +65,7 @@ def _narrowed(schema: scim.Schema, attributes: dict[str, set[str]], canonical: d
             attribute.sub_attributes = [
                 sub for sub in attribute.sub_attributes if sub.name in attributes[attribute.name]
             ]
-        if attribute.name in READ_ONLY:
+        if attribute.name in read_only:
             attribute.mutability = scim.Mutability.read_only
         if attribute.name in REQUIRED:
             attribute.required = scim.Required.true
@@ -74,7 +80,7 @@ def _narrowed(schema: scim.Schema, attributes: dict[str, set[str]], canonical: d
 
 
 def schemas(*, base_url: str) -> list[scim.Schema]:
-    """The User and enterprise extension schemas as the portal serves them.
+    """The User, enterprise extension and Group schemas as the portal serves them.
 
     The canonical values say what the portal accepts where it accepts only some values: the
     languages it speaks, the departments it has (by name), and work emails.
@@ -82,8 +88,14 @@ def schemas(*, base_url: str) -> list[scim.Schema]:
     languages = [code for code, _name in settings.LANGUAGES]
     departments = list(Department.objects.order_by("name").values_list("name", flat=True))
     found = [
-        _narrowed(scim.User.to_schema(), USER_ATTRIBUTES, {"preferredLanguage": languages, "emails.type": ["work"]}),
+        _narrowed(
+            scim.User.to_schema(),
+            USER_ATTRIBUTES,
+            {"preferredLanguage": languages, "emails.type": ["work"]},
+            frozenset(USER_READ_ONLY),
+        ),
         _narrowed(scim.EnterpriseUser.to_schema(), ENTERPRISE_ATTRIBUTES, {"department": departments}),
+        _narrowed(scim.Group.to_schema(), GROUP_ATTRIBUTES, {"members.type": ["User"]}),
     ]
     for schema in found:
         schema.meta = scim.Meta(resource_type="Schema", location=f"{base_url}Schemas/{schema.id}")
@@ -91,13 +103,15 @@ def schemas(*, base_url: str) -> list[scim.Schema]:
 
 
 def resource_types(*, base_url: str) -> list[scim.ResourceType]:
-    # Groups (departments) are read, not written, by a client: HR keeps the department tree. They
-    # are left out here, so that no client expects to create or change them.
     user = scim.ResourceType.from_resource(UserResource)
     for extension in user.schema_extensions or []:
         extension.required = True
-    user.meta = scim.Meta(resource_type="ResourceType", location=f"{base_url}ResourceTypes/{user.id}")
-    return [user]
+    group = scim.ResourceType.from_resource(scim.Group)
+    for resource_type in (user, group):
+        resource_type.meta = scim.Meta(
+            resource_type="ResourceType", location=f"{base_url}ResourceTypes/{resource_type.id}"
+        )
+    return [user, group]
 
 
 def service_provider_config(*, base_url: str, max_results: int) -> scim.ServiceProviderConfig:
@@ -165,12 +179,14 @@ def groups_queryset() -> Any:
     members = Prefetch(
         "staff", queryset=StaffProfile.objects.order_by("user_id").only("pk", "user_id", "department_id")
     )
-    return Department.objects.prefetch_related(members).order_by("pk")
+    return Department.objects.select_related("scim_group").prefetch_related(members).order_by("pk")
 
 
 def group_resource(department: Department, *, base_url: str) -> scim.Group:
+    group = getattr(department, "scim_group", None)
     return scim.Group(
         id=str(department.pk),
+        external_id=(group.external_id or None) if group else None,
         display_name=department.name,
         members=[
             scim.GroupMember(
@@ -216,5 +232,22 @@ def person_data(resource: scim.User[scim.EnterpriseUser]) -> PersonData:
         employee_id=enterprise.employee_number,
         department=enterprise.department,
         manager_id=enterprise.manager.value if enterprise.manager else None,
+        external_id=resource.external_id or "",
+    )
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """What a SCIM Group asks of a department: its name and who is in it (their ids)."""
+
+    name: str
+    member_ids: list[str]
+    external_id: str
+
+
+def group_data(resource: scim.Group) -> GroupData:
+    return GroupData(
+        name=resource.display_name or "",
+        member_ids=[member.value for member in resource.members or [] if member.value],
         external_id=resource.external_id or "",
     )

@@ -343,3 +343,40 @@ def test_a_deactivation_is_refused_to_someone_who_may_not_change_accounts(agent,
     agent.user.refresh_from_db()
     assert agent.user.is_active
     assert not AuditEvent.objects.exists()
+
+
+def test_an_administrator_creates_renames_and_deletes_a_department_audited(administrator) -> None:
+    department = services.department_create(name="Sales", code="SAL", actor=administrator.user)
+    services.department_rename(department=department, name="Sales EMEA", actor=administrator.user)
+    pk = department.pk
+    services.department_delete(department=department, actor=administrator.user)
+
+    events = AuditEvent.objects.filter(object_type="people.department", object_id=str(pk))
+    assert sorted(events.values_list("action", flat=True)) == [
+        "people.department.change",
+        "people.department.create",
+        "people.department.delete",
+    ]
+    assert events.get(action="people.department.change").details == {"name": ["Sales", "Sales EMEA"]}
+
+
+@pytest.mark.parametrize(("name", "code"), [("Support", "NEW"), ("New", "SUP"), ("New", "lower case")])
+def test_a_department_with_a_taken_or_malformed_name_or_code_is_refused(support, name: str, code: str) -> None:
+    with pytest.raises(StaffChangeRefused):
+        services.department_create(name=name, code=code, actor=None)
+
+
+def test_departments_are_changed_only_by_those_allowed(agent, support) -> None:
+    with pytest.raises(AccountChangeRefused):
+        services.department_create(name="Mine", code="MINE", actor=agent.user)
+    with pytest.raises(AccountChangeRefused):
+        services.department_delete(department=support, actor=agent.user)
+
+
+def test_a_department_with_people_or_sub_departments_is_not_deleted(administrator, agent, support) -> None:
+    with pytest.raises(StaffChangeRefused):
+        services.department_delete(department=support, actor=administrator.user)
+    parent = DepartmentFactory(name="Operations", code="OPS")
+    DepartmentFactory(name="Night shift", code="NIGHT", parent=parent)
+    with pytest.raises(StaffChangeRefused):
+        services.department_delete(department=parent, actor=None)

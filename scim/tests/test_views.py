@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEvent
-from people.models import StaffProfile, UserSession
+from people.models import Department, StaffProfile, UserSession
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 from scim.models import ScimAccount
 from scim.services import token_revoke
@@ -18,6 +18,8 @@ from scim.wire import ENTERPRISE_URN
 pytestmark = pytest.mark.django_db
 
 USERS = "/scim/v2/Users"
+GROUPS = "/scim/v2/Groups"
+GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -200,6 +202,16 @@ def test_patch_active_false_deactivates_and_ends_sessions(scim, client: Client, 
     assert agent.user.is_active
 
 
+def test_a_manager_given_by_id_alone_is_taken_as_entra_id_sends_it(scim, agent, second_manager) -> None:
+    operation = {"op": "Replace", "path": f"{ENTERPRISE_URN}:manager", "value": str(second_manager.user_id)}
+
+    response = send(scim, "patch", f"{USERS}/{agent.user_id}", patch(operation))
+
+    assert response.status_code == 200, response.content
+    agent.refresh_from_db()
+    assert agent.manager == second_manager
+
+
 def test_patch_add_and_remove(scim, agent) -> None:
     response = send(
         scim,
@@ -306,13 +318,76 @@ def test_a_wrong_method_gets_405(scim, agent) -> None:
 
 
 def test_groups_are_the_departments(scim, support, agent, manager) -> None:
-    body = scim.get("/scim/v2/Groups").json()
+    body = scim.get(GROUPS).json()
     support_group = next(group for group in body["Resources"] if group["displayName"] == "Support")
 
     assert {member["value"] for member in support_group["members"]} == {str(agent.user_id), str(manager.user_id)}
-    assert scim.get(f"/scim/v2/Groups/{support.pk}").json()["displayName"] == "Support"
-    assert scim.get('/scim/v2/Groups?filter=displayName eq "support"').json()["totalResults"] == 1
-    assert_error(scim.get("/scim/v2/Groups/0"), 404)
+    assert scim.get(f"{GROUPS}/{support.pk}").json()["displayName"] == "Support"
+    assert scim.get(f'{GROUPS}?filter=displayName eq "support"').json()["totalResults"] == 1
+    assert_error(scim.get(f"{GROUPS}/0"), 404)
+
+
+def test_a_new_group_is_a_new_department_with_its_members_moved_in(scim, scim_token, support, agent) -> None:
+    payload = {"schemas": [GROUP_SCHEMA], "displayName": "Sales EMEA", "members": [{"value": str(agent.user_id)}]}
+
+    response = send(scim, "post", GROUPS, payload)
+
+    assert response.status_code == 201, response.content
+    department = Department.objects.get(name="Sales EMEA")
+    assert (response.json()["id"], department.code) == (str(department.pk), "SALES-EMEA")
+    agent.refresh_from_db()
+    assert agent.department == department
+    assert AuditEvent.objects.filter(action="people.department.create", object_id=str(department.pk)).exists()
+    assert AuditEvent.objects.filter(action="people.person.move", object_id=str(agent.pk)).exists()
+    token, _secret = scim_token
+    assert AuditEvent.objects.get(action="scim.group.provision").details["token_id"] == token.pk
+    assert_error(send(scim, "post", GROUPS, {**payload, "displayName": "sales emea"}), 409, "uniqueness")
+
+
+def test_a_member_left_out_goes_to_the_default_department(scim, administrator, support, agent, manager) -> None:
+    payload = {
+        "schemas": [GROUP_SCHEMA],
+        "displayName": "Customer support",
+        "members": [{"value": str(manager.user_id)}],
+    }
+
+    response = send(scim, "put", f"{GROUPS}/{support.pk}", payload)
+
+    assert response.status_code == 200, response.content
+    support.refresh_from_db()
+    agent.refresh_from_db()
+    manager.refresh_from_db()
+    assert (support.name, manager.department, agent.department) == (
+        "Customer support",
+        support,
+        administrator.department,
+    )
+    assert [member["value"] for member in response.json()["members"]] == [str(manager.user_id)]
+
+
+def test_an_unknown_member_is_refused(scim, support) -> None:
+    payload = patch({"op": "add", "path": "members", "value": [{"value": "999999"}]})
+
+    assert_error(send(scim, "patch", f"{GROUPS}/{support.pk}", payload), 400, "invalidValue")
+
+
+def test_a_department_with_people_is_not_deleted_an_empty_one_is(scim, support, agent) -> None:
+    assert_error(scim.delete(f"{GROUPS}/{support.pk}"), 400, "mutability")
+    assert Department.objects.filter(pk=support.pk).exists()
+    empty = DepartmentFactory(name="Empty", code="EMPTY")
+
+    assert scim.delete(f"{GROUPS}/{empty.pk}").status_code == 204
+
+    assert not Department.objects.filter(pk=empty.pk).exists()
+    assert AuditEvent.objects.filter(action="people.department.delete", object_id=str(empty.pk)).exists()
+
+
+def test_a_search_across_resource_types_is_not_implemented(scim) -> None:
+    response = send(
+        scim, "post", "/scim/v2/.search", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}
+    )
+
+    assert_error(response, 501)
 
 
 def test_the_discovery_documents_declare_what_is_supported(scim, support) -> None:
@@ -325,7 +400,7 @@ def test_the_discovery_documents_declare_what_is_supported(scim, support) -> Non
         {"supported": False},
     )
     types = scim.get("/scim/v2/ResourceTypes").json()["Resources"]
-    assert [resource_type["id"] for resource_type in types] == ["User"]
+    assert [resource_type["id"] for resource_type in types] == ["User", "Group"]
     schemas = {schema["id"]: schema for schema in scim.get("/scim/v2/Schemas").json()["Resources"]}
     enterprise = {attribute["name"]: attribute for attribute in schemas[ENTERPRISE_URN]["attributes"]}
     assert set(enterprise) == {"employeeNumber", "department", "manager"}
