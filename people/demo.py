@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import Department, StaffProfile
-from .services import person_hire
+from .services import account_create, account_set_rights, person_hire
 
 # (code, name, parent code)
 DEPARTMENTS = [
@@ -222,15 +222,13 @@ def _seed_person(
     if existing is not None:
         return existing
 
-    user = get_user_model().objects.create_user(
-        username=username,
-        email=f"{username}@example.com",
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        is_staff=is_staff,
+    # Made as an administrator would make the account, by the system: audited like theirs.
+    user = get_user_model()(
+        username=username, email=f"{username}@example.com", first_name=first_name, last_name=last_name
     )
-    user.groups.add(Group.objects.get(name=role))
+    user.set_password(password)  # None: no password sign-in, as create_user does
+    account_create(user=user, actor=None)
+    account_set_rights(user=user, actor=None, roles=[Group.objects.get(name=role)], is_staff=is_staff)
     summary.people_created += 1
     record = StaffProfile(
         user=user,

@@ -332,7 +332,7 @@ def account_update(*, user: User, changes: dict[str, str], actor: Actor) -> None
 def account_set_rights(
     *,
     user: User,
-    actor: rights.Actor,
+    actor: Actor,
     roles: Iterable[Group] | None = None,
     permissions: Iterable[Permission] | None = None,
     is_staff: bool | None = None,
@@ -341,24 +341,27 @@ def account_set_rights(
     """Give an account its roles, one-off permissions, staff and superuser status (None: unchanged).
 
     Refused as `people.rights` says: nobody changes their own rights, only a superuser changes
-    an administrator's or grants administrative rights. Audited with what was added and removed.
+    an administrator's or grants administrative rights; the system (actor None: the demo's seeder)
+    is not refused. Audited with what was added and removed.
     """
-    rights.require(rights.change_refusal(actor, user, rights.AccountChange.ROLES))
+    if actor is not None:
+        rights.require(rights.change_refusal(actor, user, rights.AccountChange.ROLES))
     old_roles = set(user.groups.all())
     new_roles = old_roles if roles is None else set(roles)
     old_permissions = set(user.user_permissions.select_related("content_type"))
     new_permissions = old_permissions if permissions is None else set(permissions)
     staff = user.is_staff if is_staff is None else is_staff
     superuser = user.is_superuser if is_superuser is None else is_superuser
-    rights.require(
-        rights.grant_refusal(
-            actor,
-            added_roles=new_roles - old_roles,
-            staff_changed=staff != user.is_staff,
-            superuser_changed=superuser != user.is_superuser,
-            permissions_changed=new_permissions != old_permissions,
+    if actor is not None:
+        rights.require(
+            rights.grant_refusal(
+                actor,
+                added_roles=new_roles - old_roles,
+                staff_changed=staff != user.is_staff,
+                superuser_changed=superuser != user.is_superuser,
+                permissions_changed=new_permissions != old_permissions,
+            )
         )
-    )
     details: dict[str, object] = {}
     if new_roles != old_roles:
         user.groups.set(new_roles)

@@ -93,6 +93,23 @@ def test_a_superuser_grants_staff_and_it_is_audited(superuser, agent) -> None:
     )
 
 
+def test_the_system_gives_an_account_its_role_and_staff_status_audited(agent) -> None:
+    # The demo's seeder makes its accounts this way (actor None), with no administrator to refuse it.
+    manager = Group.objects.get(name="Manager")
+
+    services.account_set_rights(user=agent.user, actor=None, roles=[manager], is_staff=True)
+
+    agent.user.refresh_from_db()
+    assert (list(agent.user.groups.all()), agent.user.is_staff) == ([manager], True)
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.details["roles_added"], event.details["is_staff"]) == (
+        "people.account.rights_change",
+        None,
+        ["Manager"],
+        True,
+    )
+
+
 def test_an_unchanged_set_of_rights_writes_no_event(administrator, agent) -> None:
     services.account_set_rights(user=agent.user, actor=administrator.user, roles=agent.user.groups.all())
 
