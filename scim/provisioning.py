@@ -26,7 +26,7 @@ from people.models import Department, StaffProfile
 
 from . import audit_actions
 from .models import ScimAccount, ScimDepartment, ScimToken
-from .wire import GroupData, PersonData
+from .wire import GroupData, PersonData, row_id
 
 
 def _record(
@@ -57,7 +57,8 @@ def _department(name: str | None, *, current: Department | None) -> Department:
 def _manager(user_id: str | None) -> StaffProfile | None:
     if not user_id:
         return None
-    manager = StaffProfile.objects.filter(user_id=int(user_id)).first() if user_id.isdigit() else None
+    pk = row_id(user_id)
+    manager = StaffProfile.objects.filter(user_id=pk).first() if pk is not None else None
     if manager is None:
         raise scim.InvalidValueException(detail=f"No person has the id {user_id!r} given as manager.")
     return manager
@@ -169,7 +170,7 @@ def _refuse_taken_name(data: GroupData, *, department: Department | None) -> Non
 def _set_members(department: Department, member_ids: list[str]) -> None:
     """Move the people listed into the department, and those no longer listed to the default one: a
     person always belongs to exactly one department."""
-    wanted = {int(pk) for pk in member_ids if pk.isdigit()}
+    wanted = {pk for pk in map(row_id, member_ids) if pk is not None}
     people_in = {person.user_id: person for person in StaffProfile.objects.filter(user_id__in=wanted)}
     if len(people_in) != len(set(member_ids)):
         unknown = sorted(set(member_ids) - {str(pk) for pk in people_in})

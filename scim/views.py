@@ -125,7 +125,10 @@ def _filtered(queryset: QuerySet[Any], text: str | None, lookups: dict[str, str]
     if not match or match.group(1).lower() not in by_name:
         supported = ", ".join(f'{name} eq "…"' for name in lookups)
         raise scim.InvalidFilterException(detail=f"Only these filters are supported: {supported}.")
-    value = json.loads(f'"{match.group(2)}"')
+    try:
+        value = json.loads(f'"{match.group(2)}"')
+    except ValueError as invalid:
+        raise scim.InvalidFilterException(detail=f"The filter's value is not a valid string: {invalid}") from invalid
     return queryset.filter(**{by_name[match.group(1).lower()]: value})
 
 
@@ -179,7 +182,8 @@ def schemas(request: HttpRequest, token: ScimToken, pk: str | None = None) -> Ht
 
 
 def _user_or_404(pk: str) -> StaffProfile:
-    person = wire.users_queryset().filter(user_id=int(pk) if pk.isdigit() else None).first()
+    found = wire.row_id(pk)
+    person = wire.users_queryset().filter(user_id=found).first() if found is not None else None
     if person is None:
         raise scim.NotFoundException(detail=f"No User {pk!r}.")
     return person
@@ -302,7 +306,8 @@ def user(request: HttpRequest, token: ScimToken, pk: str) -> HttpResponse:
 
 
 def _group_or_404(pk: str) -> Department:
-    department = wire.groups_queryset().filter(pk=int(pk)).first() if pk.isdigit() else None
+    found = wire.row_id(pk)
+    department = wire.groups_queryset().filter(pk=found).first() if found is not None else None
     if department is None:
         raise scim.NotFoundException(detail=f"No Group {pk!r}.")
     return department

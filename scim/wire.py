@@ -144,6 +144,11 @@ def users_queryset() -> Any:
     )
 
 
+def row_id(text: str) -> int | None:
+    """The primary key a SCIM id names, or None when it can name none (not ASCII digits, or past a bigint)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
 def _reference(url: str) -> Any:
     # A reference is a URL on the wire; scim2-models' Reference type only tells which resource it names.
     return url

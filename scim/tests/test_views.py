@@ -273,7 +273,8 @@ def test_a_filter_on_username_finds_the_person(scim, agent, manager) -> None:
 
 
 @pytest.mark.parametrize(
-    "expression", ['userName co "a"', 'title eq "x"', "userName eq", 'userName eq "a" or userName eq "b"']
+    "expression",
+    ['userName co "a"', 'title eq "x"', "userName eq", 'userName eq "a" or userName eq "b"', r'userName eq "a\q"'],
 )
 def test_other_filters_are_refused(scim, agent, expression: str) -> None:
     assert_error(scim.get(USERS, {"filter": expression}), 400, "invalidFilter")
@@ -324,7 +325,9 @@ def test_groups_are_the_departments(scim, support, agent, manager) -> None:
     assert {member["value"] for member in support_group["members"]} == {str(agent.user_id), str(manager.user_id)}
     assert scim.get(f"{GROUPS}/{support.pk}").json()["displayName"] == "Support"
     assert scim.get(f'{GROUPS}?filter=displayName eq "support"').json()["totalResults"] == 1
-    assert_error(scim.get(f"{GROUPS}/0"), 404)
+    for unknown in ("0", "99999999999999999999", "²", "abc"):
+        assert_error(scim.get(f"{GROUPS}/{unknown}"), 404)
+        assert_error(scim.get(f"{USERS}/{unknown}"), 404)
 
 
 def test_a_new_group_is_a_new_department_with_its_members_moved_in(scim, scim_token, support, agent) -> None:
