@@ -508,6 +508,10 @@ def verify_records(*, workers: int = 1) -> Report:
     latest, found = checkpoint_problems()
     problems += found
     problems += request_state_problems()
+    # Imported here: the authentications' MACs are built on this module's key and MAC.
+    from .authentication import authentication_problems
+
+    problems += authentication_problems()
     covered = (latest.head_sequence or 0) if latest is not None else 0
     uncovered = Signature.objects.filter(sequence__gt=covered).count()
     return Report(chain=chain, latest_checkpoint=latest, uncovered=uncovered, problems=problems)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from codes.models import CodeDocument, CodeVersion
 from people.models import Department
 from people.services import PasswordRefused, person_reauthenticate
+from sso.services import Reauthentication, ReauthenticationRefused, reauthentication_check
 
 from .models import RequestStatus
 from .selectors import Filters
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
 
 
 class SignForm(forms.Form):
-    """The signature: agreement, the person's name, and their password again (re-authentication)."""
+    """The signature: agreement, the person's name, and their password again (re-authentication).
+
+    A person without a password (single sign-on) confirms at their identity provider instead: the
+    form then has no password field, and accepts only a fresh confirmation (`reauthentication`).
+    """
 
     agree = forms.BooleanField(label=_("I agree to the statement above."))
     typed_name = forms.CharField(label=_("Your full name"), max_length=200)
@@ -34,6 +39,18 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user = user
+        self.reauthentication: Reauthentication | None = None
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "password" not in self.fields:
+            try:
+                self.reauthentication = reauthentication_check(request=self.request, user=self.user)
+            except ReauthenticationRefused as refused:
+                raise forms.ValidationError(refused.message, code="reauthentication") from refused
+        return cleaned
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

@@ -133,7 +133,23 @@ class AppendOnlyQuerySet(models.QuerySet[_Model]):
         return 0, {}
 
 
-class Signature(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving it again or deleting it is refused (so are the querysets')."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            _refuse_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_change()
+        return 0, {}
+
+
+class Signature(AppendOnlyModel):
     """Who agreed to exactly which text, and when: one link of a hash chain. Append-only."""
 
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
@@ -169,17 +185,57 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.typed_name} · {self.version}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            _refuse_change()
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        _refuse_change()
-        return 0, {}
+class AuthenticationMethod(models.TextChoices):
+    PASSWORD = "password", _("password")
+    PROVIDER = "provider", _("sign-in provider")
 
 
-class SignatureCheckpoint(models.Model):
+class SignatureAuthentication(AppendOnlyModel):
+    """How the signer proved it was them: their password, or their identity provider (which
+    subject, signed in when). Bound to its signature's record hash by a MAC under the checkpoint key,
+    so that it can be neither edited nor moved to another record. Append-only.
+
+    A table of its own rather than a field of Signature: the records signed before it existed keep
+    exactly the hash they were sealed with, and whatever reads the chain reads it unchanged.
+    """
+
+    # No foreign key in the database: a record deleted by somebody with the database must leave the
+    # chain broken for verification to find (acknowledgements.chain), not be refused by a constraint
+    # that such a person can drop anyway.
+    signature = models.OneToOneField(
+        Signature,
+        verbose_name=_("signature"),
+        on_delete=models.PROTECT,
+        related_name="authentication",
+        db_constraint=False,
+    )
+    method = models.CharField(_("method"), max_length=20, choices=AuthenticationMethod.choices)
+    provider = models.CharField(_("sign-in provider"), max_length=100, blank=True)
+    subject = models.CharField(_("subject at the provider"), max_length=255, blank=True)
+    authenticated_at = models.DateTimeField(_("signed in at the provider"), null=True, blank=True)
+    mac = models.CharField(_("MAC"), max_length=64)
+
+    objects = AppendOnlyQuerySet["SignatureAuthentication"].as_manager()
+
+    class Meta:
+        verbose_name = _("signer's authentication")
+        verbose_name_plural = _("signers' authentications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method="password", provider="", subject="", authenticated_at__isnull=True)
+                | (Q(method="provider", authenticated_at__isnull=False) & ~Q(provider="") & ~Q(subject="")),
+                name="acknowledgements_signatureauthentication_fields_of_method",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.method == AuthenticationMethod.PASSWORD:
+            return gettext("password")
+        return f"{self.provider} · {self.subject} · {self.authenticated_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SignatureCheckpoint(AppendOnlyModel):
     """How long the chain was, and how it ended, at a moment: signed with the checkpoint key. Append-only.
 
     A record deleted from the end of the chain, or a chain recomputed after an edit, no longer
@@ -207,12 +263,3 @@ class SignatureCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} records up to #{self.head_sequence} at {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            _refuse_change()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        _refuse_change()
-        return 0, {}

@@ -21,10 +21,27 @@ from common.bulk import insert_from_query
 from common.errors import DomainError
 from people.models import StaffProfile
 from people.selectors import department_subtree
+from sso.services import Reauthentication
 
 from . import audit_actions
-from .chain import GENESIS, Report, checkpoint_is_authentic, current_head, mac_of_checkpoint, seal, verify_records
-from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
+from .authentication import mac_of_authentication
+from .chain import (
+    GENESIS,
+    Report,
+    checkpoint_is_authentic,
+    current_head,
+    mac_of_checkpoint,
+    seal,
+    verify_records,
+)
+from .models import (
+    AcknowledgementRequest,
+    AuthenticationMethod,
+    RequestStatus,
+    Signature,
+    SignatureAuthentication,
+    SignatureCheckpoint,
+)
 
 
 class NameMismatch(DomainError):
@@ -302,8 +319,12 @@ def signature_create(
     typed_name: str,
     ip_address: str | None = None,
     user_agent: str = "",
+    reauthentication: Reauthentication | None = None,
 ) -> Signature:
     """Sign a request: the person agrees to the version's exact text, and a chained record is appended.
+
+    How the person proved it was them goes with the record: their identity provider's
+    `reauthentication` when they have no password, else their password.
 
     Refused unless the actor is the person asked, the request is pending, the version is still
     the published one, and the typed name matches the person's name (case and spacing aside).
@@ -318,6 +339,7 @@ def signature_create(
     )
     _refuse_unless_signable(ack_request, actor=actor, typed_name=typed_name)
     signature = _chain_append(ack_request, typed_name=typed_name, ip_address=ip_address, user_agent=user_agent)
+    _authentication_record(signature, reauthentication)
     ack_request.status = RequestStatus.SIGNED
     ack_request.resolved_at = signature.signed_at
     ack_request.save(update_fields=["status", "resolved_at"])
@@ -328,6 +350,21 @@ def signature_create(
         details={"version": ack_request.version.pk, "record_hash": signature.record_hash},
     )
     return signature
+
+
+def _authentication_record(signature: Signature, reauthentication: Reauthentication | None) -> None:
+    if reauthentication is None:
+        authentication = SignatureAuthentication(signature=signature, method=AuthenticationMethod.PASSWORD)
+    else:
+        authentication = SignatureAuthentication(
+            signature=signature,
+            method=AuthenticationMethod.PROVIDER,
+            provider=reauthentication.provider,
+            subject=reauthentication.subject,
+            authenticated_at=reauthentication.authenticated_at,
+        )
+    authentication.mac = mac_of_authentication(authentication, record_hash=signature.record_hash)
+    authentication.save(force_insert=True)
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from common.pagination import paginate, query_without_page
 from common.pdf import render_pdf
 from common.permissions import permission_required
 from common.views import attempt, safe_next
+from sso.services import reauthentication_forget, reauthentication_url
 
 from . import exports, selectors, services
 from .access import (
@@ -62,6 +63,8 @@ def _read_and_sign_page(
         "statement": services.attestation_statement(version),
         "form": form,
         "current_request": selectors.current_request_replacing(ack),
+        # No password to enter: a "Confirm with <provider>" step comes before the signature.
+        "confirm_with": reauthentication_url(request.user) if "password" not in form.fields else None,
     }
     return render(request, "acknowledgements/read_and_sign.html", context, status=status)
 
@@ -91,6 +94,7 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 typed_name=form.cleaned_data["typed_name"],
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("user-agent", ""),
+                reauthentication=form.reauthentication,
             )
         except DomainError as error:
             ack.refresh_from_db()
@@ -100,6 +104,7 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("acknowledgements:receipt", ack.signature.pk)
             form.add_error("typed_name" if isinstance(error, services.NameMismatch) else None, error.message)
         else:
+            reauthentication_forget(request=request)
             messages.success(request, _("Thank you. Your acknowledgement is recorded; this is your receipt."))
             return redirect("acknowledgements:receipt", signature.pk)
     return _read_and_sign_page(request, ack, form, status=400)

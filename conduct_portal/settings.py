@@ -155,6 +155,9 @@ SSO_PROVIDERS = providers_from_env(env.json("SSO_PROVIDERS", default=[]))
 # A person who has signed in through a provider loses their local password, so that the
 # provider's rules (multi-factor, leavers) cannot be side-stepped with an old one.
 SSO_DISABLE_LOCAL_PASSWORDS = env.bool("SSO_DISABLE_LOCAL_PASSWORDS", default=True)
+# A person without a password confirms at their provider before signing; the provider's word on
+# when they signed in (auth_time) must be at most this many seconds old.
+SSO_REAUTHENTICATION_MAX_AGE = env.int("SSO_REAUTHENTICATION_MAX_AGE", default=300)
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": SSO_PROVIDERS}}
 SOCIALACCOUNT_ADAPTER = "sso.adapter.PortalSocialAccountAdapter"
 # Accounts come from HR: allauth neither creates them nor sends them mail.

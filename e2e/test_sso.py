@@ -11,6 +11,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
+from acknowledgements.models import AcknowledgementRequest, SignatureAuthentication
 from people.models import StaffProfile
 from sso.config import provider_origins
 from sso.tests.oidc import RunningProvider, running_provider
@@ -102,3 +103,31 @@ def test_a_person_the_portal_does_not_know_is_refused_with_a_reason(sso_page: Pa
 
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect(page.get_by_text("Your company account is not known to the Conduct Portal yet.")).to_be_visible()
+
+
+def test_a_person_without_a_password_signs_a_code_after_confirming_at_the_provider(
+    sso_page: Page, agent: StaffProfile, asked: AcknowledgementRequest
+) -> None:
+    StaffProfile.objects.filter(pk=agent.pk).update(employee_id="E-1001")
+    page = sso_page
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Sign in with Local ID").click()
+    sign_in_at_provider(page, "alice")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Welcome, Ana"))
+
+    page.goto(f"/acknowledgements/{asked.pk}/")
+    sign = page.locator("#sign")
+    expect(sign.get_by_label("Your password")).to_have_count(0)
+    sign.get_by_role("button", name="Confirm with Local ID").click()
+    # The provider asks for the login again although its session is still open (prompt=login).
+    sign_in_at_provider(page, "alice")
+    expect(page).to_have_url(re.compile(rf"/acknowledgements/{asked.pk}/#sign$"))
+    sign = page.locator("#sign")
+    sign.get_by_label("I agree to the statement above.").check()
+    sign.get_by_label("Your full name").fill(agent.full_name)
+    sign.get_by_role("button", name="Sign", exact=True).click()
+
+    expect(page.get_by_role("heading", name=re.compile(r"Acknowledgement receipt #\d+"))).to_be_visible()
+    screenshot(page, "sso-signed-with-reauthentication")
+    authentication = SignatureAuthentication.objects.get(signature__request=asked)
+    assert (authentication.method, authentication.provider, authentication.subject) == ("provider", "local", "alice")

@@ -7,12 +7,21 @@ from typing import Any
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .services import SignInRefused, account_link, claims_of, sign_in_refuse, user_match, user_require_active
+from .services import (
+    SignInRefused,
+    account_link,
+    claims_of,
+    reauthentication_record,
+    sign_in_refuse,
+    user_match,
+    user_require_active,
+)
 
 # Which provider the person signed in with, so that signing out can offer its own sign-out (sso.views).
 SESSION_PROVIDER = "sso_provider"
@@ -26,6 +35,11 @@ class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         account = sociallogin.account
         app = sociallogin.provider.app
+        if sociallogin.state.get("process") == AuthProcess.REDIRECT:
+            # "Confirm with <provider>" before signing: the person is signed in already; keep what
+            # the provider says (reauthentication_check judges it), link and sign in nobody.
+            reauthentication_record(request=request, account=account)
+            return
         try:
             if sociallogin.is_existing:
                 user_require_active(sociallogin.user)

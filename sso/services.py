@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import event_record
 from common.errors import DomainError
@@ -100,3 +106,79 @@ def sign_in_refuse(*, provider: str, subject: str, reason: str) -> None:
         target=None,
         details={"provider": provider, "subject": subject, "reason": reason},
     )
+
+
+# ---------------------------------------------------------------------------
+# Re-authentication at the provider (before signing)
+# ---------------------------------------------------------------------------
+
+# What the provider said when the person last confirmed it was them (sso.adapter records it).
+SESSION_REAUTHENTICATION = "sso_reauthentication"
+# Asked of the provider: show the login again, whatever session it has (OpenID Connect Core 3.1.2.1).
+REAUTHENTICATION_PARAMS = "prompt=login&max_age=0"
+
+
+class ReauthenticationRefused(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Reauthentication:
+    provider: str
+    subject: str
+    authenticated_at: datetime.datetime
+
+
+def reauthentication_record(*, request: HttpRequest, account: SocialAccount) -> None:
+    """Keep the provider's word on when the person signed in there (the ID token's auth_time)."""
+    auth_time = claims_of(account.extra_data).get("auth_time")
+    request.session[SESSION_REAUTHENTICATION] = {
+        "provider": account.provider,
+        "subject": account.uid,
+        "auth_time": auth_time if isinstance(auth_time, int) else None,
+    }
+
+
+def reauthentication_url(user: User) -> tuple[str, str] | None:
+    """The provider's name and where a "Confirm with <provider>" form posts, for a person who has one."""
+    account = SocialAccount.objects.filter(user=user).order_by("pk").first()
+    if account is None:
+        return None
+    provider = account.get_provider()
+    login = reverse("openid_connect_login", kwargs={"provider_id": account.provider})
+    return provider.name, f"{login}?{urlencode({'auth_params': REAUTHENTICATION_PARAMS})}"
+
+
+def reauthentication_check(*, request: HttpRequest, user: User) -> Reauthentication:
+    """The person's confirmation at their provider, if it is theirs and fresh; refused otherwise.
+
+    The portal asked for prompt=login&max_age=0, but anybody can change a URL: what counts is the
+    auth_time the provider signed into the ID token, within SSO_REAUTHENTICATION_MAX_AGE seconds,
+    for a provider account linked to this very person.
+    """
+    confirmed = request.session.get(SESSION_REAUTHENTICATION)
+    if not confirmed:
+        raise ReauthenticationRefused(_("Confirm that it is you with your sign-in provider first, then sign."))
+    if not SocialAccount.objects.filter(user=user, provider=confirmed["provider"], uid=confirmed["subject"]).exists():
+        raise ReauthenticationRefused(_("You confirmed with an account that is not linked to yours. Confirm again."))
+    if confirmed["auth_time"] is None:
+        raise ReauthenticationRefused(_("Your sign-in provider did not say when you signed in. Confirm again."))
+    authenticated_at = datetime.datetime.fromtimestamp(confirmed["auth_time"], tz=datetime.UTC)
+    age = timezone.now() - authenticated_at
+    max_age = datetime.timedelta(seconds=settings.SSO_REAUTHENTICATION_MAX_AGE)
+    # A minute of difference between the provider's clock and ours is tolerated, no more.
+    if age > max_age or age < -datetime.timedelta(minutes=1):
+        raise ReauthenticationRefused(
+            ngettext(
+                "Your confirmation is more than %(minutes)d minute old. Confirm again, then sign.",
+                "Your confirmation is more than %(minutes)d minutes old. Confirm again, then sign.",
+                max_age.seconds // 60,
+            )
+            % {"minutes": max_age.seconds // 60}
+        )
+    return Reauthentication(confirmed["provider"], confirmed["subject"], authenticated_at)
+
+
+def reauthentication_forget(*, request: HttpRequest) -> None:
+    """One confirmation, one signature."""
+    request.session.pop(SESSION_REAUTHENTICATION, None)

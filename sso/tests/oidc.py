@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
@@ -185,3 +185,12 @@ def provider_id_token(provider: RunningProvider, *, login: str, client_id: str, 
     )
     token.raise_for_status()
     return str(token.json()["id_token"])
+
+
+def through_provider(client: Any, response: Any, *, login: str) -> Any:
+    """Follow the portal's redirect to the provider, sign in there as `login`, and come back with `client`."""
+    assert response.status_code == 302, response.content[:500]
+    callback = provider_sign_in(str(response["Location"]), login=login)
+    parts = urlsplit(callback)
+    assert parts.netloc == "testserver", callback
+    return client.get(f"{parts.path}?{parts.query}")
