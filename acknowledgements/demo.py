@@ -139,5 +139,5 @@ def seed_ended_requests(*, main_document_slug: str, manager_username: str, revie
     )
     if leaver is not None:
         person_deactivate(user=leaver.user, actor=None)
-        services.requests_sync_for_person(person=leaver)
+        services.requests_sync_for_people(person_ids=[leaver.pk])
     return signed

@@ -17,7 +17,6 @@ from codes.signals import (
     version_page_panels,
     version_published,
 )
-from people.models import StaffProfile
 from people.signals import person_audience_changed
 
 from . import selectors, services, views
@@ -33,10 +32,10 @@ def version_progress(sender: Any, version: CodeVersion, viewer: Any, **kwargs: A
     return views.version_progress_panel(version=version, viewer=viewer)
 
 
-@receiver(person_audience_changed, dispatch_uid="acknowledgements.sync_the_person")
-def sync_the_person(sender: Any, person_id: int, actor_id: int | None = None, **kwargs: Any) -> None:
+@receiver(person_audience_changed, dispatch_uid="acknowledgements.sync_the_people")
+def sync_the_people(sender: Any, person_ids: list[int], actor_id: int | None = None, **kwargs: Any) -> None:
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
-    services.requests_sync_for_person(person=StaffProfile.objects.get(pk=person_id), actor=actor)
+    services.requests_sync_for_people(person_ids=person_ids, actor=actor)
 
 
 @receiver(retirement_consequences, dispatch_uid="acknowledgements.requests_to_withdraw")

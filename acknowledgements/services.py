@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.actions import AuditAction
-from audit.services import event_record
+from audit.services import event_record, events_record
 from codes.models import CodeDocument, CodeVersion, VersionStatus
 from codes.selectors import applies_to_department
 from common.bulk import insert_from_query
@@ -147,14 +149,20 @@ def requests_withdraw_for_document(*, document_id: int, actor: User | None, reas
     return withdrawn
 
 
-def _versions_applying_to(person: StaffProfile) -> QuerySet[CodeVersion]:
-    """The published versions whose audience includes the person's department (or all staff)."""
-    return CodeVersion.objects.published().filter(applies_to_department(person.department_id)).distinct()
+def _versions_applying_to(department_ids: set[int | None]) -> dict[int | None, set[int]]:
+    """For each department, the published versions whose audience includes it (or all staff): a couple of
+    queries per department, however many people sit in it."""
+    return {
+        department_id: set(
+            CodeVersion.objects.published().filter(applies_to_department(department_id)).values_list("pk", flat=True)
+        )
+        for department_id in department_ids
+    }
 
 
 @transaction.atomic
-def requests_sync_for_person(*, person: StaffProfile, actor: User | None = None) -> dict[str, int]:
-    """Bring a person's requests in line with who they are now: a joiner, a mover, a leaver, a returner.
+def requests_sync_for_people(*, person_ids: Sequence[int], actor: User | None = None) -> dict[str, int]:
+    """Bring people's requests in line with who they are now: joiners, movers, leavers, returners.
 
     A deactivated person's pending requests are marked left. For an active person, pending
     requests for versions whose audience no longer includes them are marked left; their left
@@ -162,40 +170,59 @@ def requests_sync_for_person(*, person: StaffProfile, actor: User | None = None)
     version's days to acknowledge from today); and they are asked for the published versions
     that apply to them and that they have no request for. Signed, waived, replaced and withdrawn
     requests never change. Safe to run again: it changes nothing the second time. Each kind of
-    change is audited with `actor`, who changed the person (None for the system).
+    change is audited for each person it changed, with `actor`, who changed the people (None for the
+    system). Set-based, for one person or for everyone an HR import changed: the requests are read
+    once, each transition is one UPDATE (one per version for the returners, whose due dates differ),
+    the new requests one INSERT, and each kind of audit event one bulk insert.
     """
-    person = StaffProfile.objects.select_related("user").get(pk=person.pk)
-    mine = AcknowledgementRequest.objects.filter(person=person)
+    people = list(StaffProfile.objects.select_related("user").filter(pk__in=person_ids).order_by("pk"))
+    applying = _versions_applying_to({person.department_id for person in people if person.user.is_active})
+    days_to_acknowledge = dict(
+        CodeVersion.objects.filter(pk__in=set().union(*applying.values())).values_list("pk", "days_to_acknowledge")
+    )
+    requests: dict[int, list[tuple[int, int, str]]] = {}
+    for pk, person_id, version_id, status in AcknowledgementRequest.objects.filter(person__in=people).values_list(
+        "pk", "person_id", "version_id", "status"
+    ):
+        requests.setdefault(person_id, []).append((pk, version_id, status))
     now = timezone.now()
-    counts = {"left": 0, "returned": 0, "asked": 0}
-    if not person.user.is_active:
-        counts["left"] = mine.filter(status=RequestStatus.PENDING).update(status=RequestStatus.LEFT, resolved_at=now)
-    else:
-        applying = _versions_applying_to(person)
-        counts["left"] = (
-            mine.filter(status=RequestStatus.PENDING)
-            .exclude(version__in=applying)
-            .update(status=RequestStatus.LEFT, resolved_at=now)
+    today = timezone.localdate()
+    leaving: list[int] = []
+    returning: dict[int, list[int]] = {}  # version id -> the requests that are pending again
+    new: list[AcknowledgementRequest] = []
+    counts: dict[str, Counter[StaffProfile]] = {"left": Counter(), "returned": Counter(), "asked": Counter()}
+    for person in people:
+        mine = requests.get(person.pk, [])
+        versions = applying[person.department_id] if person.user.is_active else set()
+        for pk, version_id, status in mine:
+            if status == RequestStatus.PENDING and version_id not in versions:
+                leaving.append(pk)
+                counts["left"][person] += 1
+            elif status == RequestStatus.LEFT and version_id in versions:
+                returning.setdefault(version_id, []).append(pk)
+                counts["returned"][person] += 1
+        for version_id in sorted(versions - {version_id for _pk, version_id, _status in mine}):
+            due = today + datetime.timedelta(days=days_to_acknowledge[version_id])
+            new.append(AcknowledgementRequest(person=person, version_id=version_id, due_date=due))
+            counts["asked"][person] += 1
+    if leaving:
+        AcknowledgementRequest.objects.filter(pk__in=leaving).update(status=RequestStatus.LEFT, resolved_at=now)
+    for version_id, pks in returning.items():  # one per version at most: a handful, never the organisation
+        AcknowledgementRequest.objects.filter(pk__in=pks).update(
+            status=RequestStatus.PENDING,
+            resolved_at=None,
+            due_date=today + datetime.timedelta(days=days_to_acknowledge[version_id]),
         )
-        today = timezone.localdate()
-        returning = list(mine.filter(status=RequestStatus.LEFT, version__in=applying).select_related("version"))
-        for ack_request in returning:  # one per document at most: a handful, never the organisation
-            ack_request.status = RequestStatus.PENDING
-            ack_request.resolved_at = None
-            ack_request.due_date = today + datetime.timedelta(days=ack_request.version.days_to_acknowledge)
-        AcknowledgementRequest.objects.bulk_update(returning, ["status", "resolved_at", "due_date"])
-        counts["returned"] = len(returning)
-        new = [
-            AcknowledgementRequest(
-                person=person, version=version, due_date=today + datetime.timedelta(days=version.days_to_acknowledge)
-            )
-            for version in applying.exclude(acknowledgement_requests__person=person)
-        ]
-        counts["asked"] = len(AcknowledgementRequest.objects.bulk_create(new))
-    _record_transition(action=audit_actions.REQUESTS_LEAVE, target=person, count=counts["left"], actor=actor)
-    _record_transition(action=audit_actions.REQUESTS_RETURN, target=person, count=counts["returned"], actor=actor)
-    _record_transition(action=audit_actions.REQUESTS_ASK, target=person, count=counts["asked"], actor=actor)
-    return counts
+    AcknowledgementRequest.objects.bulk_create(new)
+    for kind, action in (
+        ("left", audit_actions.REQUESTS_LEAVE),
+        ("returned", audit_actions.REQUESTS_RETURN),
+        ("asked", audit_actions.REQUESTS_ASK),
+    ):
+        events_record(
+            actor=actor, action=action, targets=[(person, {"requests": n}) for person, n in counts[kind].items()]
+        )
+    return {kind: counts[kind].total() for kind in counts}
 
 
 def request_mark_opened(*, ack_request: AcknowledgementRequest) -> None:

@@ -10,16 +10,15 @@ from django.dispatch import receiver
 from django.utils.translation import gettext, ngettext
 
 from codes.signals import Consequence, retirement_consequences
-from people.models import StaffProfile
 from people.signals import person_audience_changed
 
 from .models import Course
-from .services.assignments import assignments_create_for_person
+from .services.assignments import assignments_create_for_people
 
 
 @receiver(person_audience_changed, dispatch_uid="training.assign_what_applies")
-def assign_what_applies(sender: Any, person_id: int, **kwargs: Any) -> None:
-    assignments_create_for_person(person=StaffProfile.objects.select_related("user").get(pk=person_id))
+def assign_what_applies(sender: Any, person_ids: list[int], **kwargs: Any) -> None:
+    assignments_create_for_people(person_ids=person_ids)
 
 
 @receiver(retirement_consequences, dispatch_uid="training.courses_linking_the_document")

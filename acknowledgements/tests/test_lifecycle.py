@@ -175,9 +175,9 @@ def test_moving_back_into_the_audience_asks_again(
 def test_syncing_twice_changes_nothing_the_second_time(departmental, agent) -> None:
     agent.user.is_active = False
     agent.user.save()
-    services.requests_sync_for_person(person=agent)
+    services.requests_sync_for_people(person_ids=[agent.pk])
 
-    assert services.requests_sync_for_person(person=agent) == {"left": 0, "returned": 0, "asked": 0}
+    assert services.requests_sync_for_people(person_ids=[agent.pk]) == {"left": 0, "returned": 0, "asked": 0}
     assert AuditEvent.objects.filter(action="acknowledgements.requests.leave").count() == 1
 
 

@@ -4,6 +4,9 @@ language asks nothing."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
@@ -41,3 +44,26 @@ def test_a_change_of_job_title_or_language_asks_nothing_and_a_move_does(
         ("people.person.move", administrator.user.pk, str(late.pk)),
         ("acknowledgements.requests.ask", administrator.user.pk, str(late.pk)),
     ]
+
+
+def test_syncing_people_costs_the_same_queries_for_1_or_20_of_them(published, agent, administrator) -> None:
+    """The reaction to an HR import's announcement: joiners asked and leavers' requests left, for one person
+    of each or for twenty, in the same queries."""
+
+    def sync(people: int) -> int:
+        leavers = StaffProfileFactory.create_batch(people, department=agent.department)
+        services.requests_create_for_version(version=published)
+        User.objects.filter(profile__in=leavers).update(is_active=False)
+        joiners = StaffProfileFactory.create_batch(people, department=agent.department)
+        with CaptureQueriesContext(connection) as queries:
+            counts = services.requests_sync_for_people(
+                person_ids=[person.pk for person in (*joiners, *leavers)], actor=administrator.user
+            )
+        assert counts == {"left": people, "returned": 0, "asked": people}
+        assert AcknowledgementRequest.objects.filter(person__in=joiners, status=RequestStatus.PENDING).count() == people
+        assert AcknowledgementRequest.objects.filter(person__in=leavers, status=RequestStatus.LEFT).count() == people
+        return len(queries)
+
+    assert sync(1) == sync(20)
+    assert AuditEvent.objects.filter(action="acknowledgements.requests.ask", actor=administrator.user).count() == 21
+    assert AuditEvent.objects.filter(action="acknowledgements.requests.leave", actor=administrator.user).count() == 21

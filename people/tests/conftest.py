@@ -19,7 +19,7 @@ def announced() -> Iterator[list[tuple[int, int | None]]]:
     """The audience changes announced while the test runs, as (person id, actor id)."""
     heard: list[tuple[int, int | None]] = []
     person_audience_changed.connect(
-        lambda sender, person_id, actor_id, **kwargs: heard.append((person_id, actor_id)),
+        lambda sender, person_ids, actor_id, **kwargs: heard.extend((person_id, actor_id) for person_id in person_ids),
         weak=False,
         dispatch_uid="test.announced",
     )

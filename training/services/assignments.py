@@ -4,46 +4,59 @@ person, and an assignment cancelled."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
-from common.chunks import batched
+from common.bulk import insert_from_query
 from common.errors import DomainError
 from common.permissions import require_permission
 from people.models import StaffProfile
 from training.models import Assignment, AssignmentReason, AssignmentStatus, Completion, Course
-from training.selectors import can_act_for, courses_for_department
+from training.selectors import can_act_for
 
 from .. import audit_actions
 from ._shared import Actor, day_text, person_lock
 from .audience import audience_department_ids
 from .completions import valid_completion_since
 
-BATCH_SIZE = 5000
 # A new joiner or a new mandatory course: this many days to complete it.
 INITIAL_DUE_DAYS = 30
 
 
-def _people_needing(course: Course, today: datetime.date) -> Iterator[tuple[int, bool]]:
-    """Each active person in the course's audience with neither an open assignment for it nor a completion
-    still valid, as (pk, completed before), streamed: someone whose completion lapsed is due a refresher."""
+def _assign_needing(course: Course, due: datetime.date, person_ids: Sequence[int] | None = None) -> int:
+    """Assign the course to each active person in its audience (of `person_ids`, when given) with neither an
+    open assignment for it nor a completion still valid: a refresher for someone whose completion lapsed,
+    an initial assignment otherwise. One INSERT … SELECT, whatever the number of people; someone assigned at
+    the same moment by another process is skipped, not an error. Returns how many were assigned."""
     people = StaffProfile.objects.filter(user__is_active=True)
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
     departments = audience_department_ids(course)
     if departments is not None:
         people = people.filter(department_id__in=departments)
     completions = Completion.objects.filter(person=OuterRef("pk"), course=course)
-    valid_since = valid_completion_since(course, today)
+    valid_since = valid_completion_since(course, timezone.localdate())
     valid = completions if valid_since is None else completions.filter(completed_on__gte=valid_since)
     people = people.exclude(
         Exists(Assignment.objects.open().filter(person=OuterRef("pk"), course=course)) | Exists(valid)
-    ).annotate(completed_before=Exists(completions))
-    return people.order_by("pk").values_list("pk", "completed_before").iterator(chunk_size=BATCH_SIZE)
+    ).annotate(
+        assignment_reason=Case(
+            When(Exists(completions), then=Value(AssignmentReason.REFRESHER)), default=Value(AssignmentReason.INITIAL)
+        )
+    )
+    return insert_from_query(
+        Assignment,
+        people.order_by().values_list("pk", "assignment_reason"),
+        ["person", "reason"],
+        course=course,
+        due_date=due,
+    )
 
 
 @transaction.atomic
@@ -57,27 +70,8 @@ def assignments_create_for_course(*, course: Course, due_in_days: int = INITIAL_
     """
     if not (course.is_mandatory and course.is_active):
         return 0
-    today = timezone.localdate()
-    rows = _people_needing(course, today)
-    due = today + datetime.timedelta(days=due_in_days)
-    before = course.assignments.count()
-    for batch in batched(rows, BATCH_SIZE):
-        Assignment.objects.bulk_create(
-            [
-                Assignment(
-                    person_id=pk,
-                    course=course,
-                    reason=AssignmentReason.REFRESHER if completed_before else AssignmentReason.INITIAL,
-                    due_date=due,
-                )
-                for pk, completed_before in batch
-            ],
-            batch_size=BATCH_SIZE,
-            # Someone assigned at the same moment by another process is skipped, not an error.
-            ignore_conflicts=True,
-        )
-    # Skipped conflicts are not reported back, so count what is there now.
-    made = course.assignments.count() - before
+    due = timezone.localdate() + datetime.timedelta(days=due_in_days)
+    made = _assign_needing(course, due)
     if made:
         event_record(
             actor=None,
@@ -89,37 +83,17 @@ def assignments_create_for_course(*, course: Course, due_in_days: int = INITIAL_
 
 
 @transaction.atomic
-def assignments_create_for_person(*, person: StaffProfile, due_in_days: int = INITIAL_DUE_DAYS) -> int:
-    """Assign a new joiner (or someone who moved department) the mandatory courses that now apply to them.
+def assignments_create_for_people(*, person_ids: Sequence[int], due_in_days: int = INITIAL_DUE_DAYS) -> int:
+    """Assign joiners (or people who moved department, or came back) the mandatory courses that now apply to them.
 
-    Courses they have open, or completed recently enough, are left alone. Returns how many were made.
+    Courses they have open, or completed recently enough, are left alone; leavers are assigned nothing.
+    For one person or for everyone an HR import changed: a few queries per active mandatory course,
+    however many people. Returns how many were made.
     """
-    if not person.user.is_active:
-        return 0
-    today = timezone.localdate()
-    courses = list(
-        Course.objects.filter(courses_for_department(person.department_id), is_mandatory=True, is_active=True)
-        .exclude(Exists(Assignment.objects.open().filter(person=person, course=OuterRef("pk"))))
-        .distinct()
+    due = timezone.localdate() + datetime.timedelta(days=due_in_days)
+    return sum(
+        _assign_needing(course, due, person_ids) for course in Course.objects.filter(is_mandatory=True, is_active=True)
     )
-    if not courses:
-        return 0
-    last_completed = dict(
-        Completion.objects.filter(person=person, course__in=courses)
-        .values("course_id")
-        .annotate(last=Max("completed_on"))
-        .values_list("course_id", "last")
-    )
-    due = today + datetime.timedelta(days=due_in_days)
-    new = []
-    for course in courses:
-        last = last_completed.get(course.pk)
-        valid_since = valid_completion_since(course, today)
-        if last is not None and (valid_since is None or last >= valid_since):
-            continue
-        reason = AssignmentReason.REFRESHER if last is not None else AssignmentReason.INITIAL
-        new.append(Assignment(person=person, course=course, reason=reason, due_date=due))
-    return len(Assignment.objects.bulk_create(new, ignore_conflicts=True))
 
 
 def _open_assignment_message(assignment: Assignment) -> str:

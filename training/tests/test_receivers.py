@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from people import services as people_services
 from people.tests.factories import DepartmentFactory, StaffProfileFactory, UserFactory
 from training.models import Assignment
+from training.services.assignments import assignments_create_for_people
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +50,20 @@ def test_a_change_of_job_title_or_language_assigns_nothing_and_a_move_does(
 
     assert list(Assignment.objects.open().filter(person=agent).values_list("course", flat=True)) == [course.pk]
     assert list(AuditEvent.objects.values_list("action", "actor")) == [("people.person.move", administrator.user.pk)]
+
+
+def test_assigning_people_costs_the_same_queries_for_1_or_20_of_them(course, support) -> None:
+    """The reaction to an HR import's announcement: joiners assigned what applies, leavers nothing, for one
+    person of each or for twenty, in the same queries."""
+
+    def assign(people: int) -> int:
+        joiners = StaffProfileFactory.create_batch(people, department=support)
+        leavers = StaffProfileFactory.create_batch(people, department=support, user__is_active=False)
+        with CaptureQueriesContext(connection) as queries:
+            made = assignments_create_for_people(person_ids=[person.pk for person in (*joiners, *leavers)])
+        assert made == people
+        assert Assignment.objects.open().filter(person__in=joiners, course=course).count() == people
+        assert not Assignment.objects.filter(person__in=leavers).exists()
+        return len(queries)
+
+    assert assign(1) == assign(20)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_compliance_counts_everyone(client, compliance_officer, campaign, rita):
-    services.requests_sync_for_person(person=rita)
+    services.requests_sync_for_people(person_ids=[rita.pk])
     client.force_login(compliance_officer.user)
 
     response = client.get(DASHBOARD)
@@ -21,7 +21,7 @@ def test_compliance_counts_everyone(client, compliance_officer, campaign, rita):
 
 
 def test_a_manager_counts_only_their_direct_reports(client, manager, campaign, rita):
-    services.requests_sync_for_person(person=rita)
+    services.requests_sync_for_people(person_ids=[rita.pk])
     client.force_login(manager.user)
 
     response = client.get(DASHBOARD)
@@ -33,7 +33,7 @@ def test_a_manager_counts_only_their_direct_reports(client, manager, campaign, r
 
 
 def test_a_manager_lists_only_their_direct_reports(client, manager, campaign, rita):
-    services.requests_sync_for_person(person=rita)
+    services.requests_sync_for_people(person_ids=[rita.pk])
     client.force_login(manager.user)
 
     response = client.get(PEOPLE)
@@ -42,7 +42,7 @@ def test_a_manager_lists_only_their_direct_reports(client, manager, campaign, ri
 
 
 def test_a_department_filter_does_not_widen_a_managers_scope(client, manager, campaign, rita, compliance):
-    services.requests_sync_for_person(person=rita)
+    services.requests_sync_for_people(person_ids=[rita.pk])
     client.force_login(manager.user)
 
     assert client.get(DASHBOARD, {"department": compliance.pk}).context["totals"]["asked"] == 0
