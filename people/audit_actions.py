@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit.actions import register
 
@@ -17,7 +18,7 @@ REAUTHENTICATION_FAIL = register("people.reauthentication.fail", _("Password che
 ACCOUNT_CREATE = register("people.account.create", _("Account created"))
 ACCOUNT_CHANGE = register("people.account.change", _("Account details changed"))
 ACCOUNT_RIGHTS_CHANGE = register("people.account.rights_change", _("Account rights changed"))
-ACCOUNT_PASSWORD_SET = register("people.account.password_set", _("Password set"))
+ACCOUNT_PASSWORD_SET = register("people.account.password_set", pgettext_lazy("audit action", "Password set"))
 ACCOUNT_DELETE = register("people.account.delete", _("Account deleted"))
 ROLE_CHANGE = register("people.role.change", _("Role changed"))
 ROLE_DELETE = register("people.role.delete", _("Role deleted"))

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pagination import paginate, query_without_page
@@ -84,7 +84,8 @@ PREVIEW_PROBLEMS = 200
 KIND_LABELS = {
     "created": gettext_lazy("New people"),
     "changed": gettext_lazy("Details changed"),
-    "moved": gettext_lazy("Moved"),
+    # Said of people: Romanian agrees the participle with its noun ("Moved" alone is said of a section).
+    "moved": pgettext_lazy("people", "Moved"),
     "deactivated": gettext_lazy("Deactivated"),
     "reactivated": gettext_lazy("Reactivated"),
 }
