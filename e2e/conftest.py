@@ -6,6 +6,7 @@ through the app's services and factories, then act through the pages as people d
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,13 +14,15 @@ from typing import Any
 
 import pytest
 from django.db import connections
-from playwright.sync_api import BrowserContext, Page, Playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, Route
 
 from acknowledgements.models import AcknowledgementRequest
 from codes.models import CodeVersion
 from people.models import StaffProfile
+from sso.config import provider_origins
+from sso.tests.oidc import RunningProvider, running_provider
 
-from .helpers import CHROMIUM, CHROMIUM_ARGS, PageWatch, sign_in
+from .helpers import CHROMIUM, CHROMIUM_ARGS, PageWatch, serve_axe, sign_in
 
 # Playwright's sync API keeps an event loop running in the test's thread, and Django refuses ORM
 # calls from a thread with a running loop unless told that it is safe. It is here: the loop only
@@ -114,3 +117,35 @@ def asked(agent: StaffProfile, published: CodeVersion) -> AcknowledgementRequest
 
     The agent is on the staff before version 1 is published: the publication asks them."""
     return AcknowledgementRequest.objects.select_related("version").get(version=published, person=agent)
+
+
+@pytest.fixture(scope="session")
+def browser_oidc_provider(live_server: Any) -> Iterator[RunningProvider]:
+    """The real OpenID provider (sso/tests/oidc.py), with the live server registered as the portal's address."""
+    with running_provider([live_server.url]) as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_page(
+    settings: Any,
+    browser_oidc_provider: RunningProvider,
+    new_context: Callable[..., BrowserContext],
+    page_watch: PageWatch,
+) -> Page:
+    """A browser of its own, on a portal configured to sign in through the provider."""
+    apps = browser_oidc_provider.settings()
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": apps}}
+    # As settings.py allows each configured provider's origin as a form target.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] += provider_origins(apps)
+    settings.CONTENT_SECURITY_POLICY = policy
+    page = serve_axe(page_watch.watch(new_context().new_page()))
+    # The provider's built-in pages import a web font from Google, which this closed machine cannot
+    # reach: answer with an empty style sheet so that the page watch sees only the portal's problems.
+    page.route("https://fonts.googleapis.com/**", lambda route: _empty_css(route))
+    return page
+
+
+def _empty_css(route: Route) -> None:
+    route.fulfill(status=200, content_type="text/css", body="")

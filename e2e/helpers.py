@@ -50,9 +50,16 @@ def sign_in(page: Page, profile: StaffProfile) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(profile.user.username)
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Welcome, "))
     assert_assets_loaded(page)
+
+
+def sign_in_at_provider(page: Page, login: str) -> None:
+    """Sign in on the local OpenID provider's own login page (it takes any password)."""
+    page.get_by_placeholder("Enter any login").fill(login)
+    page.get_by_placeholder("and password").fill("any password: the local provider checks none")
+    page.get_by_role("button", name="Sign-in").click()
 
 
 def assert_assets_loaded(page: Page) -> None:

@@ -2,60 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from acknowledgements.models import AcknowledgementRequest, SignatureAuthentication
 from people.models import StaffProfile
-from sso.config import provider_origins
-from sso.tests.oidc import RunningProvider, running_provider
 
-from .helpers import PageWatch, assert_assets_loaded, describe, run_axe, screenshot, serious, serve_axe
+from .helpers import assert_assets_loaded, describe, run_axe, screenshot, serious, sign_in_at_provider
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_oidc_provider(live_server: Any) -> Iterator[RunningProvider]:
-    """The provider, with the live server registered as the portal's address."""
-    with running_provider([live_server.url]) as provider:
-        yield provider
-
-
-@pytest.fixture
-def sso_page(
-    settings: Any,
-    browser_oidc_provider: RunningProvider,
-    new_context: Callable[..., BrowserContext],
-    page_watch: PageWatch,
-) -> Page:
-    apps = browser_oidc_provider.settings()
-    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": apps}}
-    # As settings.py allows each configured provider's origin as a form target.
-    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
-    policy["DIRECTIVES"]["form-action"] += provider_origins(apps)
-    settings.CONTENT_SECURITY_POLICY = policy
-    page = serve_axe(page_watch.watch(new_context().new_page()))
-    # The provider's built-in pages import a web font from Google, which this closed machine cannot
-    # reach: answer with an empty style sheet so that the page watch sees only the portal's problems.
-    page.route("https://fonts.googleapis.com/**", lambda route: _empty_css(route))
-    return page
-
-
-def _empty_css(route: Route) -> None:
-    route.fulfill(status=200, content_type="text/css", body="")
-
-
-def sign_in_at_provider(page: Page, login: str) -> None:
-    page.get_by_placeholder("Enter any login").fill(login)
-    page.get_by_placeholder("and password").fill("any password: the local provider checks none")
-    page.get_by_role("button", name="Sign-in").click()
 
 
 def test_a_person_signs_in_through_the_provider_is_linked_by_employee_id_and_signs_out(
