@@ -9,7 +9,10 @@ from scim2_tester import Status, check_server
 
 from people.tests.factories import DepartmentFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The live server needs committed rows; serialized_rollback puts back the roles and content types the
+# flush removes, as every other transactional test does: a flush without it re-creates the content
+# types, and the next serialized test's restore then collides with them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_scim2_tester_finds_no_failure(live_server, scim_token, settings) -> None:
