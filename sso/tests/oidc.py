@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
+from time_machine import escape_hatch
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "sso" / "provider" / "provider.mjs"
@@ -73,6 +75,28 @@ class RunningProvider:
         return providers_from_env([entry])
 
 
+# How far the suite's clock (pytest --clock, time-machine) may be from the machine's before the provider
+# and the portal disagree about when a token was issued.
+CLOCK_AGREEMENT_SECONDS = 60
+
+
+def _skip_on_a_moved_clock() -> None:
+    """Skip under `pytest --clock`: the provider (Node.js) and the browser keep the machine's real clock.
+
+    Its tokens' `iat` and `auth_time`, and its cookies' expiry in Chromium, are in real time, while the
+    portal reads them at the moved moment: a token issued "days in the future" is rightly refused. The
+    provider is a real peer with a clock of its own, so these tests run in the suite's real-time run.
+    """
+    if not escape_hatch.is_travelling():
+        return
+    moved = abs(time.time() - escape_hatch.time.time())
+    if moved > CLOCK_AGREEMENT_SECONDS:
+        pytest.skip(
+            f"the OpenID provider keeps the machine's clock, {moved / 86400:.1f} days from the suite's "
+            "(--clock): its tokens cannot agree with the portal's time; these tests run in the real-time run"
+        )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -86,6 +110,7 @@ def running_provider(portal_urls: list[str], *, id_token_ttl: int = 3600) -> Ite
     if node is None or not (ROOT / "node_modules" / "oidc-provider").is_dir():
         # As scripts/check_system says before the suite starts.
         pytest.skip("the single sign-on tests need Node.js and oidc-provider: apt-get install nodejs npm && npm ci")
+    _skip_on_a_moved_clock()
     port = _free_port()
     config = {
         "port": port,
