@@ -61,7 +61,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "audit",
+    "webhooks",
     "people",
     "codes",
     "scim",
@@ -71,6 +76,7 @@ INSTALLED_APPS = [
     "reminders",
     "portal",
     "seeding",
+    "api",
 ]
 
 MIDDLEWARE = [
