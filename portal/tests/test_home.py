@@ -116,6 +116,14 @@ def test_the_health_check_answers_without_sign_in(client, db) -> None:
     assert response.content == b"ok"
 
 
+def test_the_browsers_favicon_request_finds_the_portals_icon_without_sign_in(client, db) -> None:
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].startswith("/static/img/favicon")
+    assert response["Location"].endswith(".svg")
+
+
 def test_an_agent_home_lists_the_codes_that_apply_to_them(client, agent, published) -> None:
     client.force_login(agent.user)
 

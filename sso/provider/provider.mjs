@@ -10,10 +10,13 @@
 //
 // Sign in on its built-in login page (devInteractions) with an account's sub as the login name
 // and any password. It prints "ready <issuer>" on stdout once it listens, for whoever started it.
+// "{PORTAL_BASE_URL}" in a client's URIs is replaced by that environment variable, so that the demo
+// signs in wherever `make run-sso` serves the portal (HOST and PORT can be changed).
 import { readFileSync } from "node:fs";
 import Provider from "oidc-provider";
 
-const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const portalBaseUrl = process.env.PORTAL_BASE_URL ?? "http://127.0.0.1:8000";
+const config = JSON.parse(readFileSync(process.argv[2], "utf8").replaceAll("{PORTAL_BASE_URL}", portalBaseUrl));
 const port = Number(config.port);
 const issuer = `http://127.0.0.1:${port}`;
 const accounts = config.accounts ?? {};
