@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +21,7 @@ from codes.models import CodeDocument, CodeVersion, VersionStatus
 from codes.selectors import applies_to_department
 from common.bulk import insert_from_query
 from common.errors import DomainError
+from common.locks import TransactionLock, transaction_lock
 from people.models import StaffProfile
 from people.selectors import department_subtree
 from sso.services import Reauthentication
@@ -48,10 +49,6 @@ from .models import (
 
 class NameMismatch(DomainError):
     """The name typed at signing is not the person's name."""
-
-
-# Any constant will do: it names the one lock that orders the signature chain on PostgreSQL.
-CHAIN_LOCK_KEY = 7_240_611
 
 
 # ---------------------------------------------------------------------------
@@ -274,13 +271,6 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().casefold()
 
 
-def _lock_chain() -> None:
-    # One signer at a time extends the chain. SQLite serialises writers by itself.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-
-
 def _refuse_unless_signable(ack_request: AcknowledgementRequest, *, actor: User, typed_name: str) -> None:
     """Raise the reason this actor cannot sign this (locked) request with this typed name, if any."""
     if ack_request.person.user_id != actor.pk:
@@ -311,7 +301,8 @@ def _chain_append(
     ack_request: AcknowledgementRequest, *, typed_name: str, ip_address: str | None, user_agent: str
 ) -> Signature:
     """Seal and save the request's signature as the next link of the chain, under the chain's lock."""
-    _lock_chain()
+    # One signer at a time extends the chain.
+    transaction_lock(TransactionLock.SIGNATURE_CHAIN)
     last = Signature.objects.aggregate(sequence=Max("sequence"))["sequence"]
     previous_hash = Signature.objects.get(sequence=last).record_hash if last is not None else GENESIS
     version = ack_request.version

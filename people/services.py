@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from audit.services import event_record
 from common.errors import DomainError
+from common.locks import TransactionLock, transaction_lock
 
 from . import audit_actions, rights
 from .hr_import import applying
@@ -445,6 +446,9 @@ def people_import(*, content: bytes, actor: Actor) -> Plan:
     """
     if actor is not None and not actor.has_perm("people.import_staff"):
         raise rights.AccountChangeRefused(_("Your roles do not allow this action."))
+    # One import at a time: a second one plans against what the first wrote, instead of hiring the
+    # same joiners again and failing on their employee ids.
+    transaction_lock(TransactionLock.HR_IMPORT)
     plan = import_plan(content, actor=actor)
     if plan.problems:
         raise ImportRefused(plan)
