@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -47,3 +48,15 @@ def require_permission(actor: User | AnonymousUser, permission: str) -> None:
     """For services: refuse an actor whose roles do not give `permission`."""
     if not actor.has_perm(permission):
         raise PermissionDenied(_("Your roles do not allow this action."))
+
+
+def users_with_permission(permission: str) -> QuerySet[User]:
+    """The active users for whom `user.has_perm(permission)` is true ("app_label.codename": by their
+    roles, their own rights, or as superusers), as one query that other queries can filter by."""
+    app_label, codename = permission.split(".")
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__permissions__in=granted) | Q(user_permissions__in=granted))
+        .distinct()
+    )

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from acknowledgements.models import AcknowledgementRequest
 from codes.models import CodeDocument
@@ -184,7 +185,9 @@ def build_digests(escalations: dict[int, list[ReminderLog]]) -> dict[int, Remind
             continue
         with translation.override(languages[manager_id]):
             count = len(overdue_requests) + len(overdue_training)
-            subject = _("Your team: %(count)s overdue items") % {"count": count}
+            subject = ngettext("Your team: %(count)s overdue item", "Your team: %(count)s overdue items", count) % {
+                "count": count
+            }
             path = reverse("acknowledgements:dashboard") + "?status=overdue"
             context = {"requests": overdue_requests, "assignments": overdue_training, "url": absolute(path)}
             email = _email(manager_logs[0].recipient, subject, "digest", context)

@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from acknowledgements.models import AcknowledgementRequest
 from codes.models import CodeDocument
+from common.permissions import users_with_permission
 from training.models import Assignment
 
 from .models import ESCALATED, OVERDUE, OVERDUE_COPY, ReminderKind, before_stage
@@ -66,8 +65,10 @@ def _documents() -> QuerySet[CodeDocument]:
     return CodeDocument.objects.active().filter(next_review_due__isnull=False, owner__is_active=True)
 
 
-def _with_active_manager(base: Callable[[], QuerySet]) -> Callable[[], QuerySet]:
-    return lambda: base().filter(person__manager__user__is_active=True)
+def _with_manager_who_sees_the_team(base: Callable[[], QuerySet]) -> Callable[[], QuerySet]:
+    # The escalation digest lists the team's overdue items and links to them: it goes only to a
+    # manager whose roles show them their team.
+    return lambda: base().filter(person__manager__user__in=users_with_permission("people.view_team"))
 
 
 def _due_within(base: Callable[[], QuerySet], due: str, days: int, lower: int) -> Objects:
@@ -90,20 +91,14 @@ def _person_rules(kind: ReminderKind, prefix: str, base: Callable[[], QuerySet])
     overdue_after = config[f"{prefix}_overdue_after_days"]
     escalate_after = config[f"{prefix}_escalate_after_days"]
     rules.append(Rule(kind, OVERDUE, _due_since(base, "due_date", overdue_after), "person__user_id"))
-    escalated = _due_since(_with_active_manager(base), "due_date", escalate_after)
+    escalated = _due_since(_with_manager_who_sees_the_team(base), "due_date", escalate_after)
     rules.append(Rule(kind, ESCALATED, escalated, "person__manager__user_id"))
     return rules
 
 
 def review_copy_recipients() -> QuerySet:
     """Compliance: the people whose role receives copies of overdue review reminders."""
-    permission = Permission.objects.filter(codename="receive_review_escalations", content_type__app_label="reminders")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__permissions__in=permission) | Q(user_permissions__in=permission))
-        .distinct()
-    )
+    return users_with_permission("reminders.receive_review_escalations")
 
 
 def _review_rules() -> list[Rule]:

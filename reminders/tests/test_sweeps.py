@@ -149,6 +149,23 @@ def test_the_digest_is_not_sent_again_the_next_day(published, agent, manager) ->
     assert [e for e in later if "Your team" in e.subject] == []
 
 
+def test_a_single_overdue_item_is_named_in_the_singular(ack, agent, manager) -> None:
+    emails = to(sweep(DUE + datetime.timedelta(days=7)), manager)
+
+    assert [e.subject for e in emails if "Your team" in e.subject] == ["Your team: 1 overdue item"]
+
+
+def test_a_manager_whose_roles_do_not_show_their_team_is_not_escalated_to(ack, agent, manager) -> None:
+    # The digest links to the team's overdue list, which such a manager may not open.
+    manager.user.groups.clear()
+
+    emails = sweep(DUE + datetime.timedelta(days=10))
+
+    assert not ReminderLog.objects.filter(stage="escalated").exists()
+    assert [e for e in to(emails, manager) if "Your team" in e.subject] == []
+    assert stages(agent) == ["overdue"]
+
+
 def test_a_person_without_a_manager_is_not_escalated(ack, agent) -> None:
     agent.manager = None
     agent.save()
@@ -287,7 +304,7 @@ def test_digests_cost_the_same_queries_for_1_or_12_managers(
     published, support, teams, django_assert_num_queries
 ) -> None:
     for _team in range(teams):
-        manager = StaffProfileFactory(department=support)
+        manager = StaffProfileFactory(department=support, user__roles=["Manager"])
         StaffProfileFactory.create_batch(2, department=support, manager=manager)
     acknowledgement_services.requests_create_for_version(version=published)
     AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
