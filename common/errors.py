@@ -19,3 +19,8 @@ class InputRefused(DomainError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class Conflict(DomainError):
+    """A refusal because the action contradicts what is recorded already (an id sent again with other
+    details, a change to something that moved on): the API answers it with 409 `conflict`, not 400."""

@@ -58,10 +58,10 @@ class EnrolmentAdmin(admin.ModelAdmin):
 class CompletionAdmin(admin.ModelAdmin):
     """Read-only: completions are recorded in the portal, where they close assignments and set refreshers."""
 
-    list_display = ["person", "course", "completed_on", "score", "recorded_by", "session"]
+    list_display = ["person", "course", "completed_on", "score", "recorded_by", "session", "external_id"]
     list_filter = ["course"]
     list_select_related = ["person__user", "course", "recorded_by", "session__course"]
-    search_fields = ["person__employee_id", "person__user__last_name", "course__title"]
+    search_fields = ["person__employee_id", "person__user__last_name", "course__title", "=external_id"]
     date_hierarchy = "completed_on"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -16,6 +16,8 @@ from common.statuses import OverdueStatus
 MAX_SCORE = 100
 # Longest refresher interval a course may ask for.
 MAX_REFRESHER_MONTHS = 60
+# The longest id an LMS may give a completion.
+MAX_EXTERNAL_ID_LENGTH = 255
 
 
 class Course(models.Model):
@@ -193,6 +195,12 @@ class Completion(models.Model):
         on_delete=models.PROTECT,
         related_name="completions",
     )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=MAX_EXTERNAL_ID_LENGTH,
+        blank=True,
+        help_text=_("The LMS's own id for this completion; recording it again changes nothing."),
+    )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -209,6 +217,13 @@ class Completion(models.Model):
                 fields=["session", "person"],
                 condition=Q(session__isnull=False),
                 name="training_completion_one_per_session",
+            ),
+            # An LMS that reports the same completion twice (a retry, a replayed batch) records it once.
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="training_completion_external_id_unique",
+                violation_error_message=_("A completion with this external id is recorded already."),
             ),
         ]
         indexes = [

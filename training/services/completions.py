@@ -4,19 +4,21 @@ assignment and, for a course with a refresher interval, opens the next one."""
 from __future__ import annotations
 
 import datetime
+from typing import Required, TypedDict, Unpack
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
-from common.errors import DomainError
+from common.errors import Conflict, DomainError
 from common.permissions import require_permission
 from people.models import StaffProfile
 from training.models import (
+    MAX_EXTERNAL_ID_LENGTH,
     MAX_SCORE,
     Assignment,
     AssignmentReason,
@@ -75,8 +77,29 @@ def _assignments_advance(*, completion: Completion) -> datetime.date | None:
     return refresher_due
 
 
+# What an external id stands for: the person, course, day and score of one completion.
+CompletionFacts = tuple[int, int, datetime.date, int | None]
+
+
+def _recorded_with_external_id(external_id: str, facts: CompletionFacts) -> Completion | None:
+    """The completion already recorded under `external_id`, when it says the same; None when there is none.
+    The same id with another person, course, day or score is refused: an id names one completion."""
+    existing = Completion.objects.filter(external_id=external_id).first()
+    if existing is None:
+        return None
+    if (existing.person_id, existing.course_id, existing.completed_on, existing.score) != facts:
+        raise Conflict(
+            _(
+                "A completion with the external id “%(id)s” is recorded already with another person, course, "
+                "date or score. Send each completion under an id of its own."
+            )
+            % {"id": external_id}
+        )
+    return existing
+
+
 @transaction.atomic
-def completion_record(
+def completion_get_or_record(
     *,
     person: StaffProfile,
     course: Course,
@@ -85,31 +108,55 @@ def completion_record(
     score: int | None = None,
     evidence_note: str = "",
     session: TrainingSession | None = None,
-) -> Completion:
-    """Record that a person completed a course.
+    external_id: str = "",
+) -> tuple[Completion, bool]:
+    """Record that a person completed a course, unless the completion is recorded already under its
+    external id; returns the completion and whether it was recorded now (as `get_or_create` does).
 
     Their open assignment for the course is closed and linked to the completion, and a course with a
     refresher interval gets the next refresher assignment, due the interval after the completion.
     A completion older than one already on record is kept as history and changes no assignment.
     A manager records completions for their own team only.
+
+    An LMS reports a completion under its own id (`external_id`) and may send it again (a retry, a
+    replayed batch): the same id with the same person, course, day and score returns the completion on
+    record and changes nothing (no second audit event, no second refresher); the same id with anything
+    else is refused with `Conflict`.
     """
     _completion_check(person=person, completed_on=completed_on, score=score, actor=actor)
-    # Two completions recorded at once must not both open a refresher.
+    external_id = external_id.strip()
+    if len(external_id) > MAX_EXTERNAL_ID_LENGTH:
+        raise DomainError(_("An external id has at most %(count)s characters.") % {"count": MAX_EXTERNAL_ID_LENGTH})
+    facts = (person.pk, course.pk, completed_on, score)
+    # Two completions recorded at once must not both open a refresher; the same person's reports of
+    # one external id also wait here for each other, and the second finds the first's row below.
     person_lock(person)
+    if external_id and (existing := _recorded_with_external_id(external_id, facts)) is not None:
+        return existing, False
     if session is not None and Completion.objects.filter(session=session, person=person).exists():
         raise DomainError(
             _("The completion of %(name)s is already recorded from this session.") % {"name": person.full_name}
         )
     latest = Completion.objects.filter(person=person, course=course).aggregate(last=Max("completed_on"))["last"]
-    completion = Completion.objects.create(
-        person=person,
-        course=course,
-        completed_on=completed_on,
-        score=score,
-        evidence_note=evidence_note.strip(),
-        recorded_by=actor,
-        session=session,
-    )
+    try:
+        # A savepoint: one external id sent for two people at once passes both locks above, and the
+        # database constraint refuses the second insert; this transaction lives on to say why.
+        with transaction.atomic():
+            completion = Completion.objects.create(
+                person=person,
+                course=course,
+                completed_on=completed_on,
+                score=score,
+                evidence_note=evidence_note.strip(),
+                recorded_by=actor,
+                session=session,
+                external_id=external_id,
+            )
+    except IntegrityError:
+        winner = _recorded_with_external_id(external_id, facts) if external_id else None
+        if winner is None:
+            raise
+        return winner, False
     is_latest = latest is None or completed_on > latest
     refresher_due = _assignments_advance(completion=completion) if is_latest else None
     event_record(
@@ -123,6 +170,27 @@ def completion_record(
             "score": score,
             "session": session.pk if session else None,
             "refresher_due": refresher_due.isoformat() if refresher_due else None,
+            "external_id": external_id or None,
         },
     )
+    return completion, True
+
+
+class CompletionArguments(TypedDict, total=False):
+    """What `completion_get_or_record` takes."""
+
+    person: Required[StaffProfile]
+    course: Required[Course]
+    completed_on: Required[datetime.date]
+    actor: Required[Actor]
+    score: int | None
+    evidence_note: str
+    session: TrainingSession | None
+    external_id: str
+
+
+def completion_record(**arguments: Unpack[CompletionArguments]) -> Completion:
+    """Record that a person completed a course (the rules are `completion_get_or_record`'s); a completion
+    sent again under the same external id is the one on record."""
+    completion, _created = completion_get_or_record(**arguments)
     return completion

@@ -84,6 +84,19 @@ def test_a_session_completes_a_person_once(agent, course, past_session, manager)
         CompletionFactory(person=agent, course=course, session=past_session, recorded_by=manager.user)
 
 
+def test_an_external_id_names_one_completion(agent, teammate, course, manager) -> None:
+    CompletionFactory(person=agent, course=course, recorded_by=manager.user, external_id="lms-1")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CompletionFactory(person=teammate, course=course, recorded_by=manager.user, external_id="lms-1")
+
+
+def test_completions_without_an_external_id_may_be_many(agent, course, manager) -> None:
+    CompletionFactory.create_batch(2, person=agent, course=course, recorded_by=manager.user, external_id="")
+
+    assert agent.training_completions.count() == 2
+
+
 def test_course_titles_are_unique_whatever_their_case(course) -> None:
     duplicate = CourseFactory.build(title=course.title.upper())
 
