@@ -18,6 +18,30 @@ def insert_from_query(model: type[Model], rows: QuerySet, fields: Sequence[str],
     DO NOTHING): nothing travels to Python and back, whatever their number. Returns how many rows
     were inserted.
     """
+    connection = connections[rows.db]
+    sql, params = _insert_sql(model, rows, fields, values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def insert_from_query_returning(
+    model: type[Model], rows: QuerySet, fields: Sequence[str], returning: str, **values: Any
+) -> list[Any]:
+    """`insert_from_query`, giving the column `returning` of each row it inserted (and of no row a unique
+    constraint refused): what a claim newly claimed, exactly, even with another claim running at once."""
+    connection = connections[rows.db]
+    sql, params = _insert_sql(model, rows, fields, values)
+    field = model._meta.get_field(returning)
+    assert isinstance(field, Field)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(field.get_attname_column()[1])}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _insert_sql(
+    model: type[Model], rows: QuerySet, fields: Sequence[str], values: dict[str, Any]
+) -> tuple[str, list[Any]]:
     meta = model._meta
     connection = connections[rows.db]
     quote = connection.ops.quote_name
@@ -36,6 +60,4 @@ def insert_from_query(model: type[Model], rows: QuerySet, fields: Sequence[str],
         f"WITH selected ({names}) AS ({select}) "
         f"SELECT {names}, {placeholders} FROM selected WHERE true ON CONFLICT DO NOTHING"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *constants])
-        return cursor.rowcount
+    return sql, [*params, *constants]

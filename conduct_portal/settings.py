@@ -384,6 +384,26 @@ SIGNATURE_CHECKPOINT_KEY = env.str("SIGNATURE_CHECKPOINT_KEY", default="")
 SIGNATURE_CHECKPOINT_EVERY_MINUTES = env.int("SIGNATURE_CHECKPOINT_EVERY_MINUTES", default=15)
 
 # ---------------------------------------------------------------------------
+# Webhooks (webhooks/, docs/webhooks.md)
+# ---------------------------------------------------------------------------
+
+# Seconds to wait after a failed attempt before the next one, in order; after the last, the
+# delivery is abandoned (1 min, 5 min, 30 min, 2 h, 12 h: six attempts over about 15 hours).
+# Retries are kept in the database and picked up by the sweep, never held as Celery countdowns,
+# which Redis would hand out again after its visibility timeout.
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 43200])
+# An endpoint is disabled after this many failed attempts in a row (any success resets the count),
+# and the administrators are told by email.
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
+# How long one attempt may take (connecting and reading the answer), in seconds.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# The Celery queue deliveries are sent on ("" = the default queue): a separate queue with its own
+# workers keeps slow receivers from delaying reminders.
+WEBHOOK_QUEUE = env.str("WEBHOOK_QUEUE", default="")
+# How often Celery beat sweeps for due retries and lost deliveries (seeded by `manage.py setup_reminder_schedule`).
+WEBHOOK_SWEEP_EVERY_MINUTES = env.int("WEBHOOK_SWEEP_EVERY_MINUTES", default=1)
+
+# ---------------------------------------------------------------------------
 # SCIM provisioning (scim/, README "SCIM provisioning")
 # ---------------------------------------------------------------------------
 

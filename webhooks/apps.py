@@ -10,3 +10,6 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Webhooks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import audit_actions  # noqa: F401  (registers the actions webhooks records, for the audit page)

@@ -8,6 +8,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 TASK_NAME = "Daily reminder sweep"
 CHECKPOINT_TASK_NAME = "Signature chain checkpoint"
+WEBHOOK_SWEEP_TASK_NAME = "Webhook delivery sweep"
 
 
 class Command(BaseCommand):
@@ -15,7 +16,9 @@ class Command(BaseCommand):
         "Create the periodic tasks in the database schedule that Celery beat reads (once; an "
         "administrator can change them in the admin afterwards): the daily reminder sweep, at "
         "REMINDERS_SWEEP_HOUR in the organisation's time zone, and the checkpoint of the signature "
-        "chain, every SIGNATURE_CHECKPOINT_EVERY_MINUTES. Run exactly one beat process."
+        "chain, every SIGNATURE_CHECKPOINT_EVERY_MINUTES; and the webhook sweep, which sends the deliveries "
+        "whose retry is due (or whose hand-over to the workers was lost), every WEBHOOK_SWEEP_EVERY_MINUTES. "
+        "Run exactly one beat process."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,6 +39,13 @@ class Command(BaseCommand):
         )
         task, created = PeriodicTask.objects.get_or_create(
             name=CHECKPOINT_TASK_NAME, defaults={"task": "acknowledgements.checkpoint", "interval": every}
+        )
+        self._report(task, created, task.interval)
+        every, _created = IntervalSchedule.objects.get_or_create(
+            every=settings.WEBHOOK_SWEEP_EVERY_MINUTES, period=IntervalSchedule.MINUTES
+        )
+        task, created = PeriodicTask.objects.get_or_create(
+            name=WEBHOOK_SWEEP_TASK_NAME, defaults={"task": "webhooks.sweep", "interval": every}
         )
         self._report(task, created, task.interval)
 
