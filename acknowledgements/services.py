@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Model
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,8 +25,10 @@ from common.locks import TransactionLock, transaction_lock
 from people.models import StaffProfile
 from people.selectors import department_subtree
 from sso.services import Reauthentication
+from webhooks.models import EventType
+from webhooks.services import event_emit, events_emit
 
-from . import audit_actions
+from . import audit_actions, webhook_payloads
 from .authentication import mac_of_authentication
 from .chain import (
     GENESIS,
@@ -82,6 +84,24 @@ def _record_transition(
         event_record(actor=actor, action=action, target=target, details={"requests": count, **details})
 
 
+def _announce_transition(
+    requests: QuerySet[AcknowledgementRequest], *, before: str, after: str, at: datetime.datetime
+) -> None:
+    """`request.state_changed` for each of `requests`, which went from `before` to `after` at `at`: the events are
+    inserted from the query, in one statement whatever their number (nothing when no endpoint subscribes)."""
+    payloads = webhook_payloads.requests_state_changed(requests, before=before, after=after, at=at)
+    events_emit(type=EventType.REQUEST_STATE_CHANGED, payloads=payloads)
+
+
+def _announce_change(ack_request: AcknowledgementRequest, *, before: str) -> None:
+    """`request.state_changed` for one request, now in its new state."""
+    assert ack_request.resolved_at is not None
+    payload = webhook_payloads.request_state_changed(
+        ack_request, before=before, after=ack_request.status, at=ack_request.resolved_at
+    )
+    event_emit(type=EventType.REQUEST_STATE_CHANGED, payload=payload)
+
+
 @transaction.atomic
 def requests_supersede(*, version: CodeVersion) -> int:
     """Mark as replaced the pending requests for the earlier versions of a newly published version's document.
@@ -89,13 +109,18 @@ def requests_supersede(*, version: CodeVersion) -> int:
     Those people were asked again for the new version before they signed the old one. One UPDATE,
     whatever the audience's size. Returns how many requests were replaced.
     """
-    replaced = AcknowledgementRequest.objects.filter(
-        version__document_id=version.document_id, version__number__lt=version.number, status=RequestStatus.PENDING
-    ).update(status=RequestStatus.REPLACED, resolved_at=timezone.now())
+    now = timezone.now()
+    earlier = AcknowledgementRequest.objects.filter(
+        version__document_id=version.document_id, version__number__lt=version.number
+    )
+    replaced = earlier.filter(status=RequestStatus.PENDING).update(status=RequestStatus.REPLACED, resolved_at=now)
     if replaced:  # the publisher is read only when there is something to record
         _record_transition(
             action=audit_actions.REQUESTS_REPLACE, target=version, count=replaced, actor=version.publisher
         )
+        # The requests this UPDATE changed: their new state, stamped with its time.
+        changed = earlier.filter(status=RequestStatus.REPLACED, resolved_at=now)
+        _announce_transition(changed, before=RequestStatus.PENDING, after=RequestStatus.REPLACED, at=now)
     return replaced
 
 
@@ -133,9 +158,12 @@ def requests_withdraw_for_document(*, document_id: int, actor: User | None, reas
     Signed, waived and replaced requests keep their state; the history stays as it was. One UPDATE.
     Returns how many requests were withdrawn.
     """
-    withdrawn = AcknowledgementRequest.objects.filter(
-        version__document_id=document_id, status=RequestStatus.PENDING
-    ).update(status=RequestStatus.WITHDRAWN, resolved_at=timezone.now())
+    now = timezone.now()
+    of_document = AcknowledgementRequest.objects.filter(version__document_id=document_id)
+    withdrawn = of_document.filter(status=RequestStatus.PENDING).update(status=RequestStatus.WITHDRAWN, resolved_at=now)
+    if withdrawn:
+        changed = of_document.filter(status=RequestStatus.WITHDRAWN, resolved_at=now)
+        _announce_transition(changed, before=RequestStatus.PENDING, after=RequestStatus.WITHDRAWN, at=now)
     _record_transition(
         action=audit_actions.REQUESTS_WITHDRAW,
         target=CodeDocument.objects.get(pk=document_id),
@@ -204,12 +232,16 @@ def requests_sync_for_people(*, person_ids: Sequence[int], actor: User | None = 
             counts["asked"][person] += 1
     if leaving:
         AcknowledgementRequest.objects.filter(pk__in=leaving).update(status=RequestStatus.LEFT, resolved_at=now)
+        left = AcknowledgementRequest.objects.filter(pk__in=leaving)
+        _announce_transition(left, before=RequestStatus.PENDING, after=RequestStatus.LEFT, at=now)
     for version_id, pks in returning.items():  # one per version at most: a handful, never the organisation
         AcknowledgementRequest.objects.filter(pk__in=pks).update(
             status=RequestStatus.PENDING,
             resolved_at=None,
             due_date=today + datetime.timedelta(days=days_to_acknowledge[version_id]),
         )
+        back = AcknowledgementRequest.objects.filter(pk__in=pks)
+        _announce_transition(back, before=RequestStatus.LEFT, after=RequestStatus.PENDING, at=now)
     AcknowledgementRequest.objects.bulk_create(new)
     for kind, action in (
         ("left", audit_actions.REQUESTS_LEAVE),
@@ -252,6 +284,7 @@ def request_waive(*, ack_request: AcknowledgementRequest, actor: User, reason: s
     ack_request.resolved_at = timezone.now()
     ack_request.save(update_fields=["status", "waived_by", "waiver_reason", "resolved_at"])
     event_record(actor=actor, action=audit_actions.REQUEST_WAIVE, target=ack_request, details={"reason": reason})
+    _announce_change(ack_request, before=RequestStatus.PENDING)
     return ack_request
 
 
@@ -367,6 +400,8 @@ def signature_create(
         target=signature,
         details={"version": ack_request.version.pk, "record_hash": signature.record_hash},
     )
+    event_emit(type=EventType.SIGNATURE_CREATED, payload=webhook_payloads.signature_created(signature))
+    _announce_change(ack_request, before=RequestStatus.PENDING)
     return signature
 
 

@@ -24,8 +24,10 @@ from audit.services import event_record
 from common.errors import DomainError
 from common.permissions import require_permission
 from people.models import Department
+from webhooks.models import EventType
+from webhooks.services import event_emit
 
-from . import audit_actions, limits
+from . import audit_actions, limits, webhook_payloads
 from .content import content_hash
 from .diff import diff_summary, same_text
 from .importing.parser import ParsedSection
@@ -495,5 +497,6 @@ def version_publish(
             "major": is_major,
         },
     )
+    event_emit(type=EventType.VERSION_PUBLISHED, payload=webhook_payloads.version_published(version, departments))
     transaction.on_commit(lambda: version_published.send(sender=CodeVersion, version_id=version.pk))
     return version

@@ -14,14 +14,17 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import event_record
 from common.errors import DomainError
 from common.locks import TransactionLock, transaction_lock
+from webhooks.models import EventType
+from webhooks.services import events_emit
 
-from . import audit_actions, rights
+from . import audit_actions, rights, webhook_payloads
 from .hr_import import applying
 from .hr_import.planning import Plan, import_plan
 from .models import Department, StaffProfile, UserSession, leads_back_to
@@ -228,6 +231,9 @@ def person_deactivate(*, user: User, actor: Actor) -> int:
         user.is_active = False
         user.save(update_fields=["is_active"])
         event_record(actor=actor, action=audit_actions.PERSON_DEACTIVATE, target=user)
+        events_emit(
+            type=EventType.PERSON_DEACTIVATED, payloads=webhook_payloads.people_deactivated([user.pk], at=now())
+        )
         _announce_user(user, actor)
     ended, _by_model = UserSession.objects.filter(user=user).delete()
     return ended
@@ -457,6 +463,8 @@ def people_import(*, content: bytes, actor: Actor) -> Plan:
     if plan.deactivated:
         UserSession.objects.filter(user_id__in=[people[p.employee_id].user_id for p in plan.deactivated]).delete()
     applying.events_write(plan, hired, people, actor)
+    if leavers := [people[person.employee_id].user_id for person in plan.deactivated]:
+        events_emit(type=EventType.PERSON_DEACTIVATED, payloads=webhook_payloads.people_deactivated(leavers, at=now()))
     moved_department = [p for p in plan.moved if p.stored is not None and p.stored.department_id != p.department_id]
     announced = [profile.pk for profile in hired] + [
         people[person.employee_id].pk for person in (*moved_department, *plan.deactivated, *plan.reactivated)

@@ -27,17 +27,22 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.bulk import insert_from_query
+from acknowledgements import webhook_payloads
+from common.bulk import insert_from_query, insert_from_query_returning
+from common.chunks import batched
 from common.errors import DomainError
+from webhooks.models import EventType
+from webhooks.services import events_emit
 
 from .emails import Reminder, build_digests, build_reminders
-from .models import ESCALATED, DeliveryStatus, Notification, ReminderLog
+from .models import ESCALATED, OVERDUE, DeliveryStatus, Notification, ReminderKind, ReminderLog
 from .rules import Rule, all_rules
 from .selectors import pending_digest_batches, pending_reminder_ids
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000  # claims inserted at a time
+CLAIM_FIELDS = ["object_id", "recipient"]
 
 
 @dataclass
@@ -69,10 +74,23 @@ def _claim_in_batches(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
 
 def _claim(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
     if isinstance(pairs, QuerySet):
+        if rule.kind == ReminderKind.ACKNOWLEDGEMENT and rule.stage == OVERDUE:
+            return _claim_overdue_requests(rule, pairs)
         # In the database: tens of thousands of overdue requests are claimed again every day.
-        fields = ["object_id", "recipient"]
-        return insert_from_query(ReminderLog, pairs, fields, kind=rule.kind, stage=rule.stage)
+        return insert_from_query(ReminderLog, pairs, CLAIM_FIELDS, kind=rule.kind, stage=rule.stage)
     return _claim_in_batches(rule, pairs)
+
+
+@transaction.atomic
+def _claim_overdue_requests(rule: Rule, pairs: QuerySet) -> int:
+    """Claim the overdue notices of acknowledgement requests, and announce each request newly claimed as
+    `request.overdue` in the same transaction: the claim, once per request, makes the event once per request."""
+    claimed = insert_from_query_returning(
+        ReminderLog, pairs, CLAIM_FIELDS, "object_id", kind=rule.kind, stage=rule.stage
+    )
+    for batch in batched(claimed, BATCH_SIZE):
+        events_emit(type=EventType.REQUEST_OVERDUE, payloads=webhook_payloads.requests_overdue(batch))
+    return len(claimed)
 
 
 def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> SweepReport:

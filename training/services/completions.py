@@ -28,8 +28,10 @@ from training.models import (
     TrainingSession,
 )
 from training.selectors import can_act_for
+from webhooks.models import EventType
+from webhooks.services import event_emit
 
-from .. import audit_actions
+from .. import audit_actions, webhook_payloads
 from ._shared import Actor, person_lock
 
 
@@ -173,6 +175,7 @@ def completion_get_or_record(
             "external_id": external_id or None,
         },
     )
+    event_emit(type=EventType.COMPLETION_RECORDED, payload=webhook_payloads.completion_recorded(completion))
     return completion, True
 
 

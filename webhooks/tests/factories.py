@@ -32,3 +32,8 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     endpoint = factory.SubFactory(EndpointFactory)
     next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+def announced(event_type: str) -> list[dict]:
+    """The data of every event of `event_type` announced so far, oldest first: what receivers are sent."""
+    return list(Event.objects.filter(type=event_type).order_by("pk").values_list("payload", flat=True))
