@@ -45,7 +45,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def subscribers(event_type: str) -> list[int]:
     """The active endpoints that subscribe to `event_type`: one query over the (few) active endpoints."""
-    active = Endpoint.objects.filter(active=True).values_list("pk", "events")
+    active = Endpoint.objects.filter(active=True).order_by().values_list("pk", "events")
     return [pk for pk, events in active if event_type in events]
 
 
@@ -108,6 +108,8 @@ def _events_insert_from_query(type: str, occurred_at: datetime.datetime, rows: Q
 
 
 def _deliveries_create(event_ids: Sequence[int], endpoints: Sequence[int], *, occurred_at: datetime.datetime) -> None:
+    if not event_ids:
+        return
     for batch in batched(event_ids, BATCH_SIZE):
         Delivery.objects.bulk_create(
             [
@@ -116,8 +118,13 @@ def _deliveries_create(event_ids: Sequence[int], endpoints: Sequence[int], *, oc
                 for endpoint_id in endpoints
             ]
         )
-    # The workers see the rows only once they are committed; a rolled back change sends nothing.
-    transaction.on_commit(lambda: _dispatch(event_ids))
+    _dispatch_on_commit(event_ids)
+
+
+def _dispatch_on_commit(event_ids: Sequence[int]) -> None:
+    # The workers see the rows only once they are committed; a rolled back change sends nothing. Robust: a
+    # broker that is down must not turn the committed change into an error page; the sweep sends them later.
+    transaction.on_commit(lambda: _dispatch(event_ids), robust=True)
 
 
 def _dispatch(event_ids: Sequence[int]) -> None:
@@ -406,7 +413,7 @@ def endpoint_test(*, endpoint: Endpoint, actor: Actor) -> Delivery:
     )
     delivery = Delivery.objects.create(event=event, endpoint=endpoint, next_attempt_at=now)
     event_record(actor=actor, action=audit_actions.ENDPOINT_TEST, target=endpoint, details={"event": event.pk})
-    transaction.on_commit(lambda: _dispatch([event.pk]))
+    _dispatch_on_commit([event.pk])
     return delivery
 
 
@@ -433,5 +440,5 @@ def deliveries_retry(*, deliveries: QuerySet, actor: Actor) -> int:
         details={"deliveries": [pk for pk, _event in retried][:100], "count": len(retried)},
     )
     event_ids = sorted({event_id for _pk, event_id in retried})
-    transaction.on_commit(lambda: _dispatch(event_ids))
+    _dispatch_on_commit(event_ids)
     return len(retried)
