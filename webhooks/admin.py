@@ -3,6 +3,7 @@ deliveries are read-only records, with a "retry now" for deliveries that failed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -12,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -257,9 +259,9 @@ class DeliveryAdmin(ReadOnlyAdmin):
     def event_type(self, obj: Delivery) -> str:
         return str(EventType(obj.event.type).label) if obj.event.type in EventType.values else obj.event.type
 
-    @admin.display(description=_("data"))
+    @admin.display(description=_("body sent"))
     def payload(self, obj: Delivery) -> str:
-        return str(obj.event.body())
+        return format_html("<pre>{}</pre>", json.dumps(obj.event.body(), indent=2, ensure_ascii=False))
 
     @admin.action(description=_("Retry the selected failed or abandoned deliveries now"), permissions=["manage"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:

@@ -155,6 +155,15 @@ def test_the_deliveries_list_shows_the_last_answer_and_filters_by_status(admin_c
     assert "204" not in page
 
 
+def test_a_delivery_shows_the_body_sent_and_the_last_error(admin_client) -> None:
+    delivery = DeliveryFactory(event__payload={"version": 12}, last_error="TimeoutError: timed out")
+
+    page = admin_client.get(f"{DELIVERIES}{delivery.pk}/change/").content.decode()
+
+    assert "&quot;version&quot;: 12" in page
+    assert "TimeoutError: timed out" in page
+
+
 def test_a_delivery_cannot_be_changed_in_the_admin(admin_client) -> None:
     delivery = DeliveryFactory(last_response="ok")
 
