@@ -10,3 +10,7 @@ class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("API")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the audit actions, and the bearer scheme with drf-spectacular.
+        from . import audit_actions, authentication  # noqa: F401

@@ -414,6 +414,64 @@ SCIM_DEFAULT_DEPARTMENT = env.str("SCIM_DEFAULT_DEPARTMENT", default="")
 SCIM_MAX_RESULTS = env.int("SCIM_MAX_RESULTS", default=200)
 
 # ---------------------------------------------------------------------------
+# Cache
+# ---------------------------------------------------------------------------
+
+# The API's rate limits (api/throttling.py) count requests in the default cache, which must be shared by
+# every web process, or each would allow the full rate. CACHE_URL picks it (redis://host:6379/2,
+# locmemcache://); without it, a Redis broker's server is used (same database number), and a laptop
+# with the file broker keeps it in memory, which is right for its single process.
+_default_cache = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "locmemcache://"
+CACHES = {"default": env.cache_url("CACHE_URL", default=_default_cache)}
+# Keys apart from Celery's when they share a Redis database.
+CACHES["default"].setdefault("KEY_PREFIX", "conduct_portal")
+
+# ---------------------------------------------------------------------------
+# REST API (api/, README "API")
+# ---------------------------------------------------------------------------
+
+# Requests per token (per person for a browser session), e.g. "1200/minute", "50/second".
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        # The browser's session, with DRF's CSRF check on unsafe methods.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # JSON only: ?format= is an unknown parameter like any other.
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Conduct Portal API",
+    "DESCRIPTION": (
+        "Read the organisation's codes of conduct, acknowledgements and training, and record what other "
+        "systems know. Authenticate with an API token from your profile page: `Authorization: Bearer cpt_…`. "
+        "Lists are cursor-paginated: follow `next`. Every error is "
+        '`{"type": "<code>", "detail": "<sentence>", "errors": {...}}`.'
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's files, served by us: no CDN, within the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# ---------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------
 

@@ -4,35 +4,22 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.tokens import BearerToken
 
-class ScimToken(models.Model):
-    """A bearer token with which an identity provider provisions people over SCIM.
 
-    Only the SHA-256 digest of the secret is stored, so a copy of the database does not hand out
-    provisioning rights; the short prefix is kept in clear so that a person can tell which token a
-    log line or a client configuration names. A token is revoked, never deleted: the audit events
-    of what it did keep pointing at it.
-    """
+class ScimToken(BearerToken):
+    """A bearer token with which an identity provider provisions people over SCIM (common/tokens.py says
+    what is kept of its secret)."""
 
     name = models.CharField(_("name"), max_length=120, help_text=_("Which client uses it, e.g. Entra ID."))
-    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
-    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(BearerToken.Meta):
         verbose_name = _("SCIM token")
         verbose_name_plural = _("SCIM tokens")
-        ordering = ["-created_at", "-id"]
-        default_permissions = ("view",)
         permissions = [("manage_scimtoken", _("Can create and revoke SCIM tokens"))]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
 
 
 class ScimAccount(models.Model):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -12,13 +9,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import event_record
 from common.errors import DomainError
+from common.secrets import secret_digest, secret_make
 
 from . import audit_actions
 from .models import ScimToken
 
 # What every secret starts with, so that a leaked one is recognisable (secret scanners, logs).
 SECRET_START = "scim_"  # noqa: S105 (a marker, not a secret)
-PREFIX_LENGTH = len(SECRET_START) + 6
 
 
 class TokenRefused(DomainError):
@@ -29,16 +26,11 @@ class TokenRefused(DomainError):
         self.revoked = revoked
 
 
-def _digest(secret: str) -> str:
-    # The secret is 32 random bytes: a plain hash suffices, no slow password hash is needed.
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 @transaction.atomic
 def token_create(*, name: str, actor: User) -> tuple[ScimToken, str]:
     """Make a token for a SCIM client; return it with its secret, which is never stored nor shown again."""
-    secret = SECRET_START + secrets.token_urlsafe(32)
-    token = ScimToken.objects.create(name=name, prefix=secret[:PREFIX_LENGTH], digest=_digest(secret), created_by=actor)
+    secret, prefix, digest = secret_make(SECRET_START)
+    token = ScimToken.objects.create(name=name, prefix=prefix, digest=digest, created_by=actor)
     event_record(actor=actor, action=audit_actions.TOKEN_CREATE, target=token, details={"prefix": token.prefix})
     return token, secret
 
@@ -55,7 +47,7 @@ def token_revoke(*, token: ScimToken, actor: User) -> None:
 
 def token_authenticate(*, secret: str) -> ScimToken:
     """The token whose secret this is, its last use noted; refused when unknown or revoked."""
-    token = ScimToken.objects.filter(digest=_digest(secret)).first() if secret else None
+    token = ScimToken.objects.filter(digest=secret_digest(secret)).first() if secret else None
     if token is None:
         raise TokenRefused(_("The bearer token is unknown."), revoked=False)
     if token.revoked_at is not None:

@@ -1,0 +1,33 @@
+"""Filters for the API's filtersets that refuse what they cannot read (400 `validation_error`), where
+django-filter's own would quietly ignore it and return every row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+TRUE_VALUES = {"true", "1"}
+FALSE_VALUES = {"false", "0"}
+
+
+class StrictBooleanField(forms.Field):
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """`?name=true` or `?name=false` (1 and 0 too); anything else is refused."""
+
+    field_class = StrictBooleanField

@@ -1,0 +1,27 @@
+"""Who may call the API at all; what each endpoint shows is decided by the person's own permissions and
+the selectors of the app it reads (a token never adds to them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from .models import ApiToken
+
+
+class ApiAccess(BasePermission):
+    """Signed in (by token or session); a read token may only read."""
+
+    message = _("This token may only read: make a read-and-write token to change anything.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated and request.user.is_active):
+            # DRF answers 401 (with WWW-Authenticate) when no authenticator vouched for the request.
+            return False
+        token = request.auth
+        if isinstance(token, ApiToken) and token.is_read_only:
+            return request.method in SAFE_METHODS
+        return True

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from django.test import Client
+from drf_spectacular.validation import validate_schema
+
+pytestmark = pytest.mark.django_db
+
+# A <script> element with something between its tags: inline code, which the CSP refuses.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
+
+
+def test_the_schema_is_valid_openapi_3(api_as, agent) -> None:
+    response = api_as(agent).get("/api/v1/schema/")
+
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+
+
+def test_the_schema_is_served_as_json_too(api_as, agent) -> None:
+    response = api_as(agent).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Conduct Portal API"
+
+
+def test_the_schema_declares_the_bearer_scheme(api_as, agent) -> None:
+    schema = api_as(agent).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert schema["components"]["securitySchemes"]["apiToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "cpt_…",
+        "description": "An API token, made on your profile page (Profile, API tokens).",
+    }
+
+
+def test_every_operation_documents_the_shared_error_responses(api_as, agent) -> None:
+    schema = api_as(agent).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    operations = [operation for path in schema["paths"].values() for operation in path.values()]
+    assert operations
+    for operation in operations:
+        for code in ["400", "401", "403", "404", "405", "406", "429"]:
+            content = operation["responses"][code]["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"type", "detail"}
+
+
+def test_the_schema_needs_credentials(client: Client) -> None:
+    response = client.get("/api/v1/schema/")
+
+    assert response.status_code == 401
+    assert response.json()["type"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("page", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_the_documentation_pages_have_no_inline_code_under_the_csp(sign_in, agent, page: str) -> None:
+    response = sign_in(agent).get(page)
+
+    assert response.status_code == 200
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    html = response.content.decode()
+    assert INLINE_SCRIPT.search(html) is None
+    assert INLINE_STYLE.search(html) is None
+    assert "https://" not in html
+
+
+def test_the_swagger_ui_script_is_a_file_of_our_own(sign_in, agent) -> None:
+    response = sign_in(agent).get("/api/v1/docs/?script")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "/api/v1/schema/" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_the_documentation_pages_send_an_anonymous_browser_to_sign_in(client: Client, page: str) -> None:
+    response = client.get(page)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
