@@ -18,15 +18,26 @@ PUBLIC_PATHS = {
     "/accounts/reset/1/1/",
     "/accounts/reset/done/",
     "/admin/login/",
+    # A redirect to the portal's icon, which browsers ask for before anybody signs in.
+    "/favicon.ico",
     "/healthz",
     "/i18n/setlang/",
     # Signing in through an identity provider (django-allauth's OpenID Connect views) starts before
     # anybody is signed in; an unknown provider is a 404 (sso/tests).
     "/sso/oidc/1/login/",
     "/sso/oidc/1/login/callback/",
+    # An address under /api/ that names no endpoint is the API's JSON 404, the same for everybody.
+    "/api/",
 }
-# The SCIM endpoint answers identity providers: a bearer token opens it, never a session.
-TOKEN_PATHS = [path for path in all_url_paths() if path.startswith("/scim/v2/")]
+# The API's documentation pages are pages: an anonymous visitor is sent to sign in.
+API_PAGES = {"/api/v1/docs/", "/api/v1/redoc/"}
+# The SCIM endpoint answers identity providers, and the REST API programs: a bearer token opens them
+# (the API also a browser's session), and an anonymous request is refused, never sent to a sign-in page.
+TOKEN_PATHS = [
+    path
+    for path in all_url_paths()
+    if path.startswith("/scim/v2/") or (path.startswith("/api/") and path not in PUBLIC_PATHS | API_PAGES)
+]
 PRIVATE_PATHS = [path for path in all_url_paths() if path not in PUBLIC_PATHS and path not in TOKEN_PATHS]
 
 
@@ -45,7 +56,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client, path: str) -> N
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", TOKEN_PATHS)
-def test_an_anonymous_client_gets_401_from_scim(client: Client, path: str) -> None:
+def test_an_anonymous_client_gets_401_from_scim_and_the_api(client: Client, path: str) -> None:
     response = client.get(path)
 
     assert response.status_code == 401
