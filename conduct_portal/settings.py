@@ -402,6 +402,9 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 WEBHOOK_QUEUE = env.str("WEBHOOK_QUEUE", default="")
 # How often Celery beat sweeps for due retries and lost deliveries (seeded by `manage.py setup_reminder_schedule`).
 WEBHOOK_SWEEP_EVERY_MINUTES = env.int("WEBHOOK_SWEEP_EVERY_MINUTES", default=1)
+# Days the events and deliveries that have nothing left to send stay visible in the admin; older ones are
+# deleted every day (`manage.py prune_webhooks` does it at once).
+WEBHOOK_KEEP_DAYS = env.int("WEBHOOK_KEEP_DAYS", default=30)
 
 # ---------------------------------------------------------------------------
 # SCIM provisioning (scim/, README "SCIM provisioning")

@@ -92,7 +92,7 @@ def _events_insert_from_query(type: str, occurred_at: datetime.datetime, rows: Q
     connection = connections[rows.db]
     quote = connection.ops.quote_name
     meta = Event._meta
-    select, params = rows.query.sql_with_params()
+    select, params = rows.order_by().query.sql_with_params()  # in no order: the events are one set
     occurred = Event._meta.get_field("occurred_at").get_db_prep_save(occurred_at, connection)
     columns = ", ".join(quote(column) for column in ("type", "occurred_at", "payload"))
     # The WITH goes inside the INSERT, as in common.bulk: SQLite's driver reports rows only of a
@@ -292,6 +292,23 @@ def sweep_due(*, now: datetime.datetime | None = None) -> Iterable[list[int]]:
     while batch := list(due.filter(pk__gt=last)[:BATCH_SIZE]):
         yield batch
         last = batch[-1]
+
+
+def prunable_events(*, before: datetime.datetime) -> QuerySet[Event]:
+    """Events that occurred before `before` and have nothing left to send: every delivery succeeded or was
+    abandoned (or their endpoint was deleted)."""
+    return Event.objects.filter(occurred_at__lt=before).exclude(deliveries__status__in=OUTSTANDING)
+
+
+def events_prune(*, before: datetime.datetime) -> int:
+    """Delete the finished history older than `before`: the events and their deliveries, a thousand events per
+    transaction, so that no lock is held long and the tables do not grow for ever. Returns how many events."""
+    pruned = 0
+    while batch := list(prunable_events(before=before).order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
+        with transaction.atomic():
+            Event.objects.filter(pk__in=batch).delete()
+        pruned += len(batch)
+    return pruned
 
 
 # ---------------------------------------------------------------------------

@@ -4,8 +4,12 @@ hours would outlive Redis's visibility timeout)."""
 
 from __future__ import annotations
 
+import datetime
+
 from celery import Task, shared_task
+from django.conf import settings
 from django.db import DatabaseError
+from django.utils import timezone
 
 from . import services
 
@@ -42,3 +46,9 @@ def sweep(self) -> int:
             deliver.apply_async((delivery_id,), queue=_queue(self))
         handed += len(batch)
     return handed
+
+
+@shared_task(name="webhooks.prune", bind=True, acks_late=True, **RETRY_ON)
+def prune(self) -> int:
+    """Every day (Celery beat): delete the finished history older than WEBHOOK_KEEP_DAYS."""
+    return services.events_prune(before=timezone.now() - datetime.timedelta(days=settings.WEBHOOK_KEEP_DAYS))

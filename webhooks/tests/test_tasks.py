@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from webhooks import tasks
-from webhooks.models import DeliveryStatus
+from webhooks.models import Delivery, DeliveryStatus, Event
 
 from .factories import DeliveryFactory, EventFactory
 
@@ -48,3 +49,23 @@ def test_the_beat_schedule_sweeps_webhooks_every_minute() -> None:
     task = PeriodicTask.objects.get(name="Webhook delivery sweep")
     assert (task.task, task.interval.every, task.interval.period) == ("webhooks.sweep", 1, "minutes")
     assert "Webhook delivery sweep: created (every minute)." in out.getvalue()
+    assert PeriodicTask.objects.get(name="Webhook history pruning").task == "webhooks.prune"
+
+
+def test_pruning_deletes_old_finished_history_and_keeps_what_is_still_to_send() -> None:
+    old = timezone.now() - datetime.timedelta(days=40)
+    finished = DeliveryFactory(event__occurred_at=old, status=DeliveryStatus.SUCCEEDED)
+    DeliveryFactory(event=finished.event, status=DeliveryStatus.ABANDONED)
+    outstanding = DeliveryFactory(event__occurred_at=old, status=DeliveryStatus.FAILED)
+    recent = DeliveryFactory(status=DeliveryStatus.SUCCEEDED)
+    out = StringIO()
+
+    call_command("prune_webhooks", "--dry-run", stdout=out)
+    call_command("prune_webhooks", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "Dry run: 1 events older than 30 days would be deleted; nothing deleted.",
+        "Deleted 1 events older than 30 days, with their deliveries.",
+    ]
+    assert set(Event.objects.values_list("pk", flat=True)) == {outstanding.event_id, recent.event_id}
+    assert Delivery.objects.count() == 2

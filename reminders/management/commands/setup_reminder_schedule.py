@@ -9,6 +9,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 TASK_NAME = "Daily reminder sweep"
 CHECKPOINT_TASK_NAME = "Signature chain checkpoint"
 WEBHOOK_SWEEP_TASK_NAME = "Webhook delivery sweep"
+WEBHOOK_PRUNE_TASK_NAME = "Webhook history pruning"
 
 
 class Command(BaseCommand):
@@ -17,8 +18,8 @@ class Command(BaseCommand):
         "administrator can change them in the admin afterwards): the daily reminder sweep, at "
         "REMINDERS_SWEEP_HOUR in the organisation's time zone, and the checkpoint of the signature "
         "chain, every SIGNATURE_CHECKPOINT_EVERY_MINUTES; and the webhook sweep, which sends the deliveries "
-        "whose retry is due (or whose hand-over to the workers was lost), every WEBHOOK_SWEEP_EVERY_MINUTES. "
-        "Run exactly one beat process."
+        "whose retry is due (or whose hand-over to the workers was lost), every WEBHOOK_SWEEP_EVERY_MINUTES, "
+        "and the daily pruning of webhook history older than WEBHOOK_KEEP_DAYS. Run exactly one beat process."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +47,11 @@ class Command(BaseCommand):
         )
         task, created = PeriodicTask.objects.get_or_create(
             name=WEBHOOK_SWEEP_TASK_NAME, defaults={"task": "webhooks.sweep", "interval": every}
+        )
+        self._report(task, created, task.interval)
+        daily, _created = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.DAYS)
+        task, created = PeriodicTask.objects.get_or_create(
+            name=WEBHOOK_PRUNE_TASK_NAME, defaults={"task": "webhooks.prune", "interval": daily}
         )
         self._report(task, created, task.interval)
 
