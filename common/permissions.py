@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def missing_permission_message(permission: str) -> str:
@@ -53,10 +55,7 @@ def require_permission(actor: User | AnonymousUser, permission: str) -> None:
 def users_with_permission(permission: str) -> QuerySet[User]:
     """The active users for whom `user.has_perm(permission)` is true ("app_label.codename": by their
     roles, their own rights, or as superusers), as one query that other queries can filter by."""
-    app_label, codename = permission.split(".")
-    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__permissions__in=granted) | Q(user_permissions__in=granted))
-        .distinct()
-    )
+    # Roles are groups with permissions in the database: the ModelBackend is the one that knows them
+    # (the sign-in lockout and single sign-on backends grant nothing).
+    users = User.objects.with_perm(permission, include_superusers=True, backend=MODEL_BACKEND)
+    return cast("QuerySet[User]", users)

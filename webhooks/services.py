@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from audit.services import event_record
 from common.chunks import batched
 from common.errors import DomainError, InputRefused
+from common.permissions import users_with_permission
 
 from . import audit_actions
 from .models import OUTSTANDING, SUBSCRIBABLE, Delivery, DeliveryStatus, Endpoint, Event, EventType
@@ -35,7 +36,6 @@ Actor = User
 # Events inserted and handed to the workers at a time.
 BATCH_SIZE = 1000
 MANAGE_PERMISSION = "webhooks.manage_endpoint"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 # ---------------------------------------------------------------------------
@@ -251,9 +251,7 @@ def _disable_when_failing(endpoint_id: int) -> None:
 
 def administrators() -> QuerySet[User]:
     """Everyone who may manage webhook endpoints (by permission, through a role or their own), active, with an email."""
-    # Roles are groups with permissions in the database: Django's ModelBackend is what knows them.
-    users = User.objects.with_perm(MANAGE_PERMISSION, include_superusers=True, backend=MODEL_BACKEND)
-    return cast("QuerySet[User]", users).exclude(email="").order_by("pk")
+    return users_with_permission(MANAGE_PERMISSION).exclude(email="").order_by("pk")
 
 
 def _administrators_tell(endpoint: Endpoint) -> None:
