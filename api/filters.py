@@ -17,7 +17,8 @@ class StrictBooleanField(forms.Field):
     default_error_messages = {"invalid": _("Give true or false.")}
 
     def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
+        # Absent, the filter does nothing; present but empty (`?name=`), it is neither true nor false.
+        if value is None:
             return None
         text = str(value).lower()
         if text in TRUE_VALUES:

@@ -72,7 +72,9 @@ class SeesOrganisation(BasePermission):
 
 
 class DepartmentSerializer(serializers.ModelSerializer[Department]):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The department above, if any."))
+    parent = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("The department above, if any.")
+    )
 
     class Meta:
         model = Department
@@ -102,7 +104,9 @@ class PersonSerializer(serializers.ModelSerializer[StaffProfile]):
     name = serializers.CharField(source="full_name", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
     department = serializers.PrimaryKeyRelatedField(read_only=True)
-    manager = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The person they report to, if any."))
+    manager = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("The person they report to, if any.")
+    )
     language = serializers.CharField(source="preferred_language", read_only=True)
     active = serializers.BooleanField(source="user.is_active", read_only=True)
     status = serializers.SerializerMethodField()
