@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
+from common.errors import Conflict as DomainConflict
 from common.errors import DomainError, InputRefused
 
 VALIDATION_ERROR = "validation_error"
@@ -129,6 +130,8 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, InputRefused):
         return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
+    if isinstance(exc, DomainConflict):
+        return Conflict(exc.message)
     if isinstance(exc, DomainError):
         return exceptions.ValidationError({"non_field_errors": [exc.message]})
     return None

@@ -11,7 +11,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitV
 from rest_framework.routers import DefaultRouter
 
 from . import errors
-from .resources import people
+from .resources import people, training
 from .views import SchemaView
 
 app_name = "api"
@@ -26,6 +26,9 @@ class Router(DefaultRouter):
 router = Router(trailing_slash="/")
 router.register("departments", people.DepartmentViewSet, basename="department")
 router.register("people", people.PersonViewSet, basename="person")
+router.register("courses", training.CourseViewSet, basename="course")
+router.register("assignments", training.AssignmentViewSet, basename="assignment")
+router.register("completions", training.CompletionViewSet, basename="completion")
 
 v1 = [
     # DRF authenticates these (token or session), so Django's sign-in redirect must not step in.

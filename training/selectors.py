@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from common.spreadsheets import choice_label
 from people.models import StaffProfile
-from people.selectors import department_lineage, managed_by, manages, staff_directory
+from people.selectors import department_lineage, managed_by, manages, own_or_reporting_to, staff_directory
 
 from .models import (
     Assignment,
@@ -60,6 +60,21 @@ def people_visible_to(user: Viewer) -> QuerySet[StaffProfile]:
     if sees_all_training(user):
         return staff_directory()
     return managed_by(user)
+
+
+def assignments_visible_to(user: Viewer) -> AssignmentQuerySet:
+    """The assignments a person may see: everyone's for compliance, otherwise their own and their team's
+    (what "My training" and a team member's page show)."""
+    if sees_all_training(user):
+        return Assignment.objects.all()
+    return Assignment.objects.filter(own_or_reporting_to(user, path="person"))
+
+
+def completions_visible_to(user: Viewer) -> QuerySet[Completion]:
+    """The completions a person may see, by the rule of `assignments_visible_to`."""
+    if sees_all_training(user):
+        return Completion.objects.all()
+    return Completion.objects.filter(own_or_reporting_to(user, path="person"))
 
 
 def can_act_for(user: Viewer, person: StaffProfile) -> bool:
