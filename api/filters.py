@@ -32,3 +32,15 @@ class BooleanFilter(django_filters.BooleanFilter):
     """`?name=true` or `?name=false` (1 and 0 too); anything else is refused."""
 
     field_class = StrictBooleanField
+
+
+class FilterSet(django_filters.FilterSet):
+    """A filterset that refuses a parameter given empty (`?due_before=`) unless it is text: an empty date,
+    number or choice is none, and django-filter would ignore it and list everything."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if self.data.get(name) == "" and not isinstance(filter_, django_filters.CharFilter):
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+        return valid and not self.form.errors

@@ -39,7 +39,7 @@ from training.models import (
 from training.services.completions import completion_get_or_record
 
 from ..base import ReadOnlyViewSet, ViewSet
-from ..filters import BooleanFilter
+from ..filters import BooleanFilter, FilterSet
 from ..permissions import ApiAccess
 from .people import ID_PATTERN
 
@@ -72,7 +72,7 @@ class SeesTraining(BasePermission):
 
 class CourseSerializer(serializers.ModelSerializer[Course]):
     document = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=gettext_lazy("The code document the course teaches, if any.")
+        read_only=True, allow_null=True, help_text=gettext_lazy("The code document the course teaches, if any.")
     )
     sections = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text=gettext_lazy("The code sections the course teaches.")
@@ -101,7 +101,7 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
         ]
 
 
-class CourseFilter(django_filters.FilterSet):
+class CourseFilter(FilterSet):
     active = BooleanFilter(field_name="is_active", help_text=gettext_lazy("Whether the course is active."))
     mandatory = BooleanFilter(
         field_name="is_mandatory", help_text=gettext_lazy("Whether its audience is assigned the course.")
@@ -153,7 +153,7 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
         help_text=gettext_lazy("The person who assigned it (retraining); empty when the portal did."),
     )
     completion = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=gettext_lazy("The completion that closed it, if any.")
+        read_only=True, allow_null=True, help_text=gettext_lazy("The completion that closed it, if any.")
     )
 
     class Meta:
@@ -174,7 +174,7 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
         ]
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(FilterSet):
     course = IdFilter(field_name="course__id", help_text=gettext_lazy("A course's id."))
     person = IdFilter(field_name="person__id", help_text=gettext_lazy("A person's id."))
     department = django_filters.ModelChoiceFilter(
@@ -238,7 +238,7 @@ class CompletionSerializer(serializers.ModelSerializer[Completion]):
     person = serializers.PrimaryKeyRelatedField(read_only=True)
     course = serializers.PrimaryKeyRelatedField(read_only=True)
     session = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=gettext_lazy("The session it was earned at, if any.")
+        read_only=True, allow_null=True, help_text=gettext_lazy("The session it was earned at, if any.")
     )
     recorded_by = serializers.IntegerField(
         source="recorded_by_person",
@@ -330,7 +330,7 @@ class CompletionCreateSerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class CompletionFilter(django_filters.FilterSet):
+class CompletionFilter(FilterSet):
     course = IdFilter(field_name="course__id", help_text=gettext_lazy("A course's id."))
     person = IdFilter(field_name="person__id", help_text=gettext_lazy("A person's id."))
     completed_after = django_filters.DateFilter(

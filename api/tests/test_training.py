@@ -250,6 +250,14 @@ def test_a_filter_that_cannot_be_read_is_a_validation_error(api_as, compliance_o
     assert list(response.json()["errors"]) == list(query)
 
 
+@pytest.mark.parametrize("parameter", ["due_before", "course", "overdue", "status"])
+def test_a_filter_given_empty_is_refused_rather_than_ignored(api_as, compliance_officer, parameter: str) -> None:
+    response = api_as(compliance_officer).get(ASSIGNMENTS, {parameter: ""})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {parameter: ["Give a value, or leave the parameter out."]}
+
+
 def test_an_unknown_parameter_is_refused(api_as, compliance_officer) -> None:
     response = api_as(compliance_officer).get(ASSIGNMENTS, {"due": "2027-01-01"})
 
