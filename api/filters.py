@@ -41,6 +41,7 @@ class FilterSet(django_filters.FilterSet):
     def is_valid(self) -> bool:
         valid = super().is_valid()
         for name, filter_ in self.filters.items():
-            if self.data.get(name) == "" and not isinstance(filter_, django_filters.CharFilter):
+            empty = self.data.get(name) == "" and not isinstance(filter_, django_filters.CharFilter)
+            if empty and name not in self.form.errors:
                 self.form.add_error(name, _("Give a value, or leave the parameter out."))
         return valid and not self.form.errors

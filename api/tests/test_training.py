@@ -250,12 +250,22 @@ def test_a_filter_that_cannot_be_read_is_a_validation_error(api_as, compliance_o
     assert list(response.json()["errors"]) == list(query)
 
 
-@pytest.mark.parametrize("parameter", ["due_before", "course", "overdue", "status"])
-def test_a_filter_given_empty_is_refused_rather_than_ignored(api_as, compliance_officer, parameter: str) -> None:
+@pytest.mark.parametrize(
+    ("parameter", "message"),
+    [
+        ("due_before", "Give a value, or leave the parameter out."),
+        ("course", "Give a value, or leave the parameter out."),
+        ("status", "Give a value, or leave the parameter out."),
+        ("overdue", "Give true or false."),
+    ],
+)
+def test_a_filter_given_empty_is_refused_rather_than_ignored(
+    api_as, compliance_officer, parameter: str, message: str
+) -> None:
     response = api_as(compliance_officer).get(ASSIGNMENTS, {parameter: ""})
 
     assert response.status_code == 400
-    assert response.json()["errors"] == {parameter: ["Give a value, or leave the parameter out."]}
+    assert response.json()["errors"] == {parameter: [message]}
 
 
 def test_an_unknown_parameter_is_refused(api_as, compliance_officer) -> None:
