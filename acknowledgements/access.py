@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from codes.models import CodeVersion
 
 from .models import AcknowledgementRequest, Signature
-from .selectors import Viewer, can_see_dashboard, requests_visible_to, signatures_visible_to
+from .selectors import (
+    Viewer,
+    can_see_dashboard,
+    requests_readable_by,
+    requests_visible_to,
+    signatures_visible_to,
+)
 
 
 def get_own_request_for_user(user: Viewer, pk: int) -> AcknowledgementRequest:
@@ -25,6 +31,11 @@ def get_own_request_for_user(user: Viewer, pk: int) -> AcknowledgementRequest:
 def get_request_for_user(user: Viewer, pk: int) -> AcknowledgementRequest:
     """A request the user oversees (`requests_visible_to`): anyone's for compliance, their team's for a manager."""
     return get_object_or_404(requests_visible_to(user), pk=pk)
+
+
+def get_readable_request_for_user(user: Viewer, pk: int) -> AcknowledgementRequest:
+    """A request of the user's own or one they oversee (`requests_readable_by`)."""
+    return get_object_or_404(requests_readable_by(user), pk=pk)
 
 
 def get_signature_for_user(user: Viewer, pk: int) -> Signature:

@@ -10,7 +10,7 @@ import json
 
 from django.utils.translation import gettext as _
 
-from .chain import _mac, _timestamp, checkpoint_key, mac_matches
+from .chain import _mac, checkpoint_key, hashed_timestamp, mac_matches
 from .models import SignatureAuthentication
 
 
@@ -27,7 +27,7 @@ def mac_of_authentication(
         authentication.method,
         authentication.provider,
         authentication.subject,
-        _timestamp(authentication.authenticated_at),
+        hashed_timestamp(authentication.authenticated_at),
     ]
     return _mac(key or checkpoint_key(), f"authentication:{json.dumps(values, ensure_ascii=False)}")
 

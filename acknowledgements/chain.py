@@ -69,18 +69,17 @@ def mac_of_record_hash(record_hash: str, *, key: bytes | None = None) -> str:
 def mac_of_checkpoint(
     *, count: int, head_sequence: int | None, head_hash: str, created_at: datetime.datetime, key: bytes | None = None
 ) -> str:
-    return _mac(
-        key or checkpoint_key(),
-        f"checkpoint:{count}:{'' if head_sequence is None else head_sequence}:{head_hash}:{_timestamp(created_at)}",
-    )
+    head = "" if head_sequence is None else head_sequence
+    return _mac(key or checkpoint_key(), f"checkpoint:{count}:{head}:{head_hash}:{hashed_timestamp(created_at)}")
 
 
 def mac_matches(stored: str, expected: str) -> bool:
     return hmac.compare_digest(stored.encode(), expected.encode())
 
 
-def _timestamp(moment: datetime.datetime | str | None) -> str | None:
-    """UTC ISO 8601 with microseconds; text is the same, formatted by the database (see _utc_text)."""
+def hashed_timestamp(moment: datetime.datetime | str | None) -> str | None:
+    """A moment as the record hash covers it: UTC ISO 8601 with microseconds (the API shows it so);
+    text is the same, formatted by the database (see _utc_text)."""
     if moment is None or isinstance(moment, str):
         return moment
     if moment.tzinfo is not datetime.UTC:  # what the database and timezone.now() give needs no conversion
@@ -132,13 +131,13 @@ def hash_of_fields(
         request_id,
         person_id,
         version_id,
-        _json_text(_timestamp(signed_at)),
+        _json_text(hashed_timestamp(signed_at)),
         _json_text(statement),
         _json_text(typed_name),
         _json_text(ip_address),
         _json_text(user_agent),
         _json_text(content_hash),
-        _json_text(_timestamp(first_opened_at)),
+        _json_text(hashed_timestamp(first_opened_at)),
         _json_text(previous_hash),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -231,7 +230,7 @@ _SEQUENCE, _VERSION, _CONTENT_HASH, _PREVIOUS_HASH = (
 
 
 def _utc_text(name: str) -> Func:
-    """On PostgreSQL, a timestamp as _timestamp() writes it: the database formats it faster than
+    """On PostgreSQL, a timestamp as hashed_timestamp() writes it: the database formats it faster than
     Python parses and re-formats it, which is half the cost of checking a record."""
     return Func(
         F(name),

@@ -57,6 +57,16 @@ def requests_visible_to(user: Viewer) -> AcknowledgementRequestQuerySet:
     return requests.filter(reporting_to(user, path="person"))
 
 
+def requests_readable_by(user: Viewer) -> AcknowledgementRequestQuerySet:
+    """The requests a person may read: their own (their acknowledgements page) and those they oversee
+    (`requests_visible_to`): everyone's for compliance, their team's for a manager. The same rule as
+    `signatures_visible_to`."""
+    requests = AcknowledgementRequest.objects.all()
+    if sees_all_acknowledgements(user):
+        return requests
+    return requests.filter(own_or_reporting_to(user, path="person"))
+
+
 def requests_matching(requests: AcknowledgementRequestQuerySet, filters: Filters) -> AcknowledgementRequestQuerySet:
     """The requests among `requests` that the dashboard's filters select."""
     today = timezone.localdate()

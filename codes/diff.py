@@ -12,7 +12,8 @@ added or removed.
 
 The markup is HTML-escaped text with deletions in ``<del>`` and insertions in
 ``<ins>``; newlines stay newline characters, so the template shows it with
-``white-space: pre-wrap``.
+``white-space: pre-wrap``. The same changes are also kept as plain pieces of text
+(``WordChange``), which the API gives to programs.
 """
 
 from __future__ import annotations
@@ -24,17 +25,20 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 __all__ = [
     "ChangeKind",
     "SectionChange",
     "SectionLike",
     "VersionDiff",
+    "WordChange",
     "diff_summary",
     "diff_versions",
     "diff_words",
+    "render_changes",
     "same_text",
+    "word_changes",
 ]
 
 
@@ -53,6 +57,16 @@ class ChangeKind(StrEnum):
     REMOVED = "removed"
 
 
+class WordChange(NamedTuple):
+    """A piece of a compared text: either text both sides share (``unchanged``), or a change where
+    ``deleted`` gave way to ``inserted`` (one of them may be empty). The old text is every piece's
+    ``unchanged`` and ``deleted`` in order, the new text every piece's ``unchanged`` and ``inserted``."""
+
+    unchanged: str = ""
+    deleted: str = ""
+    inserted: str = ""
+
+
 @dataclass(frozen=True)
 class SectionChange:
     kind: ChangeKind
@@ -62,9 +76,18 @@ class SectionChange:
     moved: bool
     title_changed: bool
     category_changed: bool
-    # Escaped text with <del>/<ins> markup; see diff_words.
-    title_html: str
-    body_html: str
+    # The title and the body (line endings normalised) piece by piece; see word_changes.
+    title_changes: list[WordChange]
+    body_changes: list[WordChange]
+
+    @property
+    def title_html(self) -> str:
+        """Escaped text with <del>/<ins> markup; see diff_words."""
+        return render_changes(self.title_changes)
+
+    @property
+    def body_html(self) -> str:
+        return render_changes(self.body_changes)
 
 
 @dataclass(frozen=True)
@@ -187,27 +210,45 @@ def _word_segments(old: str, new: str) -> Iterator[_Segment]:
         a_start, b_start = a_anchor + 1, b_anchor + 1
 
 
-def _render(segments: Iterable[_Segment]) -> str:
-    """Escaped HTML; neighbouring changes become one ``<del>…</del><ins>…</ins>``."""
-    parts: list[str] = []
+def _merged(segments: Iterable[_Segment]) -> Iterator[WordChange]:
+    """The segments as pieces: neighbouring changes become one, and so do neighbouring unchanged runs."""
     deleted: list[str] = []
     inserted: list[str] = []
+    unchanged: list[str] = []
 
-    def flush() -> None:
-        parts.append(_wrap("del", "".join(deleted)))
-        parts.append(_wrap("ins", "".join(inserted)))
+    def changed() -> Iterator[WordChange]:
+        if any(deleted) or any(inserted):
+            yield WordChange(deleted="".join(deleted), inserted="".join(inserted))
         deleted.clear()
         inserted.clear()
 
+    def same() -> Iterator[WordChange]:
+        if any(unchanged):
+            yield WordChange(unchanged="".join(unchanged))
+        unchanged.clear()
+
     for segment_deleted, segment_inserted, equal in segments:
         if equal is None:
+            yield from same()
             deleted.append(segment_deleted)
             inserted.append(segment_inserted)
         else:
-            flush()
-            parts.append(_escape(equal))
-    flush()
-    return "".join(parts)
+            yield from changed()
+            unchanged.append(equal)
+    yield from changed()
+    yield from same()
+
+
+def render_changes(changes: Iterable[WordChange]) -> str:
+    """Escaped HTML; a change is ``<del>…</del><ins>…</ins>``, without empty elements."""
+    return "".join(
+        _escape(change.unchanged) + _wrap("del", change.deleted) + _wrap("ins", change.inserted) for change in changes
+    )
+
+
+def word_changes(old: str, new: str) -> list[WordChange]:
+    """The word-level difference between two texts as pieces (see diff_words, which renders them)."""
+    return list(_merged(_text_segments(old, new)))
 
 
 def diff_words(old: str, new: str) -> str:
@@ -219,7 +260,7 @@ def diff_words(old: str, new: str) -> str:
     fast; what changed is then compared word by word. A deletion next to an
     insertion is a replacement: ``<del>old</del><ins>new</ins>``.
     """
-    return _render(_text_segments(old, new))
+    return render_changes(word_changes(old, new))
 
 
 def _text_segments(old: str, new: str) -> Iterator[_Segment]:
@@ -350,8 +391,8 @@ def _pair(old: SectionLike, new: SectionLike, moved: bool) -> SectionChange:
             moved=moved,
             title_changed=False,
             category_changed=False,
-            title_html=_escape(new.title),
-            body_html=_escape(new_body),
+            title_changes=_unchanged(new.title),
+            body_changes=_unchanged(new_body),
         )
     return SectionChange(
         kind=ChangeKind.CHANGED,
@@ -360,15 +401,24 @@ def _pair(old: SectionLike, new: SectionLike, moved: bool) -> SectionChange:
         moved=moved,
         title_changed=title_changed,
         category_changed=category_changed,
-        title_html=diff_words(old.title, new.title),
-        body_html=diff_words(old_body, new_body) if old_body != new_body else _escape(new_body),
+        title_changes=word_changes(old.title, new.title),
+        body_changes=word_changes(old_body, new_body) if old_body != new_body else _unchanged(new_body),
     )
+
+
+def _unchanged(text: str) -> list[WordChange]:
+    return [WordChange(unchanged=text)] if text else []
 
 
 def _one_sided(section: SectionLike, kind: ChangeKind) -> SectionChange:
     """An added section, all inside <ins>, or a removed one, all inside <del>."""
     added = kind == ChangeKind.ADDED
-    tag = "ins" if added else "del"
+
+    def whole(text: str) -> list[WordChange]:
+        if not text:
+            return []
+        return [WordChange(inserted=text) if added else WordChange(deleted=text)]
+
     return SectionChange(
         kind=kind,
         old=None if added else section,
@@ -376,8 +426,8 @@ def _one_sided(section: SectionLike, kind: ChangeKind) -> SectionChange:
         moved=False,
         title_changed=False,
         category_changed=False,
-        title_html=_wrap(tag, section.title),
-        body_html=_wrap(tag, _normalise_body(section.body)),
+        title_changes=whole(section.title),
+        body_changes=whole(_normalise_body(section.body)),
     )
 
 

@@ -8,7 +8,18 @@ from typing import Any
 
 import pytest
 
-from codes.diff import ChangeKind, SectionChange, VersionDiff, diff_summary, diff_versions, diff_words, same_text
+from codes.diff import (
+    ChangeKind,
+    SectionChange,
+    VersionDiff,
+    WordChange,
+    diff_summary,
+    diff_versions,
+    diff_words,
+    render_changes,
+    same_text,
+    word_changes,
+)
 from common.tests.timing import growth
 
 
@@ -484,3 +495,28 @@ def test_a_change_of_order_body_title_or_sections_is_not_the_same_text(new) -> N
     old = renumbered([section("Privacy", "Verify identity."), section("Gifts", "Refuse them.")])
 
     assert not same_text(old, new)
+
+
+# --- the same changes as pieces (what the API gives programs) ------------------
+
+
+def test_word_changes_rebuild_both_texts_and_render_as_the_markup():
+    old, new = "Gifts above 50 lei are declared.\nAsk first.", "Gifts above 100 lei are declared at once.\nAsk first."
+
+    changes = word_changes(old, new)
+
+    assert "".join(change.unchanged + change.deleted for change in changes) == old
+    assert "".join(change.unchanged + change.inserted for change in changes) == new
+    assert WordChange(deleted="50", inserted="100") in changes
+    assert render_changes(changes) == diff_words(old, new)
+
+
+def test_a_section_change_keeps_its_pieces_beside_its_markup(old):
+    new = [*old[:3], section("Speaking up", "Raise it early.", position=5)]
+
+    diff = diff_versions(old, new)
+
+    added = only(diff, ChangeKind.ADDED)
+    assert added.body_changes == [WordChange(inserted="Raise it early.")]
+    assert added.body_html == "<ins>Raise it early.</ins>"
+    assert only(diff, ChangeKind.REMOVED).title_changes == [WordChange(deleted="Reporting")]
