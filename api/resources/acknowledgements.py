@@ -135,8 +135,17 @@ class RequestFilter(filters.FilterSet):
         return requests.filter(overdue) if value == "true" else requests.exclude(overdue)
 
 
+class TextField(serializers.CharField):
+    """Text only: DRF's CharField would take a number or a boolean as its text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class WaiveSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(
+    reason = TextField(
         max_length=2000,
         help_text=gettext_lazy("Why the person is excused (leave, exemption): it is kept in the record."),
         error_messages={"blank": gettext_lazy("Give the reason for the waiver; it is kept in the record.")},
@@ -193,7 +202,9 @@ class AcknowledgementRequestViewSet(ReadOnlyViewSet):
             services.request_waive(ack_request=ack_request, actor=request.user, reason=payload.validated_data["reason"])
         except DomainError as refused:
             raise Conflict(refused.message) from refused
-        return Response(self.get_serializer(_request_rows(AcknowledgementRequest.objects).get(pk=ack_request.pk)).data)
+        return Response(
+            self.get_serializer(_request_rows(AcknowledgementRequest.objects.all()).get(pk=ack_request.pk)).data
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -350,7 +361,7 @@ class VersionFiguresSerializer(serializers.Serializer[Any]):
     by_department = DepartmentCountsSerializer(many=True)
 
 
-class VersionFiguresView(DeclaredParametersMixin, GenericAPIView):  # type: ignore[type-arg]
+class VersionFiguresView(DeclaredParametersMixin, GenericAPIView):
     pagination_class = None
     serializer_class = VersionFiguresSerializer
 

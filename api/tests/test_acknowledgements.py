@@ -306,7 +306,7 @@ def test_waiving_twice_is_a_conflict(api_as, compliance_officer, second_manager,
     assert response.json()["detail"] == "Only a pending request can be waived; this one is waived."
 
 
-@pytest.mark.parametrize("body", [{"reason": ""}, {"reason": "   "}, {}])
+@pytest.mark.parametrize("body", [{"reason": ""}, {"reason": "   "}, {}, {"reason": 12}, {"reason": ["Leave"]}])
 def test_waiving_without_a_reason_is_refused_with_the_field_named(api_as, compliance_officer, sam, campaign, body):
     ack = request_of(sam, campaign)
 
