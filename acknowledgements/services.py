@@ -20,7 +20,7 @@ from audit.services import event_record, events_record
 from codes.models import CodeDocument, CodeVersion, VersionStatus
 from codes.selectors import applies_to_department
 from common.bulk import insert_from_query
-from common.errors import DomainError
+from common.errors import Conflict, DomainError
 from common.locks import TransactionLock, transaction_lock
 from people.models import StaffProfile
 from people.selectors import department_subtree
@@ -266,7 +266,8 @@ def request_mark_opened(*, ack_request: AcknowledgementRequest) -> None:
 
 @transaction.atomic
 def request_waive(*, ack_request: AcknowledgementRequest, actor: User, reason: str) -> AcknowledgementRequest:
-    """Excuse a person from a request (leave, exemption); it leaves the overdue counts."""
+    """Excuse a person from a request (leave, exemption); it leaves the overdue counts. Only a pending
+    request can be waived: any other is refused as a `Conflict` (the API's 409)."""
     if not actor.has_perm("acknowledgements.waive_acknowledgementrequest"):
         raise PermissionDenied(_("Your roles do not allow waiving requests."))
     reason = reason.strip()
@@ -274,7 +275,7 @@ def request_waive(*, ack_request: AcknowledgementRequest, actor: User, reason: s
         raise DomainError(_("Give the reason for the waiver; it is kept in the record."))
     ack_request = AcknowledgementRequest.objects.select_for_update().get(pk=ack_request.pk)
     if ack_request.status != RequestStatus.PENDING:
-        raise DomainError(
+        raise Conflict(
             _("Only a pending request can be waived; this one is %(status)s.")
             % {"status": ack_request.get_status_display().lower()}
         )
