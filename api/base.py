@@ -23,6 +23,9 @@ from rest_framework.request import Request
 
 from .errors import UnknownParameter
 
+# Numeric ids only in paths, so that /people/abc/ is the API's own 404 and the schema says integer.
+ID_PATTERN = r"[0-9]+"
+
 
 def _filter_parameter_names(filterset_class: Any) -> Iterable[str]:
     for name, filter_ in filterset_class.base_filters.items():

@@ -8,6 +8,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 TRUE_VALUES = {"true", "1"}
 FALSE_VALUES = {"false", "0"}
@@ -45,3 +46,19 @@ class FilterSet(django_filters.FilterSet):
             if empty and name not in self.form.errors:
                 self.form.add_error(name, _("Give a value, or leave the parameter out."))
         return valid and not self.form.errors
+
+
+# The largest id PostgreSQL's bigint holds: a larger one names no row.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A row's id (`?version=12`): a whole number; django-filter's NumberFilter would take 1.5 too."""
+
+    field_class = IdField

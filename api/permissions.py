@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from common.permissions import missing_permission_message
+
 from .models import ApiToken
 
 
@@ -25,3 +27,18 @@ class ApiAccess(BasePermission):
         if isinstance(token, ApiToken) and token.is_read_only:
             return request.method in SAFE_METHODS
         return True
+
+
+def requires(*permissions: str) -> list[type[BasePermission]]:
+    """`ApiAccess`, then the Django permissions the matching portal page requires: a refusal (403) names
+    the first one missing, as the page's does."""
+
+    class HasPermissions(BasePermission):
+        def has_permission(self, request: Request, view: Any) -> bool:
+            for permission in permissions:
+                if not request.user.has_perm(permission):
+                    self.message = missing_permission_message(permission)
+                    return False
+            return True
+
+    return [ApiAccess, HasPermissions]

@@ -11,7 +11,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitV
 from rest_framework.routers import DefaultRouter
 
 from . import errors
-from .resources import people, training
+from .resources import acknowledgements, codes, people, training
 from .views import SchemaView
 
 app_name = "api"
@@ -29,6 +29,10 @@ router.register("people", people.PersonViewSet, basename="person")
 router.register("courses", training.CourseViewSet, basename="course")
 router.register("assignments", training.AssignmentViewSet, basename="assignment")
 router.register("completions", training.CompletionViewSet, basename="completion")
+router.register("documents", codes.CodeDocumentViewSet, basename="document")
+router.register("versions", codes.CodeVersionViewSet, basename="version")
+router.register("requests", acknowledgements.AcknowledgementRequestViewSet, basename="request")
+router.register("signatures", acknowledgements.SignatureViewSet, basename="signature")
 
 v1 = [
     # DRF authenticates these (token or session), so Django's sign-in redirect must not step in.
@@ -44,6 +48,7 @@ v1 = [
         login_required(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
         name="redoc",
     ),
+    path("versions/<int:pk>/figures/", acknowledgements.VersionFiguresView.as_view(), name="version-figures"),
     path("", include(router.urls)),
 ]
 

@@ -472,6 +472,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Fields called "status" hold different states in different resources: each set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "VersionStatusEnum": "codes.models.VersionStatus",
+        "RequestStatusEnum": "acknowledgements.models.RequestStatus",
+    },
 }
 
 # ---------------------------------------------------------------------------

@@ -25,12 +25,11 @@ from acknowledgements import selectors, services
 from acknowledgements.access import get_published_version_for_user, get_request_for_user
 from acknowledgements.chain import HASHED_FIELDS, hashed_timestamp
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
-from api.base import DeclaredParametersMixin, ReadOnlyViewSet
-from api.errors import Conflict
-from api.filters import IdFilter
-from api.permissions import requires
-from common.errors import DomainError
 from people.selectors import department_subtree, full_name
+
+from ..base import ID_PATTERN, DeclaredParametersMixin, ReadOnlyViewSet
+from ..filters import BooleanFilter, IdFilter
+from ..permissions import requires
 
 WAIVE = "acknowledgements.waive_acknowledgementrequest"
 
@@ -112,9 +111,8 @@ class RequestFilter(filters.FilterSet):
     due_before = filters.DateFilter(
         field_name="due_date", lookup_expr="lte", help_text=gettext_lazy("Due on or before this date.")
     )
-    overdue = filters.ChoiceFilter(
+    overdue = BooleanFilter(
         method="by_overdue",
-        choices=[("true", "true"), ("false", "false")],
         help_text=gettext_lazy("true: only the overdue requests (pending past their due date); false: all the others."),
     )
 
@@ -129,10 +127,10 @@ class RequestFilter(filters.FilterSet):
         return requests.filter(person__department_id__in=department_subtree([int(value)]))
 
     def by_overdue(
-        self, requests: QuerySet[AcknowledgementRequest], name: str, value: str
+        self, requests: QuerySet[AcknowledgementRequest], name: str, value: bool
     ) -> QuerySet[AcknowledgementRequest]:
         overdue = AcknowledgementRequest.overdue_q(on=timezone.localdate())
-        return requests.filter(overdue) if value == "true" else requests.exclude(overdue)
+        return requests.filter(overdue) if value else requests.exclude(overdue)
 
 
 class TextField(serializers.CharField):
@@ -174,7 +172,7 @@ def _request_rows(requests: QuerySet[AcknowledgementRequest]) -> QuerySet[Acknow
     retrieve=extend_schema(summary=gettext_lazy("An acknowledgement request")),
 )
 class AcknowledgementRequestViewSet(ReadOnlyViewSet):
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
     serializer_class = AcknowledgementRequestSerializer
     filterset_class = RequestFilter
 
@@ -198,10 +196,8 @@ class AcknowledgementRequestViewSet(ReadOnlyViewSet):
         ack_request = get_request_for_user(request.user, int(pk or 0))
         payload = WaiveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            services.request_waive(ack_request=ack_request, actor=request.user, reason=payload.validated_data["reason"])
-        except DomainError as refused:
-            raise Conflict(refused.message) from refused
+        # A request no longer pending is refused as a Conflict: 409 (api.errors).
+        services.request_waive(ack_request=ack_request, actor=request.user, reason=payload.validated_data["reason"])
         return Response(
             self.get_serializer(_request_rows(AcknowledgementRequest.objects.all()).get(pk=ack_request.pk)).data
         )
@@ -315,7 +311,7 @@ class SignatureFilter(filters.FilterSet):
     retrieve=extend_schema(summary=gettext_lazy("A signature"), description=VERIFY_HELP),
 )
 class SignatureViewSet(ReadOnlyViewSet):
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
     serializer_class = SignatureSerializer
     filterset_class = SignatureFilter
 

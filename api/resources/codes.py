@@ -24,12 +24,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import ReadOnlyViewSet
-from api.filters import IdFilter
-from api.permissions import requires
 from codes.diff import ChangeKind, diff_versions
 from codes.models import Approval, CodeDocument, CodeVersion, Section, VersionStatus
 from codes.selectors import documents_visible_to, sections_of, versions_visible_to
+
+from ..base import ID_PATTERN, ReadOnlyViewSet
+from ..filters import IdFilter
+from ..permissions import requires
 
 VIEW_CODES = "codes.view_codedocument"
 
@@ -89,7 +90,7 @@ class CodeDocumentSerializer(serializers.ModelSerializer[CodeDocument]):
     retrieve=extend_schema(summary=gettext_lazy("A code document")),
 )
 class CodeDocumentViewSet(ReadOnlyViewSet):
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
     serializer_class = CodeDocumentSerializer
     permission_classes = requires(VIEW_CODES)
 
@@ -296,7 +297,7 @@ AGAINST = OpenApiParameter(
     ),
 )
 class CodeVersionViewSet(ReadOnlyViewSet):
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
     permission_classes = requires(VIEW_CODES)
     filterset_class = VersionFilter
 

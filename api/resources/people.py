@@ -26,12 +26,9 @@ from people.models import Department, StaffProfile
 from people.selectors import department_subtree, managed_by
 from training.models import Assignment
 
-from ..base import ReadOnlyViewSet
+from ..base import ID_PATTERN, ReadOnlyViewSet
 from ..filters import BooleanFilter
 from ..permissions import ApiAccess
-
-# Numeric ids only in paths, so that /people/abc/ is the API's own 404 and the schema says integer.
-ID_PATTERN = r"[0-9]+"
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:

@@ -11,6 +11,7 @@ import pytest
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from acknowledgements.tests.dashboard.helpers import DASHBOARD, make_overdue, request_of, sign, today, waive
+from api.models import TokenScope
 from api.resources.acknowledgements import API_HASHED_FIELDS
 from audit.models import AuditEvent
 from codes.models import CodeVersion
@@ -119,6 +120,14 @@ def test_a_manager_lists_their_team_and_their_own(api_as, manager, agent, sam, c
 
 def test_compliance_lists_everyone(api_as, compliance_officer, campaign):
     assert len(ids(api_as(compliance_officer).get(REQUESTS))) == 6
+
+
+@pytest.mark.parametrize("url", [REQUESTS, SIGNATURES, "/api/v1/versions/1/figures/", f"{REQUESTS}1/waive/"])
+def test_without_credentials_the_answer_is_401(client, url):
+    response = client.get(url) if not url.endswith("waive/") else client.post(url)
+
+    assert response.status_code == 401
+    assert response.json()["type"] == "not_authenticated"
 
 
 def test_someone_else_s_request_is_not_found(api_as, agent, outsider, sam, campaign):
@@ -242,8 +251,9 @@ def test_the_request_list_costs_the_same_queries_for_1_or_25_requests(
 ):
     client = api_as(compliance_officer)
 
-    # Session, account, the account's permissions (user, groups), the department tree (the department
-    # filter), the page of requests (person's name and department, document, waiver, signature joined).
+    # The token with its person; the UPDATE of its last use; the person's permissions (own, through groups);
+    # the department tree (the department filter); the page of requests (person's name and department,
+    # document, waiver, signature joined).
     with django_assert_num_queries(6):
         response = client.get(REQUESTS, {"department": support.pk})
     assert len(ids(response)) == len(many) + 2  # and both managers, in Support too
@@ -252,8 +262,8 @@ def test_the_request_list_costs_the_same_queries_for_1_or_25_requests(
 def test_a_manager_s_list_costs_the_same_queries_for_1_or_25_requests(api_as, manager, many, django_assert_num_queries):
     client = api_as(manager)
 
-    # Session, account, the account's permissions (user, groups), the page of requests (own or team's,
-    # in a subquery).
+    # The token with its person; the UPDATE of its last use; the person's permissions (own, through groups);
+    # the page of requests (own or the team's, the team in a subquery).
     with django_assert_num_queries(5):
         response = client.get(REQUESTS)
     assert len(ids(response)) == len(many) + 1
@@ -327,6 +337,18 @@ def test_a_manager_may_not_waive_even_for_their_team(api_as, manager, sam, campa
     assert response.json()["type"] == "permission_denied"
     ack.refresh_from_db()
     assert ack.status == RequestStatus.PENDING
+
+
+def test_a_read_only_token_may_not_waive(api_as, compliance_officer, sam, campaign):
+    ack = request_of(sam, campaign)
+
+    response = api_as(compliance_officer, scope=TokenScope.READ).post(waive_url(ack), {"reason": "Leave"})
+
+    assert response.status_code == 403
+    assert response.json()["type"] == "permission_denied"
+    ack.refresh_from_db()
+    assert ack.status == RequestStatus.PENDING
+    assert not AuditEvent.objects.filter(action="acknowledgements.request.waive", object_id=str(ack.pk)).exists()
 
 
 def test_waiving_reads_only_post(api_as, compliance_officer, sam, campaign):
@@ -416,8 +438,8 @@ def test_the_signature_list_costs_the_same_queries_for_1_or_25_signatures(
 ):
     client = api_as(compliance_officer)
 
-    # Session, account, the account's permissions (user, groups), the page of signatures (signer, their
-    # account and department, the version and its document joined).
+    # The token with its person; the UPDATE of its last use; the person's permissions (own, through groups);
+    # the page of signatures (signer, their account and department, the version and its document joined).
     with django_assert_num_queries(5):
         response = client.get(SIGNATURES)
     assert len(ids(response)) == len(many[0::3])
@@ -507,7 +529,8 @@ def test_the_figures_cost_the_same_queries_for_1_or_25_requests(
 ):
     client = api_as(compliance_officer)
 
-    # Session, account, the account's permissions (user, groups), the version, the totals, by department.
+    # The token with its person; the UPDATE of its last use; the person's permissions (own, through groups);
+    # the version; the totals (one aggregate); by department (one grouped aggregate).
     with django_assert_num_queries(7):
         response = client.get(figures_url(published))
     assert response.json()["totals"]["asked"] == len(many) + 3  # and both managers and the compliance officer

@@ -89,8 +89,9 @@ def test_the_document_list_reads_the_same_few_queries_for_1_and_25_documents(
     client = api_as(compliance_officer)
     for added in (1, 24):
         CodeDocumentFactory.create_batch(added, owner=manager.user)
-        # Session, account, the account's permissions (user, groups), the page of documents (owner joined,
-        # version numbers and the published version's id in subqueries).
+        # The token with its person; the UPDATE of its last use; the person's permissions (own, through
+        # groups); the page of documents (owner joined, version numbers and the published version's id in
+        # subqueries).
         with django_assert_num_queries(5):
             client.get(DOCUMENTS)
     assert len(ids(client.get(DOCUMENTS))) == 25
@@ -171,8 +172,9 @@ def test_the_version_list_reads_the_same_few_queries_for_1_and_25_versions(
     for count in (1, 24):
         for _ in range(count):
             DraftFactory(author=manager.user, document__owner=manager.user)
-        # Session, account, the account's permissions (user, groups), the page of versions (document and
-        # people joined), their approvals (approvers joined), their audience departments.
+        # The token with its person; the UPDATE of its last use; the person's permissions (own, through
+        # groups); the page of versions (document and people joined); their approvals (approvers joined);
+        # their audience departments.
         with django_assert_num_queries(7):
             client.get(VERSIONS)
     assert CodeVersion.objects.count() == 25
