@@ -3,11 +3,13 @@ django-filter's own would quietly ignore it and return every row."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 TRUE_VALUES = {"true", "1"}
@@ -62,3 +64,38 @@ class IdFilter(django_filters.NumberFilter):
     """A row's id (`?version=12`): a whole number; django-filter's NumberFilter would take 1.5 too."""
 
     field_class = IdField
+
+
+class FilterSet(django_filters.FilterSet):
+    """A filterset that refuses a parameter given without a value (`?due_before=`): django-filter would
+    read it as no filter at all and return every row, while the schema says a value is needed."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and self.data[name] == "":
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, read in UTC: the database refuses offsets beyond ±15:59 that ISO allows."""
+
+    default_error_messages = {"out_of_range": _("This moment is out of range.")}
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError as overflow:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range") from overflow
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """`?signed_after=2026-12-01T09:00:00+02:00`: an ISO 8601 moment with its offset (naive: the
+    organisation's time zone)."""
+
+    field_class = UtcDateTimeField

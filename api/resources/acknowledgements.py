@@ -28,7 +28,7 @@ from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signa
 from people.selectors import department_subtree, full_name
 
 from ..base import ID_PATTERN, DeclaredParametersMixin, ReadOnlyViewSet
-from ..filters import BooleanFilter, IdFilter
+from ..filters import BooleanFilter, FilterSet, IdFilter, MomentFilter
 from ..permissions import requires
 
 WAIVE = "acknowledgements.waive_acknowledgementrequest"
@@ -95,7 +95,7 @@ class AcknowledgementRequestSerializer(serializers.ModelSerializer[Acknowledgeme
         read_only_fields = fields
 
 
-class RequestFilter(filters.FilterSet):
+class RequestFilter(FilterSet):
     version = IdFilter(field_name="version_id", help_text=gettext_lazy("A version's id."))
     person = IdFilter(field_name="person_id", help_text=gettext_lazy("A person's id."))
     department = IdFilter(
@@ -283,13 +283,13 @@ class SignatureSerializer(serializers.ModelSerializer[Signature]):
 API_HASHED_FIELDS = tuple(name.removesuffix("_id") for name in HASHED_FIELDS)
 
 
-class SignatureFilter(filters.FilterSet):
+class SignatureFilter(FilterSet):
     version = IdFilter(field_name="version_id", help_text=gettext_lazy("A version's id."))
     person = IdFilter(field_name="person_id", help_text=gettext_lazy("A person's id."))
-    signed_after = filters.IsoDateTimeFilter(
+    signed_after = MomentFilter(
         field_name="signed_at", lookup_expr="gte", help_text=gettext_lazy("Signed at or after this moment (ISO 8601).")
     )
-    signed_before = filters.IsoDateTimeFilter(
+    signed_before = MomentFilter(
         field_name="signed_at", lookup_expr="lt", help_text=gettext_lazy("Signed before this moment (ISO 8601).")
     )
 

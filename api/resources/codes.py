@@ -29,7 +29,7 @@ from codes.models import Approval, CodeDocument, CodeVersion, Section, VersionSt
 from codes.selectors import documents_visible_to, sections_of, versions_visible_to
 
 from ..base import ID_PATTERN, ReadOnlyViewSet
-from ..filters import IdFilter
+from ..filters import FilterSet, IdFilter
 from ..permissions import requires
 
 VIEW_CODES = "codes.view_codedocument"
@@ -199,7 +199,7 @@ class CodeVersionDetailSerializer(CodeVersionSerializer):
         read_only_fields = fields
 
 
-class VersionFilter(filters.FilterSet):
+class VersionFilter(FilterSet):
     document = IdFilter(field_name="document_id", help_text=gettext_lazy("A document's id."))
     status = filters.ChoiceFilter(choices=VersionStatus.choices, help_text=gettext_lazy("The versions in this state."))
 

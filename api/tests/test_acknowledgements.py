@@ -196,6 +196,9 @@ def test_requests_filter_by_version_and_person(api_as, compliance_officer, agent
         ("overdue", "maybe"),
         ("department", "support"),
         ("version", "1.5"),
+        ("version", "0"),
+        ("due_before", ""),
+        ("overdue", ""),
     ],
 )
 def test_a_bad_filter_value_is_refused_with_the_field_named(api_as, compliance_officer, parameter, value):
@@ -425,12 +428,22 @@ def test_signatures_filter_by_version_person_and_time(api_as, compliance_officer
     assert people_of(client.get(SIGNATURES, {"signed_before": carls.signed_at.isoformat()})) == {agent.pk}
 
 
-@pytest.mark.parametrize(("parameter", "value"), [("signed_after", "yesterday"), ("signed_before", "2026-13-01")])
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [("signed_after", "yesterday"), ("signed_before", "2026-13-01"), ("signed_before", ""), ("person", "")],
+)
 def test_a_bad_moment_is_refused_with_the_field_named(api_as, compliance_officer, parameter, value):
     response = api_as(compliance_officer).get(SIGNATURES, {parameter: value})
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [parameter]
+
+
+def test_a_moment_with_any_offset_iso_allows_is_read(api_as, compliance_officer, campaign):
+    # The database refuses offsets beyond ±15:59; the API reads every moment in UTC first.
+    response = api_as(compliance_officer).get(SIGNATURES, {"signed_before": "3197-12-06T22:27:11.3148+18:47"})
+
+    assert len(ids(response)) == 2
 
 
 def test_the_signature_list_costs_the_same_queries_for_1_or_25_signatures(
