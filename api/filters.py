@@ -66,19 +66,6 @@ class IdFilter(django_filters.NumberFilter):
     field_class = IdField
 
 
-class FilterSet(django_filters.FilterSet):
-    """A filterset that refuses a parameter given without a value (`?due_before=`): django-filter would
-    read it as no filter at all and return every row, while the schema says a value is needed."""
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        for name in self.filters:
-            if name in self.data and self.data[name] == "":
-                self.form.add_error(name, _("Give a value, or leave the parameter out."))
-                valid = False
-        return valid
-
-
 class UtcDateTimeField(IsoDateTimeField):
     """An ISO 8601 moment, read in UTC: the database refuses offsets beyond ±15:59 that ISO allows."""
 

@@ -21,8 +21,12 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from acknowledgements.services import requests_create_for_version
+from acknowledgements.tests.dashboard.helpers import request_of, sign
 from api.models import TokenScope
 from api.tokens import token_create, token_revoke
+from codes.models import CodeVersion
+from codes.tests.factories import CodeDocumentFactory, DraftFactory, SectionFactory, publish
 from people.models import StaffProfile
 from people.services import person_deactivate
 from training.tests.factories import AssignmentFactory, CompletionFactory, CourseFactory
@@ -47,6 +51,10 @@ NOT_ALLOWED = (405, 405, 405, 405, 405, 405)
 NOT_ALLOWED_IN_TRAINING = (405, 405, 405, 405, 405, 403)
 NOT_ALLOWED_IN_ORGANISATION = (403, 403, 403, 405, 405, 403)
 REFUSED = (403, 403, 403, 403, 403, 403)
+CODES = (200, 200, 200, 200, 200, 403)  # every role reads the codes; a person without one does not
+NOT_ALLOWED_IN_CODES = (405, 405, 405, 405, 405, 403)
+# The agent's request or signature: seen by the agent, their manager and those who oversee everyone.
+AGENTS_ACKNOWLEDGEMENT = (200, 200, 404, 200, 200, 404)
 
 # (method, path) → (what the session and a read-write token get, what a read token gets).
 EXPECTED: dict[tuple[str, str], tuple[tuple[int, ...], tuple[int, ...] | str]] = {
@@ -76,6 +84,33 @@ EXPECTED: dict[tuple[str, str], tuple[tuple[int, ...], tuple[int, ...] | str]] =
     (OTHER, "/api/v1/completions/"): (NOT_ALLOWED_IN_TRAINING, REFUSED),
     ("GET", "/api/v1/completions/{id}/"): (AGENTS_TRAINING, SAME),
     (OTHER, "/api/v1/completions/{id}/"): (NOT_ALLOWED_IN_TRAINING, REFUSED),
+    # Codes: a version published to all staff is everyone's to read.
+    ("GET", "/api/v1/documents/"): (CODES, SAME),
+    (OTHER, "/api/v1/documents/"): (NOT_ALLOWED_IN_CODES, REFUSED),
+    ("GET", "/api/v1/documents/{id}/"): (CODES, SAME),
+    (OTHER, "/api/v1/documents/{id}/"): (NOT_ALLOWED_IN_CODES, REFUSED),
+    ("GET", "/api/v1/versions/"): (CODES, SAME),
+    (OTHER, "/api/v1/versions/"): (NOT_ALLOWED_IN_CODES, REFUSED),
+    ("GET", "/api/v1/versions/{id}/"): (CODES, SAME),
+    (OTHER, "/api/v1/versions/{id}/"): (NOT_ALLOWED_IN_CODES, REFUSED),
+    # Called without `against`, the version to compare with: 400 to whoever may read the version.
+    ("GET", "/api/v1/versions/{id}/diff/"): ((400, 400, 400, 400, 400, 403), SAME),
+    (OTHER, "/api/v1/versions/{id}/diff/"): (NOT_ALLOWED_IN_CODES, REFUSED),
+    # A version's figures are the dashboard's: for managers (their team) and those who oversee everyone.
+    ("GET", "/api/v1/versions/{id}/figures/"): ((403, 200, 200, 200, 200, 403), SAME),
+    (OTHER, "/api/v1/versions/{id}/figures/"): (NOT_ALLOWED, REFUSED),
+    # Acknowledgements: everyone lists their own requests and signatures at least.
+    ("GET", "/api/v1/requests/"): (EVERYONE, SAME),
+    (OTHER, "/api/v1/requests/"): (NOT_ALLOWED, REFUSED),
+    ("GET", "/api/v1/requests/{id}/"): (AGENTS_ACKNOWLEDGEMENT, SAME),
+    (OTHER, "/api/v1/requests/{id}/"): (NOT_ALLOWED, REFUSED),
+    # Only compliance waives; sent without a reason, its waiver is refused (400) and nothing changes.
+    ("POST", "/api/v1/requests/{id}/waive/"): ((403, 403, 403, 400, 403, 403), REFUSED),
+    (OTHER, "/api/v1/requests/{id}/waive/"): ((403, 403, 403, 405, 403, 403), REFUSED),
+    ("GET", "/api/v1/signatures/"): (EVERYONE, SAME),
+    (OTHER, "/api/v1/signatures/"): (NOT_ALLOWED, REFUSED),
+    ("GET", "/api/v1/signatures/{id}/"): (AGENTS_ACKNOWLEDGEMENT, SAME),
+    (OTHER, "/api/v1/signatures/{id}/"): (NOT_ALLOWED, REFUSED),
 }
 
 
@@ -95,7 +130,31 @@ class World:
                 person=agent, course=self.course, recorded_by=cast["manager"].user
             ).pk,
         }
+        # Two codes published to all staff: the agent signed the first, and is asked for the second.
+        signed, asked = (self._published(cast) for _ in range(2))
+        sign(agent, signed)
+        pending = request_of(agent, asked)
+        self.ids.update(
+            {
+                "/api/v1/documents/{id}/": signed.document_id,
+                "/api/v1/versions/{id}/": signed.pk,
+                "/api/v1/versions/{id}/diff/": signed.pk,
+                "/api/v1/versions/{id}/figures/": signed.pk,
+                "/api/v1/requests/{id}/": pending.pk,
+                "/api/v1/requests/{id}/waive/": pending.pk,
+                "/api/v1/signatures/{id}/": request_of(agent, signed).signature.pk,
+            }
+        )
         self.sent = itertools.count(1)
+
+    @staticmethod
+    def _published(cast: dict[str, StaffProfile]) -> CodeVersion:
+        author, approver = cast["manager"].user, cast["second_manager"].user
+        draft = DraftFactory(document=CodeDocumentFactory(owner=author), number=1, author=author)
+        SectionFactory(version=draft)
+        version = publish(draft, author=author, approver=approver)
+        requests_create_for_version(version=version)
+        return version
 
     def body(self, method: str, path: str) -> dict[str, Any]:
         """A valid body for the writes (each POST a new completion, under an external id of its own)."""
