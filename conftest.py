@@ -46,6 +46,28 @@ def pytest_configure(config: pytest.Config) -> None:
 CLOCK = pytest.StashKey[datetime.datetime]()
 
 
+def _django_order(item: pytest.Item) -> int:
+    """Django's order of tests, as pytest-django computes it: database tests, then transactional ones, then the rest."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker is not None:
+        transactional = transactional or bool(marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    if transactional:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # pytest-django puts the transactional tests after the others, but pytest then groups tests by their
+    # parametrised session fixtures (the browser of the Playwright tests), which moved database tests
+    # behind transactional ones. A transactional test leaves the database empty, without the roles the
+    # data migrations made, so the tests behind it failed. Django's order is restored last (a stable
+    # sort: pytest's grouping holds within each part).
+    items.sort(key=_django_order)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker) -> None:
     """Mark the test database as one, so that its tables may be emptied between tests (audit/guards.py)."""
