@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,19 +37,12 @@ from training.models import (
 )
 from training.services.completions import completion_get_or_record
 
-from ..base import ReadOnlyViewSet, ViewSet
-from ..filters import BooleanFilter, FilterSet
+from ..base import ID_PATTERN, ReadOnlyViewSet, ViewSet
+from ..filters import BooleanFilter, FilterSet, IdFilter
 from ..permissions import ApiAccess
-from .people import ID_PATTERN
 
 # The longest evidence note the "Record completion" form takes.
 MAX_EVIDENCE_LENGTH = 2000
-
-
-class IdFilter(django_filters.NumberFilter):
-    """An id, a whole number (django-filter's numbers take decimals); one no row has lists nothing."""
-
-    field_class = forms.IntegerField
 
 
 class SeesTraining(BasePermission):
@@ -175,8 +167,8 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
 
 
 class AssignmentFilter(FilterSet):
-    course = IdFilter(field_name="course__id", help_text=gettext_lazy("A course's id."))
-    person = IdFilter(field_name="person__id", help_text=gettext_lazy("A person's id."))
+    course = IdFilter(field_name="course_id", help_text=gettext_lazy("A course's id."))
+    person = IdFilter(field_name="person_id", help_text=gettext_lazy("A person's id."))
     department = django_filters.ModelChoiceFilter(
         field_name="person__department",
         queryset=Department.objects.all(),
@@ -331,8 +323,8 @@ class CompletionCreateSerializer(serializers.Serializer[Any]):
 
 
 class CompletionFilter(FilterSet):
-    course = IdFilter(field_name="course__id", help_text=gettext_lazy("A course's id."))
-    person = IdFilter(field_name="person__id", help_text=gettext_lazy("A person's id."))
+    course = IdFilter(field_name="course_id", help_text=gettext_lazy("A course's id."))
+    person = IdFilter(field_name="person_id", help_text=gettext_lazy("A person's id."))
     completed_after = django_filters.DateFilter(
         field_name="completed_on", lookup_expr="gte", help_text=gettext_lazy("Completed on this day or later.")
     )
