@@ -1,16 +1,19 @@
-"""The API under /api/v1/: one router for the resources, the schema and its two documentation pages.
+"""The API under /api/v1/: one router for the resources, the schema and its two documentation pages; and
+each person's page of API tokens, /profile/api-tokens/.
 
 Each resource module registers its viewsets here, once (the `register` lines below)."""
 
 from __future__ import annotations
 
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import errors
+from . import errors, views
 from .resources import acknowledgements, codes, people, training
 from .views import SchemaView
 
@@ -22,6 +25,14 @@ class Router(DefaultRouter):
     include_root_view = False
     include_format_suffixes = False
 
+
+# The two style elements ReDoc's bundle writes as it loads, before it is told the nonce: an empty one and
+# its scrollbar styles, allowed by their SHA-256. A new ReDoc (drf-spectacular-sidecar) may change the
+# second; e2e/test_api.py then fails with the new hash in the browser's CSP message.
+REDOC_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+]
 
 router = Router(trailing_slash="/")
 router.register("departments", people.DepartmentViewSet, basename="department")
@@ -45,7 +56,12 @@ v1 = [
     ),
     path(
         "redoc/",
-        login_required(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
+        # ReDoc's styles are written by its script: they are allowed by this response's nonce, on this page only.
+        login_required(
+            csp_update({"style-src": [SELF, NONCE, *REDOC_STYLE_HASHES]})(
+                SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+            )
+        ),
         name="redoc",
     ),
     path("versions/<int:pk>/figures/", acknowledgements.VersionFiguresView.as_view(), name="version-figures"),
@@ -53,7 +69,10 @@ v1 = [
 ]
 
 urlpatterns = [
-    path("v1/", include(v1)),
+    path("api/v1/", include(v1)),
+    # Each person's tokens, beside their profile.
+    path("profile/api-tokens/", views.token_list, name="token_list"),
+    path("profile/api-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     # Any other address under /api/ is the API's JSON 404, whatever the method.
-    re_path(r"", csrf_exempt(login_not_required(errors.not_found)), name="not_found"),
+    re_path(r"^api/", csrf_exempt(login_not_required(errors.not_found)), name="not_found"),
 ]

@@ -32,7 +32,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("notifications/", include("reminders.urls")),
     path("scim/v2/", include("scim.urls")),
-    path("api/", include("api.urls")),
+    # /api/v1/ and /profile/api-tokens/.
+    path("", include("api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # The admin's own password change checks the old password without the sign-in lockout: send it
     # to the portal's, which counts wrong ones (people.services.person_reauthenticate).

@@ -86,3 +86,12 @@ def test_the_documentation_pages_send_an_anonymous_browser_to_sign_in(client: Cl
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_redoc_styles_are_allowed_by_this_responses_nonce_only(sign_in, agent) -> None:
+    response = sign_in(agent).get("/api/v1/redoc/")
+
+    nonce = re.search(r'data-nonce="([^"]+)"', response.content.decode()).group(1)
+    policy = response["Content-Security-Policy"]
+    assert f"'nonce-{nonce}'" in policy
+    assert "unsafe-inline" not in policy
