@@ -60,9 +60,10 @@ def test_the_schema_needs_credentials(client: Client) -> None:
     assert response.json()["type"] == "not_authenticated"
 
 
-@pytest.mark.parametrize("page", ["/api/v1/docs/", "/api/v1/redoc/"])
-def test_the_documentation_pages_have_no_inline_code_under_the_csp(sign_in, agent, page: str) -> None:
-    response = sign_in(agent).get(page)
+# Not named `page`: that is pytest-playwright's fixture, which would make these browser tests.
+@pytest.mark.parametrize("address", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_the_documentation_pages_have_no_inline_code_under_the_csp(sign_in, agent, address: str) -> None:
+    response = sign_in(agent).get(address)
 
     assert response.status_code == 200
     assert "script-src 'self'" in response["Content-Security-Policy"]
@@ -80,9 +81,10 @@ def test_the_swagger_ui_script_is_a_file_of_our_own(sign_in, agent) -> None:
     assert "/api/v1/schema/" in response.content.decode()
 
 
-@pytest.mark.parametrize("page", ["/api/v1/docs/", "/api/v1/redoc/"])
-def test_the_documentation_pages_send_an_anonymous_browser_to_sign_in(client: Client, page: str) -> None:
-    response = client.get(page)
+# Not named `page`: that is pytest-playwright's fixture, which would make these browser tests.
+@pytest.mark.parametrize("address", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_the_documentation_pages_send_an_anonymous_browser_to_sign_in(client: Client, address: str) -> None:
+    response = client.get(address)
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
