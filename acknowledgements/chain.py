@@ -15,6 +15,7 @@ against the checkpoints, and each request's state against its signature.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -281,11 +282,24 @@ def _verify_part(after: int, until: int | None, expected_previous: str, batch_si
         connections.close_all()
 
 
+def _own_connections() -> None:
+    """In a forked worker: forget every database connection inherited from the parent, so that it opens its own.
+
+    Closing them in the parent first is not enough: after a browser test (Playwright keeps an event loop
+    in the test's thread) the workers still found a connection of the parent's that `close_all` had not
+    closed, and used it all at once, reading each other's answers (a section's body came back as a
+    boolean). A connection storage of their own leaves the inherited sockets untouched.
+    """
+    for alias in connections:
+        with contextlib.suppress(AttributeError):  # none inherited under that alias
+            del connections[alias]
+
+
 def _verify_in_parallel(ranges: list[tuple[int, int | None, str]], batch_size: int) -> Verification:
     # A forked process must not share the parent's database connection: close it; each opens its own.
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    with context.Pool(len(ranges)) as pool:
+    with context.Pool(len(ranges), initializer=_own_connections) as pool:
         parts = pool.starmap(_verify_part, [(*part, batch_size) for part in ranges])
     result = Verification()
     for part in parts:  # in sequence order: up to the first range that found a breach
