@@ -256,6 +256,25 @@ class SignatureSerializer(serializers.ModelSerializer[Signature]):
     record_hash = serializers.CharField(
         read_only=True, help_text=gettext_lazy("SHA-256 of this record's hashed fields: see the description.")
     )
+    ip_address = serializers.IPAddressField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The address the signature was made from; null when unknown, or when your roles do not show it "
+            "(they show it to those who see everyone's acknowledgements, as the exports do)."
+        ),
+    )
+    user_agent = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("The signer's browser, as it named itself; null when your roles do not show it."),
+    )
+
+    def to_representation(self, instance: Signature) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("shows_network", False):
+            data["ip_address"] = data["user_agent"] = None
+        return data
 
     class Meta:
         model = Signature
@@ -318,6 +337,13 @@ class SignatureViewSet(ReadOnlyViewSet):
     def get_queryset(self) -> QuerySet[Signature]:
         # Queries: the page of signatures, with the signer (and their account) joined in.
         return selectors.signatures_visible_to(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # A signer's address and browser are shown where the pages show them: in compliance's exports.
+        return {
+            **super().get_serializer_context(),
+            "shows_network": selectors.sees_all_acknowledgements(self.request.user),
+        }
 
 
 # ---------------------------------------------------------------------------

@@ -408,6 +408,34 @@ def test_the_hashed_fields_are_named_in_the_order_the_description_gives():
     )
 
 
+def sign_from_the_office(person: StaffProfile, version: CodeVersion) -> Signature:
+    return services.signature_create(
+        ack_request=request_of(person, version),
+        actor=person.user,
+        typed_name=person.full_name,
+        ip_address="203.0.113.7",
+        user_agent="Firefox/140",
+    )
+
+
+def test_a_manager_sees_their_team_s_signatures_without_address_or_browser(api_as, manager, sam, asked):
+    # The pages show a signer's IP address and browser to compliance only (in the exports).
+    signature = sign_from_the_office(sam, asked)
+
+    body = api_as(manager).get(f"{SIGNATURES}{signature.pk}/").json()
+
+    assert (body["ip_address"], body["user_agent"]) == (None, None)
+    assert body["record_hash"] == signature.record_hash
+
+
+def test_compliance_sees_the_address_and_browser_a_signature_was_made_from(api_as, compliance_officer, sam, asked):
+    signature = sign_from_the_office(sam, asked)
+
+    body = api_as(compliance_officer).get(f"{SIGNATURES}{signature.pk}/").json()
+
+    assert (body["ip_address"], body["user_agent"]) == ("203.0.113.7", "Firefox/140")
+
+
 def test_an_agent_lists_only_their_own_signatures(api_as, agent, campaign):
     assert people_of(api_as(agent).get(SIGNATURES)) == {agent.pk}
 
