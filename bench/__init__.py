@@ -7,7 +7,7 @@ table. A child per measurement keeps one measurement's memory and caches out of 
 the conductor read each child's own peak memory (os.wait4) for the exports.
 
 One module per subject holds both sides of it: the step the child runs with Django set up, and
-what the conductor makes of its result (`database`, `dashboard`, `exports`, `publishing`, `sweep`,
-`signing`, `verification`). This package is the top layer: it may import any app and `seeding`,
+what the conductor makes of its result (`database`, `dashboard`, `exports`, `api_listing`, `publishing`,
+`sweep`, `signing`, `verification`). This package is the top layer: it may import any app and `seeding`,
 and nothing imports it.
 """

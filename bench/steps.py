@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from bench import dashboard, database, exports, hr_import, publishing, signing, sweep, verification
+from bench import api_listing, dashboard, database, exports, hr_import, publishing, signing, sweep, verification
 from bench.plumbing import Result
 
 STEPS: dict[str, Callable[[Result], Result]] = {
@@ -20,6 +20,8 @@ STEPS: dict[str, Callable[[Result], Result]] = {
     "count-signatures": signing.step_count_signatures,
     "verify": verification.step_verify,
     "hr-import": hr_import.step_hr_import,
+    "api-token": api_listing.step_api_token,
+    "api-list": api_listing.step_api_list,
 }
 
 
