@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -94,22 +95,38 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return lines
 
 
+def _on_the_suites_clock(config: pytest.Config, run: str, direct: list[str], args: tuple[str, ...]) -> list[str]:
+    """`direct` + `args` when the clock is the machine's; under --clock, the same `run` statement in a
+    process that starts at this process's current moment (time-machine's clock does not cross process
+    boundaries by itself), so that the new process and the test agree on the date."""
+    if CLOCK not in config.stash:
+        return [*direct, *args]
+    now = datetime.datetime.now(datetime.UTC).isoformat()
+    return [sys.executable, "-c", f"import time_machine; time_machine.travel({now!r}, tick=True).start(); {run}", *args]
+
+
 @pytest.fixture
 def python_module_command(pytestconfig: pytest.Config):
-    """The command line that runs `python -m <module> <args>` in a new process, on the suite's clock.
-
-    Under --clock the process starts at this process's current moment (time-machine's clock does
-    not cross process boundaries by itself), so a worker and the test agree on the date."""
+    """The command line that runs `python -m <module> <args>` in a new process, on the suite's clock."""
 
     def command(module: str, *args: str) -> list[str]:
-        if CLOCK not in pytestconfig.stash:
-            return [sys.executable, "-m", module, *args]
-        now = datetime.datetime.now(datetime.UTC).isoformat()
-        start = (
-            f"import runpy, time_machine; time_machine.travel({now!r}, tick=True).start(); "
-            f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+        run = f"import runpy; runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+        return _on_the_suites_clock(pytestconfig, run, [sys.executable, "-m", module], args)
+
+    return command
+
+
+@pytest.fixture
+def python_script_command(pytestconfig: pytest.Config):
+    """The command line that runs `python <script> <args>` in a new process, on the suite's clock (the
+    script's folder first on sys.path, as Python puts it for a script)."""
+
+    def command(script: Path, *args: str) -> list[str]:
+        run = (
+            f"import runpy, sys; sys.path.insert(0, {str(script.parent)!r}); "
+            f"runpy.run_path({str(script)!r}, run_name='__main__')"
         )
-        return [sys.executable, "-c", start, *args]
+        return _on_the_suites_clock(pytestconfig, run, [sys.executable, str(script)], args)
 
     return command
 
