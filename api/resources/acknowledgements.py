@@ -235,9 +235,7 @@ class SignatureSerializer(serializers.ModelSerializer[Signature]):
     sequence = serializers.IntegerField(
         read_only=True, help_text=gettext_lazy("The record's place in the chain: 1, 2, 3… in signing order.")
     )
-    person_name = serializers.CharField(
-        source="person.full_name", read_only=True, help_text=gettext_lazy("The signer's full name (not hashed).")
-    )
+    person_name = serializers.CharField(read_only=True, help_text=gettext_lazy("The signer's full name (not hashed)."))
     signed_at = HashedTimestampField(read_only=True, help_text=HASHED_TIME_HELP)
     first_opened_at = HashedTimestampField(
         read_only=True,
@@ -335,8 +333,14 @@ class SignatureViewSet(ReadOnlyViewSet):
     filterset_class = SignatureFilter
 
     def get_queryset(self) -> QuerySet[Signature]:
-        # Queries: the page of signatures, with the signer (and their account) joined in.
-        return selectors.signatures_visible_to(self.request.user)
+        # Queries: the page of signatures, with the signer's name computed in the same query. Only the
+        # signatures are made into objects: a warehouse copies them 1,000 a page, and the five related
+        # objects per row that the selector joins for the receipts cost more than everything else.
+        return (
+            selectors.signatures_visible_to(self.request.user)
+            .select_related(None)
+            .annotate(person_name=full_name("person"))
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         # A signer's address and browser are shown where the pages show them: in compliance's exports.
