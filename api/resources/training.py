@@ -350,7 +350,7 @@ class CompletionFilter(FilterSet):
     create=extend_schema(
         summary=gettext_lazy("Record a completion (from an LMS)"),
         description=gettext_lazy(
-            "Records that a person completed a course, as the \u201cRecord completion\u201d page does: it closes "
+            "Records that a person completed a course, as the “Record completion” page does: it closes "
             "their open assignment for the course and sets the next refresher. Needs the right to record "
             "completions, for a person in your team (or anyone, if you oversee training). Idempotent by "
             "`external_id`: the same completion sent again answers 200 with the completion on record; the same "
