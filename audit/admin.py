@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ViewOnlyAdmin
+
 from .actions import registered
 from .models import AuditEvent
 
@@ -40,19 +42,10 @@ class ObjectTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyAdmin):
     list_display = ["created_at", "actor", "action", "object_repr"]
     # Django's date filter offers fixed ranges (today, the past 7 days, this month, this year); a
     # date_hierarchy would list its dates with a DISTINCT over the whole log on every page.
     list_filter = [ActionFilter, ObjectTypeFilter, "created_at"]
     search_fields = ["object_repr", "action", "actor__username"]
     list_select_related = ["actor"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
