@@ -62,6 +62,14 @@ def sign_in_at_provider(page: Page, login: str) -> None:
     page.get_by_role("button", name="Sign-in").click()
 
 
+def assert_fits_the_screen(page: Page) -> None:
+    """Nothing on the page is wider than the browser's window: no sideways scrolling on a phone."""
+    # Measured once the stylesheets have taken effect: before, a table is as wide as its raw text.
+    page.wait_for_load_state("load")
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
 def assert_assets_loaded(page: Page) -> None:
     """Bootstrap's CSS and JS, our CSS and htmx arrived from our own origin and took effect."""
     # The heading can show before the deferred scripts have run, when the browser fetches them
