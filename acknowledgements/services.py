@@ -47,6 +47,7 @@ from .models import (
     SignatureAuthentication,
     SignatureCheckpoint,
 )
+from .signals import requests_created, requests_withdrawn
 
 
 class NameMismatch(DomainError):
@@ -146,9 +147,13 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
 
     due = version.acknowledge_by
     # One statement for the whole audience; people asked already are skipped by the unique constraint.
-    return insert_from_query(
+    created = insert_from_query(
         AcknowledgementRequest, people.order_by().values_list("pk"), ["person"], version=version, due_date=due
     )
+    if created:
+        version_id = version.pk
+        transaction.on_commit(lambda: requests_created.send(sender=AcknowledgementRequest, version_id=version_id))
+    return created
 
 
 @transaction.atomic
@@ -164,6 +169,7 @@ def requests_withdraw_for_document(*, document_id: int, actor: User | None, reas
     if withdrawn:
         changed = of_document.filter(status=RequestStatus.WITHDRAWN, resolved_at=now)
         _announce_transition(changed, before=RequestStatus.PENDING, after=RequestStatus.WITHDRAWN, at=now)
+        transaction.on_commit(lambda: requests_withdrawn.send(sender=AcknowledgementRequest, document_id=document_id))
     _record_transition(
         action=audit_actions.REQUESTS_WITHDRAW,
         target=CodeDocument.objects.get(pk=document_id),

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from common.permissions import users_with_permission
 from people.models import StaffProfile
 from people.selectors import department_lineage
 
@@ -98,6 +99,13 @@ def version_authors(version: CodeVersion) -> list[Author]:
         author = authors.setdefault(contribution.person_id, Author(person=contribution.person))
         author.kinds.append(ContributionKind(contribution.kind))
     return list(authors.values())
+
+
+def approvers_of(version: CodeVersion) -> QuerySet[User]:
+    """The active people who may approve the version: the approve permission, and none of its authors (the
+    four-eyes rule of services.approval_refusal)."""
+    authors = [author.person.pk for author in version_authors(version)]
+    return users_with_permission("codes.approve_codeversion").filter(is_active=True).exclude(pk__in=authors)
 
 
 def version_approvals(version: CodeVersion) -> list[Approval]:

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.actions import AuditAction
+from audit.models import AuditEvent
 from audit.services import event_record
 from common.errors import DomainError
 from common.permissions import require_permission
@@ -33,7 +34,7 @@ from .diff import diff_summary, same_text
 from .importing.parser import ParsedSection
 from .models import Approval, CodeDocument, CodeVersion, Contribution, ContributionKind, Section, VersionStatus
 from .selectors import Author, sections_of, version_approvals, version_authors
-from .signals import document_retired, version_published
+from .signals import ReviewStep, document_retired, version_published, version_review_step
 
 Actor = User
 
@@ -348,8 +349,20 @@ def version_submit(*, version: CodeVersion, actor: Actor) -> CodeVersion:
     version.status = VersionStatus.IN_REVIEW
     version.submitted_at = timezone.now()
     version.save(update_fields=["status", "submitted_at"])
-    event_record(actor=actor, action=audit_actions.VERSION_SUBMIT, target=version)
+    event = event_record(actor=actor, action=audit_actions.VERSION_SUBMIT, target=version)
+    _announce_review_step(version, ReviewStep.SUBMITTED, event, actor)
     return version
+
+
+def _announce_review_step(version: CodeVersion, step: str, event: AuditEvent, actor: Actor) -> None:
+    """Announce the step once it has committed: whoever reacts (the notifications) reads it done, and a step
+    rolled back is never announced."""
+    version_id, event_id, actor_id = version.pk, event.pk, actor.pk
+    transaction.on_commit(
+        lambda: version_review_step.send(
+            sender=CodeVersion, version_id=version_id, step=step, event_id=event_id, actor_id=actor_id
+        )
+    )
 
 
 def required_approvals() -> int:
@@ -392,12 +405,14 @@ def version_approve(*, version: CodeVersion, actor: Actor) -> CodeVersion:
         version.approved_at = approval.approved_at
         version.review_comment = ""
         version.save(update_fields=["status", "approver", "approved_at", "review_comment"])
-    event_record(
+    event = event_record(
         actor=actor,
         action=audit_actions.VERSION_APPROVE,
         target=version,
         details={"approvals": count, "required": required},
     )
+    if version.status == VersionStatus.APPROVED:
+        _announce_review_step(version, ReviewStep.APPROVED, event, actor)
     return version
 
 
@@ -420,9 +435,10 @@ def version_request_changes(*, version: CodeVersion, actor: Actor, comment: str)
     _back_to_draft(version)
     version.review_comment = comment
     version.save(update_fields=["status", "review_comment", "submitted_at"])
-    event_record(
+    event = event_record(
         actor=actor, action=audit_actions.VERSION_REQUEST_CHANGES, target=version, details={"comment": comment}
     )
+    _announce_review_step(version, ReviewStep.CHANGES_REQUESTED, event, actor)
     return version
 
 
@@ -439,7 +455,8 @@ def version_withdraw(*, version: CodeVersion, actor: Actor) -> CodeVersion:
         raise DomainError(_("Only an author of this version can withdraw it from review."))
     _back_to_draft(version)
     version.save(update_fields=["status", "submitted_at"])
-    event_record(actor=actor, action=audit_actions.VERSION_WITHDRAW, target=version)
+    event = event_record(actor=actor, action=audit_actions.VERSION_WITHDRAW, target=version)
+    _announce_review_step(version, ReviewStep.WITHDRAWN, event, actor)
     return version
 
 

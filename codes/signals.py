@@ -9,6 +9,19 @@ from django.dispatch import Signal
 # Sent once the publishing transaction has committed, with `version_id`.
 version_published = Signal()
 
+# Sent once a review step has committed, with `version_id`, `step` (one of ReviewStep), `event_id` (the
+# audit event that records the step, one per occurrence: a version can be submitted more than once) and
+# `actor_id`. Approval announces the step that made the version approved, not each partial approval.
+version_review_step = Signal()
+
+
+class ReviewStep:
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes-requested"
+    WITHDRAWN = "withdrawn"
+
+
 # Sent while a version's page is drawn, with `version` and `viewer`. Each receiver returns
 # a safe HTML fragment to show on the page (or "" to show nothing), so apps above codes
 # (acknowledgements: who was asked and who signed) add to the page without codes knowing them.

@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department
+from .models import ALWAYS_EMAILED, Department, NotificationKind
 from .services import PasswordRefused, person_reauthenticate
 
 
@@ -24,6 +24,32 @@ class PortalAuthenticationForm(AuthenticationForm):
 
 class PreferredLanguageForm(forms.Form):
     preferred_language = forms.ChoiceField(label=_("Language of the portal and its emails"), choices=settings.LANGUAGES)
+
+
+BY_EMAIL, PORTAL_ONLY = "email", "portal"
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of notification: by email and in the portal, or in the portal only. A request to
+    sign is shown, disabled, as always emailed: the person sees the rule instead of a choice they do not have."""
+
+    def __init__(self, *args: Any, emailed: dict[str, bool], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(BY_EMAIL, _("By email and in the portal")), (PORTAL_ONLY, _("In the portal only"))]
+        for kind in NotificationKind:
+            always = kind in ALWAYS_EMAILED
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=choices,
+                widget=forms.RadioSelect,
+                initial=BY_EMAIL if always or emailed.get(kind, True) else PORTAL_ONLY,
+                disabled=always,
+                help_text=_("Always by email: the law asks that you receive a request to sign.") if always else "",
+            )
+
+    def by_email(self) -> dict[str, bool]:
+        """The choices made, for the kinds a person may choose for."""
+        return {kind: self.cleaned_data[kind] == BY_EMAIL for kind in NotificationKind if kind not in ALWAYS_EMAILED}
 
 
 class StaffFilterForm(forms.Form):

@@ -118,6 +118,47 @@ class StaffProfile(models.Model):
             raise ValidationError({"manager": _("A person cannot report to themselves, directly or through others.")})
 
 
+class NotificationKind(models.TextChoices):
+    """The kinds of workflow notification a person may choose to receive by email or in the portal only."""
+
+    REVIEW_REQUESTED = "review-requested", _("A version is sent to me for review, or taken back from review")
+    REVIEW_OUTCOME = "review-outcome", _("A version I wrote is approved, or sent back with changes to make")
+    REQUEST_TO_SIGN = "request-to-sign", _("A new version asks for my acknowledgement")
+    REQUEST_WITHDRAWN = "request-withdrawn", _("A code I was asked to acknowledge is retired")
+
+
+# The legal minimum: a request to sign always goes by email, whatever the person chose.
+ALWAYS_EMAILED = frozenset({NotificationKind.REQUEST_TO_SIGN})
+
+
+class NotificationPreference(models.Model):
+    """How a person wants one kind of workflow notification: by email and in the portal, or in the portal
+    only. No row means by email, the default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("notification"), max_length=24, choices=NotificationKind.choices)
+    by_email = models.BooleanField(_("by email"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="people_notificationpreference_once"),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=sorted(ALWAYS_EMAILED), by_email=False),
+                name="people_notificationpreference_legal_minimum_emailed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {'email' if self.by_email else 'portal'}"
+
+
 class UserSession(AbstractBaseSession):
     """A session row that knows whose it is, so a leaver's sessions can all be ended at once."""
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import CharField, Count, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
-from .models import Department, StaffProfile
+from .models import Department, NotificationPreference, StaffProfile
 
 
 def staff_directory(*, department: Department | None = None, search: str = "") -> QuerySet[StaffProfile]:
@@ -115,3 +115,14 @@ def full_name(profile: str) -> Expression:
     user = f"{profile}__user__"
     name = Trim(Concat(F(f"{user}first_name"), Value(" "), F(f"{user}last_name"), output_field=CharField()))
     return Coalesce(NullIf(name, Value("")), F(f"{user}username"))
+
+
+def emailed_kinds_of(user: AbstractBaseUser) -> dict[str, bool]:
+    """Whether the person wants each kind of notification they chose for by email (no row: by email)."""
+    return dict(NotificationPreference.objects.filter(user_id=user.pk).values_list("kind", "by_email"))
+
+
+def portal_only_among(user_ids: Iterable[int], kind: str) -> set[int]:
+    """Those of `user_ids` who want `kind` of notification in the portal only (one query)."""
+    chosen = NotificationPreference.objects.filter(user_id__in=set(user_ids), kind=kind, by_email=False)
+    return set(chosen.values_list("user_id", flat=True))

@@ -27,7 +27,14 @@ from webhooks.services import events_emit
 from . import audit_actions, rights, webhook_payloads
 from .hr_import import applying
 from .hr_import.planning import Plan, import_plan
-from .models import Department, StaffProfile, UserSession, leads_back_to
+from .models import (
+    ALWAYS_EMAILED,
+    Department,
+    NotificationPreference,
+    StaffProfile,
+    UserSession,
+    leads_back_to,
+)
 from .signals import announce_audience_change, announce_audience_changes
 
 # Who made the change: the administrator, or None for the system (an import, a command).
@@ -260,6 +267,16 @@ def profile_set_language(*, profile: StaffProfile, language: str) -> None:
     profile.preferred_language = language
     profile.full_clean(validate_unique=False, validate_constraints=False)
     profile.save(update_fields=["preferred_language"])
+
+
+@transaction.atomic
+def notification_preferences_set(*, user: User, by_email: dict[str, bool]) -> None:
+    """Store, per kind of notification, whether the person wants it by email as well as in the portal.
+    A request to sign always goes by email (the legal minimum): choosing the portal only for it is refused."""
+    if any(not by_email[kind] for kind in ALWAYS_EMAILED if kind in by_email):
+        raise DomainError(_("A request to sign a code always comes by email as well: the law asks for it."))
+    for kind, emailed in by_email.items():
+        NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"by_email": emailed})
 
 
 # Not atomic: the audit event of a refusal must stay, and the refusal is raised.

@@ -8,6 +8,7 @@ app_name = "people"
 
 urlpatterns = [
     path("me/", views.profile, name="profile"),
+    path("me/notifications/", views.notification_preferences, name="notification_preferences"),
     path("team/", views.team, name="team"),
     path("departments/", views.department_list, name="department_list"),
     path("staff/", views.staff_list, name="staff_list"),

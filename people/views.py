@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.permissions import permission_required
 
 from . import selectors, services
 from .forms import (
+    NotificationPreferencesForm,
     PreferredLanguageForm,
     ReauthenticatedPasswordChangeForm,
     StaffFilterForm,
@@ -26,6 +28,7 @@ from .forms import (
 from .hr_import.planning import Plan, import_plan
 from .hr_import.reading import COLUMNS
 from .middleware import remember_language
+from .models import StaffProfile
 
 
 @require_GET
@@ -51,11 +54,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/staff_list.html", context)
 
 
+def _language_initial(request: HttpRequest, staff_profile: StaffProfile | None) -> dict[str, str]:
+    return {"preferred_language": staff_profile.preferred_language if staff_profile else request.LANGUAGE_CODE}
+
+
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff_profile = selectors.profile_of(request.user)
-    initial = {"preferred_language": staff_profile.preferred_language if staff_profile else request.LANGUAGE_CODE}
-    form = PreferredLanguageForm(request.POST or None, initial=initial)
+    form = PreferredLanguageForm(request.POST or None, initial=_language_initial(request, staff_profile))
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["preferred_language"]
         if staff_profile is not None:
@@ -63,7 +69,33 @@ def profile(request: HttpRequest) -> HttpResponse:
         remember_language(request, language)
         messages.success(request, _("From now on the portal speaks to you in the language you chose."))
         return redirect("people:profile")
-    return render(request, "people/profile.html", {"staff_profile": staff_profile, "form": form})
+    return _render_profile(request, staff_profile, form=form)
+
+
+def _render_profile(
+    request: AuthenticatedHttpRequest,
+    staff_profile: StaffProfile | None,
+    *,
+    form: PreferredLanguageForm,
+    notifications_form: NotificationPreferencesForm | None = None,
+) -> HttpResponse:
+    if notifications_form is None:
+        notifications_form = NotificationPreferencesForm(emailed=selectors.emailed_kinds_of(request.user))
+    context = {"staff_profile": staff_profile, "form": form, "notifications_form": notifications_form}
+    return render(request, "people/profile.html", context)
+
+
+@require_POST
+def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Save how the person wants each kind of notification; the profile page shows the form."""
+    form = NotificationPreferencesForm(request.POST, emailed=selectors.emailed_kinds_of(request.user))
+    if not form.is_valid():
+        staff_profile = selectors.profile_of(request.user)
+        language_form = PreferredLanguageForm(initial=_language_initial(request, staff_profile))
+        return _render_profile(request, staff_profile, form=language_form, notifications_form=form)
+    services.notification_preferences_set(user=request.user, by_email=form.by_email())
+    messages.success(request, _("Your notification choices are saved."))
+    return redirect("people:profile")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

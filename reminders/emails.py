@@ -33,7 +33,7 @@ About = AcknowledgementRequest | Assignment | CodeDocument
 class Reminder:
     """A rendered reminder: the email, and what the portal's notification list shows."""
 
-    email: EmailMultiAlternatives
+    email: EmailMultiAlternatives | None  # None: in the portal only, as the person chose
     message: str
     path: str  # within the portal; emails carry it as an absolute link
 
@@ -50,7 +50,7 @@ def languages_of(user_ids: Iterable[int]) -> dict[int, str]:
     )
 
 
-def _email(user: User, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+def email_of(user: User, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
     context = {**context, "recipient": user}
     email = EmailMultiAlternatives(
         subject=subject,
@@ -153,7 +153,8 @@ def build_reminders(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
             continue
         with translation.override(languages[log.recipient_id]):
             draft = _draft(log, about)
-            email = _email(log.recipient, draft.subject, draft.template, {**draft.context, "url": absolute(draft.path)})
+            context = {**draft.context, "url": absolute(draft.path)}
+            email = email_of(log.recipient, draft.subject, draft.template, context)
         reminders[log.pk] = Reminder(email=email, message=draft.subject, path=draft.path)
     return reminders
 
@@ -190,6 +191,6 @@ def build_digests(escalations: dict[int, list[ReminderLog]]) -> dict[int, Remind
             }
             path = reverse("acknowledgements:dashboard") + "?status=overdue"
             context = {"requests": overdue_requests, "assignments": overdue_training, "url": absolute(path)}
-            email = _email(manager_logs[0].recipient, subject, "digest", context)
+            email = email_of(manager_logs[0].recipient, subject, "digest", context)
         digests[manager_id] = Reminder(email=email, message=subject, path=path)
     return digests

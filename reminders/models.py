@@ -10,6 +10,10 @@ class ReminderKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
     TRAINING = "training", _("Training")
     REVIEW = "review", _("Code review")
+    # Workflow notifications (reminders/notices.py), one per event and recipient. What `object_id` names:
+    VERSION_REVIEW = "version-review", _("Version review step")  # the audit event recording the step
+    PUBLICATION = "publication", _("Publication")  # the published version
+    RETIREMENT = "retirement", _("Retirement")  # the retired document
 
 
 class DeliveryStatus(models.TextChoices):

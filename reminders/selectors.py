@@ -87,3 +87,10 @@ def managers_with_pending_escalations() -> list[int]:
 def pending_digest_batches() -> list[list[int]]:
     """Managers with escalations waiting, as batches of ids for digest delivery tasks."""
     return list(batched(managers_with_pending_escalations(), DELIVERY_BATCH_SIZE))
+
+
+def pending_notice_ids(*, kind: str, object_id: int, stage: str) -> Iterator[list[int]]:
+    """The notices of one event still waiting for delivery, as batches of ids for delivery tasks."""
+    pending = ReminderLog.objects.filter(kind=kind, object_id=object_id, stage=stage, status=DeliveryStatus.PENDING)
+    for batch in _batches_by_pk(pending.values_list("pk"), DELIVERY_BATCH_SIZE):
+        yield [pk for (pk,) in batch]

@@ -28,6 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acknowledgements import webhook_payloads
+from acknowledgements.models import AcknowledgementRequest, RequestStatus
+from codes.models import CodeVersion
+from codes.selectors import approvers_of, version_authors
+from codes.signals import ReviewStep
 from common.bulk import insert_from_query, insert_from_query_returning
 from common.chunks import batched
 from common.errors import DomainError
@@ -36,6 +40,7 @@ from webhooks.services import events_emit
 
 from .emails import Reminder, build_digests, build_reminders
 from .models import ESCALATED, OVERDUE, DeliveryStatus, Notification, ReminderKind, ReminderLog
+from .notices import PUBLISHED, RETIRED, WORKFLOW_KINDS, build_notices
 from .rules import Rule, all_rules
 from .selectors import pending_digest_batches, pending_reminder_ids
 
@@ -117,13 +122,14 @@ def _send(emails: list[Email], connection: BaseEmailBackend) -> tuple[Sent, list
         if reminder is None:
             skipped.extend(logs)
             continue
-        reminder.email.connection = connection
-        try:
-            reminder.email.send()
-        except Exception as error:  # any backend error: keep the reminder for a retry
-            failed.update((log.pk, error) for log in logs)
-        else:
-            sent.append((logs, reminder))
+        if reminder.email is not None:  # otherwise in the portal only: its notification is the delivery
+            reminder.email.connection = connection
+            try:
+                reminder.email.send()
+            except Exception as error:  # any backend error: keep the reminder for a retry
+                failed.update((log.pk, error) for log in logs)
+                continue
+        sent.append((logs, reminder))
     return sent, skipped, failed
 
 
@@ -183,7 +189,10 @@ def reminders_deliver(*, log_ids: list[int]) -> DeliveryReport:
     exactly-once, emails at-least-once, and a batch is small."""
     with transaction.atomic():
         logs = list(_locked_pending().filter(pk__in=log_ids).order_by("pk"))
-        reminders = build_reminders(logs)
+        reminders = {
+            **build_reminders([log for log in logs if log.kind not in WORKFLOW_KINDS]),
+            **build_notices([log for log in logs if log.kind in WORKFLOW_KINDS]),
+        }
         failed = _send_and_mark([([log], reminders[log.pk]) for log in logs])
     _record_failures(failed)
     return DeliveryReport(sent=len(log_ids) - len(failed), failed=sorted(failed))
@@ -221,6 +230,55 @@ def sweep_now(*, day: datetime.date | None = None) -> tuple[SweepReport, Deliver
         delivered.sent += result.sent
         delivered.failed += result.failed
     return claimed, delivered
+
+
+# ---------------------------------------------------------------------------
+# Workflow notifications: claimed here, one per (event, recipient), delivered as reminders are
+# ---------------------------------------------------------------------------
+
+
+def _claim_notices(recipients: QuerySet, *, kind: str, object_id: int, stage: str) -> int:
+    """Claim one notice of an event per recipient (`recipients`: a values_list of user ids), in one
+    INSERT … SELECT whatever their number; a recipient claimed before, by a run before or another worker
+    now, is skipped by the database."""
+    return insert_from_query(ReminderLog, recipients, ["recipient"], kind=kind, object_id=object_id, stage=stage)
+
+
+def notices_claim_review_step(*, version_id: int, step: str, event_id: int, actor_id: int | None) -> int:
+    """Claim the notices of a review step: a version sent for review, or taken back from it, tells the
+    managers who may approve it (never one of its authors: four eyes); approved or sent back, its authors.
+    Never the person who took the step. Returns how many were claimed."""
+    version = CodeVersion.objects.select_related("author").get(pk=version_id)
+    if step in (ReviewStep.SUBMITTED, ReviewStep.WITHDRAWN):
+        concerned = approvers_of(version)
+    else:
+        authors = [author.person.pk for author in version_authors(version)]
+        concerned = User.objects.filter(pk__in=authors, is_active=True)
+    recipients = concerned.exclude(pk__in=[actor_id]).order_by().values_list("pk")
+    return _claim_notices(recipients, kind=ReminderKind.VERSION_REVIEW, object_id=event_id, stage=step)
+
+
+def notices_claim_publication(*, version_id: int) -> int:
+    """Claim the notice of a publication for each person it asks to sign: those with a pending request for
+    it. Those a minor version does not ask again (they signed the version it replaces) are not told."""
+    recipients = (
+        AcknowledgementRequest.objects.pending()
+        .filter(version_id=version_id, person__user__is_active=True)
+        .order_by()
+        .values_list("person__user_id")
+    )
+    return _claim_notices(recipients, kind=ReminderKind.PUBLICATION, object_id=version_id, stage=PUBLISHED)
+
+
+def notices_claim_retirement(*, document_id: int) -> int:
+    """Claim the notice of a retirement for each person whose request to sign the document it withdrew."""
+    recipients = (
+        AcknowledgementRequest.objects.filter(version__document_id=document_id, status=RequestStatus.WITHDRAWN)
+        .order_by()
+        .values_list("person__user_id")
+        .distinct()
+    )
+    return _claim_notices(recipients, kind=ReminderKind.RETIREMENT, object_id=document_id, stage=RETIRED)
 
 
 def notification_mark_read(*, notification: Notification, actor: User) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
 from . import selectors, services
+from .models import ReminderKind
+from .notices import PUBLISHED, RETIRED
 
 RETRY_COUNTDOWN_SECONDS = 5 * 60
 MAX_RETRIES = 12  # an hour of retries; the Redis visibility timeout (6 h) is longer than that
@@ -51,3 +55,35 @@ def deliver_digests(self, manager_ids: list[int]) -> int:
     if report.failed:
         raise self.retry(args=[report.failed], countdown=RETRY_COUNTDOWN_SECONDS)
     return report.sent
+
+
+def _deliver_notices(task: Any, *, kind: str, object_id: int, stage: str) -> int:
+    """Fan the notices of one event still pending out to delivery tasks, on the queue the task came from;
+    returns how many batches. Run again, it sends only what is still pending."""
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    batches = 0
+    for batch in selectors.pending_notice_ids(kind=kind, object_id=object_id, stage=stage):
+        deliver.apply_async((batch,), queue=queue)
+        batches += 1
+    return batches
+
+
+@shared_task(name="reminders.notify_review_step", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
+def notify_review_step(self, version_id: int, step: str, event_id: int, actor_id: int | None) -> int:
+    """Tell those a review step concerns (see services.notices_claim_review_step)."""
+    services.notices_claim_review_step(version_id=version_id, step=step, event_id=event_id, actor_id=actor_id)
+    return _deliver_notices(self, kind=ReminderKind.VERSION_REVIEW, object_id=event_id, stage=step)
+
+
+@shared_task(name="reminders.notify_publication", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
+def notify_publication(self, version_id: int) -> int:
+    """Tell the people a publication asks to sign it."""
+    services.notices_claim_publication(version_id=version_id)
+    return _deliver_notices(self, kind=ReminderKind.PUBLICATION, object_id=version_id, stage=PUBLISHED)
+
+
+@shared_task(name="reminders.notify_retirement", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
+def notify_retirement(self, document_id: int) -> int:
+    """Tell the people whose request to sign a retired document was withdrawn."""
+    services.notices_claim_retirement(document_id=document_id)
+    return _deliver_notices(self, kind=ReminderKind.RETIREMENT, object_id=document_id, stage=RETIRED)

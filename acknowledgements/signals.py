@@ -1,0 +1,12 @@
+"""What acknowledgements announces to the apps that build on it (it knows nothing of them)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent once the requests for a published version have been created and committed, with `version_id`:
+# whoever tells the audience reads the requests that exist by then.
+requests_created = Signal()
+
+# Sent once a retired document's pending requests have been withdrawn and committed, with `document_id`.
+requests_withdrawn = Signal()

@@ -1,0 +1,302 @@
+"""Workflow notifications: each event tells exactly the people it concerns, once, in their language, by email
+unless they chose the portal only (a request to sign always emails)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from acknowledgements import services as acknowledgement_services
+from acknowledgements.models import AcknowledgementRequest
+from codes import services as code_services
+from codes.tests.factories import publish, start_revision
+from conduct_portal.celery import app
+from people.models import NotificationKind, NotificationPreference
+from people.tests.factories import StaffProfileFactory
+from reminders import tasks
+from reminders.models import DeliveryStatus, Notification, ReminderKind, ReminderLog
+
+pytestmark = pytest.mark.django_db
+
+ASKS = "A new version of “Customer Service Code” asks for your acknowledgement by"
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once():
+    """The tasks a signal enqueues run in the test's thread, as a worker would run them."""
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run the block and then what it deferred to its commit: the signals, their receivers, the tasks."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def writer(support):
+    """A person who may edit versions but not approve them."""
+    profile = StaffProfileFactory(user__username="wanda", department=support)
+    profile.user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_codeversion", "view_codeversion"])
+    )
+    return profile
+
+
+def addressees(mailoutbox, subject_start: str = "") -> list[str]:
+    return sorted(address for email in mailoutbox if email.subject.startswith(subject_start) for address in email.to)
+
+
+def told(*people) -> list[str]:
+    return sorted(person.user.email for person in people)
+
+
+def notified(**filters) -> list[str]:
+    return sorted(Notification.objects.filter(**filters).values_list("recipient__email", flat=True))
+
+
+def test_a_submitted_version_tells_the_managers_who_may_approve_it_and_not_its_author(
+    draft, manager, second_manager, writer, agent, compliance_officer, mailoutbox, on_commit
+) -> None:
+    with on_commit():
+        code_services.version_submit(version=draft, actor=manager.user)
+
+    assert addressees(mailoutbox) == told(second_manager)
+    assert mailoutbox[0].subject == "Please review version 1 of “Customer Service Code”"
+    assert "Maria" in mailoutbox[0].body
+    assert f"/codes/customer-service/v{draft.number}/" in mailoutbox[0].body
+    assert notified(message__startswith="Please review") == told(second_manager)
+
+
+def test_a_manager_who_edited_the_version_is_not_asked_to_review_it(
+    draft, manager, second_manager, mailoutbox, on_commit
+) -> None:
+    section = draft.sections.first()
+    code_services.section_update(
+        section=section, actor=second_manager.user, category=section.category, title=section.title, body="Edited."
+    )
+
+    with on_commit():
+        code_services.version_submit(version=draft, actor=manager.user)
+
+    assert mailoutbox == []
+    assert not Notification.objects.exists()
+
+
+def test_an_approved_version_tells_its_author(draft, manager, second_manager, mailoutbox, on_commit) -> None:
+    code_services.version_submit(version=draft, actor=manager.user)
+
+    with on_commit():
+        code_services.version_approve(version=draft, actor=second_manager.user)
+
+    assert addressees(mailoutbox) == told(manager)
+    assert mailoutbox[0].subject == "Version 1 of “Customer Service Code” is approved"
+
+
+def test_a_first_approval_of_two_tells_nobody_yet(draft, manager, second_manager, settings, mailoutbox, on_commit):
+    settings.CODES_REQUIRED_APPROVALS = 2
+    code_services.version_submit(version=draft, actor=manager.user)
+
+    with on_commit():
+        code_services.version_approve(version=draft, actor=second_manager.user)
+
+    assert mailoutbox == []
+
+
+def test_changes_requested_tell_the_author_with_the_comment(
+    draft, manager, second_manager, mailoutbox, on_commit
+) -> None:
+    code_services.version_submit(version=draft, actor=manager.user)
+
+    with on_commit():
+        code_services.version_request_changes(version=draft, actor=second_manager.user, comment="Shorter, please.")
+
+    assert addressees(mailoutbox) == told(manager)
+    assert mailoutbox[0].subject == "Changes requested on version 1 of “Customer Service Code”"
+    assert "Shorter, please." in mailoutbox[0].body
+
+
+def test_a_version_withdrawn_from_review_tells_those_asked_to_review_it(
+    draft, manager, second_manager, mailoutbox, on_commit
+) -> None:
+    code_services.version_submit(version=draft, actor=manager.user)
+
+    with on_commit():
+        code_services.version_withdraw(version=draft, actor=manager.user)
+
+    assert addressees(mailoutbox) == told(second_manager)
+    assert mailoutbox[0].subject == "Version 1 of “Customer Service Code” was taken back from review"
+
+
+def test_a_version_submitted_again_asks_for_review_again(draft, manager, second_manager, mailoutbox, on_commit):
+    with on_commit():
+        code_services.version_submit(version=draft, actor=manager.user)
+        code_services.version_withdraw(version=draft, actor=manager.user)
+        code_services.version_submit(version=draft, actor=manager.user)
+
+    assert [email.subject for email in mailoutbox].count("Please review version 1 of “Customer Service Code”") == 2
+
+
+def test_a_review_step_notified_twice_tells_each_person_once(draft, manager, second_manager, mailoutbox, on_commit):
+    with on_commit():
+        code_services.version_submit(version=draft, actor=manager.user)
+    log = ReminderLog.objects.get(kind=ReminderKind.VERSION_REVIEW)
+
+    tasks.notify_review_step.apply(args=[draft.pk, log.stage, log.object_id, manager.user.pk])
+
+    assert addressees(mailoutbox) == told(second_manager)
+    assert Notification.objects.count() == 1
+
+
+def test_a_publication_asks_its_audience_by_the_due_date_with_a_link_to_sign(
+    draft, manager, second_manager, agent, settings, mailoutbox, on_commit
+) -> None:
+    settings.PORTAL_BASE_URL = "https://conduct.example.com"
+    with on_commit():
+        version = publish(draft, author=manager.user, approver=second_manager.user)
+
+    ask = AcknowledgementRequest.objects.get(person=agent, version=version)
+    assert addressees(mailoutbox, ASKS) == told(manager, second_manager, agent)
+    email = next(email for email in mailoutbox if email.to == [agent.user.email])
+    assert email.subject == f"{ASKS} {ask.due_date.isoformat()}"
+    assert f"https://conduct.example.com/acknowledgements/{ask.pk}/" in email.body
+    assert "compare" not in email.body  # nothing signed before
+    assert Notification.objects.get(recipient=agent.user).url == f"/acknowledgements/{ask.pk}/"
+
+
+def test_a_publication_notified_twice_tells_each_person_once(published, agent, mailoutbox) -> None:
+    acknowledgement_services.requests_create_for_version(version=published)
+
+    tasks.notify_publication.apply(args=[published.pk])
+    tasks.notify_publication.apply(args=[published.pk])
+
+    assert addressees(mailoutbox, ASKS).count(agent.user.email) == 1
+    assert Notification.objects.filter(recipient=agent.user).count() == 1
+    assert set(ReminderLog.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_a_new_major_version_links_those_who_signed_before_and_may_open_it_to_what_changed(
+    published, manager, second_manager, agent, compliance_officer, mailoutbox, on_commit
+) -> None:
+    acknowledgement_services.requests_create_for_version(version=published)
+    for person in (agent, compliance_officer):
+        ask = AcknowledgementRequest.objects.get(person=person, version=published)
+        acknowledgement_services.signature_create(ack_request=ask, actor=person.user, typed_name=person.full_name)
+    revision = start_revision(published.document, actor=manager.user)
+
+    with on_commit():
+        publish(revision, author=manager.user, approver=second_manager.user)
+
+    by_person = {email.to[0]: email.body for email in mailoutbox if email.subject.startswith(ASKS)}
+    assert "/codes/customer-service/compare/?old=1&new=2" in by_person[compliance_officer.user.email]
+    # An agent sees only the published version, so a comparison with the superseded one is not theirs to open.
+    assert "compare" not in by_person[agent.user.email]
+
+
+def test_a_minor_version_tells_only_those_it_asks_to_sign(
+    published, manager, second_manager, agent, mailoutbox, on_commit
+) -> None:
+    acknowledgement_services.requests_create_for_version(version=published)
+    ask = AcknowledgementRequest.objects.get(person=agent, version=published)
+    acknowledgement_services.signature_create(ack_request=ask, actor=agent.user, typed_name=agent.full_name)
+    revision = start_revision(published.document, actor=manager.user)
+
+    with on_commit():
+        publish(revision, author=manager.user, approver=second_manager.user, is_major=False)
+
+    # The managers had not signed version 1, so version 2 asks them; Ana signed it, and is not asked again.
+    assert addressees(mailoutbox, ASKS) == told(manager, second_manager)
+    assert not Notification.objects.filter(recipient=agent.user).exists()
+
+
+def test_a_retired_document_tells_those_who_had_it_pending(
+    published, manager, agent, compliance_officer, mailoutbox, on_commit
+) -> None:
+    acknowledgement_services.requests_create_for_version(version=published)
+    ask = AcknowledgementRequest.objects.get(person=compliance_officer, version=published)
+    acknowledgement_services.signature_create(
+        ack_request=ask, actor=compliance_officer.user, typed_name=compliance_officer.full_name
+    )
+
+    with on_commit():
+        code_services.document_retire(document=published.document, actor=manager.user, reason="Merged")
+
+    retired = "“Customer Service Code” is retired: you no longer need to acknowledge it"
+    assert compliance_officer.user.email not in addressees(mailoutbox, retired)
+    assert agent.user.email in addressees(mailoutbox, retired)
+    assert notified(message=retired) == addressees(mailoutbox, retired)
+
+
+def test_the_email_is_written_in_the_recipients_language(draft, manager, second_manager, mailoutbox, on_commit):
+    second_manager.preferred_language = "ro"
+    second_manager.save(update_fields=["preferred_language"])
+
+    with on_commit():
+        code_services.version_submit(version=draft, actor=manager.user)
+
+    html, _type = mailoutbox[0].alternatives[0]
+    assert '<html lang="ro">' in html
+
+
+def test_a_portal_only_choice_sends_no_email_but_a_notification(
+    draft, manager, second_manager, mailoutbox, on_commit
+) -> None:
+    NotificationPreference.objects.create(
+        user=second_manager.user, kind=NotificationKind.REVIEW_REQUESTED, by_email=False
+    )
+
+    with on_commit():
+        code_services.version_submit(version=draft, actor=manager.user)
+
+    assert mailoutbox == []
+    assert notified() == told(second_manager)
+    assert ReminderLog.objects.get().status == DeliveryStatus.SENT
+
+
+def test_a_request_to_sign_emails_those_who_chose_the_portal_only_for_everything_else(
+    published, agent, mailoutbox
+) -> None:
+    NotificationPreference.objects.bulk_create(
+        NotificationPreference(user=agent.user, kind=kind, by_email=False)
+        for kind in NotificationKind
+        if kind != NotificationKind.REQUEST_TO_SIGN
+    )
+    acknowledgement_services.requests_create_for_version(version=published)
+
+    tasks.notify_publication.apply(args=[published.pk])
+
+    assert agent.user.email in addressees(mailoutbox, ASKS)
+
+
+def _queries_to_notify(version) -> int:
+    # Claim (one INSERT … SELECT), the pending ids (one batch), then the delivery of the batch: its savepoint
+    # and release, the locked rows, the pending requests, who may compare, the versions, the earlier
+    # signatures, the languages, the rows marked sent, the notifications inserted.
+    with CaptureQueriesContext(connection) as queries:
+        tasks.notify_publication.apply(args=[version.pk])
+    assert len(queries) == 12, [query["sql"] for query in queries]
+    return len(queries)
+
+
+def test_notifying_an_audience_takes_as_many_queries_for_twenty_people_as_for_three(
+    published, agent, support, mailoutbox
+) -> None:
+    # Maria, Radu and Ana are asked to sign the first document; they and twenty more, a second one.
+    from codes.tests.factories import CodeDocumentFactory, DraftFactory, SectionFactory
+
+    acknowledgement_services.requests_create_for_version(version=published)
+    three = _queries_to_notify(published)
+
+    StaffProfileFactory.create_batch(20, department=support)
+    other = DraftFactory(document=CodeDocumentFactory(slug="privacy"), number=1, author=published.author)
+    SectionFactory(version=other, position=1)
+    second = publish(other, author=published.author, approver=published.approver)
+    acknowledgement_services.requests_create_for_version(version=second)
+    twenty = _queries_to_notify(second)
+
+    assert AcknowledgementRequest.objects.filter(version=second).count() >= 20
+    assert twenty == three
