@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "training",
     "reminders",
     "portal",
+    "search",
     "seeding",
     "api",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("people/", include("people.urls")),
     path("codes/", include("codes.urls")),
+    path("search/", include("search.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
     path("training/", include("training.urls")),
     path("audit/", include("audit.urls")),

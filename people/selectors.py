@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import CharField, Count, Expression, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.lookups import IContains
 
 from .models import Department, NotificationPreference, StaffProfile
 
@@ -16,13 +17,23 @@ def staff_directory(*, department: Department | None = None, search: str = "") -
     if department is not None:
         people = people.filter(department=department)
     if search:
-        people = people.filter(
-            Q(user__first_name__icontains=search)
-            | Q(user__last_name__icontains=search)
-            | Q(employee_id__icontains=search)
-            | Q(job_title__icontains=search)
-        )
+        people = people.filter(matching_person(search))
     return people
+
+
+def matching_person(search: str) -> Q:
+    """People whose full name, employee id, email, job title or department contains `search`.
+
+    Names, ids and emails are not words of a language, so this is a substring match, not full-text
+    search; the full name is matched as a whole so that "Ana Pop" finds Ana Pop."""
+    full = Concat(F("user__first_name"), Value(" "), F("user__last_name"), output_field=CharField())
+    return (
+        Q(IContains(full, search))
+        | Q(employee_id__icontains=search)
+        | Q(user__email__icontains=search)
+        | Q(job_title__icontains=search)
+        | Q(department__name__icontains=search)
+    )
 
 
 def managed_by(manager: User | AnonymousUser) -> QuerySet[StaffProfile]:

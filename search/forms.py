@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# Longer than any phrase worth searching for, short enough to keep a query cheap.
+MAX_QUERY_CHARS = 200
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search for"),
+        max_length=MAX_QUERY_CHARS,
+        error_messages={
+            "required": _("Type a word or two to search for."),
+            "max_length": _("A search can be at most %(limit_value)d characters long (this one has %(show_value)d)."),
+        },
+    )
