@@ -12,23 +12,14 @@ from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
 from codes import services as code_services
 from codes.tests.factories import publish, start_revision
-from conduct_portal.celery import app
 from people.models import NotificationKind, NotificationPreference
 from people.tests.factories import StaffProfileFactory
 from reminders import tasks
 from reminders.models import DeliveryStatus, Notification, ReminderKind, ReminderLog
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_at_once")]
 
 ASKS = "A new version of “Customer Service Code” asks for your acknowledgement by"
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_at_once():
-    """The tasks a signal enqueues run in the test's thread, as a worker would run them."""
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
 
 
 @pytest.fixture
