@@ -126,15 +126,18 @@ def _review_notices(logs: list[ReminderLog]) -> dict[int, Draft]:
     versions = CodeVersion.objects.select_related("document").in_bulk({int(e.object_id) for e in events.values()})
     notices: dict[int, Draft] = {}
     for log in logs:
-        event = events.get(log.object_id)
-        if log.kind == ReminderKind.VERSION_REVIEW and event is not None:
-            notices[log.pk] = partial(_review_notice, log.stage, event, versions[int(event.object_id)])
+        event = events.get(log.object_id) if log.kind == ReminderKind.VERSION_REVIEW else None
+        # A draft discarded since has nothing left to tell about.
+        version = versions.get(int(event.object_id)) if event is not None else None
+        if event is not None and version is not None:
+            notices[log.pk] = partial(_review_notice, log.stage, event, version)
     return notices
 
 
 def _signed_earlier(version_ids: set[int], user_ids: set[int]) -> dict[tuple[int, int], int]:
     """The latest earlier version of the same document each person signed, by (version, user), for those who
-    may open it (whoever may see superseded versions): one query for signatures, one for the permission."""
+    may open it (whoever may see superseded versions): one query for the permission, one per version (a
+    batch is about one publication, or a few)."""
     may_see = users_with_permission("codes.view_codeversion").filter(pk__in=user_ids)
     may_compare = set(may_see.values_list("pk", flat=True))
     latest: dict[tuple[int, int], int] = {}

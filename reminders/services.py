@@ -248,7 +248,9 @@ def notices_claim_review_step(*, version_id: int, step: str, event_id: int, acto
     """Claim the notices of a review step: a version sent for review, or taken back from it, tells the
     managers who may approve it (never one of its authors: four eyes); approved or sent back, its authors.
     Never the person who took the step. Returns how many were claimed."""
-    version = CodeVersion.objects.select_related("author").get(pk=version_id)
+    version = CodeVersion.objects.select_related("author").filter(pk=version_id).first()
+    if version is None:  # a draft discarded since: nobody is left to tell about it
+        return 0
     if step in (ReviewStep.SUBMITTED, ReviewStep.WITHDRAWN):
         concerned = approvers_of(version)
     else:

@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
+from audit.models import AuditEvent
 from codes import services as code_services
 from codes.tests.factories import publish, start_revision
 from people.models import NotificationKind, NotificationPreference
 from people.tests.factories import StaffProfileFactory
-from reminders import tasks
+from reminders import services, tasks
 from reminders.models import DeliveryStatus, Notification, ReminderKind, ReminderLog
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_at_once")]
@@ -291,3 +292,32 @@ def test_notifying_an_audience_takes_as_many_queries_for_twenty_people_as_for_th
 
     assert AcknowledgementRequest.objects.filter(version=second).count() >= 20
     assert twenty == three
+
+
+def _taken_back_from_review(draft, manager) -> int:
+    """Send the draft for review and take it back: the id of the audit event of taking it back."""
+    code_services.version_submit(version=draft, actor=manager.user)
+    code_services.version_withdraw(version=draft, actor=manager.user)
+    return AuditEvent.objects.get(action="codes.version.withdraw").pk
+
+
+def test_a_notice_claimed_about_a_draft_discarded_since_is_skipped(draft, manager, second_manager, mailoutbox):
+    event_id = _taken_back_from_review(draft, manager)
+    services.notices_claim_review_step(version_id=draft.pk, step="withdrawn", event_id=event_id, actor_id=None)
+    code_services.version_discard(version=draft, actor=manager.user)
+
+    tasks.deliver.apply(args=[list(ReminderLog.objects.values_list("pk", flat=True))])
+
+    assert mailoutbox == []
+    assert ReminderLog.objects.get().status == DeliveryStatus.SKIPPED
+
+
+def test_a_review_step_of_a_draft_discarded_since_tells_nobody(draft, manager, second_manager, mailoutbox):
+    event_id = _taken_back_from_review(draft, manager)
+    version_id = draft.pk
+    code_services.version_discard(version=draft, actor=manager.user)
+
+    tasks.notify_review_step.apply(args=[version_id, "withdrawn", event_id, manager.user.pk])
+
+    assert mailoutbox == []
+    assert not ReminderLog.objects.exists()
