@@ -14,6 +14,12 @@ The markup is HTML-escaped text with deletions in ``<del>`` and insertions in
 ``<ins>``; newlines stay newline characters, so the template shows it with
 ``white-space: pre-wrap``. The same changes are also kept as plain pieces of text
 (``WordChange``), which the API gives to programs.
+
+For people, ``diff_rendered`` compares the text as readers see it: both sides rendered by the
+server's sanitiser (codes.markdown), then compared word by word with the markup's tags as tokens of
+their own, and the result sanitised once more with ``ins`` and ``del`` allowed. Words come from
+HTML that was escaped and sanitised already, and the only markup added is ``<ins>`` and ``<del>``,
+so a section's text cannot inject markup through the comparison.
 """
 
 from __future__ import annotations
@@ -27,12 +33,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
+from .markdown import render_markdown, sanitise_html
+
 __all__ = [
     "ChangeKind",
     "SectionChange",
     "SectionLike",
     "VersionDiff",
     "WordChange",
+    "diff_rendered",
     "diff_summary",
     "diff_versions",
     "diff_words",
@@ -88,6 +97,13 @@ class SectionChange:
     @property
     def body_html(self) -> str:
         return render_changes(self.body_changes)
+
+    @property
+    def body_rendered_html(self) -> str:
+        """The body as readers see it, with the words that changed in <del>/<ins>; see diff_rendered."""
+        old = _normalise_body(self.old.body) if self.old is not None else ""
+        new = _normalise_body(self.new.body) if self.new is not None else ""
+        return diff_rendered(old, new)
 
 
 @dataclass(frozen=True)
@@ -289,6 +305,83 @@ def diff_summary(old: str, new: str, *, limit: int = 300) -> str:
             changes.append(change)
     summary = " … ".join(changes)
     return summary if len(summary) <= limit else summary[: limit - 1] + "…"
+
+
+# --- differences in rendered text ------------------------------------------------
+
+# A tag (quoted attribute values may hold ">"), a run of spaces, or a word.
+_HTML_TOKEN = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>|\s+|[^<\s]+""")
+_TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
+_VOID_TAGS = frozenset({"br", "hr"})
+_MARK_TAGS = frozenset({"ins", "del"})
+
+
+def _is_tag(token: str) -> bool:
+    return token.startswith("<")
+
+
+def _balanced(tokens: Sequence[str]) -> bool:
+    """Whether the tags among `tokens` close what they open, in order: a whole element or several."""
+    open_tags: list[str] = []
+    for token in tokens:
+        name = _TAG_NAME.match(token) if _is_tag(token) else None
+        if name is None or name.group(1).lower() in _VOID_TAGS:
+            continue
+        if token.startswith("</"):
+            if not open_tags or open_tags.pop() != name.group(1).lower():
+                return False
+        else:
+            open_tags.append(name.group(1).lower())
+    return not open_tags
+
+
+def _marked(mark: str, tokens: Sequence[str], *, keep_tags: bool) -> str:
+    """The words of `tokens` inside ``<mark>`` runs between their tags (kept or left out)."""
+    out: list[str] = []
+    words: list[str] = []
+
+    def flush() -> None:
+        text = "".join(words)
+        out.append(f"<{mark}>{text}</{mark}>" if text.strip() else text)
+        words.clear()
+
+    for token in tokens:
+        if _is_tag(token):
+            flush()
+            if keep_tags:
+                out.append(token)
+        else:
+            words.append(token)
+    flush()
+    return "".join(out)
+
+
+def _rendered_change(old: Sequence[str], new: Sequence[str]) -> str:
+    """Old tokens given way to new ones. The new markup is kept, so the result reads as the new text does;
+    the old markup only when it is whole (a removed paragraph stays a paragraph), else just its words."""
+    return _marked("del", old, keep_tags=_balanced(old)) + _marked("ins", new, keep_tags=True)
+
+
+def diff_rendered(old: str, new: str) -> str:
+    """Two Markdown texts rendered and sanitised, compared word by word: sanitised HTML with <del>/<ins>.
+
+    As diff_words does with lines, unchanged blocks (the renderer ends each with a newline) are set
+    aside first, and only the blocks that changed are compared token by token.
+    """
+    old_html, new_html = render_markdown(old), render_markdown(new)
+    if old_html == new_html:
+        return new_html
+    a_blocks, b_blocks = old_html.splitlines(keepends=True), new_html.splitlines(keepends=True)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in _opcodes(a_blocks, b_blocks):
+        if tag == "equal":
+            out.extend(a_blocks[i1:i2])
+            continue
+        a = _HTML_TOKEN.findall("".join(a_blocks[i1:i2]))
+        b = _HTML_TOKEN.findall("".join(b_blocks[j1:j2]))
+        for word_tag, k1, k2, l1, l2 in _opcodes(a, b):
+            out.append("".join(a[k1:k2]) if word_tag == "equal" else _rendered_change(a[k1:k2], b[l1:l2]))
+    return sanitise_html("".join(out), extra_tags=_MARK_TAGS)
 
 
 def same_text(old: Sequence[SectionLike], new: Sequence[SectionLike]) -> bool:

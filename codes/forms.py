@@ -53,6 +53,20 @@ class SectionForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
         help_texts = {"body": _("Markdown: **bold**, *italic*, lists starting with “- ”, links as [text](https://…).")}
 
+    def preview_with(self, url: str) -> None:
+        """Have htmx post the text to `url` as the author types and show the rendering beside it.
+
+        Without JavaScript nothing happens: the form saves as before."""
+        self.fields["body"].widget.attrs.update(
+            {
+                "hx-post": url,
+                "hx-trigger": "load, input changed delay:400ms",
+                "hx-target": "#section-preview",
+                "hx-include": "closest form",
+                "hx-sync": "this:replace",
+            }
+        )
+
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
         try:

@@ -38,11 +38,12 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style"})
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
 
 
-def sanitise_html(html: str) -> str:
-    """Keep only the allow-listed tags, attributes and URL schemes; give every link a safe ``rel``."""
+def sanitise_html(html: str, *, extra_tags: frozenset[str] = frozenset()) -> str:
+    """Keep only the allow-listed tags (and `extra_tags`, without attributes), attributes and URL schemes;
+    give every link a safe ``rel``."""
     return nh3.clean(
         html,
-        tags=set(ALLOWED_TAGS),
+        tags=set(ALLOWED_TAGS | extra_tags),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=set(ALLOWED_URL_SCHEMES),

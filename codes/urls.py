@@ -30,6 +30,7 @@ urlpatterns = [
     path(version + "publish/", views.version_publish, name="version_publish"),
     path(version + "discard/", views.version_discard, name="version_discard"),
     path(version + "sections/add/", views.section_add, name="section_add"),
+    path(version + "sections/preview/", views.section_preview, name="section_preview"),
     path(section + "edit/", views.section_edit, name="section_edit"),
     path(section + "delete/", views.section_delete, name="section_delete"),
     path(section + "move/", views.section_move, name="section_move"),

@@ -32,7 +32,7 @@ from .forms import (
 )
 from .importing.decoding import ImportRefused
 from .importing.parser import ParsedSection, parse_code_text
-from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, VersionStatus
+from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, Section, VersionStatus
 from .pdf import version_pdf_bytes
 from .signals import version_page_panels
 
@@ -327,6 +327,13 @@ def version_edit(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
     return _editor(request, version)
 
 
+def _section_form(
+    request: AuthenticatedHttpRequest, version: CodeVersion, form: SectionForm, *, section: Section | None = None
+) -> HttpResponse:
+    form.preview_with(version_url(version, "section_preview"))
+    return render(request, "codes/section_form.html", {"version": version, "form": form, "section": section})
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("codes.change_codeversion")
 def section_add(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
@@ -336,7 +343,7 @@ def section_add(request: AuthenticatedHttpRequest, slug: str, number: int) -> Ht
         action = partial(services.section_add, version=version, actor=request.user, **form.cleaned_data)
         if attempt(request, action, _("Section added."), form=form):
             return redirect(_editor_url(version, version.sections.count()) + "#sections")
-    return render(request, "codes/section_form.html", {"version": version, "form": form})
+    return _section_form(request, version, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -349,7 +356,24 @@ def section_edit(request: AuthenticatedHttpRequest, slug: str, number: int, sect
         action = partial(services.section_update, section=section, actor=request.user, **form.cleaned_data)
         if attempt(request, action, _("Section saved."), form=form):
             return redirect(_editor_url(version, section.position) + f"#section-{section.pk}")
-    return render(request, "codes/section_form.html", {"version": version, "form": form, "section": section})
+    return _section_form(request, version, form, section=section)
+
+
+@require_POST
+@permission_required("codes.change_codeversion")
+def section_preview(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    """The editor's live preview: the posted Markdown as the server's sanitiser renders it, a fragment for htmx.
+
+    Posted by the section form's textarea as the author types; it shows what readers will see,
+    with the same renderer, so there is no second Markdown engine in the browser to disagree with it.
+    """
+    version = get_version_for_user(request.user, slug, number, for_edit=True)
+    body = request.POST.get("body", "")
+    try:
+        limits.check_section_body(body)
+    except limits.LimitExceeded as error:
+        return render(request, "codes/_preview.html", {"refusal": error.message}, status=413)
+    return render(request, "codes/_preview.html", {"version": version, "body": body})
 
 
 @require_POST
