@@ -11,6 +11,7 @@ REQUESTS_REPLACE = register("acknowledgements.requests.replace", _("Requests rep
 REQUESTS_WITHDRAW = register("acknowledgements.requests.withdraw", _("Requests withdrawn: document retired"))
 REQUESTS_LEAVE = register("acknowledgements.requests.leave", _("Requests closed: person left or moved"))
 REQUESTS_RETURN = register("acknowledgements.requests.return", _("Requests reopened: person returned"))
+REQUESTS_EXTEND = register("acknowledgements.requests.extend", _("Deadline extended for pending requests"))
 REQUEST_WAIVE = register("acknowledgements.request.waive", _("Request waived"))
 SIGNATURE_CREATE = register("acknowledgements.signature.create", _("Code signed"))
 EXPORT = register("acknowledgements.export", _("Acknowledgements exported"))

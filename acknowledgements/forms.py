@@ -128,3 +128,64 @@ class DashboardFilterForm(forms.Form):
             due_from=data.get("due_from"),
             due_to=data.get("due_to"),
         )
+
+
+# ---------------------------------------------------------------------------
+# A campaign's actions
+# ---------------------------------------------------------------------------
+
+
+def department_choices() -> list[tuple[int, str]]:
+    """Every department, by name, for a campaign's menus: one query, read once per page."""
+    return list(Department.objects.order_by("name").values_list("pk", "name"))
+
+
+def _department_field(label: StrPromise) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, coerce=int, empty_value=None, required=False, help_text=_("Its sub-departments are included.")
+    )
+
+
+class _WithDepartments(forms.Form):
+    """A form with a menu of departments (`department_choices`, read once by the view for all its forms),
+    whose empty choice says `everyone`."""
+
+    everyone: StrPromise
+
+    def __init__(self, *args: Any, departments: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", self.everyone), *departments]
+
+
+class ExtendDeadlineForm(_WithDepartments):
+    due_date = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    department = _department_field(_("For"))
+    everyone = _("Everyone pending")
+
+
+class IdListField(forms.Field):
+    """Ids sent as a repeated parameter (checkboxes, or the hidden fields that carry them on)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            return sorted({int(item) for item in value or []})
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError(_("The selection is not valid; choose the people again.")) from error
+
+
+class WaiverSelectionForm(_WithDepartments):
+    """Whom a waiver in bulk is for: the people ticked on the pending list, or everyone pending in a department."""
+
+    request = IdListField(required=False)
+    department = _department_field(_("Department"))
+    everyone = _("Choose a department")
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if cleaned is not None and not cleaned.get("request") and cleaned.get("department") is None:
+            raise forms.ValidationError(_("Tick the people to waive, or choose a department."))
+        return cleaned

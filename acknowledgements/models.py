@@ -106,6 +106,7 @@ class AcknowledgementRequest(OverdueStatus, models.Model):
             ("waive_acknowledgementrequest", _("Can waive an acknowledgement request")),
             ("export_acknowledgements", _("Can export acknowledgement reports")),
             ("verify_signatures", _("Can verify the signature records")),
+            ("manage_campaigns", _("Can remind the pending people of a campaign and extend its deadline")),
         ]
 
     def __str__(self) -> str:

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Max, Min, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from codes.models import VersionStatus
+from codes.models import CodeVersion, VersionStatus
 from people.models import StaffProfile
 from people.selectors import own_or_reporting_to, reporting_to
 
@@ -205,6 +206,50 @@ def by_version_and_department(requests: QuerySet[AcknowledgementRequest]) -> lis
         by=(*VERSION_FIELDS, "version__document__title", *DEPARTMENT_FIELDS),
         order=(*VERSION_ORDER, *DEPARTMENT_ORDER),
     )
+
+
+# ---------------------------------------------------------------------------
+# A campaign: one published version's requests, followed from its publication
+# ---------------------------------------------------------------------------
+
+
+def campaign_requests(user: Viewer, version: CodeVersion) -> AcknowledgementRequestQuerySet:
+    """The requests of a version's campaign that the viewer oversees (`requests_visible_to`)."""
+    return requests_visible_to(user).filter(version=version)
+
+
+@dataclass(frozen=True)
+class Point:
+    day: datetime.date
+    signed: int  # signed by the end of that day
+
+
+def signed_over_time(requests: QuerySet[AcknowledgementRequest], *, since: datetime.date) -> list[Point]:
+    """How many of `requests` were signed by the end of each day from `since` to today, one point a day.
+
+    The signatures are counted by day in the database (in the organisation's time zone); the running
+    total of those counts is the line. Its last point is the `signed` figure of the same requests."""
+    today = timezone.localdate()
+    by_day = dict(
+        requests.filter(status=RequestStatus.SIGNED)
+        .annotate(day=TruncDate("resolved_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("day")
+        .annotate(signed=Count("pk"))
+        .values_list("day", "signed")
+    )
+    running, points = 0, []
+    for offset in range((today - since).days + 1):
+        day = since + datetime.timedelta(days=offset)
+        running += by_day.get(day, 0)
+        points.append(Point(day=day, signed=running))
+    return points
+
+
+def pending_due_dates(requests: QuerySet[AcknowledgementRequest]) -> dict[str, datetime.date | None]:
+    """The earliest and the latest due date of the pending requests (they differ once a deadline was
+    extended for some, or for people asked after publication)."""
+    return requests.filter(status=RequestStatus.PENDING).aggregate(earliest=Min("due_date"), latest=Max("due_date"))
 
 
 # "figures" counts the requests; the others list them, one row each.

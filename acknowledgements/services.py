@@ -6,11 +6,12 @@ import datetime
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Max, Min, Model, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from audit.services import event_record, events_record
 from codes.models import CodeDocument, CodeVersion, VersionStatus
 from codes.selectors import applies_to_department
 from common.bulk import insert_from_query
-from common.errors import Conflict, DomainError
+from common.errors import Conflict, DomainError, InputRefused
 from common.locks import TransactionLock, transaction_lock
 from people.models import StaffProfile
 from people.selectors import department_subtree
@@ -270,15 +271,22 @@ def request_mark_opened(*, ack_request: AcknowledgementRequest) -> None:
         ack_request.first_opened_at = now
 
 
-@transaction.atomic
-def request_waive(*, ack_request: AcknowledgementRequest, actor: User, reason: str) -> AcknowledgementRequest:
-    """Excuse a person from a request (leave, exemption); it leaves the overdue counts. Only a pending
-    request can be waived: any other is refused as a `Conflict` (the API's 409)."""
+def _waiver_reason(*, actor: User, reason: str) -> str:
+    """The rule of every waiver, one or many: the actor's roles allow waiving, and the reason is given
+    (returned stripped, as it is kept)."""
     if not actor.has_perm("acknowledgements.waive_acknowledgementrequest"):
         raise PermissionDenied(_("Your roles do not allow waiving requests."))
     reason = reason.strip()
     if not reason:
-        raise DomainError(_("Give the reason for the waiver; it is kept in the record."))
+        raise InputRefused(_("Give the reason for the waiver; it is kept in the record."), field="reason")
+    return reason
+
+
+@transaction.atomic
+def request_waive(*, ack_request: AcknowledgementRequest, actor: User, reason: str) -> AcknowledgementRequest:
+    """Excuse a person from a request (leave, exemption); it leaves the overdue counts. Only a pending
+    request can be waived: any other is refused as a `Conflict` (the API's 409)."""
+    reason = _waiver_reason(actor=actor, reason=reason)
     ack_request = AcknowledgementRequest.objects.select_for_update().get(pk=ack_request.pk)
     if ack_request.status != RequestStatus.PENDING:
         raise Conflict(
@@ -293,6 +301,70 @@ def request_waive(*, ack_request: AcknowledgementRequest, actor: User, reason: s
     event_record(actor=actor, action=audit_actions.REQUEST_WAIVE, target=ack_request, details={"reason": reason})
     _announce_change(ack_request, before=RequestStatus.PENDING)
     return ack_request
+
+
+@dataclass(frozen=True)
+class BulkWaiver:
+    """What a waiver in bulk did: the requests it waived, and those it left as they were (no longer pending)."""
+
+    waived: int
+    not_pending: int
+
+
+@transaction.atomic
+def requests_waive(*, requests: QuerySet[AcknowledgementRequest], actor: User, reason: str) -> BulkWaiver:
+    """Excuse many people at once, with one reason: the rule of `request_waive` (roles, a reason, only
+    pending requests), applied to each of `requests`. Those no longer pending (signed meanwhile…) are
+    left as they are and counted apart, not refused as a whole. Each waived request gets the audit
+    event and the `request.state_changed` webhook event a single waiver gives it. One UPDATE."""
+    reason = _waiver_reason(actor=actor, reason=reason)
+    asked = requests.count()
+    # Locked first, so that nobody signs one of them between the UPDATE and the events that name it.
+    pending = list(
+        requests.filter(status=RequestStatus.PENDING)
+        .select_for_update(of=("self",))
+        .select_related("person__user", "version")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    waived = AcknowledgementRequest.objects.filter(pk__in=[ack.pk for ack in pending])
+    waived.update(status=RequestStatus.WAIVED, waived_by=actor, waiver_reason=reason, resolved_at=now)
+    events_record(
+        actor=actor, action=audit_actions.REQUEST_WAIVE, targets=[(ack, {"reason": reason}) for ack in pending]
+    )
+    _announce_transition(waived, before=RequestStatus.PENDING, after=RequestStatus.WAIVED, at=now)
+    return BulkWaiver(waived=len(pending), not_pending=asked - len(pending))
+
+
+@transaction.atomic
+def requests_extend(
+    *, version: CodeVersion, due_date: datetime.date, actor: User, department_id: int | None = None
+) -> int:
+    """Give the pending people of a version (all of them, or those of one department and its
+    sub-departments) until `due_date` to acknowledge it. The date must be after today; a request due
+    later already keeps its date (an extension never shortens one). One UPDATE, one audit event with
+    the count and the dates before and after. Returns how many requests were extended."""
+    if not actor.has_perm("acknowledgements.manage_campaigns"):
+        raise PermissionDenied(_("Your roles do not allow extending deadlines."))
+    if due_date <= timezone.localdate():
+        raise InputRefused(_("Choose a date after today: the new deadline must be in the future."), field="due_date")
+    extended = AcknowledgementRequest.objects.filter(
+        version=version, status=RequestStatus.PENDING, due_date__lt=due_date
+    )
+    if department_id is not None:
+        extended = extended.filter(person__department_id__in=department_subtree([department_id]))
+    before = extended.aggregate(earliest=Min("due_date"), latest=Max("due_date"))
+    count = extended.update(due_date=due_date)
+    _record_transition(
+        action=audit_actions.REQUESTS_EXTEND,
+        target=version,
+        count=count,
+        actor=actor,
+        department=department_id,
+        due_before={key: day.isoformat() for key, day in before.items() if day is not None},
+        due_after=due_date.isoformat(),
+    )
+    return count
 
 
 # ---------------------------------------------------------------------------

@@ -1,29 +1,35 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TypeVar
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codes.diff import diff_versions
 from codes.models import CodeVersion
 from codes.selectors import sections_of
-from common.errors import DomainError
+from common.errors import DomainError, InputRefused
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.pdf import render_pdf
 from common.permissions import permission_required
 from common.views import attempt, safe_next
+from people.selectors import department_subtree
 from sso.services import reauthentication_forget, reauthentication_url
 
-from . import exports, selectors, services
+from . import charts, exports, forms, selectors, services
 from .access import (
     get_own_request_for_user,
     get_published_version_for_user,
@@ -31,8 +37,10 @@ from .access import (
     get_signature_for_user,
     require_dashboard_access,
 )
-from .forms import DashboardFilterForm, SignForm, WaiveForm
+from .forms import DashboardFilterForm, ExtendDeadlineForm, SignForm, WaiveForm, WaiverSelectionForm
 from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus
+
+Result = TypeVar("Result")
 
 # ---------------------------------------------------------------------------
 # The person's own acknowledgements
@@ -253,6 +261,148 @@ def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         waive = partial(services.request_waive, ack_request=ack, actor=request.user, reason=form.cleaned_data["reason"])
         attempt(request, waive, _("Waived for %(name)s.") % {"name": ack.person.full_name})
     return redirect(safe_next(request, reverse("acknowledgements:dashboard_people")))
+
+
+# ---------------------------------------------------------------------------
+# A campaign: one publication followed from start to finish
+# ---------------------------------------------------------------------------
+
+
+def _campaign_page(
+    request: AuthenticatedHttpRequest,
+    version: CodeVersion,
+    *,
+    extend_form: ExtendDeadlineForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The campaign of a published version: its audience and deadline, its figures (overall, over time and by
+    department), the people still pending, and the actions the viewer's roles allow. The figures are the
+    dashboard's (one selector), over the requests the viewer oversees."""
+    requests = selectors.campaign_requests(request.user, version)
+    totals = selectors.totals(requests)
+    published_on = timezone.localdate(version.published_at)
+    departments = forms.department_choices()
+    context = {
+        "version": version,
+        "everyone": selectors.sees_all_acknowledgements(request.user),
+        "audience": None if version.applies_to_all_staff else list(version.audience_departments.order_by("name")),
+        "published_on": published_on,
+        "due": selectors.pending_due_dates(requests),
+        "totals": totals,
+        "percent_rule": selectors.PERCENT_RULE,
+        "chart": charts.line_chart(selectors.signed_over_time(requests, since=published_on), maximum=totals["asked"]),
+        "departments": selectors.by_department(requests),
+        "page": paginate(request, selectors.request_list(requests.filter(status=RequestStatus.PENDING))),
+        "extend_form": extend_form or ExtendDeadlineForm(departments=departments),
+        "waive_department_form": WaiverSelectionForm(departments=departments),
+    }
+    return render(request, "acknowledgements/campaign.html", context, status=status)
+
+
+@require_GET
+def campaign(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
+    return _campaign_page(request, get_published_version_for_user(request.user, version_id))
+
+
+@require_POST
+@permission_required("acknowledgements.manage_campaigns")
+def campaign_extend(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
+    """Extend the deadline of everyone pending, or of one department's; a refused date shows the page again
+    with the error next to the field."""
+    version = get_published_version_for_user(request.user, version_id)
+    form = ExtendDeadlineForm(request.POST, departments=forms.department_choices())
+    if form.is_valid():
+        new_date = form.cleaned_data["due_date"]
+        extend = partial(
+            services.requests_extend,
+            version=version,
+            due_date=new_date,
+            department_id=form.cleaned_data["department"],
+            actor=request.user,
+        )
+        count = _attempt_on(request, form, extend)
+        if count is not None:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d pending request is now due on %(date)s.",
+                    "%(count)d pending requests are now due on %(date)s.",
+                    count,
+                )
+                % {"count": count, "date": date_format(new_date)},
+            )
+            return redirect("acknowledgements:campaign", version.pk)
+    return _campaign_page(request, version, extend_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("acknowledgements.waive_acknowledgementrequest")
+def campaign_waive(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
+    """Waive many requests with one reason: GET asks to confirm, naming how many; POST waives them."""
+    version = get_published_version_for_user(request.user, version_id)
+    data = request.POST if request.method == "POST" else request.GET
+    selection = WaiverSelectionForm(data, departments=forms.department_choices())
+    if not selection.is_valid():
+        messages.error(
+            request, " ".join(str(error) for error in selection.non_field_errors()) or selection.errors.as_text()
+        )
+        return redirect("acknowledgements:campaign", version.pk)
+    chosen = _waiver_selection(request.user, version, selection)
+    reason_form = WaiveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and reason_form.is_valid():
+        waive = partial(
+            services.requests_waive, requests=chosen, actor=request.user, reason=reason_form.cleaned_data["reason"]
+        )
+        result = _attempt_on(request, reason_form, waive)
+        if result is not None:
+            messages.success(request, _bulk_waiver_said(result))
+            return redirect("acknowledgements:campaign", version.pk)
+    pending = chosen.filter(status=RequestStatus.PENDING).count()
+    context = {
+        "version": version,
+        "selection": selection,
+        "form": reason_form,
+        "pending": pending,
+        "not_pending": chosen.count() - pending,
+    }
+    return render(request, "acknowledgements/campaign_waive.html", context, status=400 if reason_form.errors else 200)
+
+
+def _waiver_selection(
+    user: selectors.Viewer, version: CodeVersion, selection: WaiverSelectionForm
+) -> AcknowledgementRequestQuerySet:
+    """The requests a waiver in bulk is for, among the campaign's that the user oversees: those ticked
+    (whatever their state: the service leaves those no longer pending), or the pending ones of a department
+    and its sub-departments."""
+    requests = selectors.campaign_requests(user, version)
+    if selection.cleaned_data["request"]:
+        return requests.filter(pk__in=selection.cleaned_data["request"])
+    return requests.pending().filter(
+        person__department_id__in=department_subtree([selection.cleaned_data["department"]])
+    )
+
+
+def _bulk_waiver_said(result: services.BulkWaiver) -> str:
+    said = ngettext("Waived %(count)d request.", "Waived %(count)d requests.", result.waived) % {"count": result.waived}
+    if result.not_pending:
+        said += " " + ngettext(
+            "%(count)d was no longer pending and was left as it was.",
+            "%(count)d were no longer pending and were left as they were.",
+            result.not_pending,
+        ) % {"count": result.not_pending}
+    return said
+
+
+def _attempt_on(request: AuthenticatedHttpRequest, form: BaseForm, action: Callable[[], Result]) -> Result | None:
+    """Run a service for a form and give its result; a refusal goes next to its field on the form shown again
+    (`InputRefused`), or in a message, and gives None."""
+    try:
+        return action()
+    except InputRefused as refused:
+        form.add_error(refused.field, refused.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return None
 
 
 @require_GET

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,6 +28,11 @@ class DeliveryStatus(models.TextChoices):
 ESCALATED = "escalated"
 OVERDUE = "overdue"
 OVERDUE_COPY = "overdue-copy"
+
+
+def manual_stage(day: datetime.date) -> str:
+    """The stage of a reminder sent by hand from a campaign on `day`, e.g. "manual-2026-12-07": one a day."""
+    return f"manual-{day.isoformat()}"
 
 
 def before_stage(days: int) -> str:

@@ -35,14 +35,15 @@ from codes.signals import ReviewStep
 from common.bulk import insert_from_query, insert_from_query_returning
 from common.chunks import batched
 from common.errors import DomainError
+from common.permissions import require_permission
 from webhooks.models import EventType
 from webhooks.services import events_emit
 
 from .emails import Reminder, build_digests, build_reminders
-from .models import ESCALATED, OVERDUE, DeliveryStatus, Notification, ReminderKind, ReminderLog
+from .models import ESCALATED, OVERDUE, DeliveryStatus, Notification, ReminderKind, ReminderLog, manual_stage
 from .notices import PUBLISHED, RETIRED, WORKFLOW_KINDS, build_notices
 from .rules import Rule, all_rules
-from .selectors import pending_digest_batches, pending_reminder_ids
+from .selectors import DELIVERY_BATCH_SIZE, pending_digest_batches, pending_reminder_ids
 
 logger = logging.getLogger(__name__)
 
@@ -298,3 +299,36 @@ def notification_mark_read(*, notification: Notification, actor: User) -> None:
 def notifications_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor's read (only their own); returns how many."""
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class CampaignReminded:
+    reminded: int  # claimed now, and sent by the delivery tasks
+    already: int  # reminded earlier today, by hand: not again
+
+
+@transaction.atomic
+def campaign_remind(*, version: CodeVersion, actor: User) -> CampaignReminded:
+    """Remind, now, everyone whose request to acknowledge `version` is pending, at most once a day each.
+
+    A reminder is claimed as a log row of the day's "manual" stage, all of them by one INSERT … SELECT:
+    those reminded today already have their row, and the database skips them, even with two people
+    pressing at once. The claimed reminders are sent in batches by the delivery task, once the claims
+    are committed (a broker that is down leaves them to the next sweep, which delivers every pending one).
+    """
+    require_permission(actor, "acknowledgements.manage_campaigns")
+    pending = AcknowledgementRequest.objects.filter(version=version).pending()
+    pairs = pending.order_by().values_list("pk", "person__user_id")
+    stage = manual_stage(timezone.localdate())
+    claimed = insert_from_query_returning(
+        ReminderLog, pairs, CLAIM_FIELDS, "id", kind=ReminderKind.ACKNOWLEDGEMENT, stage=stage
+    )
+    transaction.on_commit(lambda: _deliver_later(claimed), robust=True)
+    return CampaignReminded(reminded=len(claimed), already=pending.count() - len(claimed))
+
+
+def _deliver_later(log_ids: list[int]) -> None:
+    from .tasks import deliver  # the tasks call these services: imported when first needed
+
+    for batch in batched(log_ids, DELIVERY_BATCH_SIZE):
+        deliver.delay(batch)

@@ -47,7 +47,7 @@ def test_compliance_sees_how_many_were_asked_and_signed(client, compliance_offic
     assert figure(page, "signed") == "1 signed"
     assert figure(page, "pending") == "4 pending"
     assert figure(page, "percent") == "20.0%"
-    assert f"/acknowledgements/dashboard/?version={asked.pk}" in page
+    assert f"/acknowledgements/dashboard/versions/{asked.pk}/" in page
 
 
 def test_a_manager_sees_their_own_team_only(client, manager, asked) -> None:

@@ -37,6 +37,7 @@ ROLE_PERMISSIONS = {
     "Compliance officer": {
         "acknowledgements.view_all_acknowledgements",
         "acknowledgements.waive_acknowledgementrequest",
+        "acknowledgements.manage_campaigns",
         "acknowledgements.export_acknowledgements",
         "acknowledgements.verify_signatures",
         "training.view_course",

@@ -1,0 +1,160 @@
+"""A publication's campaign page: its figures (the dashboard's and the export's), by department and over
+time, and who may open it."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from acknowledgements import services
+from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.selectors import FIGURES, STATE_FIGURES
+from acknowledgements.tests.dashboard.helpers import DASHBOARD, csv_of, listed, rendered_figures, sign
+from codes.tests.factories import DraftFactory, publish
+from people.tests.factories import StaffProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def campaign_url(version) -> str:
+    return f"/acknowledgements/dashboard/versions/{version.pk}/"
+
+
+def test_the_campaign_shows_the_figures_of_the_dashboard_and_of_the_export(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    page = rendered_figures(client.get(campaign_url(campaign)))
+    dashboard = rendered_figures(client.get(DASHBOARD, {"version": campaign.pk}))
+    export = csv_of(client.get("/acknowledgements/export/figures.csv", {"version": campaign.pk}))
+
+    everyone = dict(zip(FIGURES, export[-1][3:], strict=False))
+    assert page == dashboard
+    assert {name: page[name] for name in FIGURES} == everyone
+    assert page["asked"] == "6"
+    assert sum(int(page[state]) for state in STATE_FIGURES) == 6
+
+
+def test_each_department_row_sums_to_its_total_and_the_rows_to_everyone(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    response = client.get(campaign_url(campaign))
+
+    rows = response.context["departments"]
+    assert {row["person__department__name"]: row["asked"] for row in rows} == {"Compliance": 2, "Support": 4}
+    for row in rows:
+        assert sum(row[state] for state in STATE_FIGURES) == row["asked"]
+    for figure in FIGURES:
+        assert sum(row[figure] for row in rows) == response.context["totals"][figure]
+
+
+def test_the_chart_has_a_point_a_day_since_publication_ending_at_the_signed_figure(
+    client, compliance_officer, draft, manager, second_manager, agent
+):
+    three_days_ago = timezone.now() - datetime.timedelta(days=3)
+    with time_machine.travel(three_days_ago, tick=False):
+        version = publish(draft, author=manager.user, approver=second_manager.user)
+        services.requests_create_for_version(version=version)
+        sign(agent, version)
+    sign(manager, version)
+    client.force_login(compliance_officer.user)
+
+    page = client.get(campaign_url(version)).content.decode()
+
+    assert page.count('class="chart-point"') == 4
+    points = re.findall(r'data-point="([\d-]+)">(\d+)<', page)
+    first_day = timezone.localdate(three_days_ago)
+    assert points[0] == (first_day.isoformat(), "1")
+    assert points[-1] == (timezone.localdate().isoformat(), "2")
+    assert rendered_figures(client.get(campaign_url(version)))["signed"] == "2"
+    assert "<title" in page
+
+
+def test_the_campaign_names_its_audience_and_deadline(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    response = client.get(campaign_url(campaign))
+
+    assert response.status_code == 200
+    assert response.context["audience"] is None  # all staff
+    assert "All staff" in response.content.decode()
+    assert date_format(campaign.acknowledge_by) in response.content.decode()
+    assert listed(response) == {"maria", "cora", "sam"}
+
+
+def test_the_dashboard_links_each_version_to_its_campaign(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    page = client.get(DASHBOARD).content.decode()
+
+    assert f'href="{campaign_url(campaign)}"' in page
+
+
+def test_a_manager_sees_their_team_and_no_action(client, manager, campaign):
+    client.force_login(manager.user)
+
+    response = client.get(campaign_url(campaign))
+
+    assert response.status_code == 200
+    assert response.context["totals"]["asked"] == 2  # Ana and Sam report to Maria
+    page = response.content.decode()
+    assert "/remind/" not in page
+    assert "/extend/" not in page
+    assert 'name="request"' not in page
+
+
+def test_compliance_sees_the_actions(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    page = client.get(campaign_url(campaign)).content.decode()
+
+    assert f"/notifications/campaigns/{campaign.pk}/remind/" in page
+    assert f"{campaign_url(campaign)}extend/" in page
+    assert page.count('name="request"') == 3
+
+
+def test_anonymous_is_sent_to_sign_in(client, campaign):
+    response = client.get(campaign_url(campaign))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_agent_may_not_open_a_campaign(client, agent, campaign):
+    client.force_login(agent.user)
+
+    assert client.get(campaign_url(campaign)).status_code == 403
+
+
+def test_a_version_never_published_has_no_campaign(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    assert client.get(campaign_url(DraftFactory())).status_code == 404
+
+
+def test_the_campaign_page_is_read_with_a_get(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    assert client.post(campaign_url(campaign)).status_code == 405
+
+
+@pytest.mark.parametrize("people", [1, 25], ids=["1 person", "25 people"])
+def test_the_campaign_costs_the_same_queries_for_1_or_25_people(
+    client, compliance_officer, published, support, manager, people, django_assert_num_queries
+):
+    StaffProfileFactory.create_batch(people, department=support, manager=manager)
+    services.requests_create_for_version(version=published)
+    for ack in AcknowledgementRequest.objects.filter(version=published)[: people // 2]:
+        sign(ack.person, published)
+    client.force_login(compliance_officer.user)
+
+    # session, unread notifications, user, permissions (own + groups), the version with its document,
+    # the totals, the departments' menu, the pending due dates, the signatures by day, by department,
+    # the pending list's count and its page
+    with django_assert_num_queries(13):
+        response = client.get(campaign_url(published))
+    assert response.status_code == 200
