@@ -13,20 +13,14 @@ from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
 from codes.tests.factories import DraftFactory
 from people.tests.factories import StaffProfileFactory
-from reminders import tasks
 from reminders.models import ReminderLog, manual_stage
 
-pytestmark = pytest.mark.django_db
+# The delivery tasks run in the test's process, as a worker would run them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_at_once")]
 
 
 def remind_url(version) -> str:
     return f"/notifications/campaigns/{version.pk}/remind/"
-
-
-@pytest.fixture(autouse=True)
-def deliveries_run_here(monkeypatch):
-    """The delivery task runs in the test's process, as a worker would run it."""
-    monkeypatch.setattr(tasks.deliver, "delay", lambda log_ids: tasks.deliver.apply((log_ids,)))
 
 
 @pytest.fixture
@@ -120,11 +114,10 @@ def test_reminding_needs_a_signed_in_person_a_post_and_a_published_version(clien
 
 @pytest.mark.parametrize("people", [1, 25], ids=["1 person", "25 people"])
 def test_reminding_costs_the_same_queries_for_1_or_25_people(
-    client, compliance_officer, published, people, monkeypatch, django_assert_num_queries
+    client, compliance_officer, published, people, django_assert_num_queries
 ):
     StaffProfileFactory.create_batch(people)
     acknowledgement_services.requests_create_for_version(version=published)
-    monkeypatch.setattr(tasks.deliver, "delay", lambda log_ids: None)  # the sending is the task's, not the page's
     client.force_login(compliance_officer.user)
 
     # session, user, permissions (own + groups), the version with its document, savepoint, the claims
