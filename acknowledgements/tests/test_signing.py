@@ -202,7 +202,7 @@ def test_the_reader_highlights_what_changed_since_the_signed_version(
     page = client.get(f"/acknowledgements/{new_request.pk}/").content.decode()
 
     assert "What changed since you signed version 1" in page
-    assert "<del>first.</del><ins>twice.</ins>" in page
+    assert "<p>Verify identity <del>first.</del><ins>twice.</ins></p>" in page, "rendered text, not Markdown"
     assert page.count('class="badge text-bg-warning">Changed') == 1, "only the changed section is shown"
 
 
