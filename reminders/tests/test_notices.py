@@ -321,3 +321,24 @@ def test_a_review_step_of_a_draft_discarded_since_tells_nobody(draft, manager, s
 
     assert mailoutbox == []
     assert not ReminderLog.objects.exists()
+
+
+def _queries_to_ask_for_review(draft, manager) -> int:
+    code_services.version_submit(version=draft, actor=manager.user)
+    event_id = AuditEvent.objects.filter(action="codes.version.submit").latest("pk").pk
+    with CaptureQueriesContext(connection) as queries:
+        tasks.notify_review_step.apply(args=[draft.pk, "submitted", event_id, manager.user.pk])
+    code_services.version_withdraw(version=draft, actor=manager.user)
+    return len(queries)
+
+
+def test_asking_twenty_managers_for_review_takes_as_many_queries_as_asking_one(
+    draft, manager, second_manager, support, mailoutbox
+) -> None:
+    one = _queries_to_ask_for_review(draft, manager)
+    StaffProfileFactory.create_batch(20, department=support, user__roles=["Manager"])
+
+    twenty = _queries_to_ask_for_review(draft, manager)
+
+    assert len(mailoutbox) == 1 + 21
+    assert twenty == one
