@@ -13,8 +13,9 @@ def paginate(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_S
     return Paginator(queryset, per_page).get_page(request.GET.get(parameter))
 
 
-def query_without_page(request: HttpRequest) -> str:
-    """The current filters as a query string, for links to other pages of the same list."""
+def query_without_page(request: HttpRequest, parameter: str = "page") -> str:
+    """The current filters as a query string, for links to other pages of the same list
+    (`parameter`: the list's own page parameter, for a second list on the page)."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(parameter, None)
     return query.urlencode()

@@ -21,7 +21,7 @@ VERSIONS_PAGE = "versions_page"
 
 def _context(request: AuthenticatedHttpRequest) -> tuple[SearchForm, dict[str, Any]]:
     form = SearchForm(request.GET or None)
-    context = {"form": form, "query": query_without_page(request), "searched": form.is_bound}
+    context = {"form": form, "query": query_without_page(request)}
     return form, context
 
 
@@ -38,7 +38,7 @@ def results(request: AuthenticatedHttpRequest) -> HttpResponse:
             section_hits=section_hits(sections, search),
             versions=versions,
             version_hits=version_hits(versions, search),
-            versions_query=_query_without(request, VERSIONS_PAGE),
+            versions_query=query_without_page(request, VERSIONS_PAGE),
         )
     return render(request, "search/results.html", context)
 
@@ -50,9 +50,3 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         context["page"] = paginate(request, staff_directory(search=form.cleaned_data["q"]).order_by("employee_id"))
     return render(request, "search/people.html", context)
-
-
-def _query_without(request: AuthenticatedHttpRequest, parameter: str) -> str:
-    query = request.GET.copy()
-    query.pop(parameter, None)
-    return query.urlencode()

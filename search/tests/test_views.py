@@ -113,6 +113,15 @@ def test_it_pages_the_sections(sign_in, second_manager, manager):
     assert "?q=courteous&amp;page=2" in first.content.decode()
 
 
+def test_it_pages_the_versions_apart_from_the_sections(sign_in, second_manager, manager):
+    DraftFactory.create_batch(27, author=manager.user, title="Anti-bribery rules")
+
+    response = sign_in(second_manager).get(SEARCH, {"q": "bribery", "versions_page": 2})
+
+    assert len(response.context["version_hits"]) == 2
+    assert "?q=bribery&amp;versions_page=1" in response.content.decode()
+
+
 @pytest.mark.parametrize("sections", [1, 21])
 def test_its_queries_do_not_grow_with_the_results(
     sign_in, second_manager, manager, sections, django_assert_num_queries
