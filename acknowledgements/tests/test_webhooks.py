@@ -73,6 +73,22 @@ def test_a_waiver_is_announced_as_a_change_of_state(endpoint, asked, agent, comp
     assert (change["request"], change["from"], change["to"]) == (ack_request.pk, "pending", "waived")
 
 
+def test_a_waiver_in_bulk_announces_each_request_waived_as_a_single_waiver_does(
+    endpoint, asked, agent, manager, compliance_officer
+) -> None:
+    signed = services.signature_create(
+        ack_request=request_of(asked, agent), actor=agent.user, typed_name=agent.full_name
+    )
+    pending = set(AcknowledgementRequest.objects.filter(version=asked, status="pending").values_list("pk", flat=True))
+
+    services.requests_waive(
+        requests=AcknowledgementRequest.objects.filter(version=asked), actor=compliance_officer.user, reason="Moved"
+    )
+
+    assert _changes("pending", "waived") == pending
+    assert signed.request_id not in _changes("pending", "waived")
+
+
 def _changes(before: str, after: str) -> set[int]:
     return {p["request"] for p in announced(CHANGED) if (p["from"], p["to"]) == (before, after)}
 
