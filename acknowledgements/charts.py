@@ -3,6 +3,7 @@ markup and the stylesheet the colours (no script, no inline style: the CSP allow
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,11 +36,13 @@ class LineChart:
     bottom: int  # y of the x axis
     left: int
     right: int  # x of the plot's right edge
+    deadline_x: float | None  # where the deadline falls, when it is among the days drawn
 
 
-def line_chart(points: Sequence[Point], *, maximum: int) -> LineChart:
+def line_chart(points: Sequence[Point], *, maximum: int, deadline: datetime.date | None = None) -> LineChart:
     """Place each day's signed count on a plot whose y axis runs from 0 to `maximum` (those asked): the
-    line reaches the top when everyone signed. One day alone sits at the plot's left edge."""
+    line reaches the top when everyone signed. One day alone sits at the plot's left edge. The
+    `deadline`, when it is one of the days, is marked by a vertical line."""
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     step = plot_width / (len(points) - 1) if len(points) > 1 else 0
@@ -52,6 +55,7 @@ def line_chart(points: Sequence[Point], *, maximum: int) -> LineChart:
         )
         for index, point in enumerate(points)
     ]
+    on_deadline = [each.x for each in plotted if each.point.day == deadline]
     return LineChart(
         width=WIDTH,
         height=HEIGHT,
@@ -62,4 +66,5 @@ def line_chart(points: Sequence[Point], *, maximum: int) -> LineChart:
         bottom=HEIGHT - BOTTOM,
         left=LEFT,
         right=WIDTH - RIGHT,
+        deadline_x=on_deadline[0] if on_deadline else None,
     )

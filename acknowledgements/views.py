@@ -290,7 +290,11 @@ def _campaign_page(
         "due": selectors.pending_due_dates(requests),
         "totals": totals,
         "percent_rule": selectors.PERCENT_RULE,
-        "chart": charts.line_chart(selectors.signed_over_time(requests, since=published_on), maximum=totals["asked"]),
+        "chart": charts.line_chart(
+            selectors.signed_over_time(requests, since=published_on),
+            maximum=totals["asked"],
+            deadline=version.acknowledge_by,
+        ),
         "departments": selectors.by_department(requests),
         "page": paginate(request, selectors.request_list(requests.filter(status=RequestStatus.PENDING))),
         "extend_form": extend_form or ExtendDeadlineForm(departments=departments),
