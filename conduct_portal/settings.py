@@ -253,6 +253,8 @@ LANGUAGES = [
     ("ro", _("Romanian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates with the month in words, one way per language (see conduct_portal/formats).
+FORMAT_MODULE_PATH = ["conduct_portal.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Bucharest")
 USE_TZ = True

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -98,7 +99,7 @@ def _acknowledgement_draft(ack_request: AcknowledgementRequest, today: datetime.
     overdue = ack_request.is_overdue
     subject = (
         _("Overdue: please acknowledge “%(title)s”") if overdue else _("Please acknowledge “%(title)s” by %(date)s")
-    ) % {"title": ack_request.version.title, "date": ack_request.due_date.isoformat()}
+    ) % {"title": ack_request.version.title, "date": date_format(ack_request.due_date)}
     days_left = (ack_request.due_date - today).days
     context = {"ack_request": ack_request, "overdue": overdue, "days_left": days_left}
     return _Draft(subject, "acknowledgement", context, reverse("acknowledgements:read_and_sign", args=[ack_request.pk]))
@@ -108,7 +109,7 @@ def _training_draft(assignment: Assignment, today: datetime.date) -> _Draft:
     overdue = assignment.is_overdue
     subject = (_("Overdue training: %(course)s") if overdue else _("Training due by %(date)s: %(course)s")) % {
         "course": assignment.course.title,
-        "date": assignment.due_date.isoformat(),
+        "date": date_format(assignment.due_date),
     }
     days_left = (assignment.due_date - today).days
     context = {"assignment": assignment, "overdue": overdue, "days_left": days_left}
@@ -125,7 +126,7 @@ def _review_draft(document: CodeDocument, today: datetime.date, *, copy: bool) -
         subject = _("Review overdue: %(title)s")
     else:
         subject = _("Review due by %(date)s: %(title)s")
-    subject %= {"title": document.title, "date": review_due.isoformat()}
+    subject %= {"title": document.title, "date": date_format(review_due)}
     context = {"document": document, "overdue": overdue, "copy": copy}
     return _Draft(subject, "review", context, reverse("codes:document_detail", args=[document.slug]))
 

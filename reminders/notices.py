@@ -17,6 +17,7 @@ from functools import partial
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,7 +98,7 @@ def _review_notice(step: str, event: AuditEvent, version: CodeVersion) -> _Notic
 
 def _publication_notice(ack_request: AcknowledgementRequest, signed_number: int | None) -> _Notice:
     version = ack_request.version
-    names = {"title": version.document.title, "date": ack_request.due_date.isoformat()}
+    names = {"title": version.document.title, "date": date_format(ack_request.due_date)}
     subject = _("A new version of “%(title)s” asks for your acknowledgement by %(date)s") % names
     lines = [version.change_summary] if version.change_summary else []
     compare_path = ""

@@ -117,7 +117,7 @@ def test_the_time_is_shown_in_the_portal_time_zone(client, compliance_officer, s
 
     page = client.get(url).content.decode()
 
-    assert "March 31, 2026, 1 p.m." in page
+    assert "31 Mar 2026, 13:00" in page
 
 
 def test_a_user_without_a_full_name_is_shown_by_username(client, compliance_officer, url) -> None:

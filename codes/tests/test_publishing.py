@@ -107,7 +107,7 @@ def test_the_page_shows_the_audience_and_the_deadline_in_the_organisations_date(
     assert "Audience" in page
     assert "Sales" in page
     assert "Acknowledge by" in page
-    assert "April 11, 2026" in page
+    assert "11 Apr 2026" in page
     assert "10 days after publication" in page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils.formats import date_format
 
 from codes.tests.factories import CodeDocumentFactory
 from people.tests.factories import StaffProfileFactory
@@ -148,4 +149,4 @@ def test_an_agent_home_lists_training_to_complete(client, agent) -> None:
     page = client.get("/").content.decode()
 
     assert "Training: Privacy essentials" in page
-    assert f"Complete by {assignment.due_date:%b}" in page
+    assert f"Complete by {date_format(assignment.due_date)}" in page

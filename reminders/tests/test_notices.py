@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.formats import date_format
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
@@ -154,7 +155,7 @@ def test_a_publication_asks_its_audience_by_the_due_date_with_a_link_to_sign(
     ask = AcknowledgementRequest.objects.get(person=agent, version=version)
     assert addressees(mailoutbox, ASKS) == told(manager, second_manager, agent)
     email = next(email for email in mailoutbox if email.to == [agent.user.email])
-    assert email.subject == f"{ASKS} {ask.due_date.isoformat()}"
+    assert email.subject == f"{ASKS} {date_format(ask.due_date)}"
     assert f"https://conduct.example.com/acknowledgements/{ask.pk}/" in email.body
     assert "compare" not in email.body  # nothing signed before
     assert Notification.objects.get(recipient=agent.user).url == f"/acknowledgements/{ask.pk}/"

@@ -97,8 +97,8 @@ def test_each_stage_is_sent_once_across_the_days(ack, agent) -> None:
         sent += to(sweep(DUE - datetime.timedelta(days=days)), agent)
 
     assert [e.subject.split(":")[0] for e in sent] == [
-        "Please acknowledge “Customer Service Code” by 2027-03-15",
-        "Please acknowledge “Customer Service Code” by 2027-03-15",
+        "Please acknowledge “Customer Service Code” by 15 Mar 2027",
+        "Please acknowledge “Customer Service Code” by 15 Mar 2027",
         "Overdue",
     ]
 
