@@ -291,6 +291,30 @@ def pending_for(user: Viewer) -> QuerySet[AcknowledgementRequest]:
     return my_requests(user).filter(status=RequestStatus.PENDING)
 
 
+def requests_of(person: StaffProfile, *, viewer: Viewer) -> QuerySet[AcknowledgementRequest]:
+    """A person's requests in every state as `viewer` may read them (`requests_readable_by`), the latest asked
+    first, each with its signature (the receipt) and who waived it."""
+    return (
+        requests_readable_by(viewer)
+        .filter(person=person)
+        .select_related("version__document", "signature", "waived_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def overdue_of_team(user: Viewer) -> QuerySet[AcknowledgementRequest]:
+    """The overdue requests of the people who report to `user` (`people.selectors.managed_by`), the longest
+    overdue first (none for someone who manages nobody)."""
+    if not user.has_perm("people.view_team"):
+        return AcknowledgementRequest.objects.none()
+    return (
+        AcknowledgementRequest.objects.overdue(on=timezone.localdate())
+        .filter(reporting_to(user, path="person"))
+        .select_related("person__user", "version__document")
+        .order_by("due_date", "pk")
+    )
+
+
 def signatures_visible_to(user: Viewer) -> QuerySet[Signature]:
     """Compliance sees every signature; anyone else their own and their team's (read-only receipts)."""
     signatures = Signature.objects.select_related("person__user", "person__department", "version__document")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
+from functools import reduce
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .models import AuditEvent
@@ -40,3 +43,20 @@ def events(filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEvent]:
     if date_to := filters.get("date_to"):
         found = found.filter(created_at__lt=_start_of_day(date_to + datetime.timedelta(days=1)))
     return found
+
+
+def events_about(objects: Mapping[type[Model], QuerySet]) -> QuerySet[AuditEvent]:
+    """The events whose object is one of `objects` (for each model, a queryset of its rows), newest first.
+
+    Events name their object by type and id (text), so each queryset becomes a subquery of ids the
+    (object_type, object_id) index answers."""
+    about = [
+        Q(
+            object_type=model._meta.label_lower,
+            object_id__in=rows.order_by().annotate(object_key=Cast("pk", CharField())).values("object_key"),
+        )
+        for model, rows in objects.items()
+    ]
+    if not about:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.select_related("actor").filter(reduce(operator.or_, about)).order_by("-created_at", "-id")

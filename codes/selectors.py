@@ -113,6 +113,29 @@ def version_approvals(version: CodeVersion) -> list[Approval]:
     return list(Approval.objects.filter(version=version).select_related("approver"))
 
 
+def versions_awaiting_review_by(user: Viewer) -> CodeVersionQuerySet:
+    """The versions in review that `user` may approve, the longest waiting first: none for those who may not
+    approve or read drafts. The four-eyes rule of `services.approval_refusal` as a filter: never a version
+    they started, changed (a contribution) or approved already in this round."""
+    if not (can_see_drafts(user) and user.has_perms(["codes.approve_codeversion", "codes.view_codedocument"])):
+        return CodeVersion.objects.none()
+    return (
+        versions_visible_to(user)
+        .filter(status=VersionStatus.IN_REVIEW)
+        .exclude(author_id=user.pk)
+        .exclude(pk__in=Contribution.objects.filter(person_id=user.pk).values("version_id"))
+        .exclude(pk__in=Approval.objects.filter(approver_id=user.pk).values("version_id"))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def versions_awaiting_publication_by(user: Viewer) -> CodeVersionQuerySet:
+    """The approved versions `user` may publish, the longest waiting first (none for those who may not)."""
+    if not (can_see_drafts(user) and user.has_perm("codes.publish_codeversion")):
+        return CodeVersion.objects.none()
+    return versions_visible_to(user).filter(status=VersionStatus.APPROVED).order_by("approved_at", "pk")
+
+
 def published_document_count() -> int:
     return CodeVersion.objects.published().count()
 

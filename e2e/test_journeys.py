@@ -96,8 +96,8 @@ def test_b_an_agent_reads_and_signs_and_gets_a_receipt(
     browser_as: BrowserAs, asked: AcknowledgementRequest, agent: StaffProfile
 ) -> None:
     page = browser_as(agent)
-    waiting = page.get_by_test_id("panel-waiting")
-    expect(waiting.get_by_role("heading", name="Waiting for me")).to_be_visible()
+    waiting = page.get_by_test_id("panel-tasks")
+    expect(waiting.get_by_role("heading", name="My tasks")).to_be_visible()
     expect(waiting).to_contain_text("Customer Service Code")
     waiting.get_by_role("link", name="Read and sign").click()
 

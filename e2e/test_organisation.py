@@ -93,7 +93,7 @@ def test_a_person_provisioned_by_scim_signs_in_signs_with_the_provider_and_leave
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Welcome, Alice"))
     assert_assets_loaded(page)
     assert SocialAccount.objects.get(user=person.user).uid == "alice"
-    waiting = page.get_by_test_id("waiting")
+    waiting = page.get_by_test_id("tasks-sign")
     expect(waiting.get_by_role("listitem")).to_have_count(2)
     expect(waiting).to_contain_text("Customer Service Code")
     expect(waiting).to_contain_text("Data Protection Policy")

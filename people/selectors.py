@@ -54,6 +54,29 @@ def manages(manager: User | AnonymousUser, person: StaffProfile) -> bool:
     return managed_by(manager).filter(pk=person.pk).exists()
 
 
+def is_manager_of(user: User | AnonymousUser, person: StaffProfile) -> bool:
+    """`manages` without a query, for a person read with their manager (`staff_directory` joins it)."""
+    return (
+        user.pk is not None
+        and person.manager is not None
+        and person.manager.user_id == user.pk
+        and user.has_perm("people.view_team")
+    )
+
+
+def overseen_by(user: User | AnonymousUser) -> QuerySet[StaffProfile]:
+    """Whose person page `user` may open: everyone's for those who see the organisation (compliance), their
+    own reports' for a manager (`managed_by`), nobody's for anyone else."""
+    if user.has_perm("people.view_organisation"):
+        return staff_directory()
+    return managed_by(user)
+
+
+def oversees(user: User | AnonymousUser, person: StaffProfile) -> bool:
+    """`overseen_by` for one person read with their manager, without a query: whether a link to their page opens."""
+    return user.has_perm("people.view_organisation") or is_manager_of(user, person)
+
+
 def department_lineage(department_id: int | None) -> list[int]:
     """The department and every department above it, nearest first: what is meant for a parent
     department applies to its sub-departments, so this is whom a person's department inherits from."""

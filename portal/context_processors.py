@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .inbox import MyTasks, my_tasks
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -55,3 +57,11 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
         and (not item.staff_only or user.is_staff)
     ]
     return {"navigation": items}
+
+
+def tasks(request: HttpRequest) -> dict[str, MyTasks]:
+    """The person's tasks for the count in the navigation, counted only when a page shows it (one query)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"my_tasks": my_tasks(request)}

@@ -29,6 +29,11 @@ def unread_count_of(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def reminders_sent_to(user_id: int) -> QuerySet[ReminderLog]:
+    """The reminders the person was sent (escalations about them go to their manager), the latest first."""
+    return ReminderLog.objects.filter(recipient_id=user_id, status=DeliveryStatus.SENT).order_by("-sent_at", "-pk")
+
+
 def _batches_by_pk(rows: QuerySet, size: int) -> Iterator[list[tuple]]:
     """`rows`, a values_list whose first value is the row's pk, a batch at a time in pk order: one query a
     batch (keyset pagination), never all of them at once."""

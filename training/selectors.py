@@ -101,14 +101,18 @@ def can_cancel_session(user: Viewer, session: TrainingSession) -> bool:
 # ---------------------------------------------------------------------------
 
 
+def _open_assignments() -> AssignmentQuerySet:
+    """Open assignments, the soonest due first (a person has at most one per course)."""
+    return Assignment.objects.open().select_related("course", "assigned_by").order_by("due_date", "course__title")
+
+
 def open_assignments_of(person: StaffProfile) -> AssignmentQuerySet:
-    """A person's open assignments, the soonest due first (at most one per course)."""
-    return (
-        Assignment.objects.open()
-        .filter(person=person)
-        .select_related("course", "assigned_by")
-        .order_by("due_date", "course__title")
-    )
+    return _open_assignments().filter(person=person)
+
+
+def open_assignments_of_user(user: Viewer) -> AssignmentQuerySet:
+    """`open_assignments_of` the user's own profile, without reading the profile first."""
+    return _open_assignments().filter(person__user__pk=user.pk or 0)
 
 
 def completions_of(person: StaffProfile) -> QuerySet[Completion]:
@@ -186,9 +190,39 @@ def enrolments_of(session: TrainingSession, *, viewer: Viewer) -> QuerySet[Enrol
     )
 
 
+def sessions_awaiting_attendance_by(user: Viewer, *, now: datetime.datetime | None = None) -> QuerySet[TrainingSession]:
+    """The sessions that took place (ended, not cancelled) where someone `user` records training for
+    (`people_visible_to`) has no attendance recorded yet, the oldest first: none for those who may not
+    record completions. A session leaves the list once its attendance is recorded."""
+    if not user.has_perms(["training.add_completion", "training.view_trainingsession"]):
+        return TrainingSession.objects.none()
+    unrecorded = Enrolment.objects.filter(
+        session=OuterRef("pk"), attended__isnull=True, person__in=people_visible_to(user).values("pk")
+    )
+    return (
+        TrainingSession.objects.filter(cancelled=False, ends_at__lte=now or timezone.now())
+        .filter(Exists(unrecorded))
+        .select_related("course")
+        .order_by("ends_at", "pk")
+    )
+
+
 # ---------------------------------------------------------------------------
 # A manager's team
 # ---------------------------------------------------------------------------
+
+
+def overdue_of_team(user: Viewer) -> AssignmentQuerySet:
+    """The overdue assignments of the people who report to `user` (`people.selectors.managed_by`), the longest
+    overdue first (none for someone who manages nobody)."""
+    if not user.has_perm("people.view_team"):
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.overdue(on=timezone.localdate())
+        .filter(person__in=managed_by(user).values("pk"))
+        .select_related("person__user", "course")
+        .order_by("due_date", "pk")
+    )
 
 
 def _count_of(queryset: QuerySet) -> Coalesce:

@@ -291,9 +291,9 @@ def test_the_page_of_a_version_in_review_costs_the_same_for_1_or_20_contributors
     services.version_submit(version=draft, actor=manager.user)
     client.force_login(second_manager.user)
 
-    # session, unread notifications, user, permissions (own + groups), the version with its people,
+    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its people,
     # its contributors with their names, its approvals, its sections
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(url(draft)).content.decode()
     assert page.count("edited the title or summary") == editors
 

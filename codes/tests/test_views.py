@@ -349,9 +349,9 @@ def test_the_document_list_costs_the_same_for_1_or_25_documents(
         DraftFactory(document=CodeDocumentFactory(owner=manager.user), author=manager.user)
     client.force_login(manager.user)
 
-    # session, unread notifications, user, permissions (own + groups), count,
+    # session, unread notifications, my tasks, user, permissions (own + groups), count,
     # one page with its version numbers as subqueries
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/codes/")
     assert response.status_code == 200
     # The counted queries drew every document's row.
@@ -368,9 +368,9 @@ def test_the_reader_costs_the_same_for_1_or_30_sections(
     SectionFactory.create_batch(sections, version=version)
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (own + groups), the version with its people,
+    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its people,
     # its contributors, its approvals, its sections
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(url(version))
     assert response.status_code == 200
     # The counted queries drew every section.
@@ -392,8 +392,9 @@ def test_the_document_page_costs_the_same_for_1_or_12_versions(
         )
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (own + groups), the document, its versions with their people
-    with django_assert_num_queries(7):
+    # session, unread notifications, my tasks, user, permissions (own + groups), the document, its versions with their
+    # people
+    with django_assert_num_queries(8):
         response = client.get(f"/codes/{document.slug}/")
     assert response.status_code == 200
     # The counted queries drew every version's row.

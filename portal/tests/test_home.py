@@ -68,7 +68,7 @@ def test_an_agent_home_shows_an_honest_empty_waiting_list(client, agent) -> None
 
     page = client.get("/").content.decode()
 
-    assert "Waiting for me" in page
+    assert "My tasks" in page
     assert "Nothing waits for you" in page
     assert 'data-testid="panel-documents"' not in page
     assert 'data-testid="panel-status"' not in page

@@ -44,10 +44,10 @@ def test_the_dashboard_costs_the_same_queries_for_1_or_25_people(
 ):
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (user's own + through groups),
+    # session, unread notifications, my tasks, user, permissions (user's own + through groups),
     # by version (the totals are its sum), by department,
     # the filter choices: documents, published versions with their document, departments
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
     expected = expected_figures(many)
@@ -61,7 +61,7 @@ def test_filtering_the_dashboard_costs_no_more_queries(
     filters = {"document": published.document_id, "version": published.pk, "department": support.pk}
 
     # as unfiltered: the choices that render the menus also validate the values sent
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(DASHBOARD, filters)
     assert response.status_code == 200
     expected = expected_figures(many)
@@ -73,17 +73,17 @@ def test_the_people_list_costs_the_same_queries_for_1_or_25_people(
 ):
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (user's own + through groups),
+    # session, unread notifications, my tasks, user, permissions (user's own + through groups),
     # count, one page of requests with person, user, department, manager, version, document and signature joined,
     # the totals (one aggregate), the filter choices: documents, published versions with their document, departments
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(PEOPLE)
     assert response.status_code == 200
-    # The counted queries drew the whole first page, each row with the person's name.
+    # The counted queries drew the whole first page, each row with the person's name linked to their page.
     page = response.content.decode()
     names = [ack.person.full_name for ack in response.context["page"]]
     assert len(names) == min(AcknowledgementRequest.objects.count(), 25)
-    assert all(f"<td>{name}</td>" in page for name in names)
+    assert all(f">{name}</a>" in page for name in names)
 
 
 def test_a_managers_dashboard_costs_the_same_queries_for_1_or_25_people(
@@ -91,10 +91,10 @@ def test_a_managers_dashboard_costs_the_same_queries_for_1_or_25_people(
 ):
     client.force_login(manager.user)
 
-    # session, unread notifications, user, permissions (user's own + through groups),
+    # session, unread notifications, my tasks, user, permissions (user's own + through groups),
     # by version (the totals are its sum), by department (scoped by a join to the manager's user),
     # the filter choices: documents, published versions with their document, departments
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
     assert rendered_figures(response)["asked"] == str(len(many))

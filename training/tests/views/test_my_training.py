@@ -134,8 +134,8 @@ def test_my_training_costs_the_same_queries_for_1_or_20_rows(
 
     # session, user, permissions (user's own + through groups), the profile, open assignments with their courses,
     # the department tree (for courses of parent departments), upcoming sessions with seats left and the person's
-    # enrolment, count of completions, unread notifications (navigation), one page of completions
-    with django_assert_num_queries(11):
+    # enrolment, count of completions, unread notifications, my tasks (navigation), one page of completions
+    with django_assert_num_queries(12):
         response = client.get(MINE)
     assert response.status_code == 200
     # The counted queries drew every open assignment, and the courses of all of them are on the page.

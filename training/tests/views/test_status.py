@@ -184,9 +184,10 @@ def test_the_status_page_costs_the_same_queries_for_1_or_20_people(
     client.force_login(compliance_officer.user)
 
     # session, user, permissions (user's own + through groups), open, overdue and cancelled by department,
-    # completed by department, count, unread notifications (navigation), the filter choices: courses, departments,
+    # completed by department, count, unread notifications, my tasks (navigation), the filter choices: courses,
+    # departments,
     # one page of assignments (or completions) with person, department, manager, course and completion joined
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(STATUS, {"status": state})
     assert len(response.context["page"]) == rows
 

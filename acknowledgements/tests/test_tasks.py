@@ -1,0 +1,70 @@
+"""What acknowledgements gives to My tasks and to the person page: codes to sign, the team's overdue
+requests, and a person's requests as a viewer may read them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from acknowledgements import selectors, services
+from acknowledgements.models import AcknowledgementRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def ask(person, version, *, days: int) -> AcknowledgementRequest:
+    """A pending request due `days` from today (negative: overdue)."""
+    return AcknowledgementRequest.objects.create(
+        person=person, version=version, due_date=timezone.localdate() + datetime.timedelta(days=days)
+    )
+
+
+def test_a_managers_team_overdue_requests_are_their_task(published, manager, agent) -> None:
+    overdue = ask(agent, published, days=-1)
+
+    assert list(selectors.overdue_of_team(manager.user)) == [overdue]
+
+
+def test_a_request_not_yet_due_is_no_task_of_the_manager(published, manager, agent) -> None:
+    ask(agent, published, days=0)
+
+    assert not selectors.overdue_of_team(manager.user).exists()
+
+
+def test_another_managers_team_is_not_theirs(published, second_manager, agent) -> None:
+    ask(agent, published, days=-1)
+
+    assert not selectors.overdue_of_team(second_manager.user).exists()
+
+
+def test_an_overdue_request_leaves_the_managers_tasks_once_signed(published, manager, agent) -> None:
+    overdue = ask(agent, published, days=-1)
+    services.signature_create(ack_request=overdue, actor=agent.user, typed_name=agent.full_name)
+
+    assert not selectors.overdue_of_team(manager.user).exists()
+
+
+def test_someone_who_manages_nobody_has_no_team_tasks(agent, compliance_officer) -> None:
+    for person in (agent, compliance_officer):
+        assert selectors.overdue_of_team(person.user).query.is_empty()
+
+
+def test_a_code_to_sign_leaves_the_persons_tasks_once_signed(published, agent) -> None:
+    pending = ask(agent, published, days=3)
+    assert list(selectors.pending_for(agent.user)) == [pending]
+
+    services.signature_create(ack_request=pending, actor=agent.user, typed_name=agent.full_name)
+
+    assert not selectors.pending_for(agent.user).exists()
+
+
+def test_a_persons_requests_are_read_by_compliance_and_their_manager_only(
+    published, agent, manager, second_manager, compliance_officer
+) -> None:
+    request = ask(agent, published, days=3)
+
+    assert list(selectors.requests_of(agent, viewer=compliance_officer.user)) == [request]
+    assert list(selectors.requests_of(agent, viewer=manager.user)) == [request]
+    assert not selectors.requests_of(agent, viewer=second_manager.user).exists()

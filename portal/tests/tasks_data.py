@@ -1,0 +1,31 @@
+"""Tasks of every kind for a manager, made straight in the database: `rows` of each."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from acknowledgements.models import AcknowledgementRequest
+from codes.models import VersionStatus
+from codes.tests.factories import DraftFactory
+from people.models import StaffProfile
+from training.tests.factories import AssignmentFactory, EnrolmentFactory, SessionFactory
+
+
+def give_tasks(manager: StaffProfile, *, author: StaffProfile, report: StaffProfile, rows: int) -> None:
+    """For `manager`: versions by `author` to review and to publish, codes to sign, training to complete, sessions
+    to record (their `report` attended), and the report's overdue acknowledgements and training."""
+    now, today = timezone.now(), timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    for _ in range(rows):
+        DraftFactory(author=author.user, status=VersionStatus.IN_REVIEW, submitted_at=now)
+        DraftFactory(author=author.user, status=VersionStatus.APPROVED, approved_at=now)
+        published = DraftFactory(author=author.user, status=VersionStatus.PUBLISHED, published_at=now)
+        AcknowledgementRequest.objects.create(person=manager, version=published, due_date=today)
+        AcknowledgementRequest.objects.create(person=report, version=published, due_date=yesterday)
+        AssignmentFactory(person=manager)
+        AssignmentFactory(person=report, due_date=yesterday)
+        started = now - datetime.timedelta(days=2)
+        past = SessionFactory(starts_at=started, ends_at=started + datetime.timedelta(hours=2))
+        EnrolmentFactory(session=past, person=report)
