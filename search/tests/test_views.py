@@ -130,9 +130,9 @@ def test_its_queries_do_not_grow_with_the_results(
     SectionFactory.create_batch(sections, version=version, body="Be courteous.")
     client = sign_in(second_manager)
 
-    # Session, user, the user's and their roles' permissions, the unread notifications (the base page);
+    # Session, user, the user's and their roles' permissions, the unread notifications, my tasks (the base page);
     # sections: count and page; versions: count (none match, so no page).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(SEARCH, {"q": "courteous"})
 
     assert len(response.context["section_hits"]) == sections
@@ -221,8 +221,8 @@ def test_people_search_queries_do_not_grow_with_the_results(
     StaffProfileFactory.create_batch(people, job_title="Claims handler")
     client = sign_in(compliance_officer)
 
-    # Session, user, permissions (two), unread notifications; people: count and page.
-    with django_assert_num_queries(7):
+    # Session, user, permissions (two), unread notifications, my tasks; people: count and page.
+    with django_assert_num_queries(8):
         response = client.get(PEOPLE, {"q": "claims"})
 
     assert len(response.context["page"]) == people

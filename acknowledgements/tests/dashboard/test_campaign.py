@@ -152,9 +152,9 @@ def test_the_campaign_costs_the_same_queries_for_1_or_25_people(
         sign(ack.person, published)
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (own + groups), the version with its document,
+    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its document,
     # the totals, the departments' menu, the pending due dates, the signatures by day, by department,
     # the pending list's count and its page
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(campaign_url(published))
     assert response.status_code == 200

@@ -244,9 +244,9 @@ def test_the_confirmation_costs_the_same_for_1_or_25_people(
 ):
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, user, permissions (own + groups), the version with its document,
+    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its document,
     # the departments' menu, the pending ones chosen, all those chosen, unread notifications (the page's menu)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(waive_url(published), {"request": [ack.pk for ack in pending]})
     assert f"Waive {len(pending)} request" in response.content.decode()
 
