@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,23 @@ def manual_stage(day: datetime.date) -> str:
 def before_stage(days: int) -> str:
     """The stage of a reminder sent `days` before the due date, e.g. "before-7"."""
     return f"before-{days}"
+
+
+STAGE_LABELS = {
+    OVERDUE: _("Overdue"),
+    ESCALATED: _("Escalated to the manager"),
+    OVERDUE_COPY: _("Overdue, copied to compliance"),
+}
+
+
+def stage_label(stage: str) -> str:
+    """A reminder's stage in words ("7 days before the due date"); a stage without words shows as stored."""
+    if stage.startswith("before-") and stage.removeprefix("before-").isdigit():
+        days = int(stage.removeprefix("before-"))
+        return ngettext("%(days)s day before the due date", "%(days)s days before the due date", days) % {"days": days}
+    if stage.startswith("manual-"):
+        return gettext("Sent by hand")
+    return str(STAGE_LABELS.get(stage, stage))
 
 
 class ReminderLog(models.Model):
@@ -77,6 +95,10 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} → {self.recipient_id} ({self.stage})"
+
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.stage)
 
 
 class Notification(models.Model):

@@ -98,6 +98,7 @@ def test_compliance_sees_the_training_reminders_and_audit_events_about_the_perso
     assert "Privacy essentials" in page
     assert "Complaint handling" in page
     assert list(response.context["reminders"]) == [reminder]
+    assert "Overdue" in page
     assert [event.action for event in response.context["events"]] == ["people.person.move"]
     assert f'href="/training/people/{agent.pk}/"' in page
 
