@@ -200,6 +200,12 @@ def test_compliance_finds_a_person_by_name_id_email_or_department(sign_in, compl
     assert [person.employee_id for person in response.context["page"]] == [found]
 
 
+def test_a_person_found_links_to_their_person_page(sign_in, compliance_officer, agent):
+    response = sign_in(compliance_officer).get(PEOPLE, {"q": agent.employee_id})
+
+    assert f'href="{reverse("person", args=[agent.pk])}"' in response.content.decode()
+
+
 def test_people_search_is_for_those_who_see_the_whole_organisation(sign_in, agent, manager):
     assert sign_in(agent).get(PEOPLE, {"q": manager.employee_id}).status_code == 403
 
