@@ -128,11 +128,13 @@ class TaskList:
     rows: object
 
 
-def task_lists(user: Person, counts: dict[str, int], rows: Callable[[TaskKind, QuerySet], object]) -> list[TaskList]:
-    """Each of the person's kinds of task, in TASK_KINDS order, with `rows(kind, queryset)` of the kinds that
-    have any (one query or two each: counts that are zero cost none)."""
+def task_lists(
+    user: Person, counts: dict[str, int], rows: Callable[[TaskKind, QuerySet, int], object]
+) -> list[TaskList]:
+    """Each of the person's kinds of task, in TASK_KINDS order, with `rows(kind, queryset, count)` of the kinds
+    that have any (a kind without tasks costs no query)."""
     return [
-        TaskList(kind, counts[kind.key], rows(kind, kind.rows(user)) if counts[kind.key] else [])
+        TaskList(kind, counts[kind.key], rows(kind, kind.rows(user), counts[kind.key]) if counts[kind.key] else [])
         for kind in TASK_KINDS
         if kind.key in counts
     ]

@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "profile": profile,
         "tasks": tasks,
-        "task_lists": task_lists(user, tasks.counts, lambda _kind, rows: list(rows[:HOME_TASKS_SHOWN])),
+        "task_lists": task_lists(user, tasks.counts, lambda _kind, rows, _count: list(rows[:HOME_TASKS_SHOWN])),
     }
     if profile is not None and not tasks.total and user.has_perm("codes.view_codedocument"):
         # The list links to the reader of each code, which needs this permission: show no link that would refuse.
@@ -54,8 +54,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     """All of the person's tasks, each kind with its count and its own pages (?<kind>_page=)."""
     tasks = my_tasks(request)
 
-    def page_of(kind: TaskKind, rows: QuerySet) -> object:
-        return paginate(request, rows, per_page=TASKS_PER_PAGE, parameter=f"{kind.key}_page")
+    def page_of(kind: TaskKind, rows: QuerySet, count: int) -> object:
+        return paginate(request, rows, per_page=TASKS_PER_PAGE, parameter=f"{kind.key}_page", count=count)
 
     context = {"tasks": tasks, "task_lists": task_lists(request.user, tasks.counts, page_of)}
     return render(request, "portal/tasks.html", context)

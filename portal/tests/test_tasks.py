@@ -149,8 +149,8 @@ def test_the_tasks_page_reads_the_same_number_of_queries_whatever_the_number_of_
     client.force_login(manager.user)
 
     # The session, the user, their permissions (two), the count of every kind of task (one, shared with the
-    # navigation), the count and a page of each of the seven kinds (fourteen), unread notifications (navigation).
-    with django_assert_num_queries(20):
+    # navigation and the pages of each kind), a page of each of the seven kinds, unread notifications (navigation).
+    with django_assert_num_queries(13):
         response = client.get(TASKS)
     assert response.status_code == 200
 
