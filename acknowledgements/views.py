@@ -250,17 +250,21 @@ def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> Ht
     return exports.EXPORT.xlsx_response(listed, filename=filename)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("acknowledgements.waive_acknowledgementrequest")
 def waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm, naming the person and the version, with the reason to give; POST waives."""
     ack = get_request_for_user(request.user, pk)
+    back = safe_next(request, reverse("acknowledgements:dashboard_people"))
+    if request.method == "GET":
+        return render(request, "acknowledgements/waive.html", {"ack": ack, "form": WaiveForm(), "next": back})
     form = WaiveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the waiver; it is kept in the record."))
     else:
         waive = partial(services.request_waive, ack_request=ack, actor=request.user, reason=form.cleaned_data["reason"])
         attempt(request, waive, _("Waived for %(name)s.") % {"name": ack.person.full_name})
-    return redirect(safe_next(request, reverse("acknowledgements:dashboard_people")))
+    return redirect(back)
 
 
 # ---------------------------------------------------------------------------

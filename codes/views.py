@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
@@ -376,11 +377,27 @@ def section_preview(request: AuthenticatedHttpRequest, slug: str, number: int) -
     return render(request, "codes/_preview.html", {"version": version, "body": body})
 
 
-@require_POST
+def _confirmation(request: AuthenticatedHttpRequest, version: CodeVersion, **page: Any) -> HttpResponse:
+    """The page that asks before something is lost: its `question`, the `losses` it names and the button's
+    `action` label; the form posts back to the address it was opened at."""
+    return render(request, "codes/confirm.html", {"version": version, "document": version.document, **page})
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required("codes.change_codeversion")
 def section_delete(request: AuthenticatedHttpRequest, slug: str, number: int, section_id: int) -> HttpResponse:
+    """Deleting asks first on its own page (htmx asks in a dialog and posts straight away)."""
     version = get_version_for_user(request.user, slug, number, for_edit=True)
     section = get_section_of(version, section_id)
+    if request.method == "GET":
+        return _confirmation(
+            request,
+            version,
+            question=_("Delete the section “%(title)s”?") % {"title": section.title},
+            losses=[_("Its title and text will be gone from this draft.")],
+            action=_("Delete the section"),
+            cancel=_editor_url(version, section.position) + f"#section-{section.pk}",
+        )
     attempt(
         request,
         lambda: services.section_delete(section=section, actor=request.user),
@@ -494,11 +511,26 @@ def version_publish(request: AuthenticatedHttpRequest, slug: str, number: int) -
     return render(request, "codes/publish.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("codes.change_codeversion")
 def version_discard(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Discarding asks first on its own page, naming the sections that go with the draft."""
     version = get_version_for_user(request.user, slug, number)
     document: CodeDocument = version.document
+    if request.method == "GET":
+        sections = version.sections.count()
+        return _confirmation(
+            request,
+            version,
+            question=_("Discard draft version %(number)s?") % {"number": version.number},
+            losses=[
+                ngettext("Its %(count)d section will be deleted.", "Its %(count)d sections will be deleted.", sections)
+                % {"count": sections},
+                _("This cannot be undone."),
+            ],
+            action=_("Discard this draft"),
+            cancel=version_url(version, "version_edit"),
+        )
     attempt(
         request,
         lambda: services.version_discard(version=version, actor=request.user),

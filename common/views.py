@@ -29,8 +29,9 @@ def attempt(request: HttpRequest, action: Callable[[], Any], success: str, *, fo
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
-    """Where the form asked to return (its `next` field), when that is a page of this site; else `default`."""
-    back = request.POST.get("next", "")
+    """Where the form (or, for a confirmation page, the link) asked to return — its `next` field — when that is
+    a page of this site; else `default`."""
+    back = request.POST.get("next") or request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return back
     return default

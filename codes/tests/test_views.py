@@ -98,7 +98,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, published) -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("action", ["submit", "approve", "request-changes", "discard"])
+@pytest.mark.parametrize("action", ["submit", "approve", "request-changes"])
 def test_state_changes_refuse_get(client, manager, draft, action) -> None:
     client.force_login(manager.user)
 

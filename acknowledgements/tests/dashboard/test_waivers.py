@@ -74,14 +74,58 @@ def test_a_signed_request_cannot_be_waived(client, compliance_officer, campaign,
     assert ack.waived_by is None
 
 
-def test_waiving_needs_a_post(client, compliance_officer, campaign, sam):
+def test_opening_waive_asks_to_confirm_naming_the_person_and_the_version(client, compliance_officer, campaign, sam):
+    client.force_login(compliance_officer.user)
+    back = f"{PEOPLE}?status=overdue"
+
+    response = client.get(waive_url(sam, campaign), {"next": back})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Waive the acknowledgement of {campaign.title} v{campaign.number} for {sam.full_name}?" in page
+    assert f'<form method="post" action="{waive_url(sam, campaign)}"' in page
+    assert f'name="next" value="{back}"' in page
+    assert 'name="reason"' in page
+    assert request_of(sam, campaign).status == RequestStatus.PENDING
+
+
+def test_the_confirmation_never_offers_to_return_off_the_portal(client, compliance_officer, campaign, sam):
     client.force_login(compliance_officer.user)
 
+    page = client.get(waive_url(sam, campaign), {"next": "https://evil.example/"}).content.decode()
+
+    assert "evil.example" not in page
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_the_waiver(client, campaign, sam):
     response = client.get(waive_url(sam, campaign))
 
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_manager_may_not_open_the_waiver(client, manager, campaign, sam):
+    client.force_login(manager.user)
+
+    assert client.get(waive_url(sam, campaign)).status_code == 403
+
+
+def test_waiving_with_another_method_is_refused(client, compliance_officer, campaign, sam):
+    client.force_login(compliance_officer.user)
+
+    response = client.put(waive_url(sam, campaign))
+
     assert response.status_code == 405
-    assert response["Allow"] == "POST"
+    assert response["Allow"] == "GET, POST"
     assert request_of(sam, campaign).status == RequestStatus.PENDING
+
+
+def test_the_people_list_links_to_the_waiver_page(client, compliance_officer, campaign, sam):
+    client.force_login(compliance_officer.user)
+
+    page = client.get(PEOPLE).content.decode()
+
+    assert f'href="{waive_url(sam, campaign)}?next=' in page
 
 
 def test_a_waiver_never_redirects_off_the_portal(client, compliance_officer, campaign, sam):
