@@ -243,3 +243,16 @@ def published(draft, manager, second_manager):
     from codes.tests.factories import publish
 
     return publish(draft, author=manager.user, approver=second_manager.user)
+
+
+@pytest.fixture
+def tasks_run_at_once():
+    """The tasks that others enqueue run at once in the caller's thread, as a worker would run them (in a
+    browser test, in the live server's thread)."""
+    from reminders import tasks
+
+    # The app the tasks are bound to (the project's, which the reminders layer does not import).
+    conf = tasks.deliver.app.conf
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = False, False
