@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common import spreadsheets
-from common.spreadsheets import choice_label, local_iso_time, neutralise, neutralised, text
+from common.spreadsheets import CellKind, choice_label, local_iso_time, neutralise, neutralised, text
 from people.selectors import full_name
 
 from .models import AcknowledgementRequest, RequestStatus
@@ -60,7 +60,12 @@ def _cells() -> list[Expression]:
     ]
 
 
-EXPORT = spreadsheets.Export(columns=COLUMNS, cells=_cells, listed=request_list, sheet_title="Acknowledgements")
+TEXT, NUMBER, DATE, MOMENT = CellKind.TEXT, CellKind.NUMBER, CellKind.DATE, CellKind.MOMENT
+KINDS = [TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, DATE, MOMENT, TEXT, TEXT, TEXT, TEXT]
+
+EXPORT = spreadsheets.Export(
+    columns=COLUMNS, cells=_cells, listed=request_list, sheet_title="Acknowledgements", kinds=KINDS
+)
 
 
 # ---------------------------------------------------------------------------

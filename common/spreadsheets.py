@@ -7,6 +7,8 @@ of that very query and streamed as it comes, which is what lets a CSV of million
 about what `psql \\copy` of the same query costs; elsewhere Python writes it. The XLSX is built
 from rows read in chunks through `.iterator()` (a server-side cursor on PostgreSQL) by
 XlsxWriter in constant-memory mode (rows go to disk, not memory) in a spooled temporary file.
+In the XLSX, a column declared a date, a moment or a number (`CellKind`) is written as one, and
+each sheet is a table: a bold header frozen in view, filters, and columns as wide as their content.
 
 Formula injection: a spreadsheet runs a cell that begins with =, +, -, @, a tab or a carriage
 return (or the full-width ＝ ＋ － ＠) as a formula, so such text (a name typed by a person, say) is
@@ -27,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import enum
 import io
 import queue
 import re
@@ -320,6 +323,83 @@ Cell = str | int | float | Decimal
 _ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+class CellKind(enum.Enum):
+    """What a column's text cells stand for, so that the XLSX writes them as such (the CSV keeps the text)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"  # 2027-03-09
+    MOMENT = "moment"  # 2027-03-01T14:05:09+02:00, already in the organisation's time zone (`local_iso_time`)
+
+
+# Unambiguous in every language a spreadsheet may be set to, and in the order that sorts.
+DATE_FORMAT = "yyyy-mm-dd"
+MOMENT_FORMAT = "yyyy-mm-dd hh:mm:ss"
+MAX_COLUMN_WIDTH = 60  # characters: a long text wraps its column no wider than a screen
+FILTER_BUTTON_WIDTH = 3  # the header's filter arrow sits over the end of its text
+
+
+def typed(kind: CellKind, cell: Cell) -> Cell | datetime.date | datetime.datetime:
+    """The cell as the XLSX writes it: a date, a moment (a spreadsheet has no time zones: the local time) or a
+    number parsed from its text; text, an empty cell and a figure computed in Python stay as they are."""
+    if not isinstance(cell, str) or not cell or kind is CellKind.TEXT:
+        return cell
+    if kind is CellKind.DATE:
+        return datetime.date.fromisoformat(cell)
+    if kind is CellKind.MOMENT:
+        return datetime.datetime.fromisoformat(cell).replace(tzinfo=None)
+    return Decimal(cell) if "." in cell else int(cell)
+
+
+class _Sheets:
+    """The sheets of one workbook, each a table: a bold header frozen in view, filters over the rows and
+    columns as wide as their longest cell (measured as rows are written: constant memory keeps no rows)."""
+
+    def __init__(self, workbook: Workbook, header: list[str], title: str) -> None:
+        self.workbook = workbook
+        self.header = header
+        self.title = title
+        self.bold = workbook.add_format({"bold": True})
+        self.date = workbook.add_format({"num_format": DATE_FORMAT})
+        self.moment = workbook.add_format({"num_format": MOMENT_FORMAT})
+        self.sheet: Any = None
+        self.rows = 0
+        self.widths: list[int] = []
+
+    def start(self) -> None:
+        """Start a sheet (the second and later titled "<title> 2", "<title> 3"…) with its header."""
+        self.finish()
+        count = len(self.workbook.worksheets())
+        self.sheet = self.workbook.add_worksheet(self.title if count == 0 else f"{self.title} {count + 1}")
+        self.sheet.write_row(0, 0, self.header, self.bold)
+        self.sheet.freeze_panes(1, 0)
+        self.rows = 0
+        self.widths = [len(cell) + FILTER_BUTTON_WIDTH for cell in self.header]
+
+    def write(self, row: Sequence[Any]) -> None:
+        self.rows += 1
+        for column, cell in enumerate(row):
+            if isinstance(cell, datetime.datetime):
+                self.sheet.write_datetime(self.rows, column, cell, self.moment)
+                shown = len(MOMENT_FORMAT)
+            elif isinstance(cell, datetime.date):
+                self.sheet.write_datetime(self.rows, column, cell, self.date)
+                shown = len(DATE_FORMAT)
+            else:
+                cell = _ILLEGAL_IN_XML.sub("", cell) if isinstance(cell, str) else cell
+                self.sheet.write(self.rows, column, cell)
+                shown = len(str(cell))
+            if shown > self.widths[column]:
+                self.widths[column] = shown
+
+    def finish(self) -> None:
+        if self.sheet is None:
+            return
+        self.sheet.autofilter(0, 0, self.rows, len(self.header) - 1)
+        for column, width in enumerate(self.widths):
+            self.sheet.set_column(column, column, min(width + 1, MAX_COLUMN_WIDTH))
+
+
 def write_xlsx(
     header: list[str],
     rows: Iterable[Sequence[Cell]],
@@ -327,10 +407,12 @@ def write_xlsx(
     *,
     sheet_title: str,
     sheet_rows: int = XLSX_MAX_ROWS,
+    kinds: Sequence[CellKind] = (),
 ) -> int:
     """Write the header and `rows` (neutralised text cells) as a workbook to `destination`; return the
-    number of data rows. A text cell stays text, never a formula, number or link; a number (a figure
-    computed in Python) is written as a number, so a spreadsheet can add it up.
+    number of data rows. A text cell stays text, never a formula or link; a column of `kinds` DATE,
+    MOMENT or NUMBER is written as dates or numbers (see `typed`), and so is a figure computed in Python,
+    so that a spreadsheet can sort, filter and add them up. Each sheet is a table (see `_Sheets`).
 
     Rows that do not fit on one sheet (`sheet_rows`, header included) continue on sheets titled
     "<sheet_title> 2", "<sheet_title> 3" and so on, each with its own copy of the header.
@@ -341,29 +423,32 @@ def write_xlsx(
         destination,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
-    header = [neutralise(cell) for cell in header]
-    sheet = workbook.add_worksheet(sheet_title)
-    sheet.write_row(0, 0, header)
-    on_sheet = written = 0
+    sheets = _Sheets(workbook, [neutralise(cell) for cell in header], sheet_title)
+    sheets.start()
+    written = 0
     for row in rows:
-        if on_sheet == sheet_rows - 1:
-            sheet = workbook.add_worksheet(f"{sheet_title} {len(workbook.worksheets()) + 1}")
-            sheet.write_row(0, 0, header)
-            on_sheet = 0
-        on_sheet += 1
-        sheet.write_row(on_sheet, 0, [_ILLEGAL_IN_XML.sub("", cell) if isinstance(cell, str) else cell for cell in row])
+        if sheets.rows == sheet_rows - 1:
+            sheets.start()
+        sheets.write([typed(kind, cell) for kind, cell in zip(kinds, row, strict=True)] if kinds else row)
         written += 1
+    sheets.finish()
     workbook.close()
     return written
 
 
 def xlsx_response(
-    header: list[str], rows: QuerySet | Iterable[Sequence[Cell]], *, filename: str, sheet_title: str
+    header: list[str],
+    rows: QuerySet | Iterable[Sequence[Cell]],
+    *,
+    filename: str,
+    sheet_title: str,
+    kinds: Sequence[CellKind] = (),
 ) -> FileResponse:
     """The header and `rows` (a values_list of text cells, or rows of text computed in Python) as an
     XLSX attachment, built in a spooled file."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)  # noqa: SIM115 - FileResponse closes it
-    write_xlsx(header, export_rows(rows) if isinstance(rows, QuerySet) else rows, spool, sheet_title=sheet_title)
+    cells = export_rows(rows) if isinstance(rows, QuerySet) else rows
+    write_xlsx(header, cells, spool, sheet_title=sheet_title, kinds=kinds)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
@@ -378,6 +463,11 @@ class Export:
     cells: Callable[[], list[Expression]]
     listed: Callable[[QuerySet], QuerySet]  # joins and order
     sheet_title: str
+    kinds: Sequence[CellKind] = ()  # what each column stands for in the XLSX; all text when empty
+
+    def __post_init__(self) -> None:
+        if self.kinds and len(self.kinds) != len(self.columns):
+            raise ValueError("An export names the kind of every column, or of none.")
 
     def header(self) -> list[str]:
         return [str(column) for column in self.columns]
@@ -398,7 +488,11 @@ class Export:
     def write_xlsx(self, objects: QuerySet, destination: IO[bytes], *, sheet_rows: int = XLSX_MAX_ROWS) -> int:
         """Write the export as a workbook to `destination`; return the number of data rows (see `write_xlsx`)."""
         rows = export_rows(self.query(objects))
-        return write_xlsx(self.header(), rows, destination, sheet_title=self.sheet_title, sheet_rows=sheet_rows)
+        return write_xlsx(
+            self.header(), rows, destination, sheet_title=self.sheet_title, sheet_rows=sheet_rows, kinds=self.kinds
+        )
 
     def xlsx_response(self, objects: QuerySet, *, filename: str) -> FileResponse:
-        return xlsx_response(self.header(), self.query(objects), filename=filename, sheet_title=self.sheet_title)
+        return xlsx_response(
+            self.header(), self.query(objects), filename=filename, sheet_title=self.sheet_title, kinds=self.kinds
+        )

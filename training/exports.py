@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common import spreadsheets
-from common.spreadsheets import choice_label, neutralised, text
+from common.spreadsheets import CellKind, choice_label, neutralised, text
 from people.selectors import full_name
 
 from .models import Assignment, AssignmentReason, AssignmentStatus
@@ -69,11 +69,14 @@ def _completion_cells() -> list[Expression]:
     ]
 
 
+TEXT, NUMBER, DATE = CellKind.TEXT, CellKind.NUMBER, CellKind.DATE
+KINDS = [TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, DATE, TEXT, DATE, NUMBER]
+
 ASSIGNMENTS = spreadsheets.Export(
-    columns=COLUMNS, cells=_assignment_cells, listed=assignment_list, sheet_title="Training"
+    columns=COLUMNS, cells=_assignment_cells, listed=assignment_list, sheet_title="Training", kinds=KINDS
 )
 COMPLETIONS = spreadsheets.Export(
-    columns=COLUMNS, cells=_completion_cells, listed=completion_list, sheet_title="Training"
+    columns=COLUMNS, cells=_completion_cells, listed=completion_list, sheet_title="Training", kinds=KINDS
 )
 
 

@@ -15,12 +15,13 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from acknowledgements.exports import COLUMNS, EXPORT
+from acknowledgements.exports import COLUMNS, EXPORT, KINDS
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from acknowledgements.selectors import request_list
 from acknowledgements.services import requests_create_for_version, signature_create
 from common import spreadsheets
 from common.spreadsheets import neutralise
+from common.tests.xlsx_reading import as_read_from_xlsx
 from people.tests.factories import StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,7 @@ def test_xlsx_has_the_header_and_the_same_values_as_the_csv(signed):
     assert written == 4
     assert list(sheets) == ["Acknowledgements"]
     assert sheets["Acknowledgements"][0] == HEADER
-    assert sheets["Acknowledgements"] == csv_rows(requests)
+    assert sheets["Acknowledgements"] == as_read_from_xlsx(csv_rows(requests), KINDS)
 
 
 @pytest.mark.parametrize(
@@ -199,7 +200,8 @@ def test_xlsx_continues_on_a_new_sheet_with_its_own_header(published, people, da
     assert list(sheets) == titles
     assert [len(rows) - 1 for rows in sheets.values()] == data_rows_per_sheet
     assert all(rows[0] == HEADER for rows in sheets.values())
-    assert [row for rows in sheets.values() for row in rows[1:]] == list(EXPORT.rows(requests))[1:]
+    expected = as_read_from_xlsx(list(EXPORT.rows(requests)), KINDS)
+    assert [row for rows in sheets.values() for row in rows[1:]] == expected[1:]
 
 
 def test_xlsx_refuses_a_sheet_too_small_for_a_row(asked):
@@ -235,7 +237,7 @@ def test_xlsx_response_is_an_attachment_of_the_workbook(signed):
     finally:
         workbook.close()
         response.close()
-    assert rows == expected
+    assert rows == as_read_from_xlsx(expected, KINDS)
 
 
 def test_romanian_diacritics_survive_in_csv_and_xlsx(asked, agent, support):
@@ -287,7 +289,8 @@ def test_signing_times_are_written_to_the_second_in_the_organisations_time_zone(
     _written, sheets = xlsx_sheets(asked)
     xlsx_row = {row[0]: row for row in sheets["Acknowledgements"]}[agent.employee_id]
 
-    assert csv_row[8] == xlsx_row[8] == expected
+    assert csv_row[8] == expected
+    assert xlsx_row[8] == datetime.datetime.fromisoformat(expected).replace(tzinfo=None)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
@@ -331,3 +334,12 @@ def test_control_characters_that_xml_cannot_hold_are_left_out_of_the_xlsx(asked,
     _written, sheets = xlsx_sheets(asked)
 
     assert {row[0]: row for row in sheets["Acknowledgements"]}[agent.employee_id][1] == "Ana Popescu"
+
+
+def test_xlsx_writes_the_version_as_a_number_and_the_due_date_as_a_date(asked, agent):
+    _, sheets = xlsx_sheets(asked)
+
+    row = {row[0]: row for row in sheets["Acknowledgements"]}[agent.employee_id]
+    due = request_of(agent).due_date
+    assert row[5] == request_of(agent).version.number
+    assert row[7] == datetime.datetime(due.year, due.month, due.day)
