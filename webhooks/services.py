@@ -21,6 +21,7 @@ from django.db import connections, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import event_record
 from common.chunks import batched
@@ -233,7 +234,9 @@ def _attempt_record(delivery: Delivery, *, attempt: int, started: datetime.datet
 
 def _disable_when_failing(endpoint_id: int) -> None:
     limit = settings.WEBHOOK_DISABLE_AFTER
-    reason = _("Disabled after %(count)s failed attempts in a row.") % {"count": limit}
+    reason = ngettext(
+        "Disabled after %(count)s failed attempt in a row.", "Disabled after %(count)s failed attempts in a row.", limit
+    ) % {"count": limit}
     # Conditional, so that of two workers failing at once only one disables, audits and writes.
     disabled = Endpoint.objects.filter(pk=endpoint_id, active=True, consecutive_failures__gte=limit).update(
         active=False, disabled_at=timezone.now(), disabled_reason=reason
@@ -256,12 +259,18 @@ def administrators() -> QuerySet[User]:
 
 def _administrators_tell(endpoint: Endpoint) -> None:
     subject = _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url}
-    body = _(
+    body = ngettext(
+        "The webhook endpoint %(url)s (%(description)s) failed %(count)s time in a row and was disabled; "
+        "events are no longer sent to it.\n\n"
+        "Last answer: %(answer)s\n\n"
+        "Once the receiver works again, enable the endpoint in the administration: the deliveries kept "
+        "for it are then sent.",
         "The webhook endpoint %(url)s (%(description)s) failed %(count)s times in a row and was disabled; "
         "events are no longer sent to it.\n\n"
         "Last answer: %(answer)s\n\n"
         "Once the receiver works again, enable the endpoint in the administration: the deliveries kept "
-        "for it are then sent."
+        "for it are then sent.",
+        endpoint.consecutive_failures,
     ) % {
         "url": endpoint.url,
         "description": endpoint.description or "—",

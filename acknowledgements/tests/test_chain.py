@@ -57,7 +57,7 @@ def verify() -> str:
 def test_an_intact_chain_verifies(signatures) -> None:
     output = verify()
 
-    assert "Intact: 3 records and 1 signed versions checked" in output
+    assert "Intact: 3 records and 1 signed version checked" in output
 
 
 def test_an_empty_chain_verifies(db) -> None:
@@ -129,6 +129,14 @@ def test_compliance_sees_the_same_check(client, compliance_officer, signatures) 
     page = client.post("/acknowledgements/verify/").content.decode()
 
     assert "Intact: 3 records checked" in page
+
+
+def test_the_check_names_one_signed_version_in_the_singular(client, compliance_officer, signatures) -> None:
+    client.force_login(compliance_officer.user)
+
+    page = client.post("/acknowledgements/verify/").content.decode()
+
+    assert "They sign 1 version." in page
 
 
 @postgresql_only

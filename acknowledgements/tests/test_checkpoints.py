@@ -65,7 +65,7 @@ def test_a_checkpoint_records_the_count_and_the_hash_the_chain_ends_with(signatu
 
     assert (checkpoint.count, checkpoint.head_sequence, checkpoint.head_hash) == (3, 3, signatures[-1].record_hash)
     assert "Latest checkpoint: 3 records up to #3" in verify()
-    assert "0 records signed since" in verify()
+    assert "signed since, not covered by a checkpoint yet: 0 records (" in verify()
 
 
 def test_a_checkpoint_of_an_empty_chain_counts_nothing(db) -> None:
@@ -85,7 +85,7 @@ def test_verification_says_how_many_records_no_checkpoint_covers_yet(signatures,
 
     output = verify()
 
-    assert "1 records signed since are not covered by a checkpoint yet" in output
+    assert "signed since, not covered by a checkpoint yet: 1 record (" in output
     assert "Intact: 4 records" in output
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import event_record
 from common.errors import Conflict, DomainError
@@ -128,7 +129,14 @@ def completion_get_or_record(
     _completion_check(person=person, completed_on=completed_on, score=score, actor=actor)
     external_id = external_id.strip()
     if len(external_id) > MAX_EXTERNAL_ID_LENGTH:
-        raise DomainError(_("An external id has at most %(count)s characters.") % {"count": MAX_EXTERNAL_ID_LENGTH})
+        raise DomainError(
+            ngettext(
+                "An external id has at most %(count)s character.",
+                "An external id has at most %(count)s characters.",
+                MAX_EXTERNAL_ID_LENGTH,
+            )
+            % {"count": MAX_EXTERNAL_ID_LENGTH}
+        )
     facts = (person.pk, course.pk, completed_on, score)
     # Two completions recorded at once must not both open a refresher; the same person's reports of
     # one external id also wait here for each other, and the second finds the first's row below.

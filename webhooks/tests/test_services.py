@@ -267,6 +267,22 @@ def test_repeated_failures_disable_the_endpoint_and_tell_the_administrators(
     assert (event.actor, event.object_id) == (None, str(endpoint.pk))
 
 
+def test_a_single_failure_that_disables_is_told_in_the_singular(
+    settings, monkeypatch, administrator, django_capture_on_commit_callbacks
+) -> None:
+    settings.WEBHOOK_DISABLE_AFTER = 1
+    monkeypatch.setattr(services, "post", lambda *args, **kwargs: Answer(None, "", "TimeoutError: timed out"))
+    endpoint = EndpointFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delivery_attempt(delivery_id=DeliveryFactory(endpoint=endpoint).pk)
+
+    endpoint.refresh_from_db()
+    assert endpoint.disabled_reason == "Disabled after 1 failed attempt in a row."
+    [message] = mail.outbox
+    assert "failed 1 time in a row and was disabled" in message.body
+
+
 def test_the_sweep_finds_due_retries_and_lost_deliveries_of_active_endpoints_only() -> None:
     now = timezone.now()
     lost = DeliveryFactory(next_attempt_at=now - datetime.timedelta(minutes=5))

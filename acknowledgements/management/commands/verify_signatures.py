@@ -35,12 +35,12 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         checkpoint = report.latest_checkpoint
         if checkpoint is None:
-            self.stdout.write(f"No checkpoint yet: none of the {report.uncovered} records is covered by one.")
+            self.stdout.write(f"No checkpoint yet: none of the {_records(report.uncovered)} is covered by one.")
         else:
             self.stdout.write(
-                f"Latest checkpoint: {checkpoint.count} records up to #{checkpoint.head_sequence} at "
-                f"{timezone.localtime(checkpoint.created_at):%Y-%m-%d %H:%M:%S}; {report.uncovered} records "
-                "signed since are not covered by a checkpoint yet (their MACs are checked, but deleting them "
+                f"Latest checkpoint: {_records(checkpoint.count)} up to #{checkpoint.head_sequence} at "
+                f"{timezone.localtime(checkpoint.created_at):%Y-%m-%d %H:%M:%S}; signed since, not covered by a "
+                f"checkpoint yet: {_records(report.uncovered)} (their MACs are checked, but deleting them "
                 "from the end of the chain would go unnoticed)."
             )
             if report.checkpoint_is_late:
@@ -51,11 +51,21 @@ class Command(BaseCommand):
             for problem in report.problems[1:]:
                 self.stdout.write(f"Also: {problem}.")
             raise CommandError(
-                f"BROKEN at {report.problems[0]}. {report.chain.checked} records read, "
-                f"{len(report.problems)} problems found."
+                f"BROKEN at {report.problems[0]}. {_records(report.chain.checked)} read, "
+                f"{_counted('problem', 'problems', len(report.problems))} found."
             )
         rate = report.chain.checked / seconds if seconds else 0
         self.stdout.write(
-            f"Intact: {report.chain.checked} records and {report.chain.versions_checked} signed versions checked "
+            f"Intact: {_records(report.chain.checked)} and "
+            f"{_counted('signed version', 'signed versions', report.chain.versions_checked)} checked "
             f"in {seconds:.2f} s ({rate:,.0f} records/s)."
         )
+
+
+def _counted(one: str, many: str, count: int) -> str:
+    # The command speaks English only, to operators: "1 record", "2 records".
+    return f"{count} {one if count == 1 else many}"
+
+
+def _records(count: int) -> str:
+    return _counted("record", "records", count)
