@@ -54,6 +54,9 @@ class Bench:
             "CONDUCT_PORTAL_VAR_DIR": str(self.var_dir),
             "EMAIL_URL": "memorymail://",
             "CELERY_BROKER_URL": "memory://",
+            # Nothing reads a task's result here; the settings' default, a folder under the var
+            # directory, exists only with their default broker.
+            "CELERY_RESULT_BACKEND": "cache+memory://",
             "PYTHONUNBUFFERED": "1",
         }
 
