@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 
 DEFAULT_DATABASE = "conduct_portal_bench"
-MEASUREMENTS = ("dashboard", "exports", "api", "publish", "sweep", "signing", "verify", "hr-import")
+MEASUREMENTS = (
+    "dashboard",
+    "campaign",
+    "search",
+    "exports",
+    "api",
+    "publish",
+    "sweep",
+    "signing",
+    "verify",
+    "hr-import",
+)
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:

@@ -7,12 +7,27 @@ import os
 import sys
 from collections.abc import Callable
 
-from bench import api_listing, dashboard, database, exports, hr_import, publishing, signing, sweep, verification
+from bench import (
+    api_listing,
+    campaign,
+    dashboard,
+    database,
+    exports,
+    hr_import,
+    publishing,
+    searching,
+    signing,
+    sweep,
+    verification,
+)
 from bench.plumbing import Result
 
 STEPS: dict[str, Callable[[Result], Result]] = {
     "windows": database.step_windows,
     "dashboard": dashboard.step_dashboard,
+    "campaign": campaign.step_campaign,
+    "search-sections": searching.step_search_sections,
+    "search-people": searching.step_search_people,
     "export": exports.step_export,
     "publish": publishing.step_publish,
     "sweep": sweep.step_sweep,
