@@ -50,6 +50,7 @@ def shown_number(html: str, pattern: str) -> int | None:
 
 
 def page_row(measurement: str, result: Result, max_queries: int) -> Row:
+    """`max_queries` includes the base page's: session, user, permissions, unread notifications, the tasks count."""
     return Row(
         measurement,
         f"{result['median_ms']:.0f} ms median of {result['samples']} "
