@@ -315,6 +315,25 @@ def overdue_of_team(user: Viewer) -> QuerySet[AcknowledgementRequest]:
     )
 
 
+def campaigns_with_overdue(user: Viewer) -> QuerySet[CodeVersion]:
+    """The versions whose campaign has people past their deadline, for those who run campaigns (remind,
+    extend, waive): each with how many are overdue and the deadline the earliest of them missed, the
+    longest overdue first."""
+    # The task links to the campaign page, which opens to those who see the dashboard.
+    if not (user.has_perm("acknowledgements.manage_campaigns") and can_see_dashboard(user)):
+        return CodeVersion.objects.none()
+    overdue = Q(acknowledgement_requests__in=AcknowledgementRequest.objects.overdue(on=timezone.localdate()))
+    return (
+        CodeVersion.objects.filter(overdue)
+        .annotate(
+            overdue_count=Count("acknowledgement_requests", filter=overdue),
+            overdue_since=Min("acknowledgement_requests__due_date", filter=overdue),
+        )
+        .select_related("document")
+        .order_by("overdue_since", "pk")
+    )
+
+
 def signatures_visible_to(user: Viewer) -> QuerySet[Signature]:
     """Compliance sees every signature; anyone else their own and their team's (read-only receipts)."""
     signatures = Signature.objects.select_related("person__user", "person__department", "version__document")

@@ -66,6 +66,12 @@ TASK_KINDS: tuple[TaskKind, ...] = (
         acknowledgement_selectors.overdue_of_team,
     ),
     TaskKind(
+        "campaigns",
+        _("Campaigns with people past their deadline"),
+        "portal/tasks/_campaign.html",
+        acknowledgement_selectors.campaigns_with_overdue,
+    ),
+    TaskKind(
         "team_training",
         _("My team's overdue training"),
         "portal/tasks/_team_training.html",

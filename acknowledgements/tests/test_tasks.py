@@ -68,3 +68,39 @@ def test_a_persons_requests_are_read_by_compliance_and_their_manager_only(
     assert list(selectors.requests_of(agent, viewer=compliance_officer.user)) == [request]
     assert list(selectors.requests_of(agent, viewer=manager.user)) == [request]
     assert not selectors.requests_of(agent, viewer=second_manager.user).exists()
+
+
+def test_a_campaign_with_people_past_their_deadline_is_a_task_of_compliance(
+    published, compliance_officer, agent, manager
+) -> None:
+    ask(agent, published, days=-3)
+    ask(manager, published, days=-1)
+
+    campaigns = list(selectors.campaigns_with_overdue(compliance_officer.user))
+
+    assert campaigns == [published]
+    assert (campaigns[0].overdue_count, campaigns[0].overdue_since) == (
+        2,
+        timezone.localdate() - datetime.timedelta(days=3),
+    )
+
+
+def test_a_campaign_whose_people_are_all_within_their_deadline_is_no_task(published, compliance_officer, agent) -> None:
+    ask(agent, published, days=0)
+
+    assert not selectors.campaigns_with_overdue(compliance_officer.user).exists()
+
+
+def test_a_campaign_leaves_compliances_tasks_once_its_overdue_people_are_waived(
+    published, compliance_officer, agent
+) -> None:
+    overdue = ask(agent, published, days=-1)
+    services.request_waive(ack_request=overdue, actor=compliance_officer.user, reason="On long leave")
+
+    assert not selectors.campaigns_with_overdue(compliance_officer.user).exists()
+
+
+def test_campaigns_are_no_task_of_who_may_not_run_them(published, manager, agent) -> None:
+    ask(agent, published, days=-1)
+
+    assert selectors.campaigns_with_overdue(manager.user).query.is_empty()

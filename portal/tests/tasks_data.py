@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from acknowledgements.models import AcknowledgementRequest
@@ -15,7 +16,11 @@ from training.tests.factories import AssignmentFactory, EnrolmentFactory, Sessio
 
 def give_tasks(manager: StaffProfile, *, author: StaffProfile, report: StaffProfile, rows: int) -> None:
     """For `manager`: versions by `author` to review and to publish, codes to sign, training to complete, sessions
-    to record (their `report` attended), and the report's overdue acknowledgements and training."""
+    to record (their `report` attended), the report's overdue acknowledgements and training, and the campaigns
+    with people overdue (the manager is given the right to run campaigns, so that every kind is theirs)."""
+    manager.user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="acknowledgements", codename="manage_campaigns")
+    )
     now, today = timezone.now(), timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
     for _ in range(rows):

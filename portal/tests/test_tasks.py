@@ -42,7 +42,7 @@ def test_the_navigation_shows_the_number_of_tasks(client, manager, second_manage
     page = client.get("/people/me/").content.decode()
 
     assert 'data-testid="my-tasks"' in page
-    assert '14<span class="visually-hidden"> waiting</span>' in page
+    assert '16<span class="visually-hidden"> waiting</span>' in page
 
 
 def test_the_navigation_shows_no_count_when_nothing_waits(client, agent) -> None:
@@ -85,7 +85,7 @@ def test_the_tasks_page_names_each_kind_with_its_count(client, manager, second_m
     assert [(task_list.kind.key, task_list.count) for task_list in response.context["task_lists"]] == [
         (kind.key, 1) for kind in TASK_KINDS
     ]
-    assert "7 tasks wait for you." in response.content.decode()
+    assert "8 tasks wait for you." in response.content.decode()
 
 
 def test_the_tasks_page_shows_a_page_of_each_kind(client, manager, second_manager, agent) -> None:
@@ -149,8 +149,8 @@ def test_the_tasks_page_reads_the_same_number_of_queries_whatever_the_number_of_
     client.force_login(manager.user)
 
     # The session, the user, their permissions (two), the count of every kind of task (one, shared with the
-    # navigation and the pages of each kind), a page of each of the seven kinds, unread notifications (navigation).
-    with django_assert_num_queries(13):
+    # navigation and the pages of each kind), a page of each of the eight kinds, unread notifications (navigation).
+    with django_assert_num_queries(14):
         response = client.get(TASKS)
     assert response.status_code == 200
 
@@ -163,8 +163,23 @@ def test_the_home_page_reads_the_same_number_of_queries_whatever_the_number_of_t
     client.force_login(manager.user)
 
     # The session, the user, the profile, the permissions (two), the count of every kind of task (one, shared
-    # with the navigation), the first tasks of each of the seven kinds, the manager's documents, the size of
+    # with the navigation), the first tasks of each of the eight kinds, the manager's documents, the size of
     # their team, unread notifications (navigation).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_compliance_finds_a_campaign_with_people_overdue_in_their_tasks_and_opens_it(
+    client, compliance_officer, manager, second_manager, agent
+) -> None:
+    give_tasks(manager, author=second_manager, report=agent, rows=1)
+    client.force_login(compliance_officer.user)
+
+    page = client.get(TASKS).content.decode()
+
+    assert 'data-testid="tasks-campaigns"' in page
+    assert "1 person past their deadline, since" in page
+    campaign = re.search(r'href="(/acknowledgements/dashboard/versions/\d+/)"', page)
+    assert campaign is not None
+    assert client.get(campaign.group(1)).status_code == 200
