@@ -29,6 +29,7 @@ from people.models import Department, StaffProfile
 from .helpers import (
     ARTIFACTS,
     AXE_SCRIPT,
+    TEST_PASSWORD,
     PageWatch,
     assert_fits_the_screen,
     describe,
@@ -129,6 +130,14 @@ def test_a_reviewer_approves_from_my_tasks_the_author_publishes_from_hers_and_th
     reader.get_by_test_id("tasks-sign").get_by_role("link", name="Read and sign").click()
     version_2 = AcknowledgementRequest.objects.get(version=revision, person=agent)
     expect(reader).to_have_url(re.compile(rf"/acknowledgements/{version_2.pk}/$"))
+    sign = reader.locator("#sign")
+    sign.get_by_label("I agree to the statement above.").check()
+    sign.get_by_label("Your full name").fill(agent.full_name)
+    sign.get_by_label("Your password").fill(TEST_PASSWORD)
+    sign.get_by_role("button", name="Sign", exact=True).click()
+    expect(reader).to_have_url(re.compile(r"/acknowledgements/receipts/\d+/$"))
+    reader.goto("/")
+    expect(reader.get_by_test_id("tasks-sign")).to_have_count(0)
 
 
 @pytest.mark.usefixtures("tasks_run_at_once")
@@ -144,10 +153,14 @@ def test_compliance_reminds_extends_and_waives_on_the_campaign_and_the_figures_a
     version = asked.version
     acknowledgement_services.signature_create(ack_request=asked, actor=agent.user, typed_name=agent.full_name)
     pending = [manager, second_manager, compliance_officer, *sellers]
+    # Sales missed the deadline: the campaign is in compliance's tasks.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    AcknowledgementRequest.objects.filter(version=version, person__in=sellers).update(due_date=yesterday)
 
     page = browser_as(compliance_officer)
-    page.get_by_test_id("navigation").get_by_role("link", name="Dashboard").click()
-    page.get_by_role("link", name="Campaign", exact=True).click()
+    overdue_campaigns = page.get_by_test_id("tasks-campaigns")
+    expect(overdue_campaigns).to_contain_text("2 people past their deadline")
+    overdue_campaigns.get_by_role("link", name="Open the campaign").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Campaign: "))
     assert figures(page)["pending"] == len(pending)
 
@@ -167,6 +180,9 @@ def test_compliance_reminds_extends_and_waives_on_the_campaign_and_the_figures_a
     for person in pending:
         due = new_date if person in sellers else asked.due_date
         expect(rows.filter(has_text=person.full_name)).to_contain_text(date_format(due))
+    page.goto("/")
+    expect(page.get_by_test_id("tasks-campaigns")).to_have_count(0)
+    page.go_back()
 
     waived = [second_manager, sellers[0]]
     for person in waived:
