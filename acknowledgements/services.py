@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -152,9 +153,14 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
         AcknowledgementRequest, people.order_by().values_list("pk"), ["person"], version=version, due_date=due
     )
     if created:
-        version_id = version.pk
-        transaction.on_commit(lambda: requests_created.send(sender=AcknowledgementRequest, version_id=version_id))
+        _announce_requests_created([version.pk])
     return created
+
+
+def _announce_requests_created(version_ids: Iterable[int]) -> None:
+    """Once committed, tell the apps above that these versions have people newly asked to sign them."""
+    for version_id in sorted(set(version_ids)):
+        transaction.on_commit(partial(requests_created.send, sender=AcknowledgementRequest, version_id=version_id))
 
 
 @transaction.atomic
@@ -250,6 +256,8 @@ def requests_sync_for_people(*, person_ids: Sequence[int], actor: User | None = 
         back = AcknowledgementRequest.objects.filter(pk__in=pks)
         _announce_transition(back, before=RequestStatus.LEFT, after=RequestStatus.PENDING, at=now)
     AcknowledgementRequest.objects.bulk_create(new)
+    # Joiners and returners are asked as the audience was at publication (told once each, by its receivers).
+    _announce_requests_created([request.version_id for request in new] + list(returning))
     for kind, action in (
         ("left", audit_actions.REQUESTS_LEAVE),
         ("returned", audit_actions.REQUESTS_RETURN),

@@ -172,6 +172,22 @@ def test_a_publication_notified_twice_tells_each_person_once(published, agent, m
     assert set(ReminderLog.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
+def test_a_person_who_joins_the_audience_later_is_asked_once_as_those_asked_at_publication_were(
+    draft, manager, second_manager, agent, support, mailoutbox, on_commit
+) -> None:
+    with on_commit():
+        version = publish(draft, author=manager.user, approver=second_manager.user)
+    joiner = StaffProfileFactory(user__username="jo", department=support)
+    mailoutbox.clear()
+
+    with on_commit():
+        acknowledgement_services.requests_sync_for_people(person_ids=[joiner.pk, agent.pk])
+
+    ask = AcknowledgementRequest.objects.get(person=joiner, version=version)
+    assert addressees(mailoutbox) == told(joiner)
+    assert mailoutbox[0].subject == f"{ASKS} {date_format(ask.due_date)}"
+
+
 def test_a_new_major_version_links_those_who_signed_before_and_may_open_it_to_what_changed(
     published, manager, second_manager, agent, compliance_officer, mailoutbox, on_commit
 ) -> None:
