@@ -101,11 +101,27 @@ def version_authors(version: CodeVersion) -> list[Author]:
     return list(authors.values())
 
 
+# A reviewer must also open the version and its document: approving alone would earn an email whose link 404s.
+REVIEWER_PERMISSIONS = ("codes.approve_codeversion", "codes.view_codeversion", "codes.view_codedocument")
+
+
+def may_review(user: Viewer) -> bool:
+    return user.has_perms(REVIEWER_PERMISSIONS)
+
+
+def reviewers() -> QuerySet[User]:
+    """The active people for whom `may_review` is true, as one query."""
+    people = User.objects.filter(is_active=True)
+    for permission in REVIEWER_PERMISSIONS:
+        people = people.filter(pk__in=users_with_permission(permission).values("pk"))
+    return people
+
+
 def approvers_of(version: CodeVersion) -> QuerySet[User]:
-    """The active people who may approve the version: the approve permission, and none of its authors (the
-    four-eyes rule of services.approval_refusal)."""
+    """The reviewers who may approve the version: none of its authors (the four-eyes rule of
+    services.approval_refusal)."""
     authors = [author.person.pk for author in version_authors(version)]
-    return users_with_permission("codes.approve_codeversion").filter(is_active=True).exclude(pk__in=authors)
+    return reviewers().exclude(pk__in=authors)
 
 
 def version_approvals(version: CodeVersion) -> list[Approval]:
@@ -115,9 +131,9 @@ def version_approvals(version: CodeVersion) -> list[Approval]:
 
 def versions_awaiting_review_by(user: Viewer) -> CodeVersionQuerySet:
     """The versions in review that `user` may approve, the longest waiting first: none for those who may not
-    approve or read drafts. The four-eyes rule of `services.approval_refusal` as a filter: never a version
+    review (`may_review`). The four-eyes rule of `services.approval_refusal` as a filter: never a version
     they started, changed (a contribution) or approved already in this round."""
-    if not (can_see_drafts(user) and user.has_perms(["codes.approve_codeversion", "codes.view_codedocument"])):
+    if not may_review(user):
         return CodeVersion.objects.none()
     return (
         versions_visible_to(user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from codes import selectors, services
 from codes.tests.factories import DraftFactory, SectionFactory, start_revision
@@ -20,6 +21,14 @@ def in_review(draft, manager):
 @pytest.fixture
 def third_manager(support):
     return StaffProfileFactory(user__username="ioana", user__roles=["Manager"], department=support)
+
+
+@pytest.fixture
+def approver_who_may_not_read_drafts(support):
+    """Given the right to approve alone: the version's page is a 404 for them."""
+    profile = StaffProfileFactory(user__username="anca", user__roles=["Agent"], department=support)
+    profile.user.user_permissions.add(Permission.objects.get(codename="approve_codeversion"))
+    return profile
 
 
 def test_a_version_in_review_waits_for_the_other_managers(in_review, second_manager) -> None:
@@ -72,6 +81,23 @@ def test_a_version_leaves_the_review_list_once_approved(in_review, second_manage
 def test_someone_who_may_not_approve_has_nothing_to_review(in_review, agent, compliance_officer) -> None:
     for person in (agent, compliance_officer):
         assert selectors.versions_awaiting_review_by(person.user).query.is_empty()
+
+
+def test_someone_who_may_approve_but_not_read_drafts_is_no_reviewer(
+    in_review, approver_who_may_not_read_drafts
+) -> None:
+    assert not selectors.approvers_of(in_review).filter(pk=approver_who_may_not_read_drafts.user.pk).exists()
+    assert selectors.versions_awaiting_review_by(approver_who_may_not_read_drafts.user).query.is_empty()
+
+
+def test_those_asked_to_review_a_version_are_those_who_have_it_to_review(
+    in_review, manager, second_manager, third_manager, agent, compliance_officer, approver_who_may_not_read_drafts
+) -> None:
+    everyone = (manager, second_manager, third_manager, agent, compliance_officer, approver_who_may_not_read_drafts)
+    asked = set(selectors.approvers_of(in_review))
+
+    for person in everyone:
+        assert (person.user in asked) == selectors.versions_awaiting_review_by(person.user).exists()
 
 
 def test_drafts_are_not_waiting_for_review(draft, second_manager) -> None:

@@ -65,6 +65,18 @@ def test_a_submitted_version_tells_the_managers_who_may_approve_it_and_not_its_a
     assert notified(message__startswith="Please review") == told(second_manager)
 
 
+def test_someone_who_may_approve_but_not_open_the_version_is_not_asked_to_review_it(
+    draft, manager, second_manager, support, mailoutbox, on_commit
+) -> None:
+    approver_only = StaffProfileFactory(user__username="anca", department=support)
+    approver_only.user.user_permissions.add(Permission.objects.get(codename="approve_codeversion"))
+
+    with on_commit():
+        code_services.version_submit(version=draft, actor=manager.user)
+
+    assert addressees(mailoutbox) == told(second_manager)
+
+
 def test_a_manager_who_edited_the_version_is_not_asked_to_review_it(
     draft, manager, second_manager, mailoutbox, on_commit
 ) -> None:
