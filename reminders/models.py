@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from codes.signals import ReviewStep
+
 
 class ReminderKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
@@ -29,6 +31,10 @@ class DeliveryStatus(models.TextChoices):
 ESCALATED = "escalated"
 OVERDUE = "overdue"
 OVERDUE_COPY = "overdue-copy"
+# Workflow notices (reminders/notices.py): a version published, a document retired; review steps are
+# codes.signals.ReviewStep.
+PUBLISHED = "published"
+RETIRED = "retired"
 
 
 def manual_stage(day: datetime.date) -> str:
@@ -45,6 +51,12 @@ STAGE_LABELS = {
     OVERDUE: _("Overdue"),
     ESCALATED: _("Escalated to the manager"),
     OVERDUE_COPY: _("Overdue, copied to compliance"),
+    ReviewStep.SUBMITTED: _("Sent for review"),
+    ReviewStep.APPROVED: _("Approved"),
+    ReviewStep.CHANGES_REQUESTED: _("Changes requested"),
+    ReviewStep.WITHDRAWN: _("Taken back from review"),
+    PUBLISHED: _("Published"),
+    RETIRED: _("Retired"),
 }
 
 

@@ -31,10 +31,7 @@ from people.models import ALWAYS_EMAILED, NotificationKind
 from people.selectors import portal_only_among
 
 from .emails import Reminder, absolute, email_of, languages_of
-from .models import ReminderKind, ReminderLog
-
-PUBLISHED = "published"
-RETIRED = "retired"
+from .models import PUBLISHED, RETIRED, ReminderKind, ReminderLog
 
 WORKFLOW_KINDS = frozenset({ReminderKind.VERSION_REVIEW, ReminderKind.PUBLICATION, ReminderKind.RETIREMENT})
 

@@ -40,8 +40,18 @@ from webhooks.models import EventType
 from webhooks.services import events_emit
 
 from .emails import Reminder, build_digests, build_reminders
-from .models import ESCALATED, OVERDUE, DeliveryStatus, Notification, ReminderKind, ReminderLog, manual_stage
-from .notices import PUBLISHED, RETIRED, WORKFLOW_KINDS, build_notices
+from .models import (
+    ESCALATED,
+    OVERDUE,
+    PUBLISHED,
+    RETIRED,
+    DeliveryStatus,
+    Notification,
+    ReminderKind,
+    ReminderLog,
+    manual_stage,
+)
+from .notices import WORKFLOW_KINDS, build_notices
 from .rules import Rule, all_rules
 from .selectors import DELIVERY_BATCH_SIZE, pending_digest_batches, pending_reminder_ids
 

@@ -9,8 +9,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from . import selectors, services
-from .models import ReminderKind
-from .notices import PUBLISHED, RETIRED
+from .models import PUBLISHED, RETIRED, ReminderKind
 
 RETRY_COUNTDOWN_SECONDS = 5 * 60
 MAX_RETRIES = 12  # an hour of retries; the Redis visibility timeout (6 h) is longer than that
