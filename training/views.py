@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
@@ -243,10 +244,16 @@ def attendance_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     except DomainError as error:
         messages.error(request, error.message)
         return _session_page(request, session, attendance_form=form, status=400)
+    present, completed = len(form.attended_ids()), len(made)
+    # Two counts, each with its own plural (Romanian has three forms): each is a phrase of its own.
     messages.success(
         request,
-        _("Attendance recorded: %(present)s present, %(completed)s new completions.")
-        % {"present": len(form.attended_ids()), "completed": len(made)},
+        _("Attendance recorded: %(present)s, %(completed)s.")
+        % {
+            "present": ngettext("%(count)s present", "%(count)s present", present) % {"count": present},
+            "completed": ngettext("%(count)s new completion", "%(count)s new completions", completed)
+            % {"count": completed},
+        },
     )
     return redirect("training:session_detail", session.pk)
 

@@ -104,6 +104,15 @@ def test_the_attendance_form_records_completions_and_refreshers(client, manager,
     assert AuditEvent.objects.filter(action="training.attendance.record").count() == 1
 
 
+def test_recorded_attendance_counts_one_completion_in_the_singular(client, manager, held, agent) -> None:
+    enrolment = Enrolment.objects.get(session=held, person=agent)
+    client.force_login(manager.user)
+
+    response = client.post(f"/training/sessions/{held.pk}/attendance/", {"present": [enrolment.pk]}, follow=True)
+
+    assert "Attendance recorded: 1 present, 1 new completion." in messages_of(response)
+
+
 def test_attendance_before_the_session_is_a_message_not_an_error(client, manager, session, agent) -> None:
     enrolment = EnrolmentFactory(session=session, person=agent)
     client.force_login(manager.user)
