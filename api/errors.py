@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
@@ -160,7 +160,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             body["detail"] = exc.message
     elif isinstance(api_exception, exceptions.Throttled):
         seconds = _seconds(api_exception.wait)
-        body = error_body(THROTTLED, _("Too many requests: try again in %(seconds)d seconds.") % {"seconds": seconds})
+        detail = ngettext(
+            "Too many requests: try again in %(seconds)d second.",
+            "Too many requests: try again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+        body = error_body(THROTTLED, detail)
     else:
         body = error_body(error_type, str(api_exception.detail))
     return Response(body, status=api_exception.status_code, headers=headers)

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import AuthenticatedHttpRequest
@@ -179,9 +179,13 @@ def staff_import_confirm(request: HttpRequest) -> HttpResponse:
     counts = plan.counts()
     messages.success(
         request,
-        _(
-            "Imported %(rows)d rows: %(created)d new, %(changed)d with changed details, %(moved)d moved, "
-            "%(deactivated)d deactivated, %(reactivated)d reactivated, %(unchanged)d unchanged."
+        # Each figure after its label: a word before a number need not agree with it (Romanian would).
+        ngettext(
+            "Imported %(rows)d row: new %(created)d, details changed %(changed)d, moved %(moved)d, "
+            "deactivated %(deactivated)d, reactivated %(reactivated)d, unchanged %(unchanged)d.",
+            "Imported %(rows)d rows: new %(created)d, details changed %(changed)d, moved %(moved)d, "
+            "deactivated %(deactivated)d, reactivated %(reactivated)d, unchanged %(unchanged)d.",
+            counts["rows"],
         )
         % counts,
     )

@@ -28,6 +28,18 @@ def test_the_request_past_the_rate_is_refused_with_retry_after(api_as, agent, th
     assert response.json() == {"type": "throttled", "detail": "Too many requests: try again in 60 seconds."}
 
 
+def test_a_wait_of_one_second_is_said_in_the_singular(api_as, agent, monkeypatch) -> None:
+    from api.throttling import ApiThrottle
+
+    monkeypatch.setattr(ApiThrottle, "THROTTLE_RATES", {"api": "1/second"})
+    client = api_as(agent)
+    with time_machine.travel(timezone.now(), tick=False):
+        client.get(PEOPLE)
+        response = client.get(PEOPLE)
+
+    assert response.json()["detail"] == "Too many requests: try again in 1 second."
+
+
 def test_the_budget_comes_back_after_the_wait(api_as, agent, three_a_minute) -> None:
     client = api_as(agent)
     with time_machine.travel(timezone.now(), tick=False) as clock:

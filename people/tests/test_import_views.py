@@ -43,7 +43,7 @@ def test_an_administrator_previews_then_confirms(client, administrator, sales) -
     done = client.post(CONFIRM_URL, {"digest": digest_of(preview)}, follow=True)
 
     assert done.redirect_chain == [(URL, 302)]
-    assert "Imported 1 rows: 1 new" in done.content.decode()
+    assert "Imported 1 row: new 1, details changed 0, moved 0" in done.content.decode()
     nora = StaffProfile.objects.select_related("user").get(employee_id="N1")
     assert (nora.department, nora.user.email) == (sales, "nora@example.com")
     assert AuditEvent.objects.filter(action="people.person.hire", actor=administrator.user).count() == 1
