@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.errors import DomainError
 
@@ -67,9 +68,12 @@ def _refuse_what_is_not_utf8_text(data: bytes) -> None:
         raise ImportRefused(_("The file is empty: there is no text in it to import."))
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRefused(
-            _(
+            ngettext(
+                "The file is larger than 1 MB (%(size)s byte; the limit is %(limit)s bytes). "
+                "Split it into smaller files, or remove pictures and attachments, and upload it again.",
                 "The file is larger than 1 MB (%(size)s bytes; the limit is %(limit)s bytes). "
-                "Split it into smaller files, or remove pictures and attachments, and upload it again."
+                "Split it into smaller files, or remove pictures and attachments, and upload it again.",
+                len(data),
             )
             % {"size": f"{len(data):,}", "limit": f"{MAX_IMPORT_BYTES:,}"}
         )

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from people import rights
 from people.models import Department, StaffProfile
@@ -190,7 +191,12 @@ def _check_rows(
             lines_of_ids[employee_id] = row.line
         if len(employee_id) > longest_id:
             problems.append(
-                _("employee id %(id)s is longer than %(max)d characters.") % {"id": employee_id, "max": longest_id}
+                ngettext(
+                    "employee id %(id)s is longer than %(max)d character.",
+                    "employee id %(id)s is longer than %(max)d characters.",
+                    longest_id,
+                )
+                % {"id": employee_id, "max": longest_id}
             )
         if email:
             problems.extend(_email_problems(email, employee_id, lines_of_emails, owners, stored, row.line))
