@@ -148,21 +148,21 @@ def _department_field(label: StrPromise) -> forms.TypedChoiceField:
 
 class _WithDepartments(forms.Form):
     """A form with a menu of departments (`department_choices`, read once by the view for all its forms),
-    whose empty choice says `everyone`."""
+    whose empty choice reads `empty_label`."""
 
-    everyone: StrPromise
+    empty_label: StrPromise
 
     def __init__(self, *args: Any, departments: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["department"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", self.everyone), *departments]
+        field.choices = [("", self.empty_label), *departments]
 
 
 class ExtendDeadlineForm(_WithDepartments):
     due_date = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     department = _department_field(_("For"))
-    everyone = _("Everyone pending")
+    empty_label = _("Everyone pending")
 
 
 class IdListField(forms.Field):
@@ -182,7 +182,7 @@ class WaiverSelectionForm(_WithDepartments):
 
     request = IdListField(required=False)
     department = _department_field(_("Department"))
-    everyone = _("Choose a department")
+    empty_label = _("Choose a department")
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
