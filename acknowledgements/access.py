@@ -4,17 +4,21 @@ they may not open the page at all."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from codes.models import CodeVersion
+from codes.models import CodeVersion, CodeVersionQuerySet
+from codes.selectors import versions_visible_to
 
 from .models import AcknowledgementRequest, Signature
 from .selectors import (
     Viewer,
     can_see_dashboard,
+    may_run_campaigns,
     requests_readable_by,
     requests_visible_to,
+    sees_all_acknowledgements,
     signatures_visible_to,
 )
 
@@ -49,7 +53,24 @@ def require_dashboard_access(user: Viewer) -> None:
         raise PermissionDenied(_("The acknowledgement dashboard is for compliance officers and managers."))
 
 
+def require_campaign_runner(user: Viewer) -> None:
+    """Refuse, with a 403, those who may not act on a campaign (see `may_run_campaigns`)."""
+    if not may_run_campaigns(user):
+        raise PermissionDenied(_("Reminding and extending a campaign are for compliance officers, who see everyone."))
+
+
 def get_published_version_for_user(user: Viewer, version_id: int) -> CodeVersion:
-    """A published version whose figures the user may see on the dashboard (403 for anyone else)."""
+    """A published version whose campaign (its figures, over those the user oversees) the user may see:
+    any for compliance; for a manager, one asked of their team or one that applies to them, and not found
+    otherwise, as its text is (403 for who may not open the dashboard)."""
     require_dashboard_access(user)
-    return get_object_or_404(CodeVersion.objects.select_related("document"), pk=version_id, published_at__isnull=False)
+    versions = CodeVersion.objects.select_related("document").filter(published_at__isnull=False)
+    return get_object_or_404(_concerning(user, versions), pk=version_id)
+
+
+def _concerning(user: Viewer, versions: CodeVersionQuerySet) -> CodeVersionQuerySet:
+    """The versions among `versions` that concern the user: all of them for who sees everyone."""
+    if sees_all_acknowledgements(user):
+        return versions
+    asked_of_their_team = Exists(requests_visible_to(user).filter(version=OuterRef("pk")))
+    return versions.filter(asked_of_their_team | Q(pk__in=versions_visible_to(user).values("pk")))

@@ -48,6 +48,13 @@ def can_see_dashboard(user: Viewer) -> bool:
     return sees_all_acknowledgements(user) or user.has_perm("people.view_team")
 
 
+def may_run_campaigns(user: Viewer) -> bool:
+    """Whether the user may act on a campaign (remind, extend) and be given its tasks. The actions reach
+    everyone asked, so they are for who sees everyone: `manage_campaigns` alone, given in the admin to a
+    manager who sees only their team, would act on people the page does not show them."""
+    return user.has_perm("acknowledgements.manage_campaigns") and sees_all_acknowledgements(user)
+
+
 def requests_visible_to(user: Viewer) -> AcknowledgementRequestQuerySet:
     """Compliance sees everyone's requests; a manager their team's (`people.selectors.managed_by`); anyone else none.
 
@@ -319,8 +326,7 @@ def campaigns_with_overdue(user: Viewer) -> QuerySet[CodeVersion]:
     """The versions whose campaign has people past their deadline, for those who run campaigns (remind,
     extend, waive): each with how many are overdue and the deadline the earliest of them missed, the
     longest overdue first."""
-    # The task links to the campaign page, which opens to those who see the dashboard.
-    if not (user.has_perm("acknowledgements.manage_campaigns") and can_see_dashboard(user)):
+    if not may_run_campaigns(user):
         return CodeVersion.objects.none()
     overdue = Q(acknowledgement_requests__in=AcknowledgementRequest.objects.overdue(on=timezone.localdate()))
     return (

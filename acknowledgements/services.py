@@ -49,6 +49,7 @@ from .models import (
     SignatureAuthentication,
     SignatureCheckpoint,
 )
+from .selectors import may_run_campaigns
 from .signals import requests_created, requests_withdrawn
 
 
@@ -352,7 +353,7 @@ def requests_extend(
     sub-departments) until `due_date` to acknowledge it. The date must be after today; a request due
     later already keeps its date (an extension never shortens one). One UPDATE, one audit event with
     the count and the dates before and after. Returns how many requests were extended."""
-    if not actor.has_perm("acknowledgements.manage_campaigns"):
+    if not may_run_campaigns(actor):
         raise PermissionDenied(_("Your roles do not allow extending deadlines."))
     if due_date <= timezone.localdate():
         raise InputRefused(_("Choose a date after today: the new deadline must be in the future."), field="due_date")

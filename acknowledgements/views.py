@@ -35,6 +35,7 @@ from .access import (
     get_published_version_for_user,
     get_request_for_user,
     get_signature_for_user,
+    require_campaign_runner,
     require_dashboard_access,
 )
 from .forms import DashboardFilterForm, ExtendDeadlineForm, SignForm, WaiveForm, WaiverSelectionForm
@@ -289,6 +290,7 @@ def _campaign_page(
     context = {
         "version": version,
         "everyone": selectors.sees_all_acknowledgements(request.user),
+        "runs_campaigns": selectors.may_run_campaigns(request.user),
         "audience": None if version.applies_to_all_staff else list(version.audience_departments.order_by("name")),
         "published_on": published_on,
         "due": selectors.pending_due_dates(requests),
@@ -313,10 +315,10 @@ def campaign(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse
 
 
 @require_POST
-@permission_required("acknowledgements.manage_campaigns")
 def campaign_extend(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """Extend the deadline of everyone pending, or of one department's; a refused date shows the page again
     with the error next to the field."""
+    require_campaign_runner(request.user)
     version = get_published_version_for_user(request.user, version_id)
     form = ExtendDeadlineForm(request.POST, departments=forms.department_choices())
     if form.is_valid():
@@ -351,9 +353,7 @@ def campaign_waive(request: AuthenticatedHttpRequest, version_id: int) -> HttpRe
     data = request.POST if request.method == "POST" else request.GET
     selection = WaiverSelectionForm(data, departments=forms.department_choices())
     if not selection.is_valid():
-        messages.error(
-            request, " ".join(str(error) for error in selection.non_field_errors()) or selection.errors.as_text()
-        )
+        messages.error(request, _selection_refused(selection))
         return redirect("acknowledgements:campaign", version.pk)
     chosen = _waiver_selection(request.user, version, selection)
     reason_form = WaiveForm(request.POST if request.method == "POST" else None)
@@ -374,6 +374,15 @@ def campaign_waive(request: AuthenticatedHttpRequest, version_id: int) -> HttpRe
         "not_pending": chosen.count() - pending,
     }
     return render(request, "acknowledgements/campaign_waive.html", context, status=400 if reason_form.errors else 200)
+
+
+def _selection_refused(selection: WaiverSelectionForm) -> str:
+    """Why a waiver's selection was refused, in a sentence for the person. A choice the form does not know
+    comes from a list that changed since the page was shown (or from an address typed by hand): say so,
+    rather than that nothing was chosen."""
+    if any(field in selection.errors for field in selection.fields):
+        return _("The people or the department you chose are no longer on the list: choose again.")
+    return " ".join(str(error) for error in selection.non_field_errors())
 
 
 def _waiver_selection(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -29,13 +30,13 @@ from django.utils.translation import gettext as _
 
 from acknowledgements import webhook_payloads
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
+from acknowledgements.selectors import may_run_campaigns
 from codes.models import CodeVersion
 from codes.selectors import approvers_of, version_authors
 from codes.signals import ReviewStep
 from common.bulk import insert_from_query, insert_from_query_returning
 from common.chunks import batched
 from common.errors import DomainError
-from common.permissions import require_permission
 from webhooks.models import EventType
 from webhooks.services import events_emit
 
@@ -326,7 +327,8 @@ def campaign_remind(*, version: CodeVersion, actor: User) -> CampaignReminded:
     pressing at once. The claimed reminders are sent in batches by the delivery task, once the claims
     are committed (a broker that is down leaves them to the next sweep, which delivers every pending one).
     """
-    require_permission(actor, "acknowledgements.manage_campaigns")
+    if not may_run_campaigns(actor):
+        raise PermissionDenied(_("Your roles do not allow reminding a campaign."))
     pending = AcknowledgementRequest.objects.filter(version=version).pending()
     pairs = pending.order_by().values_list("pk", "person__user_id")
     stage = manual_stage(timezone.localdate())

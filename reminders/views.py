@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from acknowledgements.access import get_published_version_for_user
+from acknowledgements.access import get_published_version_for_user, require_campaign_runner
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate
-from common.permissions import permission_required
 
 from . import services
 from .access import get_notification_for_user
@@ -56,9 +55,9 @@ def _reminded_said(result: services.CampaignReminded) -> str:
 
 
 @require_POST
-@permission_required("acknowledgements.manage_campaigns")
 def campaign_remind(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """Remind a campaign's pending people now (once a day each), and say how many, back on the campaign."""
+    require_campaign_runner(request.user)
     version = get_published_version_for_user(request.user, version_id)
     result = services.campaign_remind(version=version, actor=request.user)
     messages.success(request, _reminded_said(result))

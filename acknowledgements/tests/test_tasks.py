@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from acknowledgements import selectors, services
 from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.tests.dashboard.helpers import give_right_to_run_campaigns
 
 pytestmark = pytest.mark.django_db
 
@@ -102,5 +103,12 @@ def test_a_campaign_leaves_compliances_tasks_once_its_overdue_people_are_waived(
 
 def test_campaigns_are_no_task_of_who_may_not_run_them(published, manager, agent) -> None:
     ask(agent, published, days=-1)
+
+    assert selectors.campaigns_with_overdue(manager.user).query.is_empty()
+
+
+def test_campaigns_are_no_task_of_a_manager_given_the_right_to_run_them_alone(published, manager, agent) -> None:
+    ask(agent, published, days=-1)
+    give_right_to_run_campaigns(manager)
 
     assert selectors.campaigns_with_overdue(manager.user).query.is_empty()

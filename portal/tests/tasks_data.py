@@ -17,9 +17,13 @@ from training.tests.factories import AssignmentFactory, EnrolmentFactory, Sessio
 def give_tasks(manager: StaffProfile, *, author: StaffProfile, report: StaffProfile, rows: int) -> None:
     """For `manager`: versions by `author` to review and to publish, codes to sign, training to complete, sessions
     to record (their `report` attended), the report's overdue acknowledgements and training, and the campaigns
-    with people overdue (the manager is given the right to run campaigns, so that every kind is theirs)."""
+    with people overdue (the manager is given the rights to run campaigns, which act on everyone and so need
+    seeing everyone too, so that every kind is theirs)."""
     manager.user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="acknowledgements", codename="manage_campaigns")
+        *Permission.objects.filter(
+            content_type__app_label="acknowledgements",
+            codename__in=["manage_campaigns", "view_all_acknowledgements"],
+        )
     )
     now, today = timezone.now(), timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)

@@ -7,12 +7,15 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.tests.dashboard.helpers import give_right_to_run_campaigns
 from codes.tests.factories import DraftFactory
 from people.tests.factories import StaffProfileFactory
+from reminders import services
 from reminders.models import ReminderLog, manual_stage
 
 # The delivery tasks run in the test's process, as a worker would run them.
@@ -99,6 +102,25 @@ def test_a_manager_may_not_remind_a_campaign(client, manager, asked):
     response = client.post(remind_url(asked))
 
     assert response.status_code == 403
+    assert not ReminderLog.objects.exists()
+
+
+def test_a_manager_given_the_right_to_run_campaigns_alone_may_not_remind(client, manager, asked):
+    give_right_to_run_campaigns(manager)
+    client.force_login(manager.user)
+
+    response = client.post(remind_url(asked))
+
+    assert response.status_code == 403
+    assert not ReminderLog.objects.exists()
+
+
+def test_the_service_refuses_a_reminder_by_who_does_not_see_everyone(manager, asked):
+    give_right_to_run_campaigns(manager)
+
+    with pytest.raises(PermissionDenied):
+        services.campaign_remind(version=asked, actor=manager.user)
+
     assert not ReminderLog.objects.exists()
 
 

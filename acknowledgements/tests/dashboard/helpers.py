@@ -8,6 +8,7 @@ import io
 import re
 
 import openpyxl
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from acknowledgements import services
@@ -76,3 +77,12 @@ def xlsx_of(response) -> list[list[str]]:
         return [["" if cell is None else cell for cell in row] for row in workbook.active.iter_rows(values_only=True)]
     finally:
         workbook.close()
+
+
+def give_right_to_run_campaigns(profile: StaffProfile) -> None:
+    """What an administrator may do in the admin: give someone `manage_campaigns` alone, without seeing everyone."""
+    profile.user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="acknowledgements", codename="manage_campaigns")
+    )
+    for cache in ("_perm_cache", "_user_perm_cache"):  # read again, as the next request would
+        profile.user.__dict__.pop(cache, None)

@@ -8,14 +8,23 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest
 from acknowledgements.selectors import FIGURES, STATE_FIGURES
-from acknowledgements.tests.dashboard.helpers import DASHBOARD, csv_of, listed, rendered_figures, sign
+from acknowledgements.tests.dashboard.helpers import (
+    DASHBOARD,
+    csv_of,
+    give_right_to_run_campaigns,
+    listed,
+    rendered_figures,
+    sign,
+)
 from codes.tests.factories import DraftFactory, publish
+from people.models import StaffProfile
 from people.tests.factories import StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +116,33 @@ def test_a_manager_sees_their_team_and_no_action(client, manager, campaign):
     assert 'name="request"' not in page
 
 
+def test_a_manager_given_the_right_to_run_campaigns_alone_sees_no_action(client, manager, campaign):
+    give_right_to_run_campaigns(manager)
+    client.force_login(manager.user)
+
+    page = client.get(campaign_url(campaign)).content.decode()
+
+    assert "/remind/" not in page
+    assert "/extend/" not in page
+
+
+def test_a_manager_is_told_the_figures_are_their_teams(client, manager, campaign):
+    client.force_login(manager.user)
+
+    page = client.get(campaign_url(campaign)).content.decode()
+
+    assert "Your team’s people asked to acknowledge this version" in page
+    assert "Everyone asked to acknowledge this version" not in page
+
+
+def test_compliance_is_told_the_figures_are_everyones(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    page = client.get(campaign_url(campaign)).content.decode()
+
+    assert "Everyone asked to acknowledge this version" in page
+
+
 def test_compliance_sees_the_actions(client, compliance_officer, campaign):
     client.force_login(compliance_officer.user)
 
@@ -128,6 +164,58 @@ def test_an_agent_may_not_open_a_campaign(client, agent, campaign):
     client.force_login(agent.user)
 
     assert client.get(campaign_url(campaign)).status_code == 403
+
+
+# The campaign's pages: the page, the figures it fetches again, and its summary PDF.
+CAMPAIGN_PAGES = {"page": "", "progress": "progress/", "summary PDF": "summary.pdf"}
+
+
+def team_lead(username: str, department_name: str) -> StaffProfile:
+    """Someone who oversees a team (`people.view_team`, so the dashboard) but reads only the versions that
+    apply to them: given that permission alone, not the Manager role, which reads every version."""
+    lead = StaffProfileFactory(user__username=username, department__name=department_name)
+    lead.user.user_permissions.add(Permission.objects.get(content_type__app_label="people", codename="view_team"))
+    return lead
+
+
+@pytest.mark.parametrize("suffix", CAMPAIGN_PAGES.values(), ids=CAMPAIGN_PAGES.keys())
+def test_a_team_lead_may_not_open_the_campaign_of_a_version_neither_for_them_nor_asked_of_their_team(
+    client, privacy, suffix
+):
+    lead = team_lead("sorin", "Sales")
+    StaffProfileFactory(department=lead.department, manager=lead)
+    client.force_login(lead.user)
+
+    assert client.get(campaign_url(privacy) + suffix).status_code == 404
+
+
+@pytest.mark.parametrize("suffix", CAMPAIGN_PAGES.values(), ids=CAMPAIGN_PAGES.keys())
+def test_a_team_lead_of_another_department_opens_the_campaign_of_a_version_asked_of_their_team(
+    client, carl, privacy, suffix
+):
+    lead = team_lead("sorin", "Sales")
+    carl.manager = lead
+    carl.save(update_fields=["manager"])
+    client.force_login(lead.user)
+
+    assert client.get(campaign_url(privacy) + suffix).status_code == 200
+
+
+@pytest.mark.parametrize("suffix", CAMPAIGN_PAGES.values(), ids=CAMPAIGN_PAGES.keys())
+def test_a_team_lead_opens_the_campaign_of_a_version_for_them_though_their_team_was_not_asked(client, campaign, suffix):
+    lead = team_lead("sorin", "Sales")  # version 1 is for all staff; Sorin, who joined since, was not asked
+    client.force_login(lead.user)
+
+    assert client.get(campaign_url(campaign) + suffix).status_code == 200
+
+
+def test_a_manager_who_reads_every_version_opens_any_campaign_counting_only_their_team(client, manager, privacy):
+    client.force_login(manager.user)  # the Manager role reads every version, Privacy's for Compliance too
+
+    response = client.get(campaign_url(privacy))
+
+    assert response.status_code == 200
+    assert response.context["totals"]["asked"] == 0
 
 
 def test_a_version_never_published_has_no_campaign(client, compliance_officer, campaign):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
-from acknowledgements.tests.dashboard.helpers import request_of, today
+from acknowledgements.tests.dashboard.helpers import give_right_to_run_campaigns, request_of, today
 from audit.models import AuditEvent
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
@@ -110,6 +111,27 @@ def test_a_manager_may_not_extend_a_deadline(client, manager, campaign, sam):
     assert request_of(sam, campaign).due_date == old
 
 
+def test_a_manager_given_the_right_to_run_campaigns_alone_may_not_extend_a_deadline(client, manager, campaign, sam):
+    old = request_of(sam, campaign).due_date
+    give_right_to_run_campaigns(manager)
+    client.force_login(manager.user)
+
+    response = client.post(extend_url(campaign), {"due_date": in_a_month().isoformat()})
+
+    assert response.status_code == 403
+    assert request_of(sam, campaign).due_date == old
+
+
+def test_the_service_refuses_an_extension_by_who_does_not_see_everyone(manager, campaign, sam):
+    old = request_of(sam, campaign).due_date
+    give_right_to_run_campaigns(manager)
+
+    with pytest.raises(PermissionDenied):
+        services.requests_extend(version=campaign, due_date=in_a_month(), actor=manager.user)
+
+    assert request_of(sam, campaign).due_date == old
+
+
 def test_extending_needs_a_signed_in_person_and_a_post(client, compliance_officer, campaign):
     anonymous = client.post(extend_url(campaign), {"due_date": in_a_month().isoformat()})
     client.force_login(compliance_officer.user)
@@ -205,6 +227,16 @@ def test_a_waiver_with_nobody_chosen_goes_back_to_the_campaign(client, complianc
     response = client.get(waive_url(campaign), follow=True)
 
     assert "Tick the people to waive, or choose a department." in response.content.decode()
+
+
+def test_a_department_no_longer_on_the_list_is_refused_in_words_for_people(client, compliance_officer, campaign):
+    client.force_login(compliance_officer.user)
+
+    response = client.get(waive_url(campaign), {"department": 999999}, follow=True)
+
+    page = response.content.decode()
+    assert "The people or the department you chose are no longer on the list: choose again." in page
+    assert "* department" not in page
 
 
 def test_a_manager_may_not_waive_in_bulk(client, manager, campaign, sam):
