@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -154,14 +154,18 @@ def requests_create_for_version(*, version: CodeVersion) -> int:
         AcknowledgementRequest, people.order_by().values_list("pk"), ["person"], version=version, due_date=due
     )
     if created:
-        _announce_requests_created([version.pk])
+        _announce_requests_created({version.pk: None})
     return created
 
 
-def _announce_requests_created(version_ids: Iterable[int]) -> None:
-    """Once committed, tell the apps above that these versions have people newly asked to sign them."""
-    for version_id in sorted(set(version_ids)):
-        transaction.on_commit(partial(requests_created.send, sender=AcknowledgementRequest, version_id=version_id))
+def _announce_requests_created(asked: Mapping[int, Collection[int] | None]) -> None:
+    """Once committed, tell the apps above who was newly asked to sign which version: the staff profiles
+    of each version, or None for its whole audience (at its publication)."""
+    for version_id, person_ids in sorted(asked.items()):
+        people = None if person_ids is None else sorted(person_ids)
+        transaction.on_commit(
+            partial(requests_created.send, sender=AcknowledgementRequest, version_id=version_id, person_ids=people)
+        )
 
 
 @transaction.atomic
@@ -229,6 +233,7 @@ def requests_sync_for_people(*, person_ids: Sequence[int], actor: User | None = 
     leaving: list[int] = []
     returning: dict[int, list[int]] = {}  # version id -> the requests that are pending again
     new: list[AcknowledgementRequest] = []
+    asked: dict[int, set[int]] = {}  # version id -> the people asked to sign it now
     counts: dict[str, Counter[StaffProfile]] = {"left": Counter(), "returned": Counter(), "asked": Counter()}
     for person in people:
         mine = requests.get(person.pk, [])
@@ -239,10 +244,12 @@ def requests_sync_for_people(*, person_ids: Sequence[int], actor: User | None = 
                 counts["left"][person] += 1
             elif status == RequestStatus.LEFT and version_id in versions:
                 returning.setdefault(version_id, []).append(pk)
+                asked.setdefault(version_id, set()).add(person.pk)
                 counts["returned"][person] += 1
         for version_id in sorted(versions - {version_id for _pk, version_id, _status in mine}):
             due = today + datetime.timedelta(days=days_to_acknowledge[version_id])
             new.append(AcknowledgementRequest(person=person, version_id=version_id, due_date=due))
+            asked.setdefault(version_id, set()).add(person.pk)
             counts["asked"][person] += 1
     if leaving:
         AcknowledgementRequest.objects.filter(pk__in=leaving).update(status=RequestStatus.LEFT, resolved_at=now)
@@ -258,7 +265,8 @@ def requests_sync_for_people(*, person_ids: Sequence[int], actor: User | None = 
         _announce_transition(back, before=RequestStatus.LEFT, after=RequestStatus.PENDING, at=now)
     AcknowledgementRequest.objects.bulk_create(new)
     # Joiners and returners are asked as the audience was at publication (told once each, by its receivers).
-    _announce_requests_created([request.version_id for request in new] + list(returning))
+    # Joiners and returners are asked as the audience was at publication; only they are told about it.
+    _announce_requests_created(asked)
     for kind, action in (
         ("left", audit_actions.REQUESTS_LEAVE),
         ("returned", audit_actions.REQUESTS_RETURN),

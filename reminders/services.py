@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -272,15 +272,18 @@ def notices_claim_review_step(*, version_id: int, step: str, event_id: int, acto
     return _claim_notices(recipients, kind=ReminderKind.VERSION_REVIEW, object_id=event_id, stage=step)
 
 
-def notices_claim_publication(*, version_id: int) -> int:
+def notices_claim_publication(*, version_id: int, person_ids: Sequence[int] | None = None) -> int:
     """Claim the notice of a publication for each person it asks to sign: those with a pending request for
-    it. Those a minor version does not ask again (they signed the version it replaces) are not told."""
+    it, or of them only `person_ids` (staff profiles asked since: joiners, movers, returners). Those a minor
+    version does not ask again (they signed the version it replaces) are not told."""
     recipients = (
         AcknowledgementRequest.objects.pending()
         .filter(version_id=version_id, person__user__is_active=True)
         .order_by()
         .values_list("person__user_id")
     )
+    if person_ids is not None:
+        recipients = recipients.filter(person_id__in=person_ids)
     return _claim_notices(recipients, kind=ReminderKind.PUBLICATION, object_id=version_id, stage=PUBLISHED)
 
 

@@ -75,9 +75,9 @@ def notify_review_step(self, version_id: int, step: str, event_id: int, actor_id
 
 
 @shared_task(name="reminders.notify_publication", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
-def notify_publication(self, version_id: int) -> int:
-    """Tell the people a publication asks to sign it."""
-    services.notices_claim_publication(version_id=version_id)
+def notify_publication(self, version_id: int, person_ids: list[int] | None = None) -> int:
+    """Tell the people a publication asks to sign it (or of them only `person_ids`, asked since)."""
+    services.notices_claim_publication(version_id=version_id, person_ids=person_ids)
     return _deliver_notices(self, kind=ReminderKind.PUBLICATION, object_id=version_id, stage=PUBLISHED)
 
 

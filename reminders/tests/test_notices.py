@@ -200,6 +200,36 @@ def test_a_person_who_joins_the_audience_later_is_asked_once_as_those_asked_at_p
     assert mailoutbox[0].subject == f"{ASKS} {date_format(ask.due_date)}"
 
 
+def test_a_joiner_is_told_alone_even_about_a_version_whose_audience_was_never_told(
+    published, agent, support, mailoutbox, on_commit
+) -> None:
+    # Published before the portal told audiences: its people pending have no notice claimed.
+    acknowledgement_services.requests_create_for_version(version=published)
+    joiner = StaffProfileFactory(user__username="jo", department=support)
+
+    with on_commit():
+        acknowledgement_services.requests_sync_for_people(person_ids=[joiner.pk])
+
+    assert addressees(mailoutbox) == told(joiner)
+
+
+def test_a_broker_that_is_down_fails_no_publication_and_the_sweep_tells_the_audience_later(
+    draft, manager, second_manager, agent, mailoutbox, on_commit, monkeypatch
+) -> None:
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("no broker on 127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.notify_publication, "delay", broker_down)
+    with on_commit():
+        version = publish(draft, author=manager.user, approver=second_manager.user)
+    assert addressees(mailoutbox, ASKS) == []
+
+    services.sweep_now()
+
+    assert addressees(mailoutbox, ASKS) == told(manager, second_manager, agent)
+    assert version.status == "published"
+
+
 def test_a_new_major_version_links_those_who_signed_before_and_may_open_it_to_what_changed(
     published, manager, second_manager, agent, compliance_officer, mailoutbox, on_commit
 ) -> None:
