@@ -24,7 +24,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -326,15 +326,22 @@ def campaign_remind(*, version: CodeVersion, actor: User) -> CampaignReminded:
     """Remind, now, everyone whose request to acknowledge `version` is pending, at most once a day each.
 
     A reminder is claimed as a log row of the day's "manual" stage, all of them by one INSERT … SELECT:
-    those reminded today already have their row, and the database skips them, even with two people
-    pressing at once. The claimed reminders are sent in batches by the delivery task, once the claims
-    are committed (a broker that is down leaves them to the next sweep, which delivers every pending one).
+    those reminded by hand today already have their row, and the database skips them, even with two
+    people pressing at once; those the day's sweep reminded of this request are left out. The claimed
+    reminders are sent in batches by the delivery task, once the claims are committed (a broker that is
+    down leaves them to the next sweep, which delivers every pending one).
     """
     if not may_run_campaigns(actor):
         raise PermissionDenied(_("Your roles do not allow reminding a campaign."))
+    today = timezone.localdate()
+    reminded_today = ReminderLog.objects.filter(
+        kind=ReminderKind.ACKNOWLEDGEMENT,
+        object_id=OuterRef("pk"),
+        created_at__gte=timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)),
+    )
     pending = AcknowledgementRequest.objects.filter(version=version).pending()
-    pairs = pending.order_by().values_list("pk", "person__user_id")
-    stage = manual_stage(timezone.localdate())
+    pairs = pending.exclude(Exists(reminded_today)).order_by().values_list("pk", "person__user_id")
+    stage = manual_stage(today)
     claimed = insert_from_query_returning(
         ReminderLog, pairs, CLAIM_FIELDS, "id", kind=ReminderKind.ACKNOWLEDGEMENT, stage=stage
     )

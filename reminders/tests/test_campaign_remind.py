@@ -16,7 +16,7 @@ from acknowledgements.tests.dashboard.helpers import give_right_to_run_campaigns
 from codes.tests.factories import DraftFactory
 from people.tests.factories import StaffProfileFactory
 from reminders import services
-from reminders.models import ReminderLog, manual_stage
+from reminders.models import ReminderKind, ReminderLog, before_stage, manual_stage
 
 # The delivery tasks run in the test's process, as a worker would run them.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_at_once")]
@@ -71,6 +71,21 @@ def test_a_second_press_the_same_day_emails_nobody_and_says_so(
         "0 pending people reminded now. 3 had been reminded today already, and were not reminded again."
         in response.content.decode()
     )
+
+
+def test_someone_the_sweep_reminded_today_is_not_reminded_again_by_hand(
+    client, compliance_officer, manager, asked, django_capture_on_commit_callbacks
+):
+    pending = AcknowledgementRequest.objects.get(person=manager, version=asked)
+    ReminderLog.objects.create(
+        kind=ReminderKind.ACKNOWLEDGEMENT, object_id=pending.pk, recipient=manager.user, stage=before_stage(7)
+    )
+    client.force_login(compliance_officer.user)
+
+    response = press(client, asked, django_capture_on_commit_callbacks)
+
+    assert manager.user.email not in [address for email in mail.outbox for address in email.to]
+    assert "1 had been reminded today already" in response.content.decode()
 
 
 def test_the_next_day_they_may_be_reminded_again(client, compliance_officer, asked, django_capture_on_commit_callbacks):
