@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Count, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -328,12 +328,15 @@ def campaigns_with_overdue(user: Viewer) -> QuerySet[CodeVersion]:
     longest overdue first."""
     if not may_run_campaigns(user):
         return CodeVersion.objects.none()
-    overdue = Q(acknowledgement_requests__in=AcknowledgementRequest.objects.overdue(on=timezone.localdate()))
+    # Per version, through the (version, status) index: every page counts these tasks for the navigation,
+    # and a join of the organisation's requests took that count to half a second at 100,000 people.
+    overdue = AcknowledgementRequest.objects.overdue(on=timezone.localdate()).filter(version=OuterRef("pk"))
+    per_version = overdue.order_by().values("version")
     return (
-        CodeVersion.objects.filter(overdue)
+        CodeVersion.objects.filter(Exists(overdue))
         .annotate(
-            overdue_count=Count("acknowledgement_requests", filter=overdue),
-            overdue_since=Min("acknowledgement_requests__due_date", filter=overdue),
+            overdue_count=Subquery(per_version.annotate(n=Count("pk")).values("n")),
+            overdue_since=Subquery(per_version.annotate(since=Min("due_date")).values("since")),
         )
         .select_related("document")
         .order_by("overdue_since", "pk")
