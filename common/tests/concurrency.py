@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
+from celery._state import _set_task_join_will_block, task_join_will_block
 from django.db import connections
 
 
@@ -25,8 +26,13 @@ def run_at_once(calls: Sequence[Callable[[], object]], *, timeout: float = 30) -
         finally:
             connections.close_all()
 
+    # Celery's eager apply() sets a process-wide "a task is running" flag and puts back the value it found:
+    # two threads interleaving leave it set, and every later result.get() in the process is refused ("Never
+    # call result.get() within a task!"). The threads are gone when this returns: the flag is put back.
+    join_blocked_before = task_join_will_block()
     threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=timeout)
+    _set_task_join_will_block(join_blocked_before)
