@@ -12,7 +12,17 @@ from .models import Notification, ReminderLog
 class ReminderLogAdmin(admin.ModelAdmin):
     """Read-only: the log is the engine's memory of what it sent."""
 
-    list_display = ["created_at", "kind", "stage", "object_id", "recipient", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "kind",
+        "stage",
+        "due_date",
+        "object_id",
+        "recipient",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
     list_filter = ["kind", "stage", "status"]
     search_fields = ["recipient__username", "recipient__email", "last_error"]
     list_select_related = ["recipient"]

@@ -85,6 +85,17 @@ def _still_due(logs: Iterable[ReminderLog]) -> dict[tuple[str, int], About]:
     return found
 
 
+def _due_date_of(about: About) -> datetime.date | None:
+    return about.next_review_due if isinstance(about, CodeDocument) else about.due_date
+
+
+def _still_needed(log: ReminderLog, about: About | None) -> bool:
+    """Whether the reminder of `log` is still to be sent: what it is about is still due (see `_still_due`),
+    and by the date its stage was counted from. After a deadline moved, the sweep claims the new
+    date's stages; the old date's would tell the person the wrong story ("due in 7 days")."""
+    return about is not None and (log.due_date is None or log.due_date == _due_date_of(about))
+
+
 @dataclass(frozen=True)
 class _Draft:
     """A reminder before it is rendered: its subject, email template, template context and page."""
@@ -149,7 +160,7 @@ def build_reminders(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
     reminders: dict[int, Reminder | None] = {}
     for log in logs:
         about = still_due.get((log.kind, log.object_id))
-        if about is None:
+        if about is None or not _still_needed(log, about):
             reminders[log.pk] = None
             continue
         with translation.override(languages[log.recipient_id]):
@@ -161,7 +172,11 @@ def build_reminders(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
 
 
 def _by_due_date(logs: list[ReminderLog], kind: str, still_due: dict[int, Any]) -> list[Any]:
-    found = [still_due[log.object_id] for log in logs if log.kind == kind and log.object_id in still_due]
+    found = [
+        still_due[log.object_id]
+        for log in logs
+        if log.kind == kind and _still_needed(log, still_due.get(log.object_id))
+    ]
     return sorted(found, key=lambda item: (item.due_date, item.pk))
 
 

@@ -71,9 +71,9 @@ def stage_label(stage: str) -> str:
 
 
 class ReminderLog(models.Model):
-    """One reminder to one person about one thing at one stage: claimed once, then delivered.
+    """One reminder to one person about one thing at one stage (of one due date): claimed once, then delivered.
 
-    The unique constraint is what makes a sweep safe to run twice, or by two workers at once:
+    The unique constraints are what make a sweep safe to run twice, or by two workers at once:
     a reminder is claimed by inserting its row, and a row exists only once.
     """
 
@@ -83,6 +83,10 @@ class ReminderLog(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
     )
     stage = models.CharField(_("stage"), max_length=24)
+    # The due date a reminder counted its stage from ("7 days before", "overdue"): a deadline moved
+    # (extended, or a document's next review) starts the stages again. Empty for what has no due date
+    # (workflow notices, reminders sent by hand).
+    due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(
         _("delivery"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -97,7 +101,14 @@ class ReminderLog(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "object_id", "recipient", "stage"], name="reminders_reminderlog_once"
+                fields=["kind", "object_id", "recipient", "stage"],
+                condition=Q(due_date__isnull=True),
+                name="reminders_reminderlog_once",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "recipient", "stage", "due_date"],
+                condition=Q(due_date__isnull=False),
+                name="reminders_reminderlog_once_per_due_date",
             ),
         ]
         indexes = [

@@ -1,8 +1,10 @@
-"""Which reminders are due on a given day: one rule per (kind, stage), each a query of (object, recipient).
+"""Which reminders are due on a given day: one rule per (kind, stage), each a query of (object, recipient,
+due date).
 
 A rule selects a window, not a single day: a reminder "7 days before" goes to everything due
 between 2 and 7 days from now that has not had it yet, so a sweep that did not run one day
-catches up the next instead of skipping people. The reminder log makes each one go out once.
+catches up the next instead of skipping people. The reminder log makes each one go out once for
+each due date: when a deadline moves, the stages start again from the new one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from training.models import Assignment
 from .models import ESCALATED, OVERDUE, OVERDUE_COPY, ReminderKind, before_stage
 
 Objects = Callable[[datetime.date], QuerySet]
+# A reminder to claim: (object id, recipient user id, due date).
+Claim = tuple[int, int, datetime.date]
 
 
 @dataclass(frozen=True)
@@ -33,12 +37,15 @@ class Rule:
     # The path from one of those objects to its recipient's user id ("person__user_id"); None for the
     # compliance copies, where every recipient of review copies gets one about every object.
     recipient: str | None
+    # The objects' date field the stage counts from ("due_date").
+    due: str
 
-    def pairs(self, day: datetime.date) -> QuerySet | Iterable[tuple[int, int]]:
-        """The (object id, recipient user id) pairs due on a day: a values_list query, or a few computed pairs."""
+    def claims(self, day: datetime.date) -> QuerySet | Iterable[Claim]:
+        """The (object id, recipient user id, due date) claims due on a day: a values_list query, or a few
+        computed ones."""
         if self.recipient is None:
-            return _review_copies(self.objects(day))
-        return self.objects(day).values_list("pk", self.recipient)
+            return _review_copies(self.objects(day).values_list("pk", self.due))
+        return self.objects(day).values_list("pk", self.recipient, self.due)
 
 
 def _windows(offsets: list[int]) -> Iterator[tuple[int, int]]:
@@ -84,15 +91,16 @@ def _due_since(base: Callable[[], QuerySet], due: str, days: int) -> Objects:
 
 def _person_rules(kind: ReminderKind, prefix: str, base: Callable[[], QuerySet]) -> list[Rule]:
     config = settings.REMINDERS
+    due = "due_date"
     rules = [
-        Rule(kind, before_stage(days), _due_within(base, "due_date", days, lower), "person__user_id")
+        Rule(kind, before_stage(days), _due_within(base, due, days, lower), "person__user_id", due)
         for days, lower in _windows(config[f"{prefix}_before_days"])
     ]
     overdue_after = config[f"{prefix}_overdue_after_days"]
     escalate_after = config[f"{prefix}_escalate_after_days"]
-    rules.append(Rule(kind, OVERDUE, _due_since(base, "due_date", overdue_after), "person__user_id"))
-    escalated = _due_since(_with_manager_who_sees_the_team(base), "due_date", escalate_after)
-    rules.append(Rule(kind, ESCALATED, escalated, "person__manager__user_id"))
+    rules.append(Rule(kind, OVERDUE, _due_since(base, due, overdue_after), "person__user_id", due))
+    escalated = _due_since(_with_manager_who_sees_the_team(base), due, escalate_after)
+    rules.append(Rule(kind, ESCALATED, escalated, "person__manager__user_id", due))
     return rules
 
 
@@ -104,22 +112,24 @@ def review_copy_recipients() -> QuerySet:
 def _review_rules() -> list[Rule]:
     config = settings.REMINDERS
     kind = ReminderKind.REVIEW
+    due = "next_review_due"
     rules = [
-        Rule(kind, before_stage(days), _due_within(_documents, "next_review_due", days, lower), "owner_id")
+        Rule(kind, before_stage(days), _due_within(_documents, due, days, lower), "owner_id", due)
         for days, lower in _windows(config["review_before_days"])
     ]
-    overdue = _due_since(_documents, "next_review_due", config["review_overdue_after_days"])
-    rules.append(Rule(kind, OVERDUE, overdue, "owner_id"))
-    rules.append(Rule(kind, OVERDUE_COPY, overdue, None))
+    overdue = _due_since(_documents, due, config["review_overdue_after_days"])
+    rules.append(Rule(kind, OVERDUE, overdue, "owner_id", due))
+    rules.append(Rule(kind, OVERDUE_COPY, overdue, None, due))
     return rules
 
 
-def _review_copies(documents: QuerySet[CodeDocument]) -> Iterable[tuple[int, int]]:
-    """Every overdue document for every compliance recipient: few documents, few officers."""
+def _review_copies(documents: QuerySet) -> Iterable[Claim]:
+    """Every overdue document (a values_list of id and review date) for every compliance recipient:
+    few documents, few officers."""
     recipients = list(review_copy_recipients().values_list("pk", flat=True))
-    for document_id in documents.values_list("pk", flat=True):
+    for document_id, review_due in documents:
         for recipient_id in recipients:
-            yield document_id, recipient_id
+            yield document_id, recipient_id, review_due
 
 
 def all_rules() -> list[Rule]:

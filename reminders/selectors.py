@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from common.chunks import batched
 
 from .models import ESCALATED, DeliveryStatus, Notification, ReminderLog
-from .rules import Rule, all_rules
+from .rules import Claim, Rule, all_rules
 
 # Reminders (or managers' digests) one delivery sends in one transaction over one connection: few
 # queries for many emails, and the rows are not held for long.
@@ -49,19 +49,23 @@ def _claimed(rule: Rule) -> QuerySet[ReminderLog]:
     return ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage)
 
 
-def _unclaimed(rule: Rule, day: datetime.date) -> Iterator[tuple[int, int]]:
-    """The rule's (object, recipient) pairs on `day` that have no log row yet."""
+def _unclaimed(rule: Rule, day: datetime.date) -> Iterator[Claim]:
+    """The rule's claims on `day` that have no log row yet."""
     if rule.recipient is None:
         # The compliance copies, computed in Python: the claims about today's overdue documents are as
         # few as the copies themselves (documents × officers), whatever the size of the log.
         taken = set(
-            _claimed(rule).filter(object_id__in=rule.objects(day).values("pk")).values_list("object_id", "recipient_id")
+            _claimed(rule)
+            .filter(object_id__in=rule.objects(day).values("pk"))
+            .values_list("object_id", "recipient_id", "due_date")
         )
-        yield from (pair for pair in rule.pairs(day) if pair not in taken)
+        yield from (claim for claim in rule.claims(day) if claim not in taken)
         return
-    # An anti-join in the database: only the pairs without a log row ever leave it.
-    claimed = _claimed(rule).filter(object_id=OuterRef("pk"), recipient_id=OuterRef(rule.recipient))
-    unclaimed = rule.objects(day).filter(~Exists(claimed)).values_list("pk", rule.recipient)
+    # An anti-join in the database: only the claims without a log row ever leave it.
+    claimed = _claimed(rule).filter(
+        object_id=OuterRef("pk"), recipient_id=OuterRef(rule.recipient), due_date=OuterRef(rule.due)
+    )
+    unclaimed = rule.objects(day).filter(~Exists(claimed)).values_list("pk", rule.recipient, rule.due)
     for batch in _batches_by_pk(unclaimed, DUE_BATCH_SIZE):
         yield from batch
 
@@ -69,7 +73,7 @@ def _unclaimed(rule: Rule, day: datetime.date) -> Iterator[tuple[int, int]]:
 def reminders_due(*, day: datetime.date) -> Iterator[tuple[Rule, int, int]]:
     """What a sweep would claim now, without claiming it (for --dry-run), read a batch at a time."""
     for rule in all_rules():
-        for object_id, recipient_id in _unclaimed(rule, day):
+        for object_id, recipient_id, _due_date in _unclaimed(rule, day):
             yield rule, object_id, recipient_id
 
 

@@ -1,7 +1,7 @@
 """The reminder engine: claim what is due, then deliver it, each step safe to repeat.
 
 1. `reminders_claim` runs every rule for a day and inserts one ReminderLog row per
-   (kind, object, recipient, stage), in batches; rows that exist already are skipped by the
+   (kind, object, recipient, stage, due date), in batches; rows that exist already are skipped by the
    database, so the same sweep twice, or two workers at once, claim each reminder once.
 2. `reminders_deliver` sends a batch of claimed reminders: it locks their rows (skipping rows
    another worker holds), sends the emails over one connection, and marks each row sent in the
@@ -53,13 +53,15 @@ from .models import (
     manual_stage,
 )
 from .notices import WORKFLOW_KINDS, build_notices
-from .rules import Rule, all_rules
+from .rules import Claim, Rule, all_rules
 from .selectors import DELIVERY_BATCH_SIZE, pending_digest_batches, pending_reminder_ids
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000  # claims inserted at a time
 CLAIM_FIELDS = ["object_id", "recipient"]
+# A rule's claims (rules.Claim) also name the due date their stage counts from.
+RULE_CLAIM_FIELDS = [*CLAIM_FIELDS, "due_date"]
 
 
 @dataclass
@@ -74,14 +76,16 @@ class DeliveryReport:
     failed: list[int] = field(default_factory=list)
 
 
-def _claim_in_batches(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
-    """Pairs computed in Python (a few: see `rules._review_copies`): inserted in batches, those claimed
+def _claim_in_batches(rule: Rule, claims: Iterable[Claim]) -> int:
+    """Claims computed in Python (a few: see `rules._review_copies`): inserted in batches, those claimed
     before skipped."""
     before = ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage).count()
     ReminderLog.objects.bulk_create(
         [
-            ReminderLog(kind=rule.kind, object_id=object_id, recipient_id=recipient_id, stage=rule.stage)
-            for object_id, recipient_id in pairs
+            ReminderLog(
+                kind=rule.kind, object_id=object_id, recipient_id=recipient_id, stage=rule.stage, due_date=due_date
+            )
+            for object_id, recipient_id, due_date in claims
         ],
         batch_size=BATCH_SIZE,
         ignore_conflicts=True,
@@ -89,21 +93,22 @@ def _claim_in_batches(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
     return ReminderLog.objects.filter(kind=rule.kind, stage=rule.stage).count() - before
 
 
-def _claim(rule: Rule, pairs: Iterable[tuple[int, int]]) -> int:
-    if isinstance(pairs, QuerySet):
+def _claim(rule: Rule, claims: QuerySet | Iterable[Claim]) -> int:
+    if isinstance(claims, QuerySet):
         if rule.kind == ReminderKind.ACKNOWLEDGEMENT and rule.stage == OVERDUE:
-            return _claim_overdue_requests(rule, pairs)
+            return _claim_overdue_requests(rule, claims)
         # In the database: tens of thousands of overdue requests are claimed again every day.
-        return insert_from_query(ReminderLog, pairs, CLAIM_FIELDS, kind=rule.kind, stage=rule.stage)
-    return _claim_in_batches(rule, pairs)
+        return insert_from_query(ReminderLog, claims, RULE_CLAIM_FIELDS, kind=rule.kind, stage=rule.stage)
+    return _claim_in_batches(rule, claims)
 
 
 @transaction.atomic
-def _claim_overdue_requests(rule: Rule, pairs: QuerySet) -> int:
+def _claim_overdue_requests(rule: Rule, claims: QuerySet) -> int:
     """Claim the overdue notices of acknowledgement requests, and announce each request newly claimed as
-    `request.overdue` in the same transaction: the claim, once per request, makes the event once per request."""
+    `request.overdue` in the same transaction: the claim, once per request and due date, makes the event
+    once per request and due date (overdue again after an extension is news again)."""
     claimed = insert_from_query_returning(
-        ReminderLog, pairs, CLAIM_FIELDS, "object_id", kind=rule.kind, stage=rule.stage
+        ReminderLog, claims, RULE_CLAIM_FIELDS, "object_id", kind=rule.kind, stage=rule.stage
     )
     for batch in batched(claimed, BATCH_SIZE):
         events_emit(type=EventType.REQUEST_OVERDUE, payloads=webhook_payloads.requests_overdue(batch))
@@ -114,7 +119,7 @@ def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> S
     """Claim every reminder due on `day` that has not been claimed before."""
     report = SweepReport()
     for rule in rules or all_rules():
-        claimed = _claim(rule, rule.pairs(day))
+        claimed = _claim(rule, rule.claims(day))
         report.by_rule[f"{rule.kind}/{rule.stage}"] = claimed
         report.claimed += claimed
     return report

@@ -422,3 +422,57 @@ def test_a_sweep_interrupted_half_way_loses_and_repeats_nothing_when_run_again(p
     recipients = [email.to[0] for email in mail.outbox]
     assert delivered_before_the_crash == len(ids) // 2
     assert len(recipients) == len(ids) == len(set(recipients))
+
+
+# ---------------------------------------------------------------------------
+# A deadline moved: the stages start again from the new date
+# ---------------------------------------------------------------------------
+
+
+NEW_DUE = DUE + datetime.timedelta(days=30)
+
+
+def extend(ack, compliance_officer, *, on: datetime.date) -> None:
+    """Compliance gives everyone pending until NEW_DUE, on the day `on`."""
+    with at(on):
+        acknowledgement_services.requests_extend(version=ack.version, due_date=NEW_DUE, actor=compliance_officer.user)
+
+
+def test_an_extended_deadline_is_reminded_again_before_the_new_date(ack, agent, compliance_officer) -> None:
+    sweep(DUE - datetime.timedelta(days=7))
+    extend(ack, compliance_officer, on=DUE - datetime.timedelta(days=6))
+
+    emails = to(sweep(NEW_DUE - datetime.timedelta(days=7)), agent)
+
+    assert [email.subject for email in emails] == ["Please acknowledge “Customer Service Code” by 14 Apr 2027"]
+
+
+def test_an_extended_deadline_is_overdue_again_after_the_new_date(ack, agent, manager, compliance_officer) -> None:
+    sweep(DUE + datetime.timedelta(days=7))
+    extend(ack, compliance_officer, on=DUE + datetime.timedelta(days=8))
+
+    emails = to(sweep(NEW_DUE + datetime.timedelta(days=7)), agent)
+
+    assert [email.subject.split(":")[0] for email in emails] == ["Overdue"]
+    assert ReminderLog.objects.filter(recipient=manager.user, stage="escalated", due_date=NEW_DUE).exists()
+
+
+def test_a_reminder_claimed_for_the_old_deadline_is_not_sent_after_an_extension(ack, agent, compliance_officer) -> None:
+    with at(DUE - datetime.timedelta(days=7)):
+        services.reminders_claim(day=DUE - datetime.timedelta(days=7))
+    extend(ack, compliance_officer, on=DUE - datetime.timedelta(days=7))
+
+    assert to(sweep(DUE - datetime.timedelta(days=3)), agent) == []
+    assert ReminderLog.objects.get(recipient=agent.user, due_date=DUE).status == DeliveryStatus.SKIPPED
+
+
+def test_a_review_is_reminded_again_for_its_next_review_date(document_due, manager) -> None:
+    sweep(DUE - datetime.timedelta(days=7))
+    document_due.next_review_due = NEW_DUE
+    document_due.save()
+
+    sweep(NEW_DUE - datetime.timedelta(days=7))
+
+    assert sorted(
+        ReminderLog.objects.filter(kind="review", recipient=manager.user).values_list("stage", "due_date")
+    ) == [("before-7", DUE), ("before-7", NEW_DUE)]
