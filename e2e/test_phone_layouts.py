@@ -1,7 +1,7 @@
 """On a phone (390 px wide) no page of any role scrolls sideways: not the lists, not the forms, not the receipts.
 
 Each role opens the pages its navigation offers, and the pages those lead to where the work is done
-(reading and signing, a receipt, a version and its editor, the dashboard's people)."""
+(reading and signing, a receipt, a certificate of training, a version and its editor, the dashboard's people)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from people.models import StaffProfile
 from .helpers import assert_fits_the_screen
 
 start_revision = import_module("codes.tests.factories").start_revision
+CompletionFactory = import_module("training.tests.factories").CompletionFactory
 
 pytestmark = [
     # The live server answers from another thread, so the data must be committed; the roles,
@@ -61,10 +62,19 @@ def test_no_page_of_the_role_is_wider_than_a_phone(
     )
     draft = start_revision(version.document, actor=manager.user)
     slug = version.document.slug
+    completion = CompletionFactory(
+        person=agent,
+        course__title="Complaint handling in practice",
+        recorded_by=manager.user,
+        external_id="lms-2027-customer-service-essentials-0001",
+        evidence_note="Passed the final quiz of the online course.",
+    )
+    certificate = f"/training/completions/{completion.pk}/certificate/"
     work = {
         "agent": [
             f"/acknowledgements/{asked.pk}/",
             f"/acknowledgements/receipts/{signature.pk}/",
+            certificate,
             f"/codes/{slug}/v{version.number}/",
         ],
         "manager": [
@@ -73,11 +83,15 @@ def test_no_page_of_the_role_is_wider_than_a_phone(
             f"/codes/{slug}/v{draft.number}/edit/",
             f"/codes/{slug}/compare/?old={version.number}&new={draft.number}",
             f"/acknowledgements/receipts/{signature.pk}/",
+            f"/training/people/{agent.pk}/",
+            certificate,
         ],
         "compliance_officer": [
             "/acknowledgements/dashboard/people/",
             f"/acknowledgements/dashboard/versions/{version.pk}/",
             f"/acknowledgements/receipts/{signature.pk}/",
+            f"/people/{agent.pk}/",
+            certificate,
         ],
     }[role]
     page = browser_as(request.getfixturevalue(role))

@@ -4,15 +4,16 @@ may not change it."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
+from codes.models import Section
 from common.permissions import missing_permission_message
 from people.models import StaffProfile
 from people.selectors import managed_by, own_or_reporting_to
 
-from .models import Course, Enrolment, TrainingSession
-from .selectors import Viewer, people_visible_to
+from .models import Completion, Course, Enrolment, TrainingSession
+from .selectors import Viewer, completions_visible_to, people_visible_to
 
 
 def get_course_for_user(user: Viewer, pk: int, *, for_edit: bool = False) -> Course:
@@ -46,3 +47,13 @@ def get_enrolment_for_user(user: Viewer, pk: int) -> Enrolment:
 def get_report_for_user(user: Viewer, pk: int) -> StaffProfile:
     """Someone in the user's team (whom the user may enrol)."""
     return get_object_or_404(managed_by(user), pk=pk)
+
+
+def get_completion_for_user(user: Viewer, pk: int) -> Completion:
+    """A completion whose certificate the user may open (`completions_visible_to`): their own, their team's for
+    a manager, anyone's for compliance; not found for anybody else. With everything its certificate names."""
+    completions = completions_visible_to(user).select_related(
+        "person__user", "person__department", "course__document", "recorded_by", "session"
+    )
+    sections = Prefetch("course__sections", queryset=Section.objects.order_by("version_id", "position"))
+    return get_object_or_404(completions.prefetch_related(sections), pk=pk)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_training, name="person_training"),
     path("people/<int:pk>/retraining/", views.retraining_assign, name="retraining"),
     path("people/<int:pk>/completions/new/", views.completion_create, name="completion_create"),
+    path("completions/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("completions/<int:pk>/certificate/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("status/", views.status_by_department, name="status"),
     path("status/export.<slug:file_format>", views.status_export, name="status_export"),
 ]

@@ -17,18 +17,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.errors import DomainError
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
+from common.pdf import render_pdf
 from common.permissions import permission_required
 from common.views import attempt, safe_next
 from people.selectors import profile_of
 
 from . import exports, selectors
 from .access import (
+    get_completion_for_user,
     get_course_for_user,
     get_enrolment_for_user,
     get_person_for_user,
     get_report_for_user,
     get_session_for_user,
 )
+from .certificates import certificate_of
 from .forms import AttendanceForm, CompletionForm, CourseForm, EnrolForm, RetrainingForm, SessionForm, StatusFilterForm
 from .models import TrainingSession
 from .services import assignments, completions, courses, reports, sessions
@@ -323,6 +326,29 @@ def completion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         if attempt(request, action, _("Completion recorded for %(name)s.") % {"name": staff.full_name}):
             return redirect("training:person_training", staff.pk)
     return render(request, "training/completion_form.html", {"form": form, "staff": staff})
+
+
+# ---------------------------------------------------------------------------
+# Certificates of completion
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+def certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The certificate of a completion, for the person, their manager and compliance (`get_completion_for_user`)."""
+    completion = get_completion_for_user(request.user, pk)
+    return render(request, "training/certificate.html", {"certificate": certificate_of(completion)})
+
+
+@require_GET
+def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    completion = get_completion_for_user(request.user, pk)
+    certificate = certificate_of(completion)
+    response = HttpResponse(
+        render_pdf("training/certificate_pdf.html", {"certificate": certificate}), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    return response
 
 
 # ---------------------------------------------------------------------------
