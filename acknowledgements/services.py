@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from django.db.models import Max, Min, Model, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.actions import AuditAction
 from audit.services import event_record, events_record
@@ -328,14 +330,32 @@ class BulkWaiver:
     not_pending: int
 
 
+def bulk_waiver_refusal(*, chosen: int) -> str | None:
+    """Why a waiver in bulk of `chosen` requests is refused, or None when it is not: it may cover at most
+    ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT of them, since each is locked, audited and announced within one web
+    request. The confirmation page asks it too, to say so before a reason is typed."""
+    limit = int(settings.ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT)
+    if chosen <= limit:
+        return None
+    return ngettext(
+        "You chose %(count)d request, more than the %(limit)d one waiver in bulk may cover.",
+        "You chose %(count)d requests, more than the %(limit)d one waiver in bulk may cover.",
+        chosen,
+    ) % {"count": chosen, "limit": limit}
+
+
 @transaction.atomic
 def requests_waive(*, requests: QuerySet[AcknowledgementRequest], actor: User, reason: str) -> BulkWaiver:
     """Excuse many people at once, with one reason: the rule of `request_waive` (roles, a reason, only
     pending requests), applied to each of `requests`. Those no longer pending (signed meanwhile…) are
     left as they are and counted apart, not refused as a whole. Each waived request gets the audit
-    event and the `request.state_changed` webhook event a single waiver gives it. One UPDATE."""
+    event and the `request.state_changed` webhook event a single waiver gives it. One UPDATE. More
+    requests than `bulk_waiver_refusal` allows are refused as a whole, before any is locked."""
     reason = _waiver_reason(actor=actor, reason=reason)
     asked = requests.count()
+    refusal = bulk_waiver_refusal(chosen=asked)
+    if refusal is not None:
+        raise InputRefused(refusal)
     # Locked first, so that nobody signs one of them between the UPDATE and the events that name it.
     pending = list(
         requests.filter(status=RequestStatus.PENDING)

@@ -348,7 +348,8 @@ def campaign_extend(request: AuthenticatedHttpRequest, version_id: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @permission_required("acknowledgements.waive_acknowledgementrequest")
 def campaign_waive(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
-    """Waive many requests with one reason: GET asks to confirm, naming how many; POST waives them."""
+    """Waive many requests with one reason: GET asks to confirm, naming how many (or saying they are more
+    than one waiver in bulk may cover); POST waives them."""
     version = get_published_version_for_user(request.user, version_id)
     data = request.POST if request.method == "POST" else request.GET
     selection = WaiverSelectionForm(data, departments=forms.department_choices())
@@ -366,12 +367,15 @@ def campaign_waive(request: AuthenticatedHttpRequest, version_id: int) -> HttpRe
             messages.success(request, _bulk_waiver_said(result))
             return redirect("acknowledgements:campaign", version.pk)
     pending = chosen.filter(status=RequestStatus.PENDING).count()
+    chosen_count = chosen.count()
     context = {
         "version": version,
         "selection": selection,
         "form": reason_form,
         "pending": pending,
-        "not_pending": chosen.count() - pending,
+        "not_pending": chosen_count - pending,
+        # Said before a reason is typed, with no button to press: the service would refuse it anyway.
+        "too_many": services.bulk_waiver_refusal(chosen=chosen_count),
     }
     return render(request, "acknowledgements/campaign_waive.html", context, status=400 if reason_form.errors else 200)
 

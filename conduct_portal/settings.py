@@ -377,6 +377,18 @@ if not 1 <= CODES_REQUIRED_APPROVALS <= 5:
     raise ImproperlyConfigured("CODES_REQUIRED_APPROVALS must be between 1 and 5.")
 
 # ---------------------------------------------------------------------------
+# Acknowledgement campaigns
+# ---------------------------------------------------------------------------
+
+# The most requests one waiver in bulk (a department's pending people, or the people ticked) may
+# cover. Each one waived is locked, audited and announced within a single web request, so the whole
+# organisation at once would outlast the request's timeout; a larger choice is refused before
+# anything is waived, on the confirmation page and in the service.
+ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT = env.int("ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT", default=500)
+if ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT < 1:
+    raise ImproperlyConfigured("ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT must be at least 1.")
+
+# ---------------------------------------------------------------------------
 # Signature checkpoints
 # ---------------------------------------------------------------------------
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
 from acknowledgements.tests.dashboard.helpers import give_right_to_run_campaigns, request_of, today
 from audit.models import AuditEvent
+from common.errors import InputRefused
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -256,6 +259,64 @@ def test_a_waiver_in_bulk_needs_a_signed_in_person_and_a_get_or_post(client, com
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/accounts/login/")
     assert client.put(waive_url(campaign)).status_code == 405
+
+
+@override_settings(ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT=2)
+def test_the_service_refuses_a_waiver_in_bulk_above_the_limit_and_waives_nothing(
+    compliance_officer, campaign, manager, sam
+):
+    chosen = AcknowledgementRequest.objects.filter(version=campaign, status=RequestStatus.PENDING)
+
+    with pytest.raises(InputRefused) as refused:
+        services.requests_waive(requests=chosen, actor=compliance_officer.user, reason="Restructured")
+
+    assert refused.value.message == "You chose 3 requests, more than the 2 one waiver in bulk may cover."
+    assert {request_of(person, campaign).status for person in (manager, sam, compliance_officer)} == {
+        RequestStatus.PENDING
+    }
+    assert not AuditEvent.objects.filter(action="acknowledgements.request.waive", details__reason="Restructured")
+
+
+@override_settings(ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT=2)
+def test_the_confirmation_above_the_limit_says_so_before_the_reason_and_offers_no_button(
+    client, compliance_officer, campaign, manager, sam
+):
+    client.force_login(compliance_officer.user)
+
+    response = client.get(waive_url(campaign), ticked(manager, sam, compliance_officer, version=campaign))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "You chose 3 requests, more than the 2 one waiver in bulk may cover." in page
+    assert "choose a smaller department, or tick the people" in page
+    assert 'name="reason"' not in page
+    assert not re.search(r"Waive 3 requests\s*</button>", page)
+
+
+@override_settings(ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT=1)
+def test_a_department_above_the_limit_is_refused_when_sent_anyway_and_nothing_is_waived(
+    client, compliance_officer, campaign, support, manager, sam
+):
+    client.force_login(compliance_officer.user)
+
+    response = client.post(waive_url(campaign), {"department": support.pk, "reason": "Restructured"})
+
+    assert response.status_code == 400
+    assert "You chose 2 requests, more than the 1 one waiver in bulk may cover." in response.content.decode()
+    assert {request_of(person, campaign).status for person in (manager, sam)} == {RequestStatus.PENDING}
+
+
+@override_settings(ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT=2)
+def test_a_waiver_in_bulk_at_the_limit_waives_them(client, compliance_officer, campaign, support, manager, sam):
+    client.force_login(compliance_officer.user)
+
+    confirm = client.get(waive_url(campaign), {"department": support.pk})
+    response = client.post(waive_url(campaign), {"department": support.pk, "reason": "Restructured"})
+
+    assert "Waive 2 requests?" in confirm.content.decode()
+    assert "more than the 2" not in confirm.content.decode()
+    assert response.status_code == 302
+    assert {request_of(person, campaign).status for person in (manager, sam)} == {RequestStatus.WAIVED}
 
 
 # ---------------------------------------------------------------------------
