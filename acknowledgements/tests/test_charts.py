@@ -39,3 +39,39 @@ def test_nobody_asked_draws_a_flat_line_rather_than_dividing_by_zero():
     chart = line_chart(days(0), maximum=0)
 
     assert [(plotted.x, plotted.y) for plotted in chart.points] == [(chart.left, chart.bottom)]
+
+
+def open_for(days_open: int) -> list[Point]:
+    """A campaign's daily series from DAY (a Tuesday), one more signature each day."""
+    return days(*range(days_open + 1))
+
+
+def test_a_campaign_open_for_200_days_is_drawn_a_point_a_week_ending_on_its_last_day():
+    daily = open_for(200)
+
+    chart = line_chart(daily, maximum=200)
+
+    assert chart.weekly
+    assert len(chart.points) <= 30
+    assert {plotted.point.day.isoweekday() for plotted in chart.points[:-1]} == {7}  # each ends a week, on Sunday
+    assert chart.points[-1].point == daily[-1]  # the true current figure
+    assert chart.since == DAY
+
+
+def test_a_long_campaigns_deadline_is_marked_on_the_week_that_contains_it():
+    friday = DAY + datetime.timedelta(days=10)
+    that_sunday = DAY + datetime.timedelta(days=12)
+
+    chart = line_chart(open_for(200), maximum=200, deadline=friday)
+
+    week = next(plotted for plotted in chart.points if plotted.point.day == that_sunday)
+    assert chart.deadline_x == week.x
+
+
+def test_a_campaign_open_for_30_days_keeps_a_point_a_day():
+    daily = open_for(30)
+
+    chart = line_chart(daily, maximum=30)
+
+    assert not chart.weekly
+    assert [plotted.point for plotted in chart.points] == daily

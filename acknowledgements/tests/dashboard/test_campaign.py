@@ -23,6 +23,7 @@ from acknowledgements.tests.dashboard.helpers import (
     rendered_figures,
     sign,
 )
+from codes.models import CodeVersion
 from codes.tests.factories import DraftFactory, publish
 from people.models import StaffProfile
 from people.tests.factories import StaffProfileFactory
@@ -81,6 +82,34 @@ def test_the_chart_has_a_point_a_day_since_publication_ending_at_the_signed_figu
     assert points[-1] == (timezone.localdate().isoformat(), "2")
     assert rendered_figures(client.get(campaign_url(version)))["signed"] == "2"
     assert "<title" in page
+
+
+@pytest.fixture
+def opened_200_days_ago(draft, manager, second_manager, agent) -> CodeVersion:
+    """Published 200 days ago, due 14 days later; Ana signed that day and Maria today."""
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=200), tick=False):
+        version = publish(draft, author=manager.user, approver=second_manager.user)
+        services.requests_create_for_version(version=version)
+        sign(agent, version)
+    sign(manager, version)
+    return version
+
+
+def test_a_campaign_open_for_200_days_is_drawn_a_point_a_week_and_says_so(
+    client, compliance_officer, opened_200_days_ago
+):
+    client.force_login(compliance_officer.user)
+
+    page = client.get(campaign_url(opened_200_days_ago)).content.decode()
+
+    points = re.findall(r'data-point="([\d-]+)">(\d+)<', page)
+    assert len(points) <= 30
+    assert page.count('class="chart-point"') == len(points)
+    assert points[-1] == (timezone.localdate().isoformat(), "2")
+    assert 'class="chart-deadline"' in page
+    assert "one point a week since" in page
+    assert "Requests signed by the end of each week" in page
+    assert "Week ending" in page
 
 
 def test_the_campaign_names_its_audience_and_deadline(client, compliance_officer, campaign):
@@ -228,6 +257,17 @@ def test_the_campaign_page_is_read_with_a_get(client, compliance_officer, campai
     client.force_login(compliance_officer.user)
 
     assert client.post(campaign_url(campaign)).status_code == 405
+
+
+def test_a_campaign_open_for_200_days_costs_the_queries_of_one_opened_today(
+    client, compliance_officer, opened_200_days_ago, django_assert_num_queries
+):
+    client.force_login(compliance_officer.user)
+
+    # As below: the signatures by day are one query however many days the campaign has been open.
+    with django_assert_num_queries(14):
+        response = client.get(campaign_url(opened_200_days_ago))
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("people", [1, 25], ids=["1 person", "25 people"])
