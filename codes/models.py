@@ -168,6 +168,8 @@ class CodeVersion(models.Model):
         _("days to acknowledge"), default=14, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+    # The language the version is written in; its translations (VersionTranslation) are into the others.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
 
     objects = CodeVersionQuerySet.as_manager()
 
@@ -203,9 +205,13 @@ class CodeVersion(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            stored = CodeVersion.objects.filter(pk=self.pk).values("status", "title", "content_hash").first()
+            stored = (
+                CodeVersion.objects.filter(pk=self.pk).values("status", "title", "content_hash", "language").first()
+            )
             if stored and stored["status"] in FROZEN_STATUSES:
-                changed = {field for field in ("title", "content_hash") if stored[field] != getattr(self, field)}
+                changed = {
+                    field for field in ("title", "content_hash", "language") if stored[field] != getattr(self, field)
+                }
                 leaving_frozen = self.status not in FROZEN_STATUSES
                 if changed or leaving_frozen:
                     raise FrozenVersionError(
@@ -366,3 +372,185 @@ class Section(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         _refuse_frozen([self.version_id])
         return super().delete(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Translations of a version
+# ---------------------------------------------------------------------------
+
+
+class TranslationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class FrozenTranslationError(DomainError):
+    """Raised by every path that would change the text of a published translation."""
+
+
+class VersionTranslation(models.Model):
+    """A version's text in another of the portal's languages: the same sections, in the same order, with
+    translated titles and bodies (SectionTranslation).
+
+    It is drafted (from the source text, or imported), reviewed and approved by someone who translated
+    none of it (four eyes: TranslationContribution), and published after its version or together with
+    it. Published, it is frozen and carries its own content hash (codes.content), which a signature of
+    someone who read it records.
+    """
+
+    version = models.ForeignKey(
+        CodeVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=TranslationStatus.choices, default=TranslationStatus.DRAFT
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    review_comment = models.TextField(_("changes requested"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["version", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="codes_translation_one_per_language"),
+            models.CheckConstraint(
+                condition=~models.Q(status=TranslationStatus.PUBLISHED)
+                | models.Q(published_at__isnull=False, content_hash__regex=r"^[0-9a-f]{64}$"),
+                name="codes_translation_published_has_hash",
+            ),
+        ]
+        permissions = [("approve_versiontranslation", _("Can approve a translation someone else made"))]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.language})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = VersionTranslation.objects.filter(pk=self.pk).values("status", "title", "content_hash").first()
+            if stored and stored["status"] == TranslationStatus.PUBLISHED:
+                changed = {
+                    field for field in ("status", "title", "content_hash") if stored[field] != getattr(self, field)
+                }
+                if changed:
+                    raise FrozenTranslationError(str(_("This translation is published: its text can never change.")))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.is_frozen:
+            raise FrozenTranslationError(str(_("This translation is published: it is part of the record.")))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == TranslationStatus.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == TranslationStatus.DRAFT
+
+
+def _refuse_frozen_translations(translation_ids: Any) -> None:
+    if VersionTranslation.objects.filter(pk__in=translation_ids, status=TranslationStatus.PUBLISHED).exists():
+        raise FrozenTranslationError(str(_("This translation is published: its text can never change.")))
+
+
+class SectionTranslationQuerySet(models.QuerySet["SectionTranslation"]):
+    """Bulk writes are refused, like single ones, when they touch a published translation."""
+
+    def update(self, **kwargs: Any) -> int:
+        _refuse_frozen_translations(self.values("translation_id"))
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_frozen_translations(self.values("translation_id"))
+        return super().delete()
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        _refuse_frozen_translations({obj.translation_id for obj in objs})
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[SectionTranslation]:
+        objs = list(objs)
+        _refuse_frozen_translations({obj.translation_id for obj in objs})
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class SectionTranslation(models.Model):
+    """One section of a translation: the source section it translates (its identity and place), and its
+    title and body in the translation's language. `translated` is false while it still holds the source
+    text it was started from: the editor lists those as still to translate."""
+
+    translation = models.ForeignKey(
+        VersionTranslation, verbose_name=_("translation"), on_delete=models.CASCADE, related_name="sections"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("source section"), on_delete=models.CASCADE, related_name="translations"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    translated = models.BooleanField(_("translated"), default=False)
+
+    objects = SectionTranslationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("translated section")
+        verbose_name_plural = _("translated sections")
+        ordering = ["translation", "section__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["translation", "section"], name="codes_sectiontranslation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_frozen_translations([self.translation_id])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_frozen_translations([self.translation_id])
+        return super().delete(*args, **kwargs)
+
+
+class TranslationContribution(models.Model):
+    """Someone changed a translation's text while it was in progress: they can no longer approve it
+    (four eyes). One row per person, however many edits; the audit log keeps each edit."""
+
+    translation = models.ForeignKey(
+        VersionTranslation, verbose_name=_("translation"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_at = models.DateTimeField(_("first change"))
+    last_at = models.DateTimeField(_("last change"))
+
+    class Meta:
+        verbose_name = _("translation contribution")
+        verbose_name_plural = _("translation contributions")
+        ordering = ["translation", "first_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["translation", "person"], name="codes_translationcontribution_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.translation} · {self.person}"

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from common.permissions import users_with_permission
@@ -22,7 +22,10 @@ from .models import (
     Contribution,
     ContributionKind,
     Section,
+    SectionTranslation,
+    TranslationStatus,
     VersionStatus,
+    VersionTranslation,
 )
 from .signals import Consequence, retirement_consequences
 
@@ -81,6 +84,27 @@ def version_history(user: Viewer, document: CodeDocument) -> QuerySet[CodeVersio
 
 def sections_of(version: CodeVersion) -> QuerySet[Section]:
     return version.sections.order_by("position")
+
+
+def translations_of(version: CodeVersion) -> QuerySet[VersionTranslation]:
+    return version.translations.select_related("started_by", "approver").order_by("language")
+
+
+def published_translation(version: CodeVersion, language: str) -> VersionTranslation | None:
+    """The version's published translation into `language`, if there is one."""
+    return version.translations.filter(language=language, status=TranslationStatus.PUBLISHED).first()
+
+
+def translation_pairs(translation: VersionTranslation) -> QuerySet[SectionTranslation]:
+    """Each translated section with its source section, in the source's order: the side-by-side editor."""
+    return translation.sections.select_related("section").order_by("section__position")
+
+
+def untranslated_sections(translation: VersionTranslation) -> QuerySet[Section]:
+    """The version's sections the translation does not say yet: never saved by a translator since it was
+    started, changed in the source since, or added to the source after the translation began."""
+    translated = SectionTranslation.objects.filter(translation=translation, section=OuterRef("pk"), translated=True)
+    return Section.objects.filter(version_id=translation.version_id).exclude(Exists(translated)).order_by("position")
 
 
 @dataclass

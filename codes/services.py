@@ -18,22 +18,36 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import event_record
-from common.errors import DomainError
+from common.bulk import insert_from_query
+from common.errors import DomainError, InputRefused
 from common.permissions import require_permission
 from people.models import Department
 from webhooks.models import EventType
 from webhooks.services import event_emit
 
 from . import audit_actions, limits, webhook_payloads
-from .content import content_hash
+from .content import content_hash, translation_content_hash
 from .diff import diff_summary, same_text
 from .importing.parser import ParsedSection
-from .models import Approval, CodeDocument, CodeVersion, Contribution, ContributionKind, Section, VersionStatus
-from .selectors import Author, sections_of, version_approvals, version_authors
+from .models import (
+    Approval,
+    CodeDocument,
+    CodeVersion,
+    Contribution,
+    ContributionKind,
+    Section,
+    SectionTranslation,
+    TranslationContribution,
+    TranslationStatus,
+    VersionStatus,
+    VersionTranslation,
+)
+from .selectors import Author, sections_of, untranslated_sections, version_approvals, version_authors
 from .signals import ReviewStep, document_retired, version_published, version_review_step
 
 Actor = User
@@ -263,6 +277,8 @@ def section_add(*, version: CodeVersion, actor: Actor, category: str, title: str
     limits.check_section_count(version.sections.count() + 1)
     position = (version.sections.aggregate(last=Max("position"))["last"] or 0) + 1
     section = Section.objects.create(version=version, position=position, category=category, title=title, body=body)
+    for translation in version.translations.all():
+        _copy_missing_sections(translation)
     _section_edited(version, actor, audit_actions.SECTION_ADD, section, position=position, diff=diff_summary("", body))
     return section
 
@@ -282,6 +298,9 @@ def section_update(*, section: Section, actor: Actor, category: str, title: str,
         details["title_diff"] = diff_summary(stored.title, title)
     if stored.category != category:
         details["category"] = [stored.category, category]
+    if (stored.title, stored.body) != (title, body):
+        # The translations of the old words no longer say what the section says.
+        SectionTranslation.objects.filter(section=stored).update(translated=False)
     stored.category, stored.title, stored.body = category, title, body
     stored.save(update_fields=["category", "title", "body"])
     _section_edited(version, actor, audit_actions.SECTION_UPDATE, stored, **details)
@@ -498,6 +517,7 @@ def version_publish(
     version.content_hash = content_hash(version)
     version.save()
     version.audience_departments.set([] if applies_to_all_staff else departments)
+    _publish_approved_translations(version, actor)
 
     document.next_review_due = next_review_date(timezone.localdate(now), document.review_interval_months)
     document.save(update_fields=["next_review_due"])
@@ -517,3 +537,241 @@ def version_publish(
     event_emit(type=EventType.VERSION_PUBLISHED, payload=webhook_payloads.version_published(version, departments))
     transaction.on_commit(lambda: version_published.send(sender=CodeVersion, version_id=version.pk))
     return version
+
+
+# ---------------------------------------------------------------------------
+# Translations
+# ---------------------------------------------------------------------------
+
+# A version can be translated until it leaves the record (a later version replaced it, or it was retired).
+TRANSLATABLE_STATUSES = (
+    VersionStatus.DRAFT,
+    VersionStatus.IN_REVIEW,
+    VersionStatus.APPROVED,
+    VersionStatus.PUBLISHED,
+)
+
+
+def _require_translation_status(translation: VersionTranslation, *allowed: TranslationStatus, action: str) -> None:
+    if translation.status not in allowed:
+        raise DomainError(
+            _("The %(language)s translation is %(status)s, so it cannot be %(action)s.")
+            % {
+                "language": translation.get_language_display(),
+                "status": translation.get_status_display().lower(),
+                "action": action,
+            }
+        )
+
+
+def _lock_translation(translation: VersionTranslation) -> VersionTranslation:
+    return VersionTranslation.objects.select_for_update().select_related("version").get(pk=translation.pk)
+
+
+def _translated_by(translation: VersionTranslation, actor: Actor) -> None:
+    """Remember that the actor wrote some of the translation: they can no longer approve it."""
+    now = timezone.now()
+    TranslationContribution.objects.bulk_create(
+        [TranslationContribution(translation=translation, person=actor, first_at=now, last_at=now)],
+        update_conflicts=True,
+        unique_fields=["translation", "person"],
+        update_fields=["last_at"],
+    )
+
+
+def _translation_event(translation: VersionTranslation, actor: Actor, action: AuditAction, **details: object) -> None:
+    event_record(
+        actor=actor, action=action, target=translation.version, details={"language": translation.language, **details}
+    )
+
+
+@transaction.atomic
+def translation_start(*, version: CodeVersion, language: str, actor: Actor) -> VersionTranslation:
+    """Start translating a version into one of the portal's other languages. The translation begins as a
+    copy of the source text, every section marked as still to translate; the person who starts it is one
+    of its translators (four eyes)."""
+    require_permission(actor, "codes.add_versiontranslation")
+    version = _lock(version)
+    if version.status not in TRANSLATABLE_STATUSES:
+        raise DomainError(
+            _("Version %(number)s is %(status)s: it is no longer translated.")
+            % {"number": version.number, "status": version.get_status_display().lower()}
+        )
+    languages = dict(settings.LANGUAGES)
+    if language not in languages or language == version.language:
+        raise DomainError(_("Choose one of the portal's languages other than the version's own."))
+    if version.translations.filter(language=language).exists():
+        raise DomainError(
+            _("Version %(number)s already has a %(language)s translation.")
+            % {"number": version.number, "language": languages[language]}
+        )
+    translation = VersionTranslation.objects.create(
+        version=version, language=language, title=version.title, started_by=actor
+    )
+    _copy_missing_sections(translation)
+    _translated_by(translation, actor)
+    _translation_event(translation, actor, audit_actions.TRANSLATION_START)
+    return translation
+
+
+def _copy_missing_sections(translation: VersionTranslation) -> None:
+    """Give the translation a row for each section of its version it has none for (a draft version may have
+    gained sections since), holding the source text until someone translates it. One INSERT … SELECT."""
+    missing = (
+        Section.objects.filter(version_id=translation.version_id)
+        .exclude(translations__translation=translation)
+        .values_list("pk", "title", "body")
+    )
+    insert_from_query(
+        SectionTranslation, missing, ["section", "title", "body"], translation=translation, translated=False
+    )
+
+
+@transaction.atomic
+def translation_section_update(
+    *, section_translation: SectionTranslation, actor: Actor, title: str, body: str
+) -> SectionTranslation:
+    """Save one section of a draft translation; it counts as translated from now on."""
+    require_permission(actor, "codes.change_versiontranslation")
+    translation = _lock_translation(section_translation.translation)
+    _require_translation_status(translation, TranslationStatus.DRAFT, action=_("edited"))
+    title = title.strip()
+    if not title:
+        raise InputRefused(_("Give the section a title."), field="title")
+    section_translation = SectionTranslation.objects.get(pk=section_translation.pk)
+    section_translation.title = title
+    section_translation.body = body
+    section_translation.translated = True
+    section_translation.save(update_fields=["title", "body", "translated"])
+    _translated_by(translation, actor)
+    _translation_event(
+        translation,
+        actor,
+        audit_actions.TRANSLATION_SECTION_UPDATE,
+        section=str(section_translation.section.key),
+        title=title,
+    )
+    return section_translation
+
+
+@transaction.atomic
+def translation_title_update(*, translation: VersionTranslation, actor: Actor, title: str) -> VersionTranslation:
+    """Change the translated title of the version, while the translation is a draft."""
+    require_permission(actor, "codes.change_versiontranslation")
+    translation = _lock_translation(translation)
+    _require_translation_status(translation, TranslationStatus.DRAFT, action=_("edited"))
+    title = title.strip()
+    if not title:
+        raise InputRefused(_("Give the translation a title."), field="title")
+    translation.title = title
+    translation.save(update_fields=["title"])
+    _translated_by(translation, actor)
+    _translation_event(translation, actor, audit_actions.TRANSLATION_SECTION_UPDATE, title=title)
+    return translation
+
+
+@transaction.atomic
+def translation_submit(*, translation: VersionTranslation, actor: Actor) -> VersionTranslation:
+    """Send a draft translation for review: every section of the version translated, and the version's own
+    text settled (approved or published), so that the reviewer compares it with the text that will be read."""
+    require_permission(actor, "codes.change_versiontranslation")
+    translation = _lock_translation(translation)
+    _require_translation_status(translation, TranslationStatus.DRAFT, action=_("sent for review"))
+    version = translation.version
+    if version.status not in (VersionStatus.APPROVED, VersionStatus.PUBLISHED):
+        raise DomainError(
+            _(
+                "Version %(number)s is %(status)s: its text may still change. Send the translation for review "
+                "once the version is approved."
+            )
+            % {"number": version.number, "status": version.get_status_display().lower()}
+        )
+    untranslated = untranslated_sections(translation).count()
+    if untranslated:
+        raise DomainError(
+            ngettext(
+                "%(count)d section is still to translate.",
+                "%(count)d sections are still to translate.",
+                untranslated,
+            )
+            % {"count": untranslated}
+        )
+    translation.status = TranslationStatus.IN_REVIEW
+    translation.submitted_at = timezone.now()
+    translation.review_comment = ""
+    translation.save(update_fields=["status", "submitted_at", "review_comment"])
+    _translation_event(translation, actor, audit_actions.TRANSLATION_SUBMIT)
+    return translation
+
+
+def translation_approval_refusal(translation: VersionTranslation, actor: Actor) -> str:
+    """Why the actor may not approve the translation, or "" when they may: four eyes, so nobody who wrote
+    any of it (started it, or changed a section or its title)."""
+    if translation.contributions.filter(person=actor).exists():
+        return _("You translated some of this text, so someone else must approve it (four-eyes rule).")
+    return ""
+
+
+@transaction.atomic
+def translation_approve(*, translation: VersionTranslation, actor: Actor) -> VersionTranslation:
+    """Approve a translation in review, as someone who translated none of it. Approved, it is published with
+    its version, or at once when the version is already published."""
+    require_permission(actor, "codes.approve_versiontranslation")
+    translation = _lock_translation(translation)
+    _require_translation_status(translation, TranslationStatus.IN_REVIEW, action=_("approved"))
+    refusal = translation_approval_refusal(translation, actor)
+    if refusal:
+        raise DomainError(refusal)
+    translation.status = TranslationStatus.APPROVED
+    translation.approver = actor
+    translation.approved_at = timezone.now()
+    translation.save(update_fields=["status", "approver", "approved_at"])
+    _translation_event(translation, actor, audit_actions.TRANSLATION_APPROVE)
+    if translation.version.status == VersionStatus.PUBLISHED:
+        _translation_publish(translation, actor)
+    return translation
+
+
+@transaction.atomic
+def translation_request_changes(*, translation: VersionTranslation, actor: Actor, comment: str) -> VersionTranslation:
+    """Send a translation in review back to its translators, with a comment they see."""
+    require_permission(actor, "codes.approve_versiontranslation")
+    comment = comment.strip()
+    if not comment:
+        raise InputRefused(_("Say what should change, so the translator knows what to do."), field="comment")
+    translation = _lock_translation(translation)
+    _require_translation_status(translation, TranslationStatus.IN_REVIEW, action=_("sent back"))
+    translation.status = TranslationStatus.DRAFT
+    translation.submitted_at = None
+    translation.review_comment = comment
+    translation.save(update_fields=["status", "submitted_at", "review_comment"])
+    _translation_event(translation, actor, audit_actions.TRANSLATION_REQUEST_CHANGES, comment=comment)
+    return translation
+
+
+@transaction.atomic
+def translation_discard(*, translation: VersionTranslation, actor: Actor) -> None:
+    """Delete a translation that was never published (the audit log keeps that it existed)."""
+    require_permission(actor, "codes.delete_versiontranslation")
+    translation = _lock_translation(translation)
+    _require_translation_status(
+        translation, TranslationStatus.DRAFT, TranslationStatus.IN_REVIEW, action=_("discarded")
+    )
+    _translation_event(translation, actor, audit_actions.TRANSLATION_DISCARD)
+    translation.delete()
+
+
+def _translation_publish(translation: VersionTranslation, actor: Actor) -> None:
+    """Freeze an approved translation of a published version, with the hash of its text."""
+    translation.status = TranslationStatus.PUBLISHED
+    translation.published_at = timezone.now()
+    translation.content_hash = translation_content_hash(translation)
+    translation.save(update_fields=["status", "published_at", "content_hash"])
+    _translation_event(translation, actor, audit_actions.TRANSLATION_PUBLISH, content_hash=translation.content_hash)
+
+
+def _publish_approved_translations(version: CodeVersion, actor: Actor) -> None:
+    """Publish, together with their version, the translations approved before it was."""
+    approved = version.translations.select_for_update().filter(status=TranslationStatus.APPROVED)
+    for translation in approved:
+        _translation_publish(translation, actor)
