@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
 
 from django.contrib import messages
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from codes.diff import diff_versions
 from codes.models import CodeVersion
 from codes.selectors import sections_of
-from common.errors import DomainError, InputRefused
+from common.errors import DomainError
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.pdf import render_pdf
 from common.permissions import permission_required
-from common.views import attempt, safe_next
+from common.views import attempt, attempt_for_result, safe_next
 from people.selectors import department_subtree
 from sso.services import reauthentication_forget, reauthentication_url
 
@@ -40,8 +37,6 @@ from .access import (
 )
 from .forms import DashboardFilterForm, ExtendDeadlineForm, SignForm, WaiveForm, WaiverSelectionForm
 from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus
-
-Result = TypeVar("Result")
 
 # ---------------------------------------------------------------------------
 # The person's own acknowledgements
@@ -330,7 +325,7 @@ def campaign_extend(request: AuthenticatedHttpRequest, version_id: int) -> HttpR
             department_id=form.cleaned_data["department"],
             actor=request.user,
         )
-        count = _attempt_on(request, form, extend)
+        count = attempt_for_result(request, extend, form=form)
         if count is not None:
             messages.success(
                 request,
@@ -362,7 +357,7 @@ def campaign_waive(request: AuthenticatedHttpRequest, version_id: int) -> HttpRe
         waive = partial(
             services.requests_waive, requests=chosen, actor=request.user, reason=reason_form.cleaned_data["reason"]
         )
-        result = _attempt_on(request, reason_form, waive)
+        result = attempt_for_result(request, waive, form=reason_form)
         if result is not None:
             messages.success(request, _bulk_waiver_said(result))
             return redirect("acknowledgements:campaign", version.pk)
@@ -412,18 +407,6 @@ def _bulk_waiver_said(result: services.BulkWaiver) -> str:
             result.not_pending,
         ) % {"count": result.not_pending}
     return said
-
-
-def _attempt_on(request: AuthenticatedHttpRequest, form: BaseForm, action: Callable[[], Result]) -> Result | None:
-    """Run a service for a form and give its result; a refusal goes next to its field on the form shown again
-    (`InputRefused`), or in a message, and gives None."""
-    try:
-        return action()
-    except InputRefused as refused:
-        form.add_error(refused.field, refused.message)
-    except DomainError as error:
-        messages.error(request, error.message)
-    return None
 
 
 @require_GET
