@@ -1,5 +1,5 @@
-"""Managers translate versions and approve the translations of others; everyone who reads versions reads
-their translations."""
+"""Managers translate versions and approve the translations of others; those who read every version (not
+only the published one, which anyone reads in their language) read its translations in progress too."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.db import migrations
 from common.permission_grants import grant_to_roles
 
 ROLE_PERMISSIONS = {
-    "Agent": ["codes.view_versiontranslation"],
     "Manager": [
         "codes.view_versiontranslation",
         "codes.add_versiontranslation",
