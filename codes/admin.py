@@ -4,8 +4,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
-from .models import CodeDocument, CodeVersion, Section
+from .models import CodeDocument, CodeTemplate, CodeVersion, Section, SectionCategory
 
 
 @admin.register(CodeDocument)
@@ -80,3 +83,35 @@ class CodeVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
+
+
+@admin.register(CodeTemplate)
+class CodeTemplateAdmin(admin.ModelAdmin):
+    """Templates are made in the portal (a published version saved as one, audited) or from the files of the
+    built-in ones, which are loaded again after every migrate: here a saved template's name, description and
+    language can be corrected, or the template deleted; the built-in ones are only shown."""
+
+    list_display = ["name", "language", "builtin_key", "source_version", "created_by", "created_at"]
+    list_filter = ["language"]
+    list_select_related = ["source_version__document", "created_by"]
+    search_fields = ["name", "description"]
+    fields = ["name", "description", "language", "section_list", "builtin_key", "source_version", "created_by"]
+    readonly_fields = ["section_list", "builtin_key", "source_version", "created_by"]
+
+    @admin.display(description=_("sections"))
+    def section_list(self, template: CodeTemplate) -> SafeString:
+        rows = ((section["title"], SectionCategory(section["category"]).label) for section in template.sections)
+        return format_html("<ol>{}</ol>", format_html_join("", "<li>{} <small>({})</small></li>", rows))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_builtin)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_builtin)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # The list's bulk delete too leaves the built-in templates, which their files would bring back anyway.
+        queryset.filter(builtin_key="").delete()

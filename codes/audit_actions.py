@@ -29,3 +29,4 @@ TRANSLATION_APPROVE = register("codes.translation.approve", _("Translation appro
 TRANSLATION_REQUEST_CHANGES = register("codes.translation.request_changes", _("Changes requested to a translation"))
 TRANSLATION_PUBLISH = register("codes.translation.publish", _("Translation published"))
 TRANSLATION_DISCARD = register("codes.translation.discard", _("Translation discarded"))
+TEMPLATE_CREATE = register("codes.template.create", _("Version saved as a template"))

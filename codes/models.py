@@ -554,3 +554,61 @@ class TranslationContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.translation} · {self.person}"
+
+
+class CodeTemplate(models.Model):
+    """A starting point for a new document: titled sections with their categories, in one language.
+
+    Built-in templates come from the files in codes/templates_library/builtin/ and are loaded again
+    after every `migrate` (so they follow the files); an administrator can save any published version
+    as a template of the organisation's own. Sections are a JSON list of {"category", "title", "body"}:
+    a template is never read, signed or compared, only copied into a new draft's sections.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    sections = models.JSONField(_("sections"), default=list)
+    # The file a built-in template comes from; empty for a template saved from a version.
+    builtin_key = models.SlugField(_("built-in template"), max_length=80, blank=True)
+    source_version = models.ForeignKey(
+        CodeVersion,
+        verbose_name=_("saved from version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("code template")
+        verbose_name_plural = _("code templates")
+        ordering = ["name", "language", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["builtin_key", "language"],
+                condition=~models.Q(builtin_key=""),
+                name="codes_codetemplate_one_builtin_per_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+    @property
+    def is_builtin(self) -> bool:
+        return bool(self.builtin_key)
+
+    @property
+    def section_count(self) -> int:
+        return len(self.sections)

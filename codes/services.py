@@ -52,7 +52,8 @@ from .signals import ReviewStep, document_retired, version_published, version_re
 
 Actor = User
 
-RESERVED_SLUGS = {"new"}
+# Addresses under /codes/ that are pages, not documents.
+RESERVED_SLUGS = {"new", "templates"}
 
 
 def _require_status(version: CodeVersion, *allowed: VersionStatus, action: str) -> None:
@@ -81,9 +82,11 @@ def document_create(
     require_permission(actor, "codes.add_codedocument")
     slug = slug or slugify(title)[:80]
     if not slug or slug in RESERVED_SLUGS:
-        raise DomainError(_("Choose another short name: “%(slug)s” cannot be used.") % {"slug": slug})
+        raise InputRefused(_("Choose another short name: “%(slug)s” cannot be used.") % {"slug": slug}, field="slug")
     if CodeDocument.objects.filter(slug=slug).exists():
-        raise DomainError(_("A document with the short name “%(slug)s” exists already.") % {"slug": slug})
+        raise InputRefused(
+            _("A document with the short name “%(slug)s” exists already.") % {"slug": slug}, field="slug"
+        )
     document = CodeDocument.objects.create(
         title=title, slug=slug, summary=summary, review_interval_months=review_interval_months, owner=actor
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .templates_library import views as template_views
 
 app_name = "codes"
 
@@ -12,6 +13,8 @@ section = version + "sections/<int:section_id>/"
 urlpatterns = [
     path("", views.document_list, name="document_list"),
     path("new/", views.document_create, name="document_create"),
+    path("templates/", template_views.template_list, name="template_list"),
+    path("templates/<int:pk>/", template_views.template_use, name="template_use"),
     path("<slug:slug>/", views.document_detail, name="document_detail"),
     path("<slug:slug>/edit/", views.document_edit, name="document_edit"),
     path("<slug:slug>/retire/", views.document_retire, name="document_retire"),
@@ -29,6 +32,7 @@ urlpatterns = [
     path(version + "request-changes/", views.version_request_changes, name="version_request_changes"),
     path(version + "publish/", views.version_publish, name="version_publish"),
     path(version + "discard/", views.version_discard, name="version_discard"),
+    path(version + "save-as-template/", template_views.template_save, name="template_save"),
     path(version + "sections/add/", views.section_add, name="section_add"),
     path(version + "sections/preview/", views.section_preview, name="section_preview"),
     path(section + "edit/", views.section_edit, name="section_edit"),

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, ViewportSize
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
+from codes.models import CodeTemplate
 from people.models import StaffProfile
 
 from .helpers import assert_fits_the_screen
@@ -47,7 +48,7 @@ def navigation_paths(page: Page) -> list[str]:
     return links.evaluate_all("links => links.map((link) => link.getAttribute('href'))")
 
 
-@pytest.mark.parametrize("role", ["agent", "manager", "compliance_officer"])
+@pytest.mark.parametrize("role", ["agent", "manager", "compliance_officer", "administrator"])
 def test_no_page_of_the_role_is_wider_than_a_phone(
     request: pytest.FixtureRequest,
     browser_as: Callable[[StaffProfile], Page],
@@ -70,6 +71,7 @@ def test_no_page_of_the_role_is_wider_than_a_phone(
         evidence_note="Passed the final quiz of the online course.",
     )
     certificate = f"/training/completions/{completion.pk}/certificate/"
+    template = CodeTemplate.objects.filter(builtin_key="customer-service-code", language="ro").get()
     work = {
         "agent": [
             f"/acknowledgements/{asked.pk}/",
@@ -85,6 +87,8 @@ def test_no_page_of_the_role_is_wider_than_a_phone(
             f"/acknowledgements/receipts/{signature.pk}/",
             f"/training/people/{agent.pk}/",
             certificate,
+            "/codes/templates/",
+            f"/codes/templates/{template.pk}/",
         ],
         "compliance_officer": [
             "/acknowledgements/dashboard/people/",
@@ -92,6 +96,10 @@ def test_no_page_of_the_role_is_wider_than_a_phone(
             f"/acknowledgements/receipts/{signature.pk}/",
             f"/people/{agent.pk}/",
             certificate,
+        ],
+        "administrator": [
+            f"/codes/{slug}/v{version.number}/",
+            f"/codes/{slug}/v{version.number}/save-as-template/",
         ],
     }[role]
     page = browser_as(request.getfixturevalue(role))

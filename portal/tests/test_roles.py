@@ -69,10 +69,10 @@ def test_each_role_holds_exactly_its_permissions(role: str) -> None:
 
 
 # Who may open which page: the role × page matrix.
-PAGES = ["/codes/", "/people/team/", "/people/staff/", "/people/departments/", "/people/me/", "/"]
+PAGES = ["/codes/", "/codes/templates/", "/people/team/", "/people/staff/", "/people/departments/", "/people/me/", "/"]
 ALLOWED = {
     "agent": {"/codes/", "/people/me/", "/"},
-    "manager": {"/codes/", "/people/team/", "/people/me/", "/"},
+    "manager": {"/codes/", "/codes/templates/", "/people/team/", "/people/me/", "/"},
     "compliance_officer": {"/codes/", "/people/staff/", "/people/departments/", "/people/me/", "/"},
     "administrator": {"/codes/", "/people/staff/", "/people/departments/", "/people/me/", "/"},
     "outsider": {"/people/me/", "/"},
