@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Department
 
 from . import limits
-from .importing.decoding import MAX_IMPORT_BYTES
+from .importing.decoding import MAX_IMPORT_BYTES, ImportRefused
+from .importing.parser import check_upload_size
 from .models import CodeDocument, CodeVersion, Section
 
 
@@ -131,11 +132,31 @@ class PublishForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Text or Markdown file"),
-        help_text=_("Plain text (.txt) or Markdown (.md) in UTF-8, at most %(size)s MB. Headings start sections.")
-        % {"size": MAX_IMPORT_BYTES // 1_000_000},
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,text/plain,text/markdown"}),
+        label=_("Word, text or Markdown file"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,.txt,.md,.markdown,text/plain,text/markdown,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Said here rather than on the field, so that it is in the reader's language and the current limit.
+        self.fields["file"].help_text = _(
+            "A Word document (.docx) of at most %(word_size)s MB, or plain text (.txt) or Markdown (.md) in UTF-8 "
+            "of at most %(text_size)s MB. Headings start sections."
+        ) % {"word_size": limits.max_word_file_bytes() // 1_000_000, "text_size": MAX_IMPORT_BYTES // 1_000_000}
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        # A file larger than any import takes is refused before it is read into memory.
+        try:
+            check_upload_size(upload.size, filename=upload.name)
+        except ImportRefused as error:
+            raise forms.ValidationError(error.message) from None
+        return upload
 
 
 class CompareForm(forms.Form):

@@ -79,3 +79,27 @@ def check_section_body(body: str, *, title: str = "") -> None:
                 limit,
             )
         raise LimitExceeded(message % {"title": title, "length": f"{len(body):,}", "limit": f"{limit:,}"}, field="body")
+
+
+# ---------------------------------------------------------------------------
+# Word files
+# ---------------------------------------------------------------------------
+
+# A Word file (.docx) is a ZIP package of XML parts. The import judges what unpacking it would cost
+# from the zip's directory, before anything is unpacked (codes/importing/word_package.py).
+# A document has a few dozen parts, and each picture adds one.
+MAX_WORD_PARTS = 1_000
+# Word's own XML packs about 30 to 1 (its style sheet a little more); a zip bomb packs 1,000 to 1.
+MAX_WORD_COMPRESSION_RATIO = 100
+# A part smaller than this cannot do harm whatever its ratio, so the ratio is not asked of it.
+WORD_RATIO_CHECKED_FROM_BYTES = 1_000_000
+
+
+def max_word_file_bytes() -> int:
+    """The largest Word file an import accepts, as uploaded (CODES_MAX_WORD_FILE_BYTES)."""
+    return int(settings.CODES_MAX_WORD_FILE_BYTES)
+
+
+def max_word_unpacked_bytes() -> int:
+    """The most a Word file's parts may unpack to together (CODES_MAX_WORD_UNPACKED_BYTES)."""
+    return int(settings.CODES_MAX_WORD_UNPACKED_BYTES)

@@ -32,7 +32,7 @@ from .forms import (
     VersionDetailsForm,
 )
 from .importing.decoding import ImportRefused
-from .importing.parser import ParsedSection, parse_code_text
+from .importing.parser import ParsedSection, parse_code_file
 from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, Section, VersionStatus
 from .pdf import version_pdf_bytes
 from .signals import version_page_panels
@@ -174,13 +174,15 @@ def draft_import(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            sections = parse_code_text(upload.read())
+            parsed = parse_code_file(upload.read(), filename=upload.name)
         except ImportRefused as error:
             form.add_error("file", error.message)
         else:
+            sections = parsed.sections
             payload = {"filename": upload.name, "sections": [[s.title, s.category, s.body] for s in sections]}
             context.update(
                 sections=sections,
+                notes=parsed.notes,
                 filename=upload.name,
                 payload=signing.dumps(payload, salt=IMPORT_SALT, compress=True),
             )

@@ -369,6 +369,10 @@ REMINDERS = {
 # the editor refuses a section past them, so a version always opens quickly (codes/limits.py).
 CODES_MAX_SECTIONS = env.int("CODES_MAX_SECTIONS", default=200)
 CODES_MAX_SECTION_CHARS = env.int("CODES_MAX_SECTION_CHARS", default=20_000)
+# The largest Word file (.docx) an import accepts, and the most its parts may unpack to: python-docx
+# holds every part in memory, so a file is refused from its zip directory before anything is unpacked.
+CODES_MAX_WORD_FILE_BYTES = env.int("CODES_MAX_WORD_FILE_BYTES", default=10_000_000)
+CODES_MAX_WORD_UNPACKED_BYTES = env.int("CODES_MAX_WORD_UNPACKED_BYTES", default=50_000_000)
 
 # How many different people, none of whom wrote any of it, must approve a version before it can
 # be published (four eyes by default; 2 for six eyes).

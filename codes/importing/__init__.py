@@ -1,7 +1,7 @@
-"""Turn an uploaded plain-text or Markdown file into draft sections of a code of conduct.
+"""Turn an uploaded Word, plain-text or Markdown file into draft sections of a code of conduct.
 
-``parser`` is the entry point (``parse_code_text``); it reads the bytes with ``decoding``, cuts
-the text at its headings with ``splitting`` (each line's shape judged by ``lines``), names the
-introduction in the document's ``language`` and guesses each section's category with
-``categories``.
+``parser`` is the entry point (``parse_code_file``). A Word file is checked by ``word_package``
+and turned into Markdown by ``word``; a text file is read with ``decoding``. Either text is cut at
+its headings with ``splitting`` (each line's shape judged by ``lines``), its introduction named in
+the document's ``language`` and each section's category guessed with ``categories``.
 """

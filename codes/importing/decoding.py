@@ -1,7 +1,8 @@
 """Bytes to text: which uploads can be read at all, and the text they hold.
 
-* A file must be UTF-8 (a byte-order mark is accepted and dropped), at most ``MAX_IMPORT_BYTES``
-  long, and text rather than a PDF, Word document, archive or image. ``ImportRefused`` says which
+* A text file must be UTF-8 (a byte-order mark is accepted and dropped), at most ``MAX_IMPORT_BYTES``
+  long, and text rather than a PDF, archive or image (a Word file is read by
+  codes/importing/word_package.py and codes/importing/word.py instead). ``ImportRefused`` says which
   rule failed, in words the uploader can act on.
 * Windows (``\\r\\n``) and old Mac (``\\r``) line endings become ``\\n``; a form feed (page break)
   becomes a line break.
@@ -56,7 +57,7 @@ def decode_upload(data: bytes) -> str:
         text = data[start:].decode("utf-8")
     except UnicodeDecodeError as error:
         raise _not_utf8(data, offset=start + error.start) from None
-    text = _normalise_line_breaks(text)
+    text = normalise_text(text)
     if not text.strip():
         raise ImportRefused(_("The file is empty: it contains only spaces and blank lines."))
     return text
@@ -67,16 +68,7 @@ def _refuse_what_is_not_utf8_text(data: bytes) -> None:
     if not data:
         raise ImportRefused(_("The file is empty: there is no text in it to import."))
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportRefused(
-            ngettext(
-                "The file is larger than 1 MB (%(size)s byte; the limit is %(limit)s bytes). "
-                "Split it into smaller files, or remove pictures and attachments, and upload it again.",
-                "The file is larger than 1 MB (%(size)s bytes; the limit is %(limit)s bytes). "
-                "Split it into smaller files, or remove pictures and attachments, and upload it again.",
-                len(data),
-            )
-            % {"size": f"{len(data):,}", "limit": f"{MAX_IMPORT_BYTES:,}"}
-        )
+        raise text_file_too_large(len(data))
     if data.startswith(_UTF16_BOMS):
         raise ImportRefused(
             _(
@@ -87,15 +79,29 @@ def _refuse_what_is_not_utf8_text(data: bytes) -> None:
     if data.startswith(_BINARY_SIGNATURES) or b"\x00" in data:
         raise ImportRefused(
             _(
-                "The file looks like a binary file (e.g. PDF or Word); "
-                "save it as plain text or Markdown (.txt, .md) first, then upload that file."
+                "The file looks like a binary file (a PDF, a picture or an archive), which cannot be imported. "
+                "Upload a Word document (.docx), or save the text as plain text or Markdown (.txt, .md) and upload "
+                "that file."
             )
         )
 
 
+def text_file_too_large(size: int) -> ImportRefused:
+    return ImportRefused(
+        ngettext(
+            "The file is larger than 1 MB (%(size)s byte; the limit is %(limit)s bytes). "
+            "Split it into smaller files, or remove pictures and attachments, and upload it again.",
+            "The file is larger than 1 MB (%(size)s bytes; the limit is %(limit)s bytes). "
+            "Split it into smaller files, or remove pictures and attachments, and upload it again.",
+            size,
+        )
+        % {"size": f"{size:,}", "limit": f"{MAX_IMPORT_BYTES:,}"}
+    )
+
+
 def _not_utf8(data: bytes, *, offset: int) -> ImportRefused:
     """The refusal of a file that is not UTF-8, naming the first byte that cannot be read and its line."""
-    line = _normalise_line_breaks(data[:offset].decode("utf-8", errors="replace")).count("\n") + 1
+    line = normalise_text(data[:offset].decode("utf-8", errors="replace")).count("\n") + 1
     return ImportRefused(
         _(
             "The file is not valid UTF-8 text: the byte 0x%(byte)02X at byte offset %(offset)s "
@@ -107,5 +113,6 @@ def _not_utf8(data: bytes, *, offset: int) -> ImportRefused:
     )
 
 
-def _normalise_line_breaks(text: str) -> str:
+def normalise_text(text: str) -> str:
+    """The text with "\\n" line breaks of every origin, and without invisible control characters."""
     return _LINE_BREAKS.sub("\n", text).translate(_INVISIBLE)

@@ -2,7 +2,9 @@
 
 The parser is pure: it reads bytes and returns values, it never touches the database. Every
 step is a single pass over the lines, so the work grows linearly with the size of the file.
-The file is decoded (codes/importing/decoding.py), split at its headings
+A Word file (.docx, known by its content or its name) is checked (codes/importing/word_package.py)
+and turned into Markdown (codes/importing/word.py); a text file is decoded
+(codes/importing/decoding.py). Either text is then split at its headings
 (codes/importing/splitting.py, whose docstring spells out where a section starts) and each
 section's category guessed from its title (codes/importing/categories.py). A file may give at
 most ``CODES_MAX_SECTIONS`` sections of at most ``CODES_MAX_SECTION_CHARS`` characters
@@ -27,9 +29,17 @@ from django.utils.translation import gettext as _
 
 from codes import limits
 from codes.importing.categories import guess_category
-from codes.importing.decoding import ImportRefused, decode_upload
+from codes.importing.decoding import (
+    MAX_IMPORT_BYTES,
+    ImportRefused,
+    decode_upload,
+    normalise_text,
+    text_file_too_large,
+)
 from codes.importing.language import document_language
 from codes.importing.splitting import Draft, finish_body, split_text
+from codes.importing.word import read_word_file
+from codes.importing.word_package import is_word_file, word_file_too_large
 from codes.models import SectionCategory
 
 
@@ -38,6 +48,38 @@ class ParsedSection:
     title: str
     category: str  # a SectionCategory value
     body: str  # Markdown
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    sections: list[ParsedSection]
+    notes: list[str]  # what the uploader should know before confirming: what the import left out
+
+
+def parse_code_file(data: bytes, *, filename: str) -> ParsedFile:
+    """Split an uploaded Word, Markdown or text file into draft sections, in order.
+
+    A file is read as Word when it is a ZIP or OLE file, or is named .docx (or .docm, .dotx, .doc):
+    it is refused, with ImportRefused, unless it is a real, harmless .docx (the rules are in
+    codes/importing/word_package.py). Its text becomes Markdown (codes/importing/word.py) and is
+    split like a Markdown file, within the same limits; what it left out (pictures, text boxes) is
+    in the notes. Any other file is read as text, by parse_code_text.
+    """
+    if not is_word_file(data, filename):
+        return ParsedFile(parse_code_text(data), notes=[])
+    text = read_word_file(data)
+    markdown = normalise_text(text.markdown)
+    if not markdown.strip():
+        # Say what there was instead, if anything: "2 images were not imported: …".
+        raise ImportRefused(" ".join([_("No text was found in the Word file."), *text.notes]))
+    return ParsedFile(_checked_sections(markdown), notes=text.notes)
+
+
+def check_upload_size(size: int, *, filename: str) -> None:
+    """Refuse a file larger than any import takes, from its size alone, before it is read into memory."""
+    largest = max(limits.max_word_file_bytes(), MAX_IMPORT_BYTES)
+    if size > largest:
+        raise word_file_too_large(size) if is_word_file(b"", filename) else text_file_too_large(size)
 
 
 def parse_code_text(data: bytes) -> list[ParsedSection]:
@@ -58,7 +100,11 @@ def parse_code_text(data: bytes) -> list[ParsedSection]:
     "#" headings, numbered lines are always list items unless they begin with "Section N". The
     docstring of codes/importing/splitting.py spells out every rule.
     """
-    text = decode_upload(data)
+    return _checked_sections(decode_upload(data))
+
+
+def _checked_sections(text: str) -> list[ParsedSection]:
+    """The sections of a text, refused when past the limits or when there are none."""
     try:
         sections = _sections_of(text)
         limits.check_section_count(len(sections))

@@ -113,7 +113,7 @@ def test_the_import_page_previews_then_creates_the_draft(client, manager, docume
 
 def test_the_import_page_refuses_a_binary_file_with_a_field_error(client, manager, document) -> None:
     client.force_login(manager.user)
-    upload = SimpleUploadedFile("code.docx", b"PK\x03\x04binary", content_type="application/octet-stream")
+    upload = SimpleUploadedFile("code.pdf", b"%PDF-1.7\nbinary", content_type="application/pdf")
 
     response = client.post(f"/codes/{document.slug}/drafts/import/", {"file": upload})
 

@@ -10,20 +10,23 @@ from django.db import transaction
 
 from codes import services
 from codes.importing.decoding import ImportRefused
-from codes.importing.parser import parse_code_text
+from codes.importing.parser import check_upload_size, parse_code_file
 from codes.models import CodeDocument
 from common.errors import DomainError
 
 
 class Command(BaseCommand):
     help = (
-        "Import a plain-text or Markdown file (UTF-8) as the next draft version of a code document. "
-        "Headings (Markdown '#' or numbered like '3. Responsiveness') start sections; text before the first "
-        "heading becomes an introduction, named in the document's language (Introduction or Introducere); "
+        "Import a Word document (.docx), or a plain-text or Markdown file (UTF-8), as the next draft version of a "
+        "code document. A file is read as Word when it is named .docx or holds a Word (ZIP) package. Headings "
+        "(Word heading styles, Markdown '#' or numbered like '3. Responsiveness') start sections; Word lists, bold, "
+        "italic and tables become Markdown, and pictures are left out (the output says how many); text before the "
+        "first heading becomes an introduction, named in the document's language (Introduction or Introducere); "
         "categories are guessed from the headings. The document is created when the slug is new (give "
-        "--title). An empty, binary, oversized or non-UTF-8 file, or one past CODES_MAX_SECTIONS sections or "
-        "CODES_MAX_SECTION_CHARS characters in a section, is refused and nothing is saved. With --dry-run it "
-        "only lists the sections it would create."
+        "--title). An empty, binary, oversized or non-UTF-8 file, one past CODES_MAX_SECTIONS sections or "
+        "CODES_MAX_SECTION_CHARS characters in a section, and a Word file that is not a real .docx (renamed, "
+        "password-protected, macro-enabled, larger than CODES_MAX_WORD_FILE_BYTES, a zip or XML bomb) is refused "
+        "and nothing is saved. With --dry-run it only lists the sections it would create."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,14 +51,18 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         try:
-            sections = parse_code_text(file.read_bytes())
+            check_upload_size(file.stat().st_size, filename=file.name)
+            parsed = parse_code_file(file.read_bytes(), filename=file.name)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
         except ImportRefused as error:
             raise CommandError(f"{file}: {error.message}") from error
 
+        sections = parsed.sections
         for position, section in enumerate(sections, start=1):
             self.stdout.write(f"  {position:>2}. {section.title}  [{section.category}]")
+        for note in parsed.notes:
+            self.stdout.write(f"Note: {note}")
         if dry_run:
             self.stdout.write(f"Dry run: {len(sections)} sections found in {file.name}; nothing saved.")
             return

@@ -9,8 +9,8 @@ from codes.importing.parser import ParsedSection, parse_code_text
 from codes.tests.importing.helpers import refusal, titles
 
 BINARY_MESSAGE = (
-    "The file looks like a binary file (e.g. PDF or Word); "
-    "save it as plain text or Markdown (.txt, .md) first, then upload that file."
+    "The file looks like a binary file (a PDF, a picture or an archive), which cannot be imported. "
+    "Upload a Word document (.docx), or save the text as plain text or Markdown (.txt, .md) and upload that file."
 )
 
 
