@@ -8,7 +8,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .models import CodeDocument, CodeTemplate, CodeVersion, Section, SectionCategory
+from common.admin import ViewOnlyAdmin
+
+from .models import (
+    CodeDocument,
+    CodeTemplate,
+    CodeVersion,
+    Section,
+    SectionCategory,
+    SectionTranslation,
+    VersionTranslation,
+)
 
 
 @admin.register(CodeDocument)
@@ -27,14 +37,10 @@ class CodeDocumentAdmin(admin.ModelAdmin):
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
 
 
-class SectionInline(admin.StackedInline):
-    """Sections are shown, never written here: a draft is edited in the portal, where each change is
-    audited and counted as a contribution for the four-eyes rule."""
+class ReadOnlyInline(admin.StackedInline):
+    """Rows of a read-only admin page, shown and never written."""
 
-    model = Section
     extra = 0
-    fields = ["position", "category", "title", "body"]
-    ordering = ["position"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -44,6 +50,15 @@ class SectionInline(admin.StackedInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class SectionInline(ReadOnlyInline):
+    """Sections are shown, never written here: a draft is edited in the portal, where each change is
+    audited and counted as a contribution for the four-eyes rule."""
+
+    model = Section
+    fields = ["position", "category", "title", "body"]
+    ordering = ["position"]
 
 
 @admin.register(CodeVersion)
@@ -115,3 +130,42 @@ class CodeTemplateAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         # The list's bulk delete too leaves the built-in templates, which their files would bring back anyway.
         queryset.filter(builtin_key="").delete()
+
+
+class SectionTranslationInline(ReadOnlyInline):
+    model = SectionTranslation
+    fields = ["section", "title", "body", "translated"]
+    ordering = ["section__position"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("section")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Part of the translation: whoever sees the translation sees its sections.
+        return request.user.has_perm("codes.view_versiontranslation")
+
+
+@admin.register(VersionTranslation)
+class VersionTranslationAdmin(ViewOnlyAdmin):
+    """Read-only: translations are written, reviewed and published in the portal (codes.services), where the
+    four-eyes rule holds and every change is audited; published, they are frozen."""
+
+    list_display = ["version", "language", "status", "started_by", "approver", "published_at"]
+    list_filter = ["status", "language"]
+    list_select_related = ["version", "started_by", "approver"]
+    search_fields = ["version__document__title", "title"]
+    inlines = [SectionTranslationInline]
+    readonly_fields = [
+        "version",
+        "language",
+        "title",
+        "status",
+        "started_by",
+        "approver",
+        "review_comment",
+        "created_at",
+        "submitted_at",
+        "approved_at",
+        "published_at",
+        "content_hash",
+    ]

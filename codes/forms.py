@@ -11,7 +11,7 @@ from people.models import Department
 from . import limits
 from .importing.decoding import MAX_IMPORT_BYTES, ImportRefused
 from .importing.parser import check_upload_size
-from .models import CodeDocument, CodeVersion, Section
+from .models import CodeDocument, CodeVersion, Section, SectionTranslation, VersionTranslation
 
 
 class DocumentForm(forms.ModelForm):
@@ -47,12 +47,15 @@ class VersionDetailsForm(forms.ModelForm):
         widgets = {"change_summary": forms.Textarea(attrs={"rows": 3})}
 
 
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists starting with “- ”, links as [text](https://…).")
+
+
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = ["category", "title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
-        help_texts = {"body": _("Markdown: **bold**, *italic*, lists starting with “- ”, links as [text](https://…).")}
+        help_texts = {"body": MARKDOWN_HELP}
 
     def preview_with(self, url: str) -> None:
         """Have htmx post the text to `url` as the author types and show the rendering beside it.
@@ -69,12 +72,15 @@ class SectionForm(forms.ModelForm):
         )
 
     def clean_body(self) -> str:
-        body: str = self.cleaned_data["body"]
-        try:
-            limits.check_section_body(body)
-        except limits.LimitExceeded as error:
-            raise forms.ValidationError(error.message) from None
-        return body
+        return _body_within_limits(self.cleaned_data["body"])
+
+
+def _body_within_limits(body: str) -> str:
+    try:
+        limits.check_section_body(body)
+    except limits.LimitExceeded as error:
+        raise forms.ValidationError(error.message) from None
+    return body
 
 
 class RequestChangesForm(forms.Form):
@@ -168,3 +174,46 @@ class CompareForm(forms.Form):
         choices = [(n, _("Version %(number)s") % {"number": n}) for n in numbers]
         for name in ("old", "new"):
             cast(forms.TypedChoiceField, self.fields[name]).choices = choices
+
+
+# ---------------------------------------------------------------------------
+# Translations
+# ---------------------------------------------------------------------------
+
+
+class TranslationStartForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Translate into"), widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
+        """`languages`: the (code, name) pairs the version may still be translated into."""
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["language"]).choices = languages
+
+
+class TranslationTitleForm(forms.ModelForm):
+    class Meta:
+        model = VersionTranslation
+        fields = ["title"]
+        labels = {"title": _("Translated title")}
+
+
+class TranslationSectionForm(forms.ModelForm):
+    """One section of a translation, on its row of the side-by-side editor (each row's form has its own prefix,
+    so that the fields' ids differ)."""
+
+    class Meta:
+        model = SectionTranslation
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"body": MARKDOWN_HELP}
+
+    def clean_body(self) -> str:
+        return _body_within_limits(self.cleaned_data["body"])
+
+
+class TranslationChangesForm(RequestChangesForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].help_text = _("The translators see this comment in the editor.")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.permissions import users_with_permission
@@ -23,6 +25,7 @@ from .models import (
     ContributionKind,
     Section,
     SectionTranslation,
+    TranslationContribution,
     TranslationStatus,
     VersionStatus,
     VersionTranslation,
@@ -100,11 +103,56 @@ def translation_pairs(translation: VersionTranslation) -> QuerySet[SectionTransl
     return translation.sections.select_related("section").order_by("section__position")
 
 
+def _untranslated(translation_id: Any, version_id: Any) -> QuerySet[Section]:
+    # The ids are values, or references to an outer query (translations_with_progress).
+    translated = SectionTranslation.objects.filter(
+        translation_id=translation_id, section=OuterRef("pk"), translated=True
+    )
+    return Section.objects.filter(version_id=version_id).exclude(Exists(translated))
+
+
 def untranslated_sections(translation: VersionTranslation) -> QuerySet[Section]:
     """The version's sections the translation does not say yet: never saved by a translator since it was
     started, changed in the source since, or added to the source after the translation began."""
-    translated = SectionTranslation.objects.filter(translation=translation, section=OuterRef("pk"), translated=True)
-    return Section.objects.filter(version_id=translation.version_id).exclude(Exists(translated)).order_by("position")
+    return _untranslated(translation.pk, translation.version_id).order_by("position")
+
+
+def translations_with_progress(version: CodeVersion) -> QuerySet[VersionTranslation]:
+    """The version's translations, each with `untranslated_count`: how many of its `untranslated_sections`,
+    counted by the database in the same query."""
+    untranslated = (
+        _untranslated(OuterRef(OuterRef("pk")), OuterRef("version_id"))
+        .order_by()
+        .values("version_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return translations_of(version).annotate(untranslated_count=Coalesce(Subquery(untranslated), 0))
+
+
+# A translation's reviewer must also open its version's workflow: approving alone would be a task whose link
+# refuses.
+TRANSLATION_REVIEWER_PERMISSIONS = (
+    "codes.approve_versiontranslation",
+    "codes.view_versiontranslation",
+    "codes.view_codeversion",
+    "codes.view_codedocument",
+)
+
+
+def translations_awaiting_review_by(user: Viewer) -> QuerySet[VersionTranslation]:
+    """The translations in review that `user` may approve, the longest waiting first: none for those who may
+    not. The four-eyes rule of `services.translation_approval_refusal` as a filter: never one they translated
+    any of (a TranslationContribution)."""
+    if not user.has_perms(TRANSLATION_REVIEWER_PERMISSIONS):
+        return VersionTranslation.objects.none()
+    contributed = TranslationContribution.objects.filter(translation=OuterRef("pk"), person_id=user.pk)
+    return (
+        VersionTranslation.objects.filter(status=TranslationStatus.IN_REVIEW)
+        .exclude(Exists(contributed))
+        .select_related("version__document", "started_by")
+        .order_by("submitted_at", "pk")
+    )
 
 
 @dataclass

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import translation_views, views
 from .templates_library import views as template_views
 
 app_name = "codes"
 
 version = "<slug:slug>/v<int:number>/"
 section = version + "sections/<int:section_id>/"
+translation = version + "translations/<str:language>/"
 
 urlpatterns = [
     path("", views.document_list, name="document_list"),
@@ -38,4 +39,20 @@ urlpatterns = [
     path(section + "edit/", views.section_edit, name="section_edit"),
     path(section + "delete/", views.section_delete, name="section_delete"),
     path(section + "move/", views.section_move, name="section_move"),
+    path(version + "translations/start/", translation_views.translation_start, name="translation_start"),
+    path(translation, translation_views.translation_editor, name="translation_editor"),
+    path(translation + "title/", translation_views.translation_title_save, name="translation_title_save"),
+    path(
+        translation + "sections/<int:section_id>/",
+        translation_views.translation_section_save,
+        name="translation_section_save",
+    ),
+    path(translation + "submit/", translation_views.translation_submit, name="translation_submit"),
+    path(translation + "approve/", translation_views.translation_approve, name="translation_approve"),
+    path(
+        translation + "request-changes/",
+        translation_views.translation_request_changes,
+        name="translation_request_changes",
+    ),
+    path(translation + "discard/", translation_views.translation_discard, name="translation_discard"),
 ]

@@ -36,6 +36,7 @@ from .importing.parser import ParsedSection, parse_code_file
 from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, Section, VersionStatus
 from .pdf import version_pdf_bytes
 from .signals import version_page_panels
+from .translation_views import translation_panel
 
 IMPORT_SALT = "codes.import-preview"
 IMPORT_PREVIEW_MAX_AGE = 60 * 60
@@ -238,6 +239,7 @@ def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) ->
         "approval_refusal": services.approval_refusal(request.user, authors, approvals),
         "panels": [html for _receiver, html in panels if html],
         "request_changes_form": RequestChangesForm(),
+        "translation_panel": translation_panel(request, version),
     }
     return render(request, "codes/version_detail.html", context)
 

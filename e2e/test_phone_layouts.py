@@ -1,7 +1,8 @@
 """On a phone (390 px wide) no page of any role scrolls sideways: not the lists, not the forms, not the receipts.
 
 Each role opens the pages its navigation offers, and the pages those lead to where the work is done
-(reading and signing, a receipt, a certificate of training, a version and its editor, the dashboard's people)."""
+(reading and signing, a receipt, a certificate of training, a version and its editor, a translation's
+side-by-side editor, the dashboard's people)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Page, ViewportSize
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
+from codes import services as code_services
 from codes.models import CodeTemplate
 from people.models import StaffProfile
 
@@ -63,6 +65,9 @@ def test_no_page_of_the_role_is_wider_than_a_phone(
     )
     draft = start_revision(version.document, actor=manager.user)
     slug = version.document.slug
+    code_services.translation_start(version=version, language="ro", actor=manager.user)
+    # The side-by-side editor: the source beside the translation's forms (for compliance, beside its text).
+    translation = f"/codes/{slug}/v{version.number}/translations/ro/"
     completion = CompletionFactory(
         person=agent,
         course__title="Complaint handling in practice",
@@ -84,6 +89,8 @@ def test_no_page_of_the_role_is_wider_than_a_phone(
             f"/codes/{slug}/v{draft.number}/",
             f"/codes/{slug}/v{draft.number}/edit/",
             f"/codes/{slug}/compare/?old={version.number}&new={draft.number}",
+            f"/codes/{slug}/v{version.number}/",
+            translation,
             f"/acknowledgements/receipts/{signature.pk}/",
             f"/training/people/{agent.pk}/",
             certificate,
@@ -93,6 +100,7 @@ def test_no_page_of_the_role_is_wider_than_a_phone(
         "compliance_officer": [
             "/acknowledgements/dashboard/people/",
             f"/acknowledgements/dashboard/versions/{version.pk}/",
+            translation,
             f"/acknowledgements/receipts/{signature.pk}/",
             f"/people/{agent.pk}/",
             certificate,

@@ -41,6 +41,12 @@ TASK_KINDS: tuple[TaskKind, ...] = (
         "review", _("Versions to review"), "portal/tasks/_review.html", codes_selectors.versions_awaiting_review_by
     ),
     TaskKind(
+        "translation_review",
+        _("Translations to review"),
+        "portal/tasks/_translation_review.html",
+        codes_selectors.translations_awaiting_review_by,
+    ),
+    TaskKind(
         "publish",
         _("Approved versions to publish"),
         "portal/tasks/_publish.html",

@@ -8,17 +8,17 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from acknowledgements.models import AcknowledgementRequest
-from codes.models import VersionStatus
+from codes.models import TranslationContribution, TranslationStatus, VersionStatus, VersionTranslation
 from codes.tests.factories import DraftFactory
 from people.models import StaffProfile
 from training.tests.factories import AssignmentFactory, EnrolmentFactory, SessionFactory
 
 
 def give_tasks(manager: StaffProfile, *, author: StaffProfile, report: StaffProfile, rows: int) -> None:
-    """For `manager`: versions by `author` to review and to publish, codes to sign, training to complete, sessions
-    to record (their `report` attended), the report's overdue acknowledgements and training, and the campaigns
-    with people overdue (the manager is given the rights to run campaigns, which act on everyone and so need
-    seeing everyone too, so that every kind is theirs)."""
+    """For `manager`: versions by `author` to review and to publish, translations by `author` to review, codes to
+    sign, training to complete, sessions to record (their `report` attended), the report's overdue
+    acknowledgements and training, and the campaigns with people overdue (the manager is given the rights to run
+    campaigns, which act on everyone and so need seeing everyone too, so that every kind is theirs)."""
     manager.user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="acknowledgements",
@@ -31,6 +31,15 @@ def give_tasks(manager: StaffProfile, *, author: StaffProfile, report: StaffProf
         DraftFactory(author=author.user, status=VersionStatus.IN_REVIEW, submitted_at=now)
         DraftFactory(author=author.user, status=VersionStatus.APPROVED, approved_at=now)
         published = DraftFactory(author=author.user, status=VersionStatus.PUBLISHED, published_at=now)
+        translation = VersionTranslation.objects.create(
+            version=published,
+            language="ro",
+            title=published.title,
+            status=TranslationStatus.IN_REVIEW,
+            started_by=author.user,
+            submitted_at=now,
+        )
+        TranslationContribution.objects.create(translation=translation, person=author.user, first_at=now, last_at=now)
         AcknowledgementRequest.objects.create(person=manager, version=published, due_date=today)
         AcknowledgementRequest.objects.create(person=report, version=published, due_date=yesterday)
         AssignmentFactory(person=manager)

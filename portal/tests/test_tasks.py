@@ -42,7 +42,7 @@ def test_the_navigation_shows_the_number_of_tasks(client, manager, second_manage
     page = client.get("/people/me/").content.decode()
 
     assert 'data-testid="my-tasks"' in page
-    assert '16<span class="visually-hidden"> waiting</span>' in page
+    assert '18<span class="visually-hidden"> waiting</span>' in page
 
 
 def test_the_navigation_shows_no_count_when_nothing_waits(client, agent) -> None:
@@ -61,6 +61,43 @@ def test_the_author_is_not_asked_to_review_their_own_version(client, draft, mana
     assert 'data-testid="tasks-review"' not in client.get(TASKS).content.decode()
     client.force_login(second_manager.user)
     assert f'href="/codes/{draft.document.slug}/v1/"' in client.get(TASKS).content.decode()
+
+
+def translation_in_review(version, translator):
+    """A Romanian translation of `version`, every section translated by `translator`, who sent it for review."""
+    translation = code_services.translation_start(version=version, language="ro", actor=translator.user)
+    for each in translation.sections.all():
+        code_services.translation_section_update(section_translation=each, actor=translator.user, title="T", body="")
+    return code_services.translation_submit(translation=translation, actor=translator.user)
+
+
+def test_a_translation_in_review_is_a_task_for_a_second_manager_and_not_for_its_translator(
+    client, published, manager, second_manager
+) -> None:
+    translation_in_review(published, manager)
+    editor = f"/codes/{published.document.slug}/v1/translations/ro/"
+
+    client.force_login(manager.user)
+    assert 'data-testid="tasks-translation_review"' not in client.get(TASKS).content.decode()
+    client.force_login(second_manager.user)
+    page = client.get(TASKS).content.decode()
+    assert 'data-testid="tasks-translation_review"' in page
+    assert f'href="{editor}"' in page
+    assert client.get(editor).status_code == 200
+
+
+def test_a_translation_approved_leaves_the_tasks(published, manager, second_manager) -> None:
+    translation = translation_in_review(published, manager)
+
+    code_services.translation_approve(translation=translation, actor=second_manager.user)
+
+    assert count_tasks(second_manager.user)["translation_review"] == 0
+
+
+def test_an_agent_has_no_translation_to_review(published, manager, agent) -> None:
+    translation_in_review(published, manager)
+
+    assert "translation_review" not in count_tasks(agent.user)
 
 
 def test_a_task_disappears_from_the_home_page_once_done(client, draft, manager, second_manager) -> None:
@@ -85,7 +122,7 @@ def test_the_tasks_page_names_each_kind_with_its_count(client, manager, second_m
     assert [(task_list.kind.key, task_list.count) for task_list in response.context["task_lists"]] == [
         (kind.key, 1) for kind in TASK_KINDS
     ]
-    assert "8 tasks wait for you." in response.content.decode()
+    assert "9 tasks wait for you." in response.content.decode()
 
 
 def test_the_tasks_page_shows_a_page_of_each_kind(client, manager, second_manager, agent) -> None:
@@ -149,8 +186,8 @@ def test_the_tasks_page_reads_the_same_number_of_queries_whatever_the_number_of_
     client.force_login(manager.user)
 
     # The session, the user, their permissions (two), the count of every kind of task (one, shared with the
-    # navigation and the pages of each kind), a page of each of the eight kinds, unread notifications (navigation).
-    with django_assert_num_queries(14):
+    # navigation and the pages of each kind), a page of each of the nine kinds, unread notifications (navigation).
+    with django_assert_num_queries(15):
         response = client.get(TASKS)
     assert response.status_code == 200
 
@@ -163,9 +200,9 @@ def test_the_home_page_reads_the_same_number_of_queries_whatever_the_number_of_t
     client.force_login(manager.user)
 
     # The session, the user, the profile, the permissions (two), the count of every kind of task (one, shared
-    # with the navigation), the first tasks of each of the eight kinds, the manager's documents, the size of
+    # with the navigation), the first tasks of each of the nine kinds, the manager's documents, the size of
     # their team, unread notifications (navigation).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get("/")
     assert response.status_code == 200
 
