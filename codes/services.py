@@ -673,6 +673,19 @@ def translation_title_update(*, translation: VersionTranslation, actor: Actor, t
     return translation
 
 
+def _require_settled_source(version: CodeVersion) -> None:
+    """A translation is reviewed against the text people will read: its version approved or published (not
+    still changing as a draft, nor replaced or retired)."""
+    if version.status not in (VersionStatus.APPROVED, VersionStatus.PUBLISHED):
+        raise DomainError(
+            _(
+                "Version %(number)s is %(status)s: its translation is reviewed once the version is approved, "
+                "and no longer once it is replaced or retired."
+            )
+            % {"number": version.number, "status": version.get_status_display().lower()}
+        )
+
+
 @transaction.atomic
 def translation_submit(*, translation: VersionTranslation, actor: Actor) -> VersionTranslation:
     """Send a draft translation for review: every section of the version translated, and the version's own
@@ -680,15 +693,7 @@ def translation_submit(*, translation: VersionTranslation, actor: Actor) -> Vers
     require_permission(actor, "codes.change_versiontranslation")
     translation = _lock_translation(translation)
     _require_translation_status(translation, TranslationStatus.DRAFT, action=_("sent for review"))
-    version = translation.version
-    if version.status not in (VersionStatus.APPROVED, VersionStatus.PUBLISHED):
-        raise DomainError(
-            _(
-                "Version %(number)s is %(status)s: its text may still change. Send the translation for review "
-                "once the version is approved."
-            )
-            % {"number": version.number, "status": version.get_status_display().lower()}
-        )
+    _require_settled_source(translation.version)
     untranslated = untranslated_sections(translation).count()
     if untranslated:
         raise DomainError(
@@ -722,6 +727,7 @@ def translation_approve(*, translation: VersionTranslation, actor: Actor) -> Ver
     require_permission(actor, "codes.approve_versiontranslation")
     translation = _lock_translation(translation)
     _require_translation_status(translation, TranslationStatus.IN_REVIEW, action=_("approved"))
+    _require_settled_source(translation.version)
     refusal = translation_approval_refusal(translation, actor)
     if refusal:
         raise DomainError(refusal)

@@ -78,7 +78,7 @@ def test_a_translation_of_a_draft_waits_for_the_version_to_be_approved(draft, ma
     translation = services.translation_start(version=draft, language="ro", actor=manager.user)
     translate_all(translation, manager.user)
 
-    with pytest.raises(DomainError, match="its text may still change"):
+    with pytest.raises(DomainError, match="reviewed once the version is approved"):
         services.translation_submit(translation=translation, actor=manager.user)
 
 
@@ -170,6 +170,17 @@ def test_a_translation_approved_before_its_version_is_published_with_it(draft, m
     translation.refresh_from_db()
     assert translation.status == TranslationStatus.PUBLISHED
     assert translation.content_hash == translation_content_hash(translation)
+
+
+def test_a_translation_of_a_version_since_replaced_cannot_be_approved(romanian, published, manager, second_manager):
+    services.translation_submit(translation=romanian, actor=manager.user)
+    published.status = "superseded"
+    published.save(update_fields=["status"])
+
+    with pytest.raises(DomainError, match="no longer once it is replaced or retired"):
+        services.translation_approve(translation=romanian, actor=second_manager.user)
+    romanian.refresh_from_db()
+    assert romanian.status == TranslationStatus.IN_REVIEW
 
 
 def test_changes_requested_send_the_translation_back_to_its_translator(romanian, manager, second_manager) -> None:

@@ -1,5 +1,6 @@
-// Warn before leaving a page whose form (marked data-warn-unsaved) holds changes that were not saved.
-// Submitting the form is not leaving it: no warning then.
+// Warn before leaving a page whose forms (marked data-warn-unsaved) hold changes that were not saved.
+// Submitting a form is not leaving it: its own changes are being saved. A page may hold several forms
+// (the translation editor has one per section): saving one still warns about changes in the others.
 (function () {
   "use strict";
 
@@ -9,16 +10,17 @@
   }
   const snapshot = (form) => new URLSearchParams(new FormData(form)).toString();
   const saved = new Map(forms.map((form) => [form, snapshot(form)]));
-  let submitting = false;
+  let submitted = null;
 
   forms.forEach((form) => {
     form.addEventListener("submit", () => {
-      submitting = true;
+      submitted = form;
     });
   });
 
   window.addEventListener("beforeunload", (event) => {
-    if (submitting || !forms.some((form) => snapshot(form) !== saved.get(form))) {
+    const unsaved = forms.filter((form) => form !== submitted && snapshot(form) !== saved.get(form));
+    if (unsaved.length === 0) {
       return;
     }
     event.preventDefault();
