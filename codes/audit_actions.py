@@ -29,4 +29,5 @@ TRANSLATION_APPROVE = register("codes.translation.approve", _("Translation appro
 TRANSLATION_REQUEST_CHANGES = register("codes.translation.request_changes", _("Changes requested to a translation"))
 TRANSLATION_PUBLISH = register("codes.translation.publish", _("Translation published"))
 TRANSLATION_DISCARD = register("codes.translation.discard", _("Translation discarded"))
+TRANSLATION_IMPORT = register("codes.translation.import", _("Translation imported from a file"))
 TEMPLATE_CREATE = register("codes.template.create", _("Version saved as a template"))

@@ -10,7 +10,7 @@ from people.models import Department
 
 from . import limits
 from .importing.decoding import MAX_IMPORT_BYTES, ImportRefused
-from .importing.parser import check_upload_size
+from .importing.parser import ParsedFile, check_upload_size, parse_code_file
 from .models import CodeDocument, CodeVersion, Section, SectionTranslation, VersionTranslation
 
 
@@ -163,6 +163,16 @@ class ImportForm(forms.Form):
         except ImportRefused as error:
             raise forms.ValidationError(error.message) from None
         return upload
+
+    def parsed_file(self) -> ParsedFile | None:
+        """The valid form's file read into sections (codes/importing/parser.py), or None when the import refuses
+        it, with the reason as the file field's error. A draft and a translation are imported alike."""
+        upload = self.cleaned_data["file"]
+        try:
+            return parse_code_file(upload.read(), filename=upload.name)
+        except ImportRefused as error:
+            self.add_error("file", error.message)
+            return None
 
 
 class CompareForm(forms.Form):

@@ -784,3 +784,65 @@ def _publish_approved_translations(version: CodeVersion, actor: Actor) -> None:
     approved = version.translations.select_for_update().filter(status=TranslationStatus.APPROVED)
     for translation in approved:
         _translation_publish(translation, actor)
+
+
+@transaction.atomic
+def translation_import(
+    *,
+    translation: VersionTranslation,
+    actor: Actor,
+    title: str,
+    sections: Sequence[tuple[str, str]],
+    filename: str,
+    section_keys: Sequence[str] | None = None,
+) -> int:
+    """Fill a draft translation from the (title, body) sections of an imported file, matched to the version's
+    sections by order: the first with the first, and so on. Each matched section is translated from now on;
+    the version's sections the file has none for keep their text, and the file's extra sections are left out.
+    A non-blank `title` (the file's own title) becomes the translation's title. The importer is one of its
+    translators (four eyes); one audit event names the file and how many sections it gave.
+
+    `section_keys`: the keys of the version's sections, in order, that a preview showed the pairs against;
+    refused when they are no longer the version's, since the pairs would not be those the person checked.
+    Returns how many sections were matched."""
+    require_permission(actor, "codes.change_versiontranslation")
+    # The version before the translation, in the order of the services that change its sections (they lock it,
+    # then write its translations' rows): its sections cannot change while they are paired.
+    version = _lock(translation.version)
+    translation = _lock_translation(translation)
+    _require_translation_status(translation, TranslationStatus.DRAFT, action=_("imported into"))
+    if not sections:
+        raise DomainError(_("The file holds no sections to import."))
+    source = list(sections_of(version).values_list("pk", "key"))
+    if section_keys is not None and [str(key) for _pk, key in source] != list(section_keys):
+        raise DomainError(
+            _(
+                "The version's sections changed since the preview (a section was added, removed or moved), so "
+                "the pairs you checked are out of date. Nothing was imported: upload the file again."
+            )
+        )
+    matched = list(zip((pk for pk, _key in source), sections, strict=False))
+    for _pk, (section_title, body) in matched:
+        limits.check_section_body(body, title=section_title)
+    _copy_missing_sections(translation)
+    matched_ids = [pk for pk, _section in matched]
+    pairs = {pair.section_id: pair for pair in translation.sections.filter(section_id__in=matched_ids)}
+    for section_id, (section_title, body) in matched:
+        pair = pairs[section_id]
+        pair.title, pair.body, pair.translated = section_title.strip()[:200], body, True
+    SectionTranslation.objects.bulk_update(pairs.values(), ["title", "body", "translated"])
+    title = title.strip()[:200]
+    if title:
+        translation.title = title
+        translation.save(update_fields=["title"])
+    _translated_by(translation, actor)
+    _translation_event(
+        translation,
+        actor,
+        audit_actions.TRANSLATION_IMPORT,
+        filename=filename,
+        matched=len(matched),
+        file_sections=len(sections),
+        version_sections=len(source),
+    )
+    return len(matched)

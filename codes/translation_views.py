@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from itertools import zip_longest
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,12 +27,19 @@ from common.errors import DomainError
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.permissions import missing_permission_message, permission_required
-from common.views import attempt, safe_next
+from common.views import attempt, attempt_for_result, safe_next
 
 from . import selectors, services
 from .access import get_version_for_user
-from .forms import TranslationChangesForm, TranslationSectionForm, TranslationStartForm, TranslationTitleForm
-from .models import CodeVersion, SectionTranslation, TranslationStatus, VersionStatus, VersionTranslation
+from .forms import (
+    ImportForm,
+    TranslationChangesForm,
+    TranslationSectionForm,
+    TranslationStartForm,
+    TranslationTitleForm,
+)
+from .importing.parser import ParsedSection
+from .models import CodeVersion, Section, SectionTranslation, TranslationStatus, VersionStatus, VersionTranslation
 from .selectors import Viewer
 
 # Sections per page of the side-by-side editor, as in the version's own editor.
@@ -39,6 +48,10 @@ EDITOR_PAGE_SIZE = 25
 ONLY_UNTRANSLATED = "untranslated"
 # A translation waits for its version's text to settle before it is sent for review (services.translation_submit).
 SETTLED_STATUSES = (VersionStatus.APPROVED, VersionStatus.PUBLISHED)
+# The preview of an imported translation travels signed in the confirming form, so that what is saved is what
+# was shown; it expires like the preview of an imported draft (codes.views.IMPORT_PREVIEW_MAX_AGE).
+TRANSLATION_IMPORT_SALT = "codes.translation-import-preview"
+TRANSLATION_IMPORT_MAX_AGE = 60 * 60
 
 
 def translation_url(translation: VersionTranslation, view: str = "translation_editor") -> str:
@@ -337,4 +350,149 @@ def translation_discard(request: AuthenticatedHttpRequest, slug: str, number: in
         _("%(language)s translation discarded.") % {"language": name},
     ):
         return redirect(_version_url(version))
+    return redirect(translation_url(translation))
+
+
+# ---------------------------------------------------------------------------
+# Importing a translation from a file
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportPair:
+    """One place of the import's preview: the version's section there and the file's, either missing when the
+    file has fewer sections than the version, or more."""
+
+    position: int
+    source: Section | None
+    imported: ParsedSection | None
+
+
+def _refuse_import(request: AuthenticatedHttpRequest, translation: VersionTranslation) -> HttpResponse:
+    """Back to the editor, which shows where the translation is in its workflow: no file changes it now."""
+    messages.error(
+        request,
+        _("The %(language)s translation is %(status)s: only a draft translation is imported from a file.")
+        % {"language": translation.get_language_display(), "status": translation.get_status_display().lower()},
+    )
+    return redirect(translation_url(translation))
+
+
+def import_summary(file_count: int, version_count: int) -> str:
+    """How the file's sections meet the version's, said before anything is saved."""
+    file_has = ngettext("The file has %(count)d section", "The file has %(count)d sections", file_count) % {
+        "count": file_count
+    }
+    version_has = _("the version has %(count)d") % {"count": version_count}
+    if file_count == version_count:
+        consequence = _("each is paired with the version's section in the same place.")
+    elif file_count < version_count:
+        left = version_count - file_count
+        consequence = ngettext(
+            "the last section of the version gets nothing from the file and keeps its current text.",
+            "the last %(count)d sections of the version (%(first)d–%(last)d) get nothing from the file and keep "
+            "their current text.",
+            left,
+        ) % {"count": left, "first": file_count + 1, "last": version_count}
+    else:
+        extra = file_count - version_count
+        consequence = ngettext(
+            "the file's extra section %(first)d is not imported.",
+            "the file's extra sections %(first)d–%(last)d are not imported.",
+            extra,
+        ) % {"first": version_count + 1, "last": file_count}
+    return _("%(file_has)s; %(version_has)s: %(consequence)s") % {
+        "file_has": file_has,
+        "version_has": version_has,
+        "consequence": consequence,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("codes.change_versiontranslation")
+def translation_import(request: AuthenticatedHttpRequest, slug: str, number: int, language: str) -> HttpResponse:
+    """Upload a Word, Markdown or text file and preview its sections beside the version's, paired by order;
+    nothing is saved until the pairs are confirmed. The file is read, or refused, as a draft's import is."""
+    translation = get_translation_for_user(request.user, slug, number, language)
+    if not translation.is_editable:
+        return _refuse_import(request, translation)
+    version = translation.version
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "translation": translation,
+        "version": version,
+        "document": version.document,
+        "form": form,
+    }
+    parsed = form.parsed_file() if request.method == "POST" and form.is_valid() else None
+    if parsed is not None:
+        upload = form.cleaned_data["file"]
+        source = list(selectors.sections_of(version))
+        imported = parsed.sections
+        payload = {
+            "translation": translation.pk,
+            "filename": upload.name,
+            "title": parsed.title,
+            "sections": [[each.title, each.body] for each in imported],
+            "keys": [str(section.key) for section in source],
+        }
+        context.update(
+            pairs=[
+                ImportPair(position, mine, theirs)
+                for position, (mine, theirs) in enumerate(zip_longest(source, imported), start=1)
+            ],
+            summary=import_summary(len(imported), len(source)),
+            counts_differ=len(imported) != len(source),
+            imported_title=parsed.title,
+            notes=parsed.notes,
+            filename=upload.name,
+            payload=signing.dumps(payload, salt=TRANSLATION_IMPORT_SALT, compress=True),
+        )
+    return render(request, "codes/translation_import.html", context)
+
+
+@require_POST
+@permission_required("codes.change_versiontranslation")
+def translation_import_confirm(
+    request: AuthenticatedHttpRequest, slug: str, number: int, language: str
+) -> HttpResponse:
+    translation = get_translation_for_user(request.user, slug, number, language)
+    if not translation.is_editable:
+        return _refuse_import(request, translation)
+    upload_again = translation_url(translation, "translation_import")
+    try:
+        payload = signing.loads(
+            request.POST.get("payload", ""), salt=TRANSLATION_IMPORT_SALT, max_age=TRANSLATION_IMPORT_MAX_AGE
+        )
+    except signing.BadSignature:
+        payload = None
+    if payload is None or payload["translation"] != translation.pk:
+        messages.error(request, _("The preview has expired or was altered. Upload the file again."))
+        return redirect(upload_again)
+    filename = payload["filename"]
+    matched = attempt_for_result(
+        request,
+        partial(
+            services.translation_import,
+            translation=translation,
+            actor=request.user,
+            title=payload["title"],
+            sections=[(title, body) for title, body in payload["sections"]],
+            filename=filename,
+            section_keys=payload["keys"],
+        ),
+    )
+    if matched is None:
+        return redirect(upload_again)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d section imported from %(filename)s. Check it against the source before sending the "
+            "translation for review.",
+            "%(count)d sections imported from %(filename)s. Check them against the source before sending the "
+            "translation for review.",
+            matched,
+        )
+        % {"count": matched, "filename": filename},
+    )
     return redirect(translation_url(translation))

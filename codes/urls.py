@@ -47,6 +47,12 @@ urlpatterns = [
         translation_views.translation_section_save,
         name="translation_section_save",
     ),
+    path(translation + "import/", translation_views.translation_import, name="translation_import"),
+    path(
+        translation + "import/confirm/",
+        translation_views.translation_import_confirm,
+        name="translation_import_confirm",
+    ),
     path(translation + "submit/", translation_views.translation_submit, name="translation_submit"),
     path(translation + "approve/", translation_views.translation_approve, name="translation_approve"),
     path(

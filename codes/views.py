@@ -31,8 +31,7 @@ from .forms import (
     SectionForm,
     VersionDetailsForm,
 )
-from .importing.decoding import ImportRefused
-from .importing.parser import ParsedSection, parse_code_file
+from .importing.parser import ParsedSection
 from .models import IN_PROGRESS_STATUSES, CodeDocument, CodeVersion, Section, VersionStatus
 from .pdf import version_pdf_bytes
 from .signals import version_page_panels
@@ -172,21 +171,17 @@ def draft_import(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     document = get_document_for_user(request.user, slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"document": document, "form": form}
-    if request.method == "POST" and form.is_valid():
+    parsed = form.parsed_file() if request.method == "POST" and form.is_valid() else None
+    if parsed is not None:
         upload = form.cleaned_data["file"]
-        try:
-            parsed = parse_code_file(upload.read(), filename=upload.name)
-        except ImportRefused as error:
-            form.add_error("file", error.message)
-        else:
-            sections = parsed.sections
-            payload = {"filename": upload.name, "sections": [[s.title, s.category, s.body] for s in sections]}
-            context.update(
-                sections=sections,
-                notes=parsed.notes,
-                filename=upload.name,
-                payload=signing.dumps(payload, salt=IMPORT_SALT, compress=True),
-            )
+        sections = parsed.sections
+        payload = {"filename": upload.name, "sections": [[s.title, s.category, s.body] for s in sections]}
+        context.update(
+            sections=sections,
+            notes=parsed.notes,
+            filename=upload.name,
+            payload=signing.dumps(payload, salt=IMPORT_SALT, compress=True),
+        )
     return render(request, "codes/import.html", context)
 
 

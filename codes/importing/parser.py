@@ -54,6 +54,9 @@ class ParsedSection:
 class ParsedFile:
     sections: list[ParsedSection]
     notes: list[str]  # what the uploader should know before confirming: what the import left out
+    # The document's own title when the file opens with one (see "The beginning of the file"), else "":
+    # a translation imported from the file takes it as its title.
+    title: str = ""
 
 
 def parse_code_file(data: bytes, *, filename: str) -> ParsedFile:
@@ -66,13 +69,13 @@ def parse_code_file(data: bytes, *, filename: str) -> ParsedFile:
     in the notes. Any other file is read as text, by parse_code_text.
     """
     if not is_word_file(data, filename):
-        return ParsedFile(parse_code_text(data), notes=[])
+        return _parsed(decode_upload(data), notes=[])
     text = read_word_file(data)
     markdown = normalise_text(text.markdown)
     if not markdown.strip():
         # Say what there was instead, if anything: "2 images were not imported: …".
         raise ImportRefused(" ".join([_("No text was found in the Word file."), *text.notes]))
-    return ParsedFile(_checked_sections(markdown), notes=text.notes)
+    return _parsed(markdown, notes=text.notes)
 
 
 def check_upload_size(size: int, *, filename: str) -> None:
@@ -100,13 +103,13 @@ def parse_code_text(data: bytes) -> list[ParsedSection]:
     "#" headings, numbered lines are always list items unless they begin with "Section N". The
     docstring of codes/importing/splitting.py spells out every rule.
     """
-    return _checked_sections(decode_upload(data))
+    return _parsed(decode_upload(data), notes=[]).sections
 
 
-def _checked_sections(text: str) -> list[ParsedSection]:
-    """The sections of a text, refused when past the limits or when there are none."""
+def _parsed(text: str, *, notes: list[str]) -> ParsedFile:
+    """The sections of a text, refused when past the limits or when there are none, and its own title."""
     try:
-        sections = _sections_of(text)
+        title, sections = _sections_of(text)
         limits.check_section_count(len(sections))
         for section in sections:
             limits.check_section_body(section.body, title=section.title)
@@ -119,14 +122,17 @@ def _checked_sections(text: str) -> list[ParsedSection]:
                 "or blank headings. Check that it is the right file."
             )
         )
-    return sections
+    return ParsedFile(sections, notes=notes, title=title)
 
 
-def _sections_of(text: str) -> list[ParsedSection]:
+def _sections_of(text: str) -> tuple[str, list[ParsedSection]]:
+    """The document's own title ("" when it opens with none) and its sections."""
     intro, drafts = split_text(text)
     intro_body = finish_body(intro)
+    title = ""
     if not intro_body and _opens_with_its_own_title(drafts):
         # The file opens with its own title: what it says under the title is the introduction.
+        title = drafts[0].title
         intro_body = finish_body(drafts[0].lines)
         drafts = drafts[1:]
 
@@ -141,7 +147,7 @@ def _sections_of(text: str) -> list[ParsedSection]:
         ParsedSection(title=draft.title, category=guess_category(draft.title), body=finish_body(draft.lines))
         for draft in drafts
     )
-    return sections
+    return title, sections
 
 
 def _opens_with_its_own_title(drafts: list[Draft]) -> bool:

@@ -131,7 +131,7 @@ def test_a_file_larger_than_any_import_is_refused_before_it_is_read(
     def parse(*args, **kwargs):
         raise AssertionError("the file was read")
 
-    monkeypatch.setattr("codes.views.parse_code_file", parse)
+    monkeypatch.setattr("codes.forms.parse_code_file", parse)
     client.force_login(manager.user)
 
     response = upload(client, document, "code.docx", b"PK\x03\x04" + b"\x00" * 1_000_001)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +13,20 @@ from django.db import transaction
 
 from codes import services
 from codes.importing.decoding import ImportRefused
-from codes.importing.parser import check_upload_size, parse_code_file
-from codes.models import CodeDocument
+from codes.importing.parser import ParsedFile, check_upload_size, parse_code_file
+from codes.models import CodeDocument, CodeVersion
 from common.errors import DomainError
+
+
+@contextmanager
+def _refusals_as_errors(actor: Any, doing: str) -> Iterator[None]:
+    """A service's refusal ends the command with its message; what it saved is rolled back."""
+    try:
+        yield
+    except DomainError as error:
+        raise CommandError(error.message) from error
+    except PermissionDenied as error:
+        raise CommandError(f"{actor} may not {doing}: {error}") from error
 
 
 class Command(BaseCommand):
@@ -26,7 +40,11 @@ class Command(BaseCommand):
         "--title). An empty, binary, oversized or non-UTF-8 file, one past CODES_MAX_SECTIONS sections or "
         "CODES_MAX_SECTION_CHARS characters in a section, and a Word file that is not a real .docx (renamed, "
         "password-protected, macro-enabled, larger than CODES_MAX_WORD_FILE_BYTES, a zip or XML bomb) is refused "
-        "and nothing is saved. With --dry-run it only lists the sections it would create."
+        "and nothing is saved. With --dry-run it only lists the sections it would create. "
+        "With --translation LANGUAGE --number N the file is instead the translation of version N of the document "
+        "into LANGUAGE (started when it does not exist yet; it must be a draft): its sections are paired with the "
+        "version's by order, the first with the first; the version's sections beyond the file's keep their text, "
+        "the file's extra sections are left out, and a title of its own at the top becomes the translation's title."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,6 +57,10 @@ class Command(BaseCommand):
             "document the first active superuser).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Show the sections without saving anything.")
+        parser.add_argument(
+            "--translation", metavar="LANGUAGE", help="Import the file as the translation into LANGUAGE (e.g. ro)."
+        )
+        parser.add_argument("--number", type=int, help="With --translation: the number of the version translated.")
 
     def handle(
         self,
@@ -48,8 +70,12 @@ class Command(BaseCommand):
         title: str | None,
         author: str | None,
         dry_run: bool,
+        translation: str | None,
+        number: int | None,
         **options: Any,
     ) -> None:
+        if (translation is None) != (number is None):
+            raise CommandError("Give --translation and --number together.")
         try:
             check_upload_size(file.stat().st_size, filename=file.name)
             parsed = parse_code_file(file.read_bytes(), filename=file.name)
@@ -59,6 +85,9 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error.message}") from error
 
         sections = parsed.sections
+        if translation is not None and number is not None:
+            self._import_translation(parsed, file, document, number, translation, author, dry_run)
+            return
         for position, section in enumerate(sections, start=1):
             self.stdout.write(f"  {position:>2}. {section.title}  [{section.category}]")
         for note in parsed.notes:
@@ -68,21 +97,16 @@ class Command(BaseCommand):
             return
 
         actor = self._author(author, document)
-        try:
-            with transaction.atomic():
-                code_document = CodeDocument.objects.filter(slug=document).first()
-                created = code_document is None
-                if code_document is None:
-                    code_document = services.document_create(
-                        actor=actor, title=title or document.replace("-", " ").capitalize(), slug=document
-                    )
-                draft = services.version_import_draft(
-                    document=code_document, actor=actor, sections=sections, filename=file.name
+        with _refusals_as_errors(actor, "import drafts"), transaction.atomic():
+            code_document = CodeDocument.objects.filter(slug=document).first()
+            created = code_document is None
+            if code_document is None:
+                code_document = services.document_create(
+                    actor=actor, title=title or document.replace("-", " ").capitalize(), slug=document
                 )
-        except DomainError as error:
-            raise CommandError(error.message) from error
-        except PermissionDenied as error:
-            raise CommandError(f"{actor} may not import drafts: {error}") from error
+            draft = services.version_import_draft(
+                document=code_document, actor=actor, sections=sections, filename=file.name
+            )
         self.stdout.write(
             f"Imported {len(sections)} sections from {file.name} as draft version {draft.number} of "
             f"{code_document.slug}{' (document created)' if created else ''}."
@@ -100,3 +124,45 @@ class Command(BaseCommand):
         if actor is None or not actor.is_active:
             raise CommandError("Name the author with --author USERNAME.")
         return actor
+
+    def _import_translation(
+        self,
+        parsed: ParsedFile,
+        file: Path,
+        slug: str,
+        number: int,
+        language: str,
+        author: str | None,
+        dry_run: bool,
+    ) -> None:
+        version = CodeVersion.objects.filter(document__slug=slug, number=number).first()
+        if version is None:
+            raise CommandError(f"No version {number} of {slug!r}.")
+        source = list(version.sections.order_by("position").values_list("title", flat=True))
+        # The pairs, by order, as the import page shows them: the version's section, then the file's.
+        imported = [section.title for section in parsed.sections]
+        for position, (mine, theirs) in enumerate(zip_longest(source, imported), start=1):
+            self.stdout.write(f"  {position:>2}. {mine or '(none: not imported)'}  <-  {theirs or '(kept as it is)'}")
+        for note in parsed.notes:
+            self.stdout.write(f"Note: {note}")
+        if dry_run:
+            self.stdout.write(
+                f"Dry run: {len(parsed.sections)} sections found in {file.name} for the {len(source)} of version "
+                f"{number}; nothing saved."
+            )
+            return
+        actor = self._author(author, slug)
+        with _refusals_as_errors(actor, "translate versions"), transaction.atomic():
+            existing = version.translations.filter(language=language).first()
+            translation = existing or services.translation_start(version=version, language=language, actor=actor)
+            matched = services.translation_import(
+                translation=translation,
+                actor=actor,
+                title=parsed.title,
+                sections=[(section.title, section.body) for section in parsed.sections],
+                filename=file.name,
+            )
+        self.stdout.write(
+            f"Imported {matched} of {len(parsed.sections)} sections from {file.name} into the {language} translation "
+            f"of version {number} of {slug}{'' if existing else ' (translation started)'}."
+        )
