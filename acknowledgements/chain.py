@@ -33,8 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from codes.content import content_hash
-from codes.models import CodeVersion
+from codes.content import content_hash, translation_content_hash
+from codes.models import CodeVersion, TranslationStatus, VersionTranslation
+from codes.selectors import language_name
 
 from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 
@@ -209,14 +210,15 @@ def _verify_range(*, after: int, until: int | None, expected_previous: str, batc
     """Check the records with `after` < sequence <= `until` (no upper bound when None)."""
     result = Verification()
     key = checkpoint_key()
-    version_hashes: dict[int, str | None] = {}
-    for pk, stored_hash, stored_mac, *fields in _in_order(after, until, batch_size):
+    # Each signed version's texts are read (and their hashes recomputed) once, however many records sign them.
+    version_texts: dict[int, dict[str, SignableText]] = {}
+    for pk, stored_hash, stored_mac, language, *fields in _in_order(after, until, batch_size):
         result.checked += 1
         version_id = fields[_VERSION]
-        if version_id not in version_hashes:
-            version_hashes[version_id] = _intact_version_hash(version_id)
+        if version_id not in version_texts:
+            version_texts[version_id] = signable_texts(version_id)
             result.version_ids.add(version_id)
-        problem = _problem(fields, stored_hash, stored_mac, key, expected_previous, version_hashes[version_id])
+        problem = _problem(fields, stored_hash, stored_mac, key, expected_previous, version_texts[version_id], language)
         if problem:
             result.first_breach = Breach(fields[_SEQUENCE], pk, problem)
             break
@@ -240,9 +242,13 @@ def _utc_text(name: str) -> Func:
     )
 
 
+# What each row of _in_order gives before the hashed fields.
+_LEADING_COLUMNS = ("pk", "record_hash", "record_mac", "language")
+
+
 def _in_order(after: int, until: int | None, batch_size: int) -> Iterator[tuple[Any, ...]]:
-    """(pk, record_hash, record_mac, *HASHED_FIELDS) of the records after `after` in sequence order, one
-    indexed range at a time."""
+    """(pk, record_hash, record_mac, language, *HASHED_FIELDS) of the records after `after` in sequence order,
+    one indexed range at a time."""
     signatures: QuerySet[Any] = Signature.objects.order_by("sequence")
     if until is not None:
         signatures = signatures.filter(sequence__lte=until)
@@ -250,14 +256,14 @@ def _in_order(after: int, until: int | None, batch_size: int) -> Iterator[tuple[
     if connection.vendor == "postgresql":
         signatures = signatures.annotate(signed_at_utc=_utc_text("signed_at"), opened_utc=_utc_text("first_opened_at"))
         fields = [{"signed_at": "signed_at_utc", "first_opened_at": "opened_utc"}.get(name, name) for name in fields]
-    columns = signatures.values_list("pk", "record_hash", "record_mac", *fields)
+    columns = signatures.values_list(*_LEADING_COLUMNS, *fields)
     last = after
     while True:
         batch = list(columns.filter(sequence__gt=last)[:batch_size])
         if not batch:
             return
         yield from batch
-        last = batch[-1][3]
+        last = batch[-1][len(_LEADING_COLUMNS) + _SEQUENCE]
 
 
 def _ranges(workers: int) -> list[tuple[int, int | None, str]]:
@@ -312,14 +318,47 @@ def _verify_in_parallel(ranges: list[tuple[int, int | None, str]], batch_size: i
     return result
 
 
-def _intact_version_hash(version_id: int) -> str | None:
-    """The version's stored content hash if its text still matches it, else None."""
+@dataclass(frozen=True)
+class SignableText:
+    """A text of a version that a record may say was read: the version's own or a published translation's,
+    by the hash stored when it was published."""
+
+    language: str
+    # Whether the text still matches that hash (recomputed from the sections in the database).
+    intact: bool
+    translation: bool
+
+
+def signable_texts(version_id: int) -> dict[str, SignableText]:
+    """The texts of a version a signature may record, by their stored content hash: the version's own and
+    each of its published translations. A query for the version and one for its translations, then one for
+    each text's sections to recompute its hash."""
     version = CodeVersion.objects.get(pk=version_id)
-    return version.content_hash if content_hash(version) == version.content_hash else None
+    texts = {
+        version.content_hash: SignableText(
+            language=version.language, intact=content_hash(version) == version.content_hash, translation=False
+        )
+    }
+    for translation in VersionTranslation.objects.filter(version_id=version_id, status=TranslationStatus.PUBLISHED):
+        texts.setdefault(
+            translation.content_hash,
+            SignableText(
+                language=translation.language,
+                intact=translation_content_hash(translation) == translation.content_hash,
+                translation=True,
+            ),
+        )
+    return texts
 
 
 def _problem(
-    fields: list[Any], stored_hash: str, stored_mac: str, key: bytes, expected_previous: str, version_hash: str | None
+    fields: list[Any],
+    stored_hash: str,
+    stored_mac: str,
+    key: bytes,
+    expected_previous: str,
+    texts: dict[str, SignableText],
+    language: str,
 ) -> str:
     if fields[_PREVIOUS_HASH] != expected_previous:
         return _("its link to the previous record is broken (a record before it was changed or deleted)")
@@ -330,12 +369,23 @@ def _problem(
             "its MAC does not match: the portal did not write this record (it was forged, or edited and "
             "the chain recomputed after it)"
         )
-    if version_hash is None:
+    text = texts.get(fields[_CONTENT_HASH])
+    if text is None:
+        return _("the content hash it records is neither the version's nor one of its published translations'")
+    if not text.intact and text.translation:
+        return _(
+            "the text of the %(language)s translation of version %(id)s no longer matches the hash it was "
+            "published with"
+        ) % {"language": language_name(text.language), "id": fields[_VERSION]}
+    if not text.intact:
         return _("the text of version %(id)s no longer matches the hash it was published with") % {
             "id": fields[_VERSION]
         }
-    if fields[_CONTENT_HASH] != version_hash:
-        return _("the content hash it records differs from the version's")
+    if language != text.language:
+        return _("it records the language %(recorded)s, but the text whose hash it records is in %(language)s") % {
+            "recorded": language,
+            "language": text.language,
+        }
     return ""
 
 

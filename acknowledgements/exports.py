@@ -32,6 +32,7 @@ COLUMNS = [
     _("Signed at"),
     _("Typed name"),
     _("IP address"),
+    _("Language read"),
     _("Content hash"),
     _("Record hash"),
 ]
@@ -55,13 +56,14 @@ def _cells() -> list[Expression]:
         local_iso_time("signature__signed_at"),
         neutralised(text("signature__typed_name")),
         text(spreadsheets.HostAddress("signature__ip_address")),
+        text("signature__language"),
         text("signature__content_hash"),
         text("signature__record_hash"),
     ]
 
 
 TEXT, NUMBER, DATE, MOMENT = CellKind.TEXT, CellKind.NUMBER, CellKind.DATE, CellKind.MOMENT
-KINDS = [TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, DATE, MOMENT, TEXT, TEXT, TEXT, TEXT]
+KINDS = [TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, DATE, MOMENT, TEXT, TEXT, TEXT, TEXT, TEXT]
 
 EXPORT = spreadsheets.Export(
     columns=COLUMNS, cells=_cells, listed=request_list, sheet_title="Acknowledgements", kinds=KINDS

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 class SignForm(forms.Form):
-    """The signature: agreement, the person's name, and their password again (re-authentication).
+    """The signature: agreement, the person's name, and their password again (re-authentication), for the
+    text in the language shown.
 
     A person without a password (single sign-on) confirms at their identity provider instead: the
     form then has no password field, and accepts only a fresh confirmation (`reauthentication`).
@@ -34,6 +35,11 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Entered again to confirm that it is really you signing."),
     )
+
+    # The language of the text shown, which the page writes as a hidden input: the service looks that text
+    # up by it (the version's own, or a published translation) and takes its hash from the database. Missing,
+    # it is the version's own language, the only text a page written before translations existed showed.
+    language = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -151,7 +151,7 @@ class AppendOnlyModel(models.Model):
 
 
 class Signature(AppendOnlyModel):
-    """Who agreed to exactly which text, and when: one link of a hash chain. Append-only."""
+    """Who agreed to exactly which text (in which language), and when: one link of a hash chain. Append-only."""
 
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
     request = models.OneToOneField(
@@ -168,7 +168,16 @@ class Signature(AppendOnlyModel):
     typed_name = models.CharField(_("name typed"), max_length=200)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=512, blank=True)
-    content_hash = models.CharField(_("content hash of the version"), max_length=64)
+    # The hash of exactly the text the person read: the version's own, or the published translation's they
+    # read (whose hash covers its language). The chain covers it, and through it the language read.
+    content_hash = models.CharField(_("content hash of the text read"), max_length=64)
+    # The language of that text. Not one of the hashed fields (chain.HASHED_FIELDS stays as it was): verification
+    # holds it to the language of the text whose hash the record carries. The records written before the
+    # column existed were all of versions in English, the one language a version had: the database's default
+    # is right for them, and no append-only row had to be rewritten.
+    language = models.CharField(
+        _("language read"), max_length=8, choices=settings.LANGUAGES, db_default=settings.LANGUAGE_CODE
+    )
     first_opened_at = models.DateTimeField(_("first opened the version"), null=True, blank=True)
     previous_hash = models.CharField(_("previous record's hash"), max_length=64, unique=True)
     record_hash = models.CharField(_("record hash"), max_length=64, unique=True)

@@ -13,7 +13,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from codes.models import CodeVersion, VersionStatus
+from codes.models import CodeVersion, VersionStatus, VersionTranslation
+from codes.selectors import VersionText, language_name, published_translation, source_text, translation_text
 from people.models import StaffProfile
 from people.selectors import own_or_reporting_to, reporting_to
 
@@ -375,4 +376,87 @@ def current_request_replacing(ack_request: AcknowledgementRequest) -> Acknowledg
         )
         .select_related("version")
         .first()
+    )
+
+
+# ---------------------------------------------------------------------------
+# Reading in one's language
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader shows a person: the text, and how it relates to their preferred language."""
+
+    text: VersionText
+    # The person's preferred language.
+    preferred: str
+    # The version's published translation into it, if it has one (whether or not it is the text shown).
+    own_translation_language: str | None
+    # Their language is not the version's and it has no published translation into it: they read the source.
+    untranslated: bool
+
+    @property
+    def preferred_name(self) -> str:
+        return language_name(self.preferred)
+
+    @property
+    def source_name(self) -> str:
+        return language_name(self.text.version.language)
+
+
+def reading_for(version: CodeVersion, *, preferred: str, wanted: str | None = None) -> Reading:
+    """The text a person reads: the published translation into their preferred language when the version has
+    one, else the source; `wanted` is the language they switched to instead (the source's, or back to their
+    own), ignored when it is neither. Three queries at most, however many translations the version has."""
+    own = published_translation(version, preferred) if preferred != version.language else None
+    shown = own if own is not None and (wanted or preferred) == own.language else None
+    text = translation_text(shown) if shown is not None else source_text(version)
+    return Reading(
+        text=text,
+        preferred=preferred,
+        own_translation_language=own.language if own is not None else None,
+        untranslated=preferred != version.language and own is None,
+    )
+
+
+def signed_by_language(requests: QuerySet[AcknowledgementRequest]) -> list[dict]:
+    """How many of the signed `requests` were signed in each language read, the most first: counted by the
+    database in one query (GROUP BY the signature's language). The counts add up to the `signed` figure of the
+    same requests: a signed request without a record (which verification reports) is counted under None."""
+    rows = (
+        requests.filter(status=RequestStatus.SIGNED)
+        .order_by()
+        .values("signature__language")
+        .annotate(signed=Count("pk"))
+        .order_by("-signed", "signature__language")
+    )
+    return [
+        {
+            "language": row["signature__language"],
+            "name": language_name(row["signature__language"]) if row["signature__language"] else None,
+            "signed": row["signed"],
+        }
+        for row in rows
+    ]
+
+
+def text_signed(signature: Signature) -> VersionText | None:
+    """The text a signature records as read, without its sections (a receipt shows its title and hash): the
+    version's own, or its published translation into the signature's language. None when the record names
+    a language the version has no published translation into (verification reports such a record)."""
+    version = signature.version
+    translation = None
+    if signature.language != version.language:
+        translation = published_translation(version, signature.language)
+        if translation is None:
+            return None
+    read: CodeVersion | VersionTranslation = translation or version
+    return VersionText(
+        version=version,
+        language=read.language,
+        title=read.title,
+        sections=(),
+        content_hash=read.content_hash,
+        translation=translation,
     )

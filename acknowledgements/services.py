@@ -21,8 +21,8 @@ from django.utils.translation import ngettext
 
 from audit.actions import AuditAction
 from audit.services import event_record, events_record
-from codes.models import CodeDocument, CodeVersion, VersionStatus
-from codes.selectors import applies_to_department
+from codes.models import CodeDocument, CodeVersion, VersionStatus, VersionTranslation
+from codes.selectors import applies_to_department, language_name, published_translation
 from common.bulk import insert_from_query
 from common.errors import Conflict, DomainError, InputRefused
 from common.locks import TransactionLock, transaction_lock
@@ -409,11 +409,38 @@ def requests_extend(
 # ---------------------------------------------------------------------------
 
 
-def attestation_statement(version: CodeVersion) -> str:
+def attestation_statement(version: CodeVersion, translation: VersionTranslation | None = None) -> str:
+    """What the signer agrees to: the text they read, named by its title, its language and its hash (the
+    version's own, or its published `translation`'s)."""
+    text: CodeVersion | VersionTranslation = translation if translation is not None else version
     return _(
-        "I have read and understood “%(title)s”, version %(number)s (content hash %(hash)s), "
+        "I have read and understood “%(title)s”, version %(number)s, in %(language)s (content hash %(hash)s), "
         "and I agree to comply with it."
-    ) % {"title": version.title, "number": version.number, "hash": version.content_hash}
+    ) % {
+        "title": text.title,
+        "number": version.number,
+        "language": language_name(text.language),
+        "hash": text.content_hash,
+    }
+
+
+def translation_read(version: CodeVersion, language: str | None) -> VersionTranslation | None:
+    """The published translation a person read, from the language of the text they were shown: None for the
+    version's own language (or when none is named). Only the language comes from the signer's browser; the
+    text, and so its hash, is looked up by it, and a language the version has no published translation into
+    is refused. A published translation never changes (codes.models and its triggers), so it needs no lock."""
+    if not language or language == version.language:
+        return None
+    translation = published_translation(version, language)
+    if translation is None:
+        raise DomainError(
+            _(
+                "This version has no published %(language)s translation, so it cannot be signed in %(language)s. "
+                "Read the text on this page and sign again."
+            )
+            % {"language": language_name(language)}
+        )
+    return translation
 
 
 def normalise_name(name: str) -> str:
@@ -447,9 +474,15 @@ def _refuse_unless_signable(ack_request: AcknowledgementRequest, *, actor: User,
 
 
 def _chain_append(
-    ack_request: AcknowledgementRequest, *, typed_name: str, ip_address: str | None, user_agent: str
+    ack_request: AcknowledgementRequest,
+    *,
+    translation: VersionTranslation | None,
+    typed_name: str,
+    ip_address: str | None,
+    user_agent: str,
 ) -> Signature:
-    """Seal and save the request's signature as the next link of the chain, under the chain's lock."""
+    """Seal and save the request's signature as the next link of the chain, under the chain's lock. The record
+    names the text read: its language, and its hash (the translation's, when a translation was read)."""
     # One signer at a time extends the chain.
     transaction_lock(TransactionLock.SIGNATURE_CHAIN)
     last = Signature.objects.aggregate(sequence=Max("sequence"))["sequence"]
@@ -461,11 +494,12 @@ def _chain_append(
         person=ack_request.person,
         version=version,
         signed_at=timezone.now(),
-        statement=attestation_statement(version),
+        statement=attestation_statement(version, translation),
         typed_name=typed_name.strip()[:200],
         ip_address=ip_address,
         user_agent=user_agent[:512],
-        content_hash=version.content_hash,
+        content_hash=(translation or version).content_hash,
+        language=(translation or version).language,
         first_opened_at=ack_request.first_opened_at,
         previous_hash=previous_hash,
     )
@@ -484,11 +518,16 @@ def signature_create(
     ack_request: AcknowledgementRequest,
     actor: User,
     typed_name: str,
+    language: str | None = None,
     ip_address: str | None = None,
     user_agent: str = "",
     reauthentication: Reauthentication | None = None,
 ) -> Signature:
-    """Sign a request: the person agrees to the version's exact text, and a chained record is appended.
+    """Sign a request: the person agrees to the exact text they read, and a chained record is appended.
+
+    `language` is the language of the text they were shown: the version's own (None says the same), or one
+    of its published translations, whose hash the record then carries. A language it has no published
+    translation into is refused.
 
     How the person proved it was them goes with the record: their identity provider's
     `reauthentication` when they have no password, else their password.
@@ -505,7 +544,10 @@ def signature_create(
         .get(pk=ack_request.pk)
     )
     _refuse_unless_signable(ack_request, actor=actor, typed_name=typed_name)
-    signature = _chain_append(ack_request, typed_name=typed_name, ip_address=ip_address, user_agent=user_agent)
+    translation = translation_read(ack_request.version, language)
+    signature = _chain_append(
+        ack_request, translation=translation, typed_name=typed_name, ip_address=ip_address, user_agent=user_agent
+    )
     _authentication_record(signature, reauthentication)
     ack_request.status = RequestStatus.SIGNED
     ack_request.resolved_at = signature.signed_at
@@ -514,7 +556,11 @@ def signature_create(
         actor=actor,
         action=audit_actions.SIGNATURE_CREATE,
         target=signature,
-        details={"version": ack_request.version.pk, "record_hash": signature.record_hash},
+        details={
+            "version": ack_request.version.pk,
+            "language": signature.language,
+            "record_hash": signature.record_hash,
+        },
     )
     event_emit(type=EventType.SIGNATURE_CREATED, payload=webhook_payloads.signature_created(signature))
     _announce_change(ack_request, before=RequestStatus.PENDING)

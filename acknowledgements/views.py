@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from codes.diff import diff_versions
+from codes.diff import VersionDiff, diff_versions
 from codes.models import CodeVersion
-from codes.selectors import sections_of
+from codes.selectors import VersionText, language_name, source_text, version_text
 from common.errors import DomainError
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
@@ -36,7 +36,7 @@ from .access import (
     require_dashboard_access,
 )
 from .forms import DashboardFilterForm, ExtendDeadlineForm, SignForm, WaiveForm, WaiverSelectionForm
-from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus
+from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
 
 # ---------------------------------------------------------------------------
 # The person's own acknowledgements
@@ -49,22 +49,39 @@ def my_acknowledgements(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "acknowledgements/my_list.html", {"page": page})
 
 
+# The reader's switch to the version's own text: ?text=source.
+SOURCE_TEXT = "source"
+
+
 def _read_and_sign_page(
-    request: AuthenticatedHttpRequest, ack: AcknowledgementRequest, form: SignForm, *, status: int = 200
+    request: AuthenticatedHttpRequest,
+    ack: AcknowledgementRequest,
+    form: SignForm,
+    *,
+    wanted: str | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The reader and its signing form; the page a refused signature shows again, exactly, with its errors."""
+    """The reader and its signing form; the page a refused signature shows again, exactly, with its errors.
+
+    The text is the version's published translation into the person's preferred language when it has one,
+    else its own; `wanted` is the language they switched to instead. The form carries the language of the
+    text shown, and the statement names it."""
     version = ack.version
-    sections = list(sections_of(version))
+    reading = selectors.reading_for(version, preferred=ack.person.preferred_language, wanted=wanted)
+    text = reading.text
     previous = selectors.last_signed_version(ack.person, version.document_id, version.number)
-    changes = diff_versions(list(sections_of(previous.version)), sections) if previous is not None else None
+    changes, changes_language = _changes_since(previous, text)
     context = {
         "ack": ack,
         "version": version,
         "document": version.document,
-        "sections": sections,
+        "reading": reading,
+        "text": text,
+        "sections": text.sections,
         "previous_signature": previous,
         "changes": changes,
-        "statement": services.attestation_statement(version),
+        "changes_language": changes_language,
+        "statement": services.attestation_statement(version, text.translation),
         "form": form,
         "current_request": selectors.current_request_replacing(ack),
         # No password to enter: a "Confirm with <provider>" step comes before the signature.
@@ -73,17 +90,30 @@ def _read_and_sign_page(
     return render(request, "acknowledgements/read_and_sign.html", context, status=status)
 
 
+def _changes_since(previous: Signature | None, text: VersionText) -> tuple[VersionDiff | None, str]:
+    """What changed since the person signed an earlier version of the document, and the language compared in:
+    the language they read when the earlier version has a published text in it, else the two versions' own."""
+    if previous is None:
+        return None, text.language
+    before, after = version_text(previous.version, text.language), text
+    if before is None:
+        before, after = source_text(previous.version), source_text(text.version)
+    return diff_versions(list(before.sections), list(after.sections)), after.language
+
+
 # Being asked is what lets a person sign: these views open only the signed-in person's own
 # requests, whatever roles they hold, so no permission is checked here.
 @require_GET
 def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The version to acknowledge, what changed since the person last signed, and the signing form."""
+    """The version to acknowledge, in the person's language when it is translated into it (?text=source for the
+    version's own text), what changed since the person last signed, and the signing form."""
     ack = get_own_request_for_user(request.user, pk)
     if ack.status == RequestStatus.SIGNED:
         return redirect("acknowledgements:receipt", ack.signature.pk)
     if ack.status == RequestStatus.PENDING:
         services.request_mark_opened(ack_request=ack)
-    return _read_and_sign_page(request, ack, SignForm(request=request, user=request.user))
+    wanted = ack.version.language if request.GET.get("text") == SOURCE_TEXT else None
+    return _read_and_sign_page(request, ack, SignForm(request=request, user=request.user), wanted=wanted)
 
 
 @require_POST
@@ -96,6 +126,7 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ack_request=ack,
                 actor=request.user,
                 typed_name=form.cleaned_data["typed_name"],
+                language=form.cleaned_data["language"] or None,
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("user-agent", ""),
                 reauthentication=form.reauthentication,
@@ -111,7 +142,8 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             reauthentication_forget(request=request)
             messages.success(request, _("Thank you. Your acknowledgement is recorded; this is your receipt."))
             return redirect("acknowledgements:receipt", signature.pk)
-    return _read_and_sign_page(request, ack, form, status=400)
+    # Shown again in the language they were reading (one the version has no text in shows the default).
+    return _read_and_sign_page(request, ack, form, wanted=request.POST.get("language") or None, status=400)
 
 
 # ---------------------------------------------------------------------------
@@ -119,17 +151,26 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
+def _receipt_context(signature: Signature) -> dict[str, object]:
+    """A receipt names the text signed: its title and language, beside the hash the record carries."""
+    return {
+        "signature": signature,
+        "text": selectors.text_signed(signature),
+        "language_name": language_name(signature.language),
+    }
+
+
 @require_GET
 def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signature = get_signature_for_user(request.user, pk)
-    return render(request, "acknowledgements/receipt.html", {"signature": signature})
+    return render(request, "acknowledgements/receipt.html", _receipt_context(signature))
 
 
 @require_GET
 def receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signature = get_signature_for_user(request.user, pk)
     response = HttpResponse(
-        render_pdf("acknowledgements/receipt_pdf.html", {"signature": signature}), content_type="application/pdf"
+        render_pdf("acknowledgements/receipt_pdf.html", _receipt_context(signature)), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="receipt-{signature.sequence}.pdf"'
     return response
@@ -275,9 +316,10 @@ def _campaign_page(
     extend_form: ExtendDeadlineForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The campaign of a published version: its audience and deadline, its figures (overall, over time and by
-    department), the people still pending, and the actions the viewer's roles allow. The figures are the
-    dashboard's (one selector), over the requests the viewer oversees."""
+    """The campaign of a published version: its audience and deadline, its figures (overall, over time, by
+    department, and the signatures by the language read), the people still pending, and the actions the
+    viewer's roles allow. The figures are the dashboard's (one selector), over the requests the viewer
+    oversees."""
     requests = selectors.campaign_requests(request.user, version)
     totals = selectors.totals(requests)
     published_on = timezone.localdate(version.published_at)
@@ -297,6 +339,7 @@ def _campaign_page(
             deadline=version.acknowledge_by,
         ),
         "departments": selectors.by_department(requests),
+        "by_language": selectors.signed_by_language(requests),
         "page": paginate(request, selectors.request_list(requests.filter(status=RequestStatus.PENDING))),
         "extend_form": extend_form or ExtendDeadlineForm(departments=departments),
         "waive_department_form": WaiverSelectionForm(departments=departments),

@@ -23,6 +23,7 @@ def signature_created(signature: Signature) -> dict[str, Any]:
         "person": signature.person_id,
         "sequence": signature.sequence,
         "signed_at": signature.signed_at.isoformat(),
+        "language": signature.language,
         "content_hash": signature.content_hash,
         "record_hash": signature.record_hash,
     }

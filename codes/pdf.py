@@ -1,15 +1,14 @@
-"""PDF of a version, from the same printable template as the print view."""
+"""PDF of a version's text (its own, or a published translation's), from the same printable template as the
+print view."""
 
 from __future__ import annotations
 
 from common.pdf import render_pdf
 
-from .models import CodeVersion
-from .selectors import sections_of
+from .selectors import VersionText
 
 
-def version_pdf_bytes(version: CodeVersion) -> bytes:
+def version_pdf_bytes(text: VersionText) -> bytes:
     return render_pdf(
-        "codes/version_pdf.html",
-        {"version": version, "document": version.document, "sections": list(sections_of(version))},
+        "codes/version_pdf.html", {"version": text.version, "document": text.version.document, "text": text}
     )

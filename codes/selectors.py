@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -24,6 +27,7 @@ from .models import (
     Contribution,
     ContributionKind,
     Section,
+    SectionCategory,
     SectionTranslation,
     TranslationContribution,
     TranslationStatus,
@@ -153,6 +157,86 @@ def translations_awaiting_review_by(user: Viewer) -> QuerySet[VersionTranslation
         .select_related("version__document", "started_by")
         .order_by("submitted_at", "pk")
     )
+
+
+def language_name(code: str) -> str:
+    """A language's name, in the language the page is written in (the code itself for one the portal lacks)."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+@dataclass
+class TranslatedSection:
+    """A section as a translation says it: the source section's identity, place and category, in the
+    translation's words. Shaped like a Section, so the reader, the printout and the diff take either."""
+
+    key: uuid.UUID
+    position: int
+    category: str
+    title: str
+    body: str
+
+    def get_category_display(self) -> str:
+        return str(SectionCategory(self.category).label)
+
+
+@dataclass(frozen=True)
+class VersionText:
+    """A version's text in one language, as a person reads, prints or signs it: the version's own (the
+    source), or one of its published translations; with the hash of exactly that text."""
+
+    version: CodeVersion
+    language: str
+    title: str
+    sections: Sequence[Section | TranslatedSection]
+    content_hash: str
+    translation: VersionTranslation | None = None
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+
+def source_text(version: CodeVersion) -> VersionText:
+    """The version's own text, in its own language. One query (its sections)."""
+    return VersionText(
+        version=version,
+        language=version.language,
+        title=version.title,
+        sections=list(sections_of(version)),
+        content_hash=version.content_hash,
+    )
+
+
+def translation_text(translation: VersionTranslation) -> VersionText:
+    """A translation's text, section by section in the source's order. One query, however many sections."""
+    sections = [
+        TranslatedSection(
+            key=each.section.key,
+            position=each.section.position,
+            category=each.section.category,
+            title=each.title,
+            body=each.body,
+        )
+        for each in translation_pairs(translation)
+    ]
+    return VersionText(
+        version=translation.version,
+        language=translation.language,
+        title=translation.title,
+        sections=sections,
+        content_hash=translation.content_hash,
+        translation=translation,
+    )
+
+
+def version_text(version: CodeVersion, language: str | None = None) -> VersionText | None:
+    """The version's text in `language`: its own when that is the version's language (or none is asked),
+    else its published translation into it; None when it has none. Two queries at most, however many
+    translations the version has."""
+    if language is None or language == version.language:
+        return source_text(version)
+    translation = published_translation(version, language)
+    return translation_text(translation) if translation is not None else None
 
 
 @dataclass

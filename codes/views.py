@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -239,20 +239,33 @@ def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) ->
     return render(request, "codes/version_detail.html", context)
 
 
+def _printed_text(request: AuthenticatedHttpRequest, slug: str, number: int) -> selectors.VersionText:
+    """The text to print: the version's own, or its published translation into ?language= (404 when it has
+    none in that language)."""
+    version = get_version_for_user(request.user, slug, number)
+    text = selectors.version_text(version, request.GET.get("language") or None)
+    if text is None:
+        raise Http404(_("This version has no published translation into that language."))
+    return text
+
+
 @require_GET
 @permission_required("codes.view_codedocument")
 def version_print(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
-    version = get_version_for_user(request.user, slug, number)
-    context = {"version": version, "document": version.document, "sections": list(selectors.sections_of(version))}
+    text = _printed_text(request, slug, number)
+    context = {"version": text.version, "document": text.version.document, "text": text}
     return render(request, "codes/version_print.html", context)
 
 
 @require_GET
 @permission_required("codes.view_codedocument")
 def version_pdf(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
-    version = get_version_for_user(request.user, slug, number)
-    response = HttpResponse(version_pdf_bytes(version), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{version.document.slug}-v{version.number}.pdf"'
+    text = _printed_text(request, slug, number)
+    version = text.version
+    # A translation's file is named by its language: both may be kept side by side.
+    suffix = f"-{text.language}" if text.translation is not None else ""
+    response = HttpResponse(version_pdf_bytes(text), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{version.document.slug}-v{version.number}{suffix}.pdf"'
     return response
 
 

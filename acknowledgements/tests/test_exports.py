@@ -98,6 +98,7 @@ def test_csv_row_of_a_signed_request_shows_the_signature_record(signed, agent, m
         "2027-01-15T12:00:00+02:00",
         signed.typed_name,
         "203.0.113.7",
+        "en",
         signed.content_hash,
         signed.record_hash,
     ]
@@ -119,7 +120,7 @@ def test_csv_shows_overdue_pending_and_waived_requests_without_signature_values(
     assert rows[manager.employee_id][6] == "Pending"
     assert rows[second_manager.employee_id][6] == "Waived"
     for employee_id in (compliance_officer.employee_id, manager.employee_id, second_manager.employee_id):
-        assert rows[employee_id][8:] == ["", "", "", "", ""]
+        assert rows[employee_id][8:] == ["", "", "", "", "", ""]
 
 
 def test_no_missing_value_is_written_as_none(signed):

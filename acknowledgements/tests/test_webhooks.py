@@ -47,6 +47,7 @@ def test_a_signature_is_announced_with_its_record_and_its_request_as_signed(endp
             "person": agent.pk,
             "sequence": signature.sequence,
             "signed_at": signature.signed_at.isoformat(),
+            "language": "en",
             "content_hash": asked.content_hash,
             "record_hash": signature.record_hash,
         }

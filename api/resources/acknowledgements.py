@@ -224,8 +224,11 @@ VERIFY_HELP = gettext_lazy(
     "written compactly in UTF-8 without escaping other characters (Python: json.dumps(fields, "
     'ensure_ascii=False, separators=(",", ":"))); its SHA-256 in hex is the record_hash. Each record\'s '
     "previous_hash is the record_hash of the record with the sequence before it (64 zeros for the first), so "
-    "an edited, removed or inserted record breaks the chain after it. The content_hash is the signed "
-    "version's content_hash (GET /api/v1/versions/{id}/), which you can recompute from its sections. The portal "
+    "an edited, removed or inserted record breaks the chain after it. The content_hash is the hash of the text "
+    "the signer read, in the record's language (a field the record hash does not cover, but the content hash "
+    "does): the signed version's content_hash (GET /api/v1/versions/{id}/), which you can recompute from its "
+    "sections, when they read the version in its own language; else the content hash of its published "
+    "translation into that language, which covers the language with the text. The portal "
     "also seals every record and the chain's length with a key the database does not hold; compliance checks "
     "those seals on the Verify page."
 )
@@ -246,6 +249,13 @@ class SignatureSerializer(serializers.ModelSerializer[Signature]):
     typed_name = serializers.CharField(read_only=True, help_text=gettext_lazy("The name the signer typed."))
     content_hash = serializers.CharField(
         read_only=True, help_text=gettext_lazy("The content hash of the exact text the signer was shown.")
+    )
+    language = serializers.CharField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "The language of the text the signer read (en, ro…): the version's own, or one of its published "
+            "translations. The content_hash is that text's."
+        ),
     )
     previous_hash = serializers.CharField(
         read_only=True,
@@ -289,6 +299,7 @@ class SignatureSerializer(serializers.ModelSerializer[Signature]):
             "ip_address",
             "user_agent",
             "content_hash",
+            "language",
             "first_opened_at",
             "previous_hash",
             "record_hash",

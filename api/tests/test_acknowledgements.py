@@ -15,7 +15,7 @@ from api.models import TokenScope
 from api.resources.acknowledgements import API_HASHED_FIELDS
 from audit.models import AuditEvent
 from codes.models import CodeVersion
-from codes.tests.factories import publish, start_revision
+from codes.tests.factories import publish, publish_translation, start_revision
 from people.models import StaffProfile
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
 
@@ -371,10 +371,23 @@ def test_a_signature_has_the_fields_that_chain_it(api_as, agent, campaign):
     assert body["sequence"] == signature.sequence
     assert (body["request"], body["person"], body["version"]) == (signature.request_id, agent.pk, campaign.pk)
     assert body["person_name"] == agent.full_name
-    assert body["content_hash"] == campaign.content_hash
+    assert (body["language"], body["content_hash"]) == ("en", campaign.content_hash)
     assert (body["previous_hash"], body["record_hash"]) == (signature.previous_hash, signature.record_hash)
     assert body["signed_at"].endswith("+00:00")
     assert datetime.datetime.fromisoformat(body["signed_at"]) == signature.signed_at
+
+
+def test_a_signature_of_a_translation_names_its_language_and_carries_its_hash(
+    api_as, sam, manager, second_manager, asked
+):
+    romanian = publish_translation(asked, language="ro", translator=manager.user, approver=second_manager.user)
+    signature = services.signature_create(
+        ack_request=request_of(sam, asked), actor=sam.user, typed_name=sam.full_name, language="ro"
+    )
+
+    body = api_as(sam).get(f"{SIGNATURES}{signature.pk}/").json()
+
+    assert (body["language"], body["content_hash"]) == ("ro", romanian.content_hash)
 
 
 def test_a_client_can_verify_the_chain_from_the_signatures(api_as, compliance_officer, campaign):

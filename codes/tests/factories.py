@@ -4,10 +4,17 @@ import factory
 from django.utils import timezone
 
 from codes import services
-from codes.models import CodeDocument, CodeVersion, Section, SectionCategory
+from codes.models import CodeDocument, CodeVersion, Section, SectionCategory, VersionTranslation
 from people.tests.factories import UserFactory
 
-__all__ = ["CodeDocumentFactory", "DraftFactory", "SectionFactory", "publish", "start_revision"]
+__all__ = [
+    "CodeDocumentFactory",
+    "DraftFactory",
+    "SectionFactory",
+    "publish",
+    "publish_translation",
+    "start_revision",
+]
 
 
 class CodeDocumentFactory(factory.django.DjangoModelFactory):
@@ -64,3 +71,19 @@ def start_revision(document, *, actor) -> CodeVersion:
         section=first, actor=actor, category=first.category, title=first.title, body=first.body + " Revised."
     )
     return draft
+
+
+def publish_translation(
+    version: CodeVersion, *, language: str, translator, approver, prefix: str = "RO: "
+) -> VersionTranslation:
+    """A published translation of a published version, made the way people make it: started and every
+    section translated by `translator` (each title and body given `prefix`, so a page shows which text it
+    holds), approved by `approver`."""
+    translation = services.translation_start(version=version, language=language, actor=translator)
+    services.translation_title_update(translation=translation, actor=translator, title=prefix + version.title)
+    for each in translation.sections.select_related("section"):
+        services.translation_section_update(
+            section_translation=each, actor=translator, title=prefix + each.title, body=prefix + each.body
+        )
+    services.translation_submit(translation=translation, actor=translator)
+    return services.translation_approve(translation=translation, actor=approver)

@@ -39,7 +39,8 @@ class Rows:
 
     On PostgreSQL they go in with COPY, about twenty times faster than building model instances
     for bulk_create, which is what SQLite gets (a tiny test run). Columns not given take their
-    model default (or `now`, for the automatic timestamps); nullable ones are left NULL. COPY,
+    model default (or `now`, for the automatic timestamps), or the database's where the field has one;
+    nullable ones are left NULL. COPY,
     like bulk_create, sends no signals and calls no save(): these are seed rows, written as the
     services would have left them.
     """
@@ -51,6 +52,8 @@ class Rows:
         for model_field in model._meta.concrete_fields:
             if model_field.primary_key or model_field.attname in self.columns:
                 continue
+            if model_field.db_default is not models.NOT_PROVIDED:
+                continue  # the database fills it in
             if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
                 self.defaults[model_field.attname] = now
             elif model_field.has_default() or not model_field.null:

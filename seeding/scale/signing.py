@@ -135,7 +135,8 @@ def signatures_write(
     last = Signature.objects.aggregate(sequence=Max("sequence"))["sequence"] or 0
     previous_hash = Signature.objects.get(sequence=last).record_hash if last else GENESIS
     statements = _statements(published)
-    signatures = run.rows(Signature, [*HASHED_FIELDS, "record_hash", "record_mac"])
+    # Everyone seeded reads the version's own text, in its language.
+    signatures = run.rows(Signature, [*HASHED_FIELDS, "record_hash", "record_mac", "language"])
     mac_key = checkpoint_key()
     signed.keys.sort()
     for key in signed.keys:
@@ -161,7 +162,7 @@ def signatures_write(
             previous_hash,
         )
         previous_hash = hash_of_fields(*fields)
-        signatures.add((*fields, previous_hash, mac_of_record_hash(previous_hash, key=mac_key)))
+        signatures.add((*fields, previous_hash, mac_of_record_hash(previous_hash, key=mac_key), version.language))
     signatures.flush()
     run.summary.signatures = signatures.written
     run.done(f"{run.summary.signatures} signatures, chained in the order they were signed")
