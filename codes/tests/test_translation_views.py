@@ -114,6 +114,21 @@ def test_the_panel_shows_the_hash_and_approver_of_a_published_translation(
     assert url(in_review, "discard") not in page, "a published translation is part of the record"
 
 
+def test_a_published_translation_is_offered_printed_and_as_a_pdf_in_its_language(
+    client, manager, second_manager, in_review
+) -> None:
+    services.translation_approve(translation=in_review, actor=second_manager.user)
+    client.force_login(manager.user)
+    page = client.get(version_url(in_review.version)).content.decode()
+    panel = page[page.index('data-testid="translations"') :]
+
+    printed, pdf = re.findall(r'href="([^"]+\?language=ro)"', panel)
+
+    assert 'lang="ro"' in client.get(printed).content.decode()
+    response = client.get(pdf)
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+
+
 def test_every_link_of_the_panel_opens_for_the_manager(client, manager, started) -> None:
     client.force_login(manager.user)
     page = client.get(version_url(started.version)).content.decode()
