@@ -208,7 +208,11 @@ def test_a_language_without_a_published_translation_is_refused_and_nothing_is_si
     ack.refresh_from_db()
     page = response.content.decode()
     assert response.status_code == 400
-    refusal = "This version has no published %(language)s translation, so it cannot be signed in %(language)s."
+    # The whole message, as the catalogue holds it: gettext translates msgids, not the start of one.
+    refusal = (
+        "This version has no published %(language)s translation, so it cannot be signed in %(language)s. "
+        "Read the text on this page and sign again."
+    )
     assert in_romanian(refusal, language="ro") in page
     # The page shown again is the text there is, and its form says so.
     assert '<input type="hidden" name="language" value="en">' in page
