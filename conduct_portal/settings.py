@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sso",
     "acknowledgements",
     "training",
+    "questions",
     "reminders",
     "portal",
     "search",
@@ -360,6 +361,13 @@ REMINDERS = {
     # The daily sweep, in the organisation's time zone.
     "sweep_hour": env.int("REMINDERS_SWEEP_HOUR", default=7),
 }
+
+# ---------------------------------------------------------------------------
+# Questions on a code
+# ---------------------------------------------------------------------------
+
+# Calendar days within which a reader's question should be answered; older open ones show as overdue.
+QUESTIONS_RESPONSE_DAYS = env.int("QUESTIONS_RESPONSE_DAYS", default=5)
 
 # ---------------------------------------------------------------------------
 # Codes of conduct

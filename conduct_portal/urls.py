@@ -30,6 +30,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
     path("training/", include("training.urls")),
+    path("questions/", include("questions.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("reminders.urls")),
     path("scim/v2/", include("scim.urls")),

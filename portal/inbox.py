@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acknowledgements import selectors as acknowledgement_selectors
 from codes import selectors as codes_selectors
+from questions import selectors as questions_selectors
 from training import selectors as training_selectors
 
 Person = AbstractBaseUser | AnonymousUser
@@ -51,6 +52,12 @@ TASK_KINDS: tuple[TaskKind, ...] = (
         _("Approved versions to publish"),
         "portal/tasks/_publish.html",
         codes_selectors.versions_awaiting_publication_by,
+    ),
+    TaskKind(
+        "questions",
+        _("Questions to answer"),
+        "portal/tasks/_question.html",
+        questions_selectors.open_questions_for,
     ),
     TaskKind("sign", _("Codes to sign"), "portal/tasks/_sign.html", acknowledgement_selectors.pending_for),
     TaskKind(

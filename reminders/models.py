@@ -19,6 +19,7 @@ class ReminderKind(models.TextChoices):
     VERSION_REVIEW = "version-review", _("Version review step")  # the audit event recording the step
     PUBLICATION = "publication", _("Publication")  # the published version
     RETIREMENT = "retirement", _("Retirement")  # the retired document
+    QUESTION_ANSWER = "question-answer", _("Answer to a question")  # the answered question
 
 
 class DeliveryStatus(models.TextChoices):
@@ -35,6 +36,7 @@ OVERDUE_COPY = "overdue-copy"
 # codes.signals.ReviewStep.
 PUBLISHED = "published"
 RETIRED = "retired"
+ANSWERED = "answered"
 
 
 def manual_stage(day: datetime.date) -> str:
@@ -57,6 +59,7 @@ STAGE_LABELS = {
     ReviewStep.WITHDRAWN: _("Taken back from review"),
     PUBLISHED: _("Published"),
     RETIRED: _("Retired"),
+    ANSWERED: _("Answered"),
 }
 
 

@@ -29,11 +29,14 @@ from codes.signals import ReviewStep
 from common.permissions import users_with_permission
 from people.models import ALWAYS_EMAILED, NotificationKind
 from people.selectors import portal_only_among
+from questions.models import Question
 
 from .emails import Reminder, absolute, email_of, languages_of
 from .models import PUBLISHED, RETIRED, ReminderKind, ReminderLog
 
-WORKFLOW_KINDS = frozenset({ReminderKind.VERSION_REVIEW, ReminderKind.PUBLICATION, ReminderKind.RETIREMENT})
+WORKFLOW_KINDS = frozenset(
+    {ReminderKind.VERSION_REVIEW, ReminderKind.PUBLICATION, ReminderKind.RETIREMENT, ReminderKind.QUESTION_ANSWER}
+)
 
 # The choice on the profile page that governs each stage.
 PREFERENCE_OF_STAGE: dict[str, NotificationKind] = {
@@ -111,6 +114,14 @@ def _retirement_notice(document: CodeDocument) -> _Notice:
     return _Notice(subject, [], reverse("acknowledgements:mine"), _("See what you have to sign"))
 
 
+def _answer_notice(question: Question) -> _Notice:
+    names = {"position": question.section.position, "title": question.section.title}
+    subject = _("Your question about %(position)s. %(title)s is answered") % names
+    lines = [question.text, question.answer]
+    path = reverse("questions:detail", args=[question.pk])
+    return _Notice(subject, lines, path, _("Read the answer"))
+
+
 def _ids(logs: Iterable[ReminderLog], kind: str) -> set[int]:
     return {log.object_id for log in logs if log.kind == kind}
 
@@ -183,11 +194,22 @@ def _retirement_notices(logs: list[ReminderLog]) -> dict[int, Draft]:
     }
 
 
+def _answer_notices(logs: list[ReminderLog]) -> dict[int, Draft]:
+    questions = Question.objects.select_related("section").in_bulk(_ids(logs, ReminderKind.QUESTION_ANSWER))
+    return {
+        log.pk: partial(_answer_notice, questions[log.object_id])
+        for log in logs
+        if log.kind == ReminderKind.QUESTION_ANSWER and log.object_id in questions
+    }
+
+
 def _portal_only(logs: list[ReminderLog]) -> set[int]:
     """The log ids of the notices their recipients want in the portal only (one query per kind chosen)."""
     by_kind: dict[NotificationKind, list[ReminderLog]] = defaultdict(list)
     for log in logs:
-        by_kind[PREFERENCE_OF_STAGE[log.stage]].append(log)
+        # An answer to one's own question always goes by email too: the person asked for it.
+        if log.stage in PREFERENCE_OF_STAGE:
+            by_kind[PREFERENCE_OF_STAGE[log.stage]].append(log)
     portal_only: set[int] = set()
     for kind, kind_logs in by_kind.items():
         if kind in ALWAYS_EMAILED:
@@ -200,7 +222,12 @@ def _portal_only(logs: list[ReminderLog]) -> set[int]:
 def build_notices(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
     """Each workflow notice of the batch, by log id: its email (None inside for the portal only), or None where
     there is nothing left to tell (the request was signed, the event's object is gone)."""
-    notices = {**_review_notices(logs), **_publication_notices(logs), **_retirement_notices(logs)}
+    notices = {
+        **_review_notices(logs),
+        **_publication_notices(logs),
+        **_retirement_notices(logs),
+        **_answer_notices(logs),
+    }
     portal_only = _portal_only(logs)
     languages = languages_of(log.recipient_id for log in logs)
     built: dict[int, Reminder | None] = {}

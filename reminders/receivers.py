@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from acknowledgements.signals import requests_created, requests_withdrawn
 from codes.signals import version_review_step
+from questions.signals import question_answered
 
 from . import services, tasks
 
@@ -35,3 +36,10 @@ def notify_publication(sender: Any, version_id: int, person_ids: list[int] | Non
 def notify_retirement(sender: Any, document_id: int, **kwargs: Any) -> None:
     services.notices_claim_retirement(document_id=document_id)
     transaction.on_commit(lambda: tasks.notify_retirement.delay(document_id), robust=True)
+
+
+# In the answering transaction: the claim commits with the answer, or not at all.
+@receiver(question_answered, dispatch_uid="reminders.notify_answer")
+def notify_answer(sender: Any, question_id: int, **kwargs: Any) -> None:
+    services.notices_claim_answer(question_id=question_id)
+    transaction.on_commit(lambda: tasks.notify_answer.delay(question_id), robust=True)

@@ -37,11 +37,13 @@ from codes.signals import ReviewStep
 from common.bulk import insert_from_query, insert_from_query_returning
 from common.chunks import batched
 from common.errors import DomainError
+from questions.models import Question
 from webhooks.models import EventType
 from webhooks.services import events_emit
 
 from .emails import Reminder, build_digests, build_reminders
 from .models import (
+    ANSWERED,
     ESCALATED,
     OVERDUE,
     PUBLISHED,
@@ -301,6 +303,12 @@ def notices_claim_retirement(*, document_id: int) -> int:
         .distinct()
     )
     return _claim_notices(recipients, kind=ReminderKind.RETIREMENT, object_id=document_id, stage=RETIRED)
+
+
+def notices_claim_answer(*, question_id: int) -> int:
+    """Claim the notice of an answer for the person who asked the question (once, whoever answers)."""
+    recipients = Question.objects.filter(pk=question_id, asker__is_active=True).order_by().values_list("asker_id")
+    return _claim_notices(recipients, kind=ReminderKind.QUESTION_ANSWER, object_id=question_id, stage=ANSWERED)
 
 
 def notification_mark_read(*, notification: Notification, actor: User) -> None:

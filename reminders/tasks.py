@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from . import selectors, services
-from .models import PUBLISHED, RETIRED, ReminderKind
+from .models import ANSWERED, PUBLISHED, RETIRED, ReminderKind
 
 RETRY_COUNTDOWN_SECONDS = 5 * 60
 MAX_RETRIES = 12  # an hour of retries; the Redis visibility timeout (6 h) is longer than that
@@ -86,3 +86,10 @@ def notify_retirement(self, document_id: int) -> int:
     """Tell the people whose request to sign a retired document was withdrawn."""
     services.notices_claim_retirement(document_id=document_id)
     return _deliver_notices(self, kind=ReminderKind.RETIREMENT, object_id=document_id, stage=RETIRED)
+
+
+@shared_task(name="reminders.notify_answer", bind=True, acks_late=True, max_retries=MAX_RETRIES, **RETRY_ON)
+def notify_answer(self, question_id: int) -> int:
+    """Tell the person who asked a question its answer."""
+    services.notices_claim_answer(question_id=question_id)
+    return _deliver_notices(self, kind=ReminderKind.QUESTION_ANSWER, object_id=question_id, stage=ANSWERED)

@@ -8,29 +8,35 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from acknowledgements.models import AcknowledgementRequest
-from codes.models import TranslationContribution, TranslationStatus, VersionStatus, VersionTranslation
-from codes.tests.factories import DraftFactory
+from codes.models import CodeVersion, TranslationContribution, TranslationStatus, VersionStatus, VersionTranslation
+from codes.tests.factories import DraftFactory, SectionFactory
 from people.models import StaffProfile
+from questions.models import Question
 from training.tests.factories import AssignmentFactory, EnrolmentFactory, SessionFactory
 
 
 def give_tasks(manager: StaffProfile, *, author: StaffProfile, report: StaffProfile, rows: int) -> None:
     """For `manager`: versions by `author` to review and to publish, translations by `author` to review, codes to
     sign, training to complete, sessions to record (their `report` attended), the report's overdue
-    acknowledgements and training, and the campaigns with people overdue (the manager is given the rights to run
-    campaigns, which act on everyone and so need seeing everyone too, so that every kind is theirs)."""
+    acknowledgements and training, the campaigns with people overdue, and the report's questions to answer (the
+    manager is given the rights to run campaigns, which act on everyone and so need seeing everyone too, and to
+    answer questions, so that every kind is theirs)."""
     manager.user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="acknowledgements",
             codename__in=["manage_campaigns", "view_all_acknowledgements"],
-        )
+        ),
+        Permission.objects.get(content_type__app_label="questions", codename="answer_question"),
     )
     now, today = timezone.now(), timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
     for _ in range(rows):
         DraftFactory(author=author.user, status=VersionStatus.IN_REVIEW, submitted_at=now)
         DraftFactory(author=author.user, status=VersionStatus.APPROVED, approved_at=now)
-        published = DraftFactory(author=author.user, status=VersionStatus.PUBLISHED, published_at=now)
+        published = DraftFactory(author=author.user)
+        section = SectionFactory(version=published)
+        CodeVersion.objects.filter(pk=published.pk).update(status=VersionStatus.PUBLISHED, published_at=now)
+        Question.objects.create(asker=report.user, version=published, section=section, text="Why?")
         translation = VersionTranslation.objects.create(
             version=published,
             language="ro",

@@ -58,6 +58,7 @@ ROLE_PERMISSIONS = {
         "people.view_organisation",
         "people.view_department",
         "people.view_staffprofile",
+        "questions.answer_question",
     },
 }
 
