@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 
 from codes.models import CodeVersion
+from codes.selectors import versions_visible_to
 
 from .models import Question, QuestionStatus
 
@@ -17,14 +18,17 @@ ANSWER_PERMISSION = "questions.answer_question"
 
 
 def questions_visible_to(user: Viewer) -> QuerySet[Question]:
-    """Answerers see every question; a document's owner those about it; anyone else their own and the FAQs."""
+    """Answerers see every question; a document's owner those about it; anyone else their own, and the FAQs of
+    the versions they may read."""
     questions = Question.objects.select_related("version__document", "section", "asker", "answered_by")
     if isinstance(user, AnonymousUser):
         return questions.none()
     if user.has_perm(ANSWER_PERMISSION):
         return questions
     return questions.filter(
-        Q(asker=user) | Q(version__document__owner=user) | Q(is_faq=True, status=QuestionStatus.ANSWERED)
+        Q(asker=user)
+        | Q(version__document__owner=user)
+        | Q(is_faq=True, status=QuestionStatus.ANSWERED, version__in=versions_visible_to(user).values("pk"))
     )
 
 

@@ -152,3 +152,13 @@ def test_the_version_page_counts_questions_per_section_for_answerers(
 
     assert 'data-testid="question-counts-2"' in page
     assert 'data-testid="question-counts-1"' not in page
+
+
+def test_a_faq_stays_hidden_from_those_outside_the_versions_audience(
+    client, sign_in, question, compliance_officer, outsider
+) -> None:
+    answer(question, compliance_officer.user, faq=True)
+    question.version.__class__.objects.filter(pk=question.version_id).update(applies_to_all_staff=False)
+    sign_in(outsider)
+
+    assert client.get(f"/questions/{question.pk}/").status_code == 404
