@@ -179,6 +179,12 @@ class Signature(AppendOnlyModel):
         _("language read"), max_length=8, choices=settings.LANGUAGES, db_default=settings.LANGUAGE_CODE
     )
     first_opened_at = models.DateTimeField(_("first opened the version"), null=True, blank=True)
+    # The score (percent) of the comprehension check that let the person sign: their passing attempt, else their
+    # last; empty when the version asks no questions or they answered none. Not one of the hashed fields
+    # (chain.HASHED_FIELDS stays as it was, so every record sealed before the column existed still verifies).
+    comprehension_score = models.PositiveSmallIntegerField(
+        _("comprehension check score (percent)"), null=True, blank=True
+    )
     previous_hash = models.CharField(_("previous record's hash"), max_length=64, unique=True)
     record_hash = models.CharField(_("record hash"), max_length=64, unique=True)
     # HMAC of the record hash under a key the database does not hold (see acknowledgements.chain):
@@ -273,3 +279,55 @@ class SignatureCheckpoint(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.count} records up to #{self.head_sequence} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ComprehensionAttempt(models.Model):
+    """One go at the comprehension check of the version a request asks to sign: its answers and their score.
+    Written once and never edited; the person may try again, each attempt numbered."""
+
+    request = models.ForeignKey(
+        AcknowledgementRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    score = models.PositiveSmallIntegerField(_("score (percent)"))
+    passed = models.BooleanField(_("passed"))
+    submitted_at = models.DateTimeField(_("submitted"))
+
+    class Meta:
+        verbose_name = _("comprehension check attempt")
+        verbose_name_plural = _("comprehension check attempts")
+        ordering = ["request", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "number"], name="acknowledgements_comprehensionattempt_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} #{self.number}: {self.score}%"
+
+
+class AttemptAnswer(models.Model):
+    """The options a person chose for one question in one attempt, and whether that was exactly the right set."""
+
+    attempt = models.ForeignKey(
+        ComprehensionAttempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        "codes.ComprehensionQuestion", verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
+    )
+    chosen = models.ManyToManyField("codes.QuestionOption", verbose_name=_("answers chosen"), related_name="+")
+    is_correct = models.BooleanField(_("right"))
+
+    class Meta:
+        verbose_name = _("answer to a question")
+        verbose_name_plural = _("answers to questions")
+        ordering = ["attempt", "question__section__position", "question__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="acknowledgements_attemptanswer_unique_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · {self.question_id}"

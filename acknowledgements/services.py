@@ -32,7 +32,7 @@ from sso.services import Reauthentication
 from webhooks.models import EventType
 from webhooks.services import event_emit, events_emit
 
-from . import audit_actions, webhook_payloads
+from . import audit_actions, comprehension, webhook_payloads
 from .authentication import mac_of_authentication
 from .chain import (
     GENESIS,
@@ -480,6 +480,7 @@ def _chain_append(
     typed_name: str,
     ip_address: str | None,
     user_agent: str,
+    comprehension_score: int | None = None,
 ) -> Signature:
     """Seal and save the request's signature as the next link of the chain, under the chain's lock. The record
     names the text read: its language, and its hash (the translation's, when a translation was read)."""
@@ -501,6 +502,7 @@ def _chain_append(
         content_hash=(translation or version).content_hash,
         language=(translation or version).language,
         first_opened_at=ack_request.first_opened_at,
+        comprehension_score=comprehension_score,
         previous_hash=previous_hash,
     )
     seal(signature)
@@ -533,7 +535,8 @@ def signature_create(
     `reauthentication` when they have no password, else their password.
 
     Refused unless the actor is the person asked, the request is pending, the version is still
-    the published one, and the typed name matches the person's name (case and spacing aside).
+    the published one, a passing attempt at its comprehension check exists when the version requires one,
+    and the typed name matches the person's name (case and spacing aside).
     Re-authentication (the password) is checked by the signing form before this is called.
     """
     # Only the request's own row is locked: a plain FOR UPDATE would lock the joined version and
@@ -544,9 +547,17 @@ def signature_create(
         .get(pk=ack_request.pk)
     )
     _refuse_unless_signable(ack_request, actor=actor, typed_name=typed_name)
+    check_refusal, score = comprehension.score_for_signing(ack_request)
+    if check_refusal:
+        raise DomainError(check_refusal)
     translation = translation_read(ack_request.version, language)
     signature = _chain_append(
-        ack_request, translation=translation, typed_name=typed_name, ip_address=ip_address, user_agent=user_agent
+        ack_request,
+        translation=translation,
+        typed_name=typed_name,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        comprehension_score=score,
     )
     _authentication_record(signature, reauthentication)
     ack_request.status = RequestStatus.SIGNED

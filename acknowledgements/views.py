@@ -3,7 +3,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from codes.diff import VersionDiff, diff_versions
 from codes.models import CodeVersion
 from codes.selectors import VersionText, language_name, source_text, version_text
+from common import spreadsheets
 from common.errors import DomainError
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
@@ -26,7 +27,7 @@ from common.views import attempt, attempt_for_result, safe_next
 from people.selectors import department_subtree
 from sso.services import reauthentication_forget, reauthentication_url
 
-from . import charts, exports, forms, selectors, services
+from . import charts, comprehension, exports, forms, selectors, services
 from .access import (
     get_own_request_for_user,
     get_published_version_for_user,
@@ -86,6 +87,7 @@ def _read_and_sign_page(
         "current_request": selectors.current_request_replacing(ack),
         # No password to enter: a "Confirm with <provider>" step comes before the signature.
         "confirm_with": reauthentication_url(request.user) if "password" not in form.fields else None,
+        "check": comprehension.check_for(ack),
     }
     return render(request, "acknowledgements/read_and_sign.html", context, status=status)
 
@@ -144,6 +146,28 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("acknowledgements:receipt", signature.pk)
     # Shown again in the language they were reading (one the version has no text in shows the default).
     return _read_and_sign_page(request, ack, form, wanted=request.POST.get("language") or None, status=400)
+
+
+@require_POST
+def answer_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record an attempt at the version's comprehension check and show its result above the questions."""
+    ack = get_own_request_for_user(request.user, pk)
+    questions = comprehension.questions_of(ack.version)
+    try:
+        attempt = comprehension.attempt_record(
+            ack_request=ack, actor=request.user, chosen=comprehension.chosen_from(request.POST, questions)
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if attempt.passed:
+            messages.success(request, _("You passed the check with %(score)s%%.") % {"score": attempt.score})
+        else:
+            messages.warning(
+                request,
+                _("You scored %(score)s%%: re-read the sections named below and try again.") % {"score": attempt.score},
+            )
+    return redirect(reverse("acknowledgements:read_and_sign", args=[ack.pk]) + "#check")
 
 
 # ---------------------------------------------------------------------------
@@ -350,6 +374,37 @@ def _campaign_page(
 @require_GET
 def campaign(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     return _campaign_page(request, get_published_version_for_user(request.user, version_id))
+
+
+def _wrong_answers(request: AuthenticatedHttpRequest, version_id: int) -> tuple[CodeVersion, list[dict]]:
+    """The version's wrong answers per section (with their questions), over the requests the viewer oversees."""
+    version = get_published_version_for_user(request.user, version_id)
+    requests = selectors.campaign_requests(request.user, version)
+    return version, comprehension.wrong_answers_by_section(comprehension.wrong_answers_by_question(version, requests))
+
+
+@require_GET
+def comprehension_figures(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
+    """The share of wrong answers to the version's comprehension check, per section and per question."""
+    version, sections = _wrong_answers(request, version_id)
+    context = {
+        "version": version,
+        "sections": sections,
+        "answered": sum(section["answered"] for section in sections),
+        "wrong": sum(section["wrong"] for section in sections),
+    }
+    return render(request, "acknowledgements/comprehension_figures.html", context)
+
+
+@require_GET
+def comprehension_figures_csv(request: AuthenticatedHttpRequest, version_id: int) -> StreamingHttpResponse:
+    version, sections = _wrong_answers(request, version_id)
+    header = [_("Section"), _("Section title"), _("Question"), _("Answers"), _("Wrong answers")]
+    return spreadsheets.csv_response(
+        [str(column) for column in header],
+        comprehension.wrong_answers_csv_rows(sections),
+        filename=f"comprehension-{version.document.slug}-v{version.number}.csv",
+    )
 
 
 @require_POST

@@ -11,7 +11,15 @@ from people.models import Department
 from . import limits
 from .importing.decoding import MAX_IMPORT_BYTES, ImportRefused
 from .importing.parser import ParsedFile, check_upload_size, parse_code_file
-from .models import CodeDocument, CodeVersion, Section, SectionTranslation, VersionTranslation
+from .models import (
+    CodeDocument,
+    CodeVersion,
+    ComprehensionQuestion,
+    QuestionKind,
+    Section,
+    SectionTranslation,
+    VersionTranslation,
+)
 
 
 class DocumentForm(forms.ModelForm):
@@ -227,3 +235,62 @@ class TranslationChangesForm(RequestChangesForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["comment"].help_text = _("The translators see this comment in the editor.")
+
+
+# How many answers the question form offers; blank ones are dropped.
+QUESTION_OPTION_SLOTS = 5
+
+
+class QuestionForm(forms.Form):
+    """A comprehension question and its answers, as plain fields (works without JavaScript)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices, initial=QuestionKind.SINGLE)
+    text = forms.CharField(label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    explanation = forms.CharField(
+        label=_("Explanation shown after answering"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, question: ComprehensionQuestion | None = None, **kwargs: Any) -> None:
+        unbound = (args[0] if args else kwargs.get("data")) is None
+        if question is not None and unbound:
+            initial: dict[str, object] = {
+                "kind": question.kind,
+                "text": question.text,
+                "explanation": question.explanation,
+            }
+            for number, option in enumerate(question.options.all(), start=1):
+                initial[f"option_{number}"], initial[f"right_{number}"] = option.text, option.is_correct
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for number in range(1, QUESTION_OPTION_SLOTS + 1):
+            self.fields[f"option_{number}"] = forms.CharField(
+                label=_("Answer %(number)s") % {"number": number}, max_length=500, required=False
+            )
+            self.fields[f"right_{number}"] = forms.BooleanField(
+                label=_("Answer %(number)s is right") % {"number": number}, required=False
+            )
+
+    def question(self) -> dict[str, Any]:
+        """The question as the services take it: kind, text, explanation and options."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "text": data["text"],
+            "explanation": data["explanation"],
+            "options": self.options(),
+        }
+
+    def options(self) -> list[tuple[str, bool]]:
+        return [
+            (self.cleaned_data[f"option_{number}"], self.cleaned_data[f"right_{number}"])
+            for number in range(1, QUESTION_OPTION_SLOTS + 1)
+        ]
+
+
+class CheckSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CodeVersion
+        fields = ["pass_mark", "requires_pass"]

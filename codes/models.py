@@ -110,6 +110,10 @@ class CodeDocument(models.Model):
         return ""
 
 
+# What a published version keeps for ever besides its sections (and its status among the frozen ones).
+FROZEN_VERSION_FIELDS = ("title", "content_hash", "language", "pass_mark", "requires_pass")
+
+
 class CodeVersionQuerySet(models.QuerySet["CodeVersion"]):
     def published(self) -> CodeVersionQuerySet:
         return self.filter(status=VersionStatus.PUBLISHED)
@@ -170,6 +174,16 @@ class CodeVersion(models.Model):
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
     # The language the version is written in; its translations (VersionTranslation) are into the others.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    # The comprehension check of the version's questions (ComprehensionQuestion): the share of right answers
+    # that passes, and whether a pass must come before the signature. Frozen with the text.
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (percent)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    requires_pass = models.BooleanField(
+        _("passing the check is required before signing"),
+        default=False,
+        help_text=_("When set, a person signs only after answering enough questions right."),
+    )
 
     objects = CodeVersionQuerySet.as_manager()
 
@@ -205,13 +219,9 @@ class CodeVersion(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            stored = (
-                CodeVersion.objects.filter(pk=self.pk).values("status", "title", "content_hash", "language").first()
-            )
+            stored = CodeVersion.objects.filter(pk=self.pk).values("status", *FROZEN_VERSION_FIELDS).first()
             if stored and stored["status"] in FROZEN_STATUSES:
-                changed = {
-                    field for field in ("title", "content_hash", "language") if stored[field] != getattr(self, field)
-                }
+                changed = {field for field in FROZEN_VERSION_FIELDS if stored[field] != getattr(self, field)}
                 leaving_frozen = self.status not in FROZEN_STATUSES
                 if changed or leaving_frozen:
                     raise FrozenVersionError(
@@ -371,6 +381,128 @@ class Section(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         _refuse_frozen([self.version_id])
+        return super().delete(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Comprehension questions of a version, on its sections
+# ---------------------------------------------------------------------------
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("One right answer")
+    MULTIPLE = "multiple", _("Several right answers")
+
+
+class _CheckQuerySet(models.QuerySet[Any]):
+    """Bulk writes to a version's questions or their answers are refused, like single ones, when they touch a
+    version that is not a draft. `version_path` leads from a row to its version; `versions_of` finds the
+    versions of rows not saved yet."""
+
+    version_path = ""
+
+    def versions_of(self, objs: Any) -> Any:
+        raise NotImplementedError
+
+    def update(self, **kwargs: Any) -> int:
+        _refuse_frozen(self.values(self.version_path))
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_frozen(self.values(self.version_path))
+        return super().delete()
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        objs = list(objs)
+        _refuse_frozen(self.versions_of(objs))
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        _refuse_frozen(self.versions_of(objs))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class ComprehensionQuestionQuerySet(_CheckQuerySet):
+    version_path = "section__version_id"
+
+    def versions_of(self, objs: Any) -> Any:
+        return Section.objects.filter(pk__in={obj.section_id for obj in objs}).values("version_id")
+
+
+class ComprehensionQuestion(models.Model):
+    """A question on one section of a version, asked after reading it. Part of what the reviewer approves, and
+    frozen with the version. Not part of the version's content hash: the hashes of the versions already
+    published stay what they were."""
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="comprehension_questions"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices, default=QuestionKind.SINGLE)
+    text = models.TextField(_("question"))
+    explanation = models.TextField(_("explanation shown after answering"), blank=True)
+
+    objects = ComprehensionQuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comprehension question")
+        verbose_name_plural = _("comprehension questions")
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "position"], name="codes_comprehensionquestion_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_frozen(ComprehensionQuestion.objects.versions_of([self]))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_frozen(ComprehensionQuestion.objects.versions_of([self]))
+        return super().delete(*args, **kwargs)
+
+
+class QuestionOptionQuerySet(_CheckQuerySet):
+    version_path = "question__section__version_id"
+
+    def versions_of(self, objs: Any) -> Any:
+        return ComprehensionQuestion.objects.filter(pk__in={obj.question_id for obj in objs}).values(
+            "section__version_id"
+        )
+
+
+class QuestionOption(models.Model):
+    """One answer offered to a question, right or wrong."""
+
+    question = models.ForeignKey(
+        ComprehensionQuestion, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    text = models.CharField(_("answer"), max_length=500)
+    is_correct = models.BooleanField(_("right answer"), default=False)
+
+    objects = QuestionOptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="codes_questionoption_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_frozen(QuestionOption.objects.versions_of([self]))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_frozen(QuestionOption.objects.versions_of([self]))
         return super().delete(*args, **kwargs)
 
 

@@ -24,6 +24,7 @@ from .models import (
     CodeDocument,
     CodeVersion,
     CodeVersionQuerySet,
+    ComprehensionQuestion,
     Contribution,
     ContributionKind,
     Section,
@@ -318,3 +319,13 @@ def retirement_consequences_of(document: CodeDocument) -> list[Consequence]:
         retirement_consequences.send(sender=CodeDocument, document_id=document.pk)
     )
     return [answer for _receiver, answer in answers if isinstance(answer, Consequence)]
+
+
+def comprehension_questions(version: CodeVersion) -> list[ComprehensionQuestion]:
+    """The version's comprehension questions in reading order, each with its section and answers (two queries)."""
+    return list(
+        ComprehensionQuestion.objects.filter(section__version=version)
+        .select_related("section")
+        .prefetch_related("options")
+        .order_by("section__position", "position")
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import translation_views, views
+from . import question_views, translation_views, views
 from .templates_library import views as template_views
 
 app_name = "codes"
@@ -39,6 +39,10 @@ urlpatterns = [
     path(section + "edit/", views.section_edit, name="section_edit"),
     path(section + "delete/", views.section_delete, name="section_delete"),
     path(section + "move/", views.section_move, name="section_move"),
+    path(section + "questions/", question_views.section_questions, name="section_questions"),
+    path(section + "questions/<int:question_id>/", question_views.question_edit, name="question_edit"),
+    path(section + "questions/<int:question_id>/delete/", question_views.question_delete, name="question_delete"),
+    path(version + "check/", question_views.version_check_settings, name="version_check_settings"),
     path(version + "translations/start/", translation_views.translation_start, name="translation_start"),
     path(translation, translation_views.translation_editor, name="translation_editor"),
     path(translation + "title/", translation_views.translation_title_save, name="translation_title_save"),

@@ -22,6 +22,7 @@ from . import limits, selectors, services
 from .access import get_document_for_user, get_section_of, get_version_for_user
 from .diff import diff_versions
 from .forms import (
+    CheckSettingsForm,
     CompareForm,
     DocumentForm,
     ImportForm,
@@ -235,6 +236,10 @@ def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) ->
         "panels": [html for _receiver, html in panels if html],
         "request_changes_form": RequestChangesForm(),
         "translation_panel": translation_panel(request, version),
+        # With their right answers: only for who follows versions through their workflow, never for readers.
+        "comprehension_questions": (
+            selectors.comprehension_questions(version) if request.user.has_perm("codes.view_codeversion") else []
+        ),
     }
     return render(request, "codes/version_detail.html", context)
 
@@ -316,6 +321,7 @@ def _editor(
         "max_sections": limits.max_sections(),
         "details_form": details_form or VersionDetailsForm(instance=version),
         "section_form": SectionForm(),
+        "check_form": CheckSettingsForm(instance=version),
     }
     return render(request, "codes/_sections.html" if sections_only else "codes/version_edit.html", context)
 

@@ -151,8 +151,9 @@ def test_the_reader_costs_the_same_queries_however_many_translations(
 
     # session, user, the request with its version, document and person, the first opening (UPDATE), the
     # Romanian translation, its sections with their source sections, the earlier signature (none), the
-    # person's permissions (own + groups), unread notifications, my tasks, the version's published questions
-    with django_assert_num_queries(12):
+    # person's permissions (own + groups), unread notifications, my tasks, the version's published questions,
+    # the comprehension questions (none)
+    with django_assert_num_queries(13):
         response = client.get(reader_url(ack))
     assert response.status_code == 200
 

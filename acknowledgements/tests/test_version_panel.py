@@ -87,8 +87,8 @@ def test_the_published_page_costs_the_same_for_1_or_25_people_asked(
 
     # session, unread notifications, my tasks, user, permissions (own + groups), the version with its people,
     # its contributors, its approvals, the figures (one aggregate), its sections, its translations, and its
-    # sections again with the questions asked about each (the questions panel)
-    with django_assert_num_queries(13):
+    # sections again with the questions asked about each (the questions panel), its comprehension questions (none)
+    with django_assert_num_queries(14):
         response = client.get(url(published))
     assert response.status_code == 200
     assert f"{asked} people asked" in response.content.decode()

@@ -4,13 +4,14 @@ import factory
 from django.utils import timezone
 
 from codes import services
-from codes.models import CodeDocument, CodeVersion, Section, SectionCategory, VersionTranslation
+from codes.models import CodeDocument, CodeVersion, QuestionKind, Section, SectionCategory, VersionTranslation
 from people.tests.factories import UserFactory
 
 __all__ = [
     "CodeDocumentFactory",
     "DraftFactory",
     "SectionFactory",
+    "ask",
     "publish",
     "publish_translation",
     "start_revision",
@@ -59,6 +60,19 @@ def publish(version: CodeVersion, *, author, approver, departments=(), is_major:
         is_major=is_major,
         departments=departments,
         applies_to_all_staff=not departments,
+    )
+
+
+def ask(section: Section, *, actor, text: str, right=("Right",), wrong=("Wrong",), explanation: str = ""):
+    """A comprehension question on a section of a draft, asked the way a manager asks it: one right answer
+    makes a single-choice question, several a multiple-choice one; the right answers come first."""
+    return services.question_add(
+        section=section,
+        actor=actor,
+        kind=QuestionKind.SINGLE if len(right) == 1 else QuestionKind.MULTIPLE,
+        text=text,
+        explanation=explanation,
+        options=[(option, True) for option in right] + [(option, False) for option in wrong],
     )
 
 

@@ -369,8 +369,9 @@ def test_the_reader_costs_the_same_for_1_or_30_sections(
     client.force_login(compliance_officer.user)
 
     # session, unread notifications, my tasks, user, permissions (own + groups), the version with its people,
-    # its contributors, its approvals, its sections, its translations with their progress
-    with django_assert_num_queries(11):
+    # its contributors, its approvals, its sections, its translations with their progress, its comprehension
+    # questions (none)
+    with django_assert_num_queries(12):
         response = client.get(url(version))
     assert response.status_code == 200
     # The counted queries drew every section.
