@@ -8,7 +8,8 @@ module only formats it, in the list's order.
 
 from __future__ import annotations
 
-from django.db.models import Expression, QuerySet, Value, When
+from django.db.models import Expression, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,14 @@ from common.spreadsheets import CellKind, choice_label, local_iso_time, neutrali
 from people.selectors import full_name
 
 from .models import AcknowledgementRequest, RequestStatus
-from .selectors import FIGURES, PERCENT_RULE, by_version_and_department, request_list, totals
+from .selectors import (
+    FIGURES,
+    PERCENT_RULE,
+    by_version_and_department,
+    request_list,
+    totals,
+    with_reading_evidence,
+)
 
 COLUMNS = [
     _("Employee id"),
@@ -35,6 +43,10 @@ COLUMNS = [
     _("Language read"),
     _("Content hash"),
     _("Record hash"),
+    _("First opened"),
+    _("Seconds on the text"),
+    _("Sections displayed"),
+    _("Reached the end"),
 ]
 
 
@@ -59,15 +71,26 @@ def _cells() -> list[Expression]:
         text("signature__language"),
         text("signature__content_hash"),
         text("signature__record_hash"),
+        # The reading evidence, as the receipt shows it (see selectors.with_reading_evidence).
+        local_iso_time("first_opened_at"),
+        text("reading_seconds"),
+        Concat(text("sections_displayed"), Value("/"), text("sections_total"), output_field=TextField()),
+        local_iso_time("reached_end_at"),
     ]
 
 
 TEXT, NUMBER, DATE, MOMENT = CellKind.TEXT, CellKind.NUMBER, CellKind.DATE, CellKind.MOMENT
-KINDS = [TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, DATE, MOMENT, TEXT, TEXT, TEXT, TEXT, TEXT]
+KINDS = [
+    *(TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, DATE, MOMENT, TEXT, TEXT, TEXT, TEXT, TEXT),
+    *(MOMENT, NUMBER, TEXT, MOMENT),  # the reading evidence
+]
 
-EXPORT = spreadsheets.Export(
-    columns=COLUMNS, cells=_cells, listed=request_list, sheet_title="Acknowledgements", kinds=KINDS
-)
+
+def _listed(requests: QuerySet[AcknowledgementRequest]) -> QuerySet[AcknowledgementRequest]:
+    return with_reading_evidence(request_list(requests))
+
+
+EXPORT = spreadsheets.Export(columns=COLUMNS, cells=_cells, listed=_listed, sheet_title="Acknowledgements", kinds=KINDS)
 
 
 # ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -195,3 +196,33 @@ class WaiverSelectionForm(_WithDepartments):
         if cleaned is not None and not cleaned.get("request") and cleaned.get("department") is None:
             raise forms.ValidationError(_("Tick the people to waive, or choose a department."))
         return cleaned
+
+
+# A report names at most this many sections, and no section more seconds than a day: beyond, it is not a report
+# of the reader's script but garbage, refused as such rather than cut down.
+MAX_REPORTED_SECTIONS = 1000
+MAX_REPORTED_SECONDS = 24 * 60 * 60
+
+
+class ReadingReportForm(forms.Form):
+    """A report of the reader's script: `seconds`, a JSON object of section positions to whole seconds on
+    screen since its previous report, and `end`, sent once the end of the text has been on screen."""
+
+    seconds = forms.CharField(required=False, strip=False)
+    end = forms.BooleanField(required=False)
+
+    def clean_seconds(self) -> dict[int, int]:
+        refused = forms.ValidationError(_("Give the seconds per section as a JSON object of whole numbers."))
+        try:
+            reported = json.loads(self.cleaned_data["seconds"] or "{}")
+        except ValueError:
+            raise refused from None
+        if not isinstance(reported, dict) or len(reported) > MAX_REPORTED_SECTIONS:
+            raise refused
+        seconds_by_position: dict[int, int] = {}
+        for position, seconds in reported.items():
+            # bool is an int to Python, not to a report.
+            if not position.isdecimal() or type(seconds) is not int or not 0 <= seconds <= MAX_REPORTED_SECONDS:
+                raise refused
+            seconds_by_position[int(position)] = seconds
+        return seconds_by_position

@@ -68,6 +68,11 @@ class AcknowledgementRequest(OverdueStatus, models.Model):
     due_date = models.DateField(_("due date"))
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    # Reading evidence sent by the reader's script (see `reading_record`): when the last report came, which
+    # both spaces the reports out and bounds the seconds the next one may claim, and when the person first
+    # reached the end of the text.
+    last_reading_at = models.DateTimeField(_("last reading report"), null=True, blank=True)
+    reached_end_at = models.DateTimeField(_("reached the end of the text"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,6 +116,29 @@ class AcknowledgementRequest(OverdueStatus, models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.version}"
+
+
+class SectionReading(models.Model):
+    """How many seconds a section of the version was on the person's screen while they read it for a
+    request, summed over the reader's reports. A section never on screen has no row."""
+
+    request = models.ForeignKey(
+        AcknowledgementRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="section_readings"
+    )
+    section = models.ForeignKey("codes.Section", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+")
+    seconds = models.PositiveIntegerField(_("seconds on screen"), default=0)
+
+    class Meta:
+        verbose_name = _("section reading")
+        verbose_name_plural = _("section readings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "section"], name="acknowledgements_sectionreading_one_per_section"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} · {self.section_id}: {self.seconds}s"
 
 
 class AppendOnlyError(DomainError):

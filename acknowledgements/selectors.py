@@ -8,17 +8,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from codes.models import CodeVersion, VersionStatus, VersionTranslation
+from codes.models import CodeVersion, Section, VersionStatus, VersionTranslation
 from codes.selectors import VersionText, language_name, published_translation, source_text, translation_text
 from people.models import StaffProfile
 from people.selectors import own_or_reporting_to, reporting_to
 
-from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
+from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, SectionReading, Signature
 
 Viewer = User | AnonymousUser
 
@@ -460,3 +475,40 @@ def text_signed(signature: Signature) -> VersionText | None:
         content_hash=read.content_hash,
         translation=translation,
     )
+
+
+# ---------------------------------------------------------------------------
+# Reading evidence: what the reader's script reported of a request's reading
+# ---------------------------------------------------------------------------
+
+
+def _figure(queryset: QuerySet, *, per: str, aggregate: Func) -> Coalesce:
+    """One figure of the rows `queryset` ties to the outer request through its field `per`, computed in the
+    database; 0 where there are none."""
+    figure = queryset.values(per).annotate(figure=aggregate)
+    return Coalesce(Subquery(figure.values("figure")[:1], output_field=IntegerField()), Value(0))
+
+
+def with_reading_evidence(requests: QuerySet[AcknowledgementRequest]) -> QuerySet[AcknowledgementRequest]:
+    """The requests with their reading evidence as figures: `reading_seconds` (seconds the sections were on
+    screen, summed; sections on screen together each count), `sections_displayed` (sections ever on screen)
+    and `sections_total` (the version's sections). First opening and reaching the end are the request's own."""
+    readings = SectionReading.objects.filter(request=OuterRef("pk"), seconds__gt=0)
+    return requests.annotate(
+        reading_seconds=_figure(readings, per="request", aggregate=Sum("seconds")),
+        sections_displayed=_figure(readings, per="request", aggregate=Count("pk")),
+        sections_total=_figure(
+            Section.objects.filter(version=OuterRef("version")), per="version", aggregate=Count("pk")
+        ),
+    )
+
+
+def reading_evidence(*, request_pk: int) -> AcknowledgementRequest:
+    """A request with its reading evidence (see `with_reading_evidence`): one query."""
+    return with_reading_evidence(AcknowledgementRequest.objects.filter(pk=request_pk)).get()
+
+
+def sections_not_displayed(ack_request: AcknowledgementRequest) -> QuerySet[Section]:
+    """The version's sections the reader never reported on screen, in their order."""
+    displayed = SectionReading.objects.filter(request=ack_request, section=OuterRef("pk"), seconds__gt=0)
+    return Section.objects.filter(version_id=ack_request.version_id).exclude(Exists(displayed)).order_by("position")

@@ -12,8 +12,9 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Model, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Min, Model, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.utils.translation import ngettext
 
 from audit.actions import AuditAction
 from audit.services import event_record, events_record
-from codes.models import CodeDocument, CodeVersion, VersionStatus, VersionTranslation
+from codes.models import CodeDocument, CodeVersion, Section, VersionStatus, VersionTranslation
 from codes.selectors import applies_to_department, language_name, published_translation
 from common.bulk import insert_from_query
 from common.errors import Conflict, DomainError, InputRefused
@@ -47,11 +48,12 @@ from .models import (
     AcknowledgementRequest,
     AuthenticationMethod,
     RequestStatus,
+    SectionReading,
     Signature,
     SignatureAuthentication,
     SignatureCheckpoint,
 )
-from .selectors import may_run_campaigns
+from .selectors import may_run_campaigns, sections_not_displayed
 from .signals import requests_created, requests_withdrawn
 
 
@@ -290,6 +292,80 @@ def request_mark_opened(*, ack_request: AcknowledgementRequest) -> None:
         ack_request.first_opened_at = now
 
 
+# The reader's script reports every 15 seconds and when the page is left; closer reports are refused (429).
+READING_REPORT_INTERVAL = datetime.timedelta(seconds=5)
+# A report may claim, for each section, the time since the previous report and this much more (clocks,
+# network delays); anything beyond is cut to it.
+READING_REPORT_SLACK = datetime.timedelta(seconds=5)
+
+
+class ReadingTooSoon(DomainError):
+    """A reading report came sooner than `READING_REPORT_INTERVAL` after the previous one."""
+
+    def __init__(self, *, wait: datetime.timedelta) -> None:
+        super().__init__(_("Reading reports come too often; wait a few seconds."))
+        self.wait = wait
+
+
+def reading_record(
+    *,
+    ack_request: AcknowledgementRequest,
+    seconds_by_position: Mapping[int, int],
+    reached_end: bool,
+    now: datetime.datetime | None = None,
+) -> dict[int, int]:
+    """Add a report of the reader's script to a pending request's reading evidence; return the seconds kept
+    per section position.
+
+    Refused (`Conflict`) once the request is no longer pending: the evidence of a signature is what was read
+    before it. Refused (`ReadingTooSoon`) within `READING_REPORT_INTERVAL` of the previous report; refused
+    (`InputRefused`) for a position that is not one of the version's sections. Each section's seconds are cut
+    to the time since the previous report (or the first opening) plus `READING_REPORT_SLACK`, so that a report
+    cannot claim more reading than could have happened. Not audited: reports come every few seconds, and the
+    evidence they add up to is itself the record, shown on the receipt and in the exports."""
+    now = now or timezone.now()
+    if ack_request.status != RequestStatus.PENDING:
+        raise Conflict(_("This request is no longer waiting for a signature; its reading is not recorded."))
+    previous = ack_request.last_reading_at
+    if previous is not None and now - previous < READING_REPORT_INTERVAL:
+        raise ReadingTooSoon(wait=READING_REPORT_INTERVAL - (now - previous))
+    sections = dict(Section.objects.filter(version_id=ack_request.version_id).values_list("position", "pk"))
+    if not set(seconds_by_position) <= set(sections):
+        raise InputRefused(_("The report names a section this version does not have."))
+    since = previous or ack_request.first_opened_at or now
+    bound = int((now - since + READING_REPORT_SLACK).total_seconds())
+    kept = {position: min(seconds, bound) for position, seconds in seconds_by_position.items() if seconds > 0}
+    with transaction.atomic():
+        # Claimed only if no other report was recorded meanwhile and the request is still pending: two reports
+        # sent at once cannot both add their seconds.
+        claimed = AcknowledgementRequest.objects.filter(
+            pk=ack_request.pk, status=RequestStatus.PENDING, last_reading_at=previous
+        ).update(
+            last_reading_at=now,
+            reached_end_at=Coalesce(F("reached_end_at"), Value(now)) if reached_end else F("reached_end_at"),
+        )
+        if not claimed:
+            raise ReadingTooSoon(wait=READING_REPORT_INTERVAL)
+        if kept:
+            _section_seconds_add(ack_request, {sections[position]: seconds for position, seconds in kept.items()})
+    ack_request.last_reading_at = now
+    return kept
+
+
+def _section_seconds_add(ack_request: AcknowledgementRequest, seconds_by_section: Mapping[int, int]) -> None:
+    """Add seconds to the request's rows per section in one statement, creating the missing ones: concurrent
+    additions each count (the database adds them, no value is read and written back)."""
+    table = connection.ops.quote_name(SectionReading._meta.db_table)
+    rows = ", ".join(["(%s, %s, %s)"] * len(seconds_by_section))
+    parameters = [value for pk, seconds in seconds_by_section.items() for value in (ack_request.pk, pk, seconds)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (request_id, section_id, seconds) VALUES {rows} "  # noqa: S608 (no input in it)
+            f"ON CONFLICT (request_id, section_id) DO UPDATE SET seconds = {table}.seconds + EXCLUDED.seconds",
+            parameters,
+        )
+
+
 def _waiver_reason(*, actor: User, reason: str) -> str:
     """The rule of every waiver, one or many: the actor's roles allow waiving, and the reason is given
     (returned stripped, as it is kept)."""
@@ -471,6 +547,19 @@ def _refuse_unless_signable(ack_request: AcknowledgementRequest, *, actor: User,
         raise NameMismatch(
             _("Type your name as it is recorded in your profile: %(name)s.") % {"name": ack_request.person.full_name}
         )
+    if version.requires_every_section_displayed:
+        missing = list(sections_not_displayed(ack_request))
+        if missing:
+            raise DomainError(
+                ngettext(
+                    "This version is signed once every section has been on your screen; this one has not been "
+                    "yet: %(sections)s. Scroll through it, then sign.",
+                    "This version is signed once every section has been on your screen; these have not been "
+                    "yet: %(sections)s. Scroll through them, then sign.",
+                    len(missing),
+                )
+                % {"sections": ", ".join(f"{section.position}. {section.title}" for section in missing)}
+            )
 
 
 def _chain_append(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.read_and_sign, name="read_and_sign"),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/check/", views.answer_check, name="answer_check"),
+    path("<int:pk>/reading/", views.reading, name="reading"),
     path("<int:pk>/waive/", views.waive, name="waive"),
     path("receipts/", views.receipt_list, name="receipt_list"),
     path("receipts/<int:pk>/", views.receipt, name="receipt"),

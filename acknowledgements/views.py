@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from functools import partial
+from math import ceil
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -18,7 +19,7 @@ from codes.diff import VersionDiff, diff_versions
 from codes.models import CodeVersion
 from codes.selectors import VersionText, language_name, source_text, version_text
 from common import spreadsheets
-from common.errors import DomainError
+from common.errors import Conflict, DomainError
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.pdf import render_pdf
@@ -85,11 +86,24 @@ def _read_and_sign_page(
         "statement": services.attestation_statement(version, text.translation),
         "form": form,
         "current_request": selectors.current_request_replacing(ack),
+        # How long the reader's script waits before its first report: the previous page's may have been just now.
+        "reading_wait_ms": _reading_wait_ms(ack),
+        # Read only for a version that asks for every section on screen before signing.
+        "sections_not_displayed": (
+            list(selectors.sections_not_displayed(ack)) if version.requires_every_section_displayed else []
+        ),
         # No password to enter: a "Confirm with <provider>" step comes before the signature.
         "confirm_with": reauthentication_url(request.user) if "password" not in form.fields else None,
         "check": comprehension.check_for(ack),
     }
     return render(request, "acknowledgements/read_and_sign.html", context, status=status)
+
+
+def _reading_wait_ms(ack: AcknowledgementRequest) -> int:
+    if ack.last_reading_at is None:
+        return 0
+    wait = ack.last_reading_at + services.READING_REPORT_INTERVAL - timezone.now()
+    return max(0, ceil(wait.total_seconds() * 1000))
 
 
 def _changes_since(previous: Signature | None, text: VersionText) -> tuple[VersionDiff | None, str]:
@@ -170,15 +184,42 @@ def answer_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("acknowledgements:read_and_sign", args=[ack.pk]) + "#check")
 
 
+@require_POST
+def reading(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A report of the reader's script (static/js/reading-evidence.js) on the person's own request: 204 when
+    recorded, 400 for a malformed report, 409 once the request is signed or closed (nothing is recorded),
+    429 with Retry-After when it comes too soon after the previous one."""
+    ack = get_own_request_for_user(request.user, pk)
+    form = forms.ReadingReportForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("This reading report is malformed."))
+    try:
+        services.reading_record(
+            ack_request=ack, seconds_by_position=form.cleaned_data["seconds"], reached_end=form.cleaned_data["end"]
+        )
+    except services.ReadingTooSoon as refusal:
+        # Retry-After takes whole seconds; rounding down would be refused again.
+        return HttpResponse(
+            refusal.message, status=429, headers={"Retry-After": str(ceil(refusal.wait.total_seconds()))}
+        )
+    except Conflict as refusal:
+        return HttpResponse(refusal.message, status=409)
+    except DomainError as refusal:
+        return HttpResponseBadRequest(refusal.message)
+    return HttpResponse(status=204)
+
+
 # ---------------------------------------------------------------------------
 # Receipts
 # ---------------------------------------------------------------------------
 
 
 def _receipt_context(signature: Signature) -> dict[str, object]:
-    """A receipt names the text signed: its title and language, beside the hash the record carries."""
+    """A receipt names the text signed: its title and language, beside the hash the record carries; and the
+    evidence of the reading that came before the signature, which the person sees as their overseers do."""
     return {
         "signature": signature,
+        "reading": selectors.reading_evidence(request_pk=signature.request_id),
         "text": selectors.text_signed(signature),
         "language_name": language_name(signature.language),
     }

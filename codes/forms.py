@@ -51,7 +51,7 @@ class RetireForm(forms.Form):
 class VersionDetailsForm(forms.ModelForm):
     class Meta:
         model = CodeVersion
-        fields = ["title", "change_summary"]
+        fields = ["title", "change_summary", "requires_every_section_displayed"]
         widgets = {"change_summary": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -111,7 +111,14 @@ class CodeDocument(models.Model):
 
 
 # What a published version keeps for ever besides its sections (and its status among the frozen ones).
-FROZEN_VERSION_FIELDS = ("title", "content_hash", "language", "pass_mark", "requires_pass")
+FROZEN_VERSION_FIELDS = (
+    "title",
+    "content_hash",
+    "language",
+    "pass_mark",
+    "requires_pass",
+    "requires_every_section_displayed",
+)
 
 
 class CodeVersionQuerySet(models.QuerySet["CodeVersion"]):
@@ -130,6 +137,16 @@ class CodeVersion(models.Model):
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     change_summary = models.TextField(_("summary of changes"), blank=True)
+    # Chosen on the draft and frozen with its text: the reader's reports (acknowledgements.SectionReading) must
+    # show every section on screen before the version can be signed.
+    requires_every_section_displayed = models.BooleanField(
+        _("every section must be displayed before signing"),
+        default=False,
+        help_text=_(
+            "Signing is refused until each section has been on the person's screen; their browser reports it "
+            "as they scroll, so it needs JavaScript."
+        ),
+    )
     is_major = models.BooleanField(
         _("major change"),
         default=True,

@@ -285,18 +285,30 @@ def _section_edited(
 
 
 @transaction.atomic
-def version_update(*, version: CodeVersion, actor: Actor, title: str, change_summary: str) -> CodeVersion:
-    """Change a draft's title and summary of changes; saving them unchanged is no contribution."""
+def version_update(
+    *,
+    version: CodeVersion,
+    actor: Actor,
+    title: str,
+    change_summary: str,
+    requires_every_section_displayed: bool | None = None,
+) -> CodeVersion:
+    """Change a draft's title, summary of changes and whether every section must be displayed before signing
+    (None leaves it as it is); saving them unchanged is no contribution."""
     version = _editable(version, actor)
-    changes = {
+    changes: dict[str, object] = {
         name: diff_summary(getattr(version, name), value)
         for name, value in (("title", title), ("change_summary", change_summary))
         if getattr(version, name) != value
     }
+    display_rule = version.requires_every_section_displayed
+    if requires_every_section_displayed is not None and requires_every_section_displayed != display_rule:
+        display_rule = changes["requires_every_section_displayed"] = requires_every_section_displayed
     if not changes:
         return version
     version.title, version.change_summary = title, change_summary
-    version.save(update_fields=["title", "change_summary"])
+    version.requires_every_section_displayed = display_rule
+    version.save(update_fields=["title", "change_summary", "requires_every_section_displayed"])
     _contributed(version, actor, ContributionKind.DETAILS)
     event_record(actor=actor, action=audit_actions.VERSION_UPDATE, target=version, details=changes)
     return version

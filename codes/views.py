@@ -339,6 +339,7 @@ def version_edit(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
                 actor=request.user,
                 title=form.cleaned_data["title"],
                 change_summary=form.cleaned_data["change_summary"],
+                requires_every_section_displayed=form.cleaned_data["requires_every_section_displayed"],
             )
             if attempt(request, action, _("Version details saved.")):
                 return redirect(version_url(version, "version_edit"))

@@ -101,6 +101,11 @@ def test_csv_row_of_a_signed_request_shows_the_signature_record(signed, agent, m
         "en",
         signed.content_hash,
         signed.record_hash,
+        # Never opened in a browser, nothing reported read (see test_reading for the evidence itself).
+        "",
+        "0",
+        "0/2",
+        "",
     ]
 
 
@@ -120,7 +125,8 @@ def test_csv_shows_overdue_pending_and_waived_requests_without_signature_values(
     assert rows[manager.employee_id][6] == "Pending"
     assert rows[second_manager.employee_id][6] == "Waived"
     for employee_id in (compliance_officer.employee_id, manager.employee_id, second_manager.employee_id):
-        assert rows[employee_id][8:] == ["", "", "", "", "", ""]
+        assert rows[employee_id][8:14] == ["", "", "", "", "", ""]
+        assert rows[employee_id][14:] == ["", "0", "0/2", ""]
 
 
 def test_no_missing_value_is_written_as_none(signed):

@@ -124,3 +124,10 @@ def test_the_admin_cannot_write_a_drafts_text_past_the_four_eyes_record(client, 
     assert response.status_code == 403
     draft.refresh_from_db()
     assert draft.title != "Unrecorded"
+
+
+def test_the_rule_that_every_section_is_displayed_is_frozen_with_the_text(published) -> None:
+    published.requires_every_section_displayed = True
+
+    with pytest.raises(FrozenVersionError, match="its text can never change"):
+        published.save()

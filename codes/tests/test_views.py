@@ -425,3 +425,19 @@ def test_a_section_deleted_with_htmx_reports_it_beside_the_list(client, manager,
     assert 'id="messages" aria-live="polite" hx-swap-oob="true"' in page
     assert "Section “Professionalism” deleted." in page
     assert draft.sections.count() == 1
+
+
+def test_the_draft_edit_form_sets_that_every_section_must_be_displayed_before_signing(client, manager, draft) -> None:
+    client.force_login(manager.user)
+
+    response = client.post(
+        url(draft, "edit"),
+        {"title": draft.title, "change_summary": "", "requires_every_section_displayed": "on"},
+    )
+
+    draft.refresh_from_db()
+    assert response.status_code == 302
+    assert draft.requires_every_section_displayed is True
+    page = client.get(url(draft, "edit")).content.decode()
+    assert "Every section must be displayed before signing" in page
+    assert re.search(r'<input type="checkbox" name="requires_every_section_displayed"[^>]* checked', page)

@@ -6,11 +6,14 @@ import datetime
 
 import pytest
 
+from acknowledgements.exports import COLUMNS
 from acknowledgements.models import Signature, SignatureCheckpoint
 from acknowledgements.tests.dashboard.helpers import csv_of, today, xlsx_of
 from audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+RECORD_HASH = [str(column) for column in COLUMNS].index("Record hash")
 
 
 def test_the_signatures_csv_honours_the_department_filter(client, compliance_officer, campaign, compliance, carl):
@@ -23,7 +26,7 @@ def test_the_signatures_csv_honours_the_department_filter(client, compliance_off
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = csv_of(response)
     assert [row[0] for row in rows[1:]] == [carl.employee_id]
-    assert rows[1][-1] == signature.record_hash
+    assert rows[1][RECORD_HASH] == signature.record_hash
 
 
 def test_the_signatures_xlsx_honours_the_department_filter(client, compliance_officer, campaign, support, agent):
@@ -35,7 +38,7 @@ def test_the_signatures_xlsx_honours_the_department_filter(client, compliance_of
     assert response.status_code == 200
     rows = xlsx_of(response)
     assert [row[0] for row in rows[1:]] == [agent.employee_id]
-    assert rows[1][-1] == signature.record_hash
+    assert rows[1][RECORD_HASH] == signature.record_hash
 
 
 def test_the_outstanding_csv_lists_pending_and_waived_requests_of_the_department(
@@ -49,7 +52,7 @@ def test_the_outstanding_csv_lists_pending_and_waived_requests_of_the_department
     assert set(rows) == {manager.employee_id, second_manager.employee_id, sam.employee_id}
     assert rows[sam.employee_id][6] == "Overdue"
     assert rows[second_manager.employee_id][6] == "Waived"
-    assert rows[manager.employee_id][-1] == ""  # no signature, no record hash
+    assert rows[manager.employee_id][RECORD_HASH] == ""  # no signature, no record hash
 
 
 @pytest.mark.parametrize(
