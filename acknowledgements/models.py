@@ -104,7 +104,9 @@ class AcknowledgementRequest(OverdueStatus, models.Model):
                 condition=Q(status=RequestStatus.PENDING),
                 name="ack_request_pending_due_idx",
             ),
-            models.Index(fields=["version", "status"], name="ack_request_version_status_idx"),
+            # A version's requests by state (the figures, the overdue campaigns of the navigation), and the
+            # earliest and latest due date of its pending ones straight off the index's ends.
+            models.Index(fields=["version", "status", "due_date"], name="ack_req_version_status_due_idx"),
         ]
         permissions = [
             ("view_all_acknowledgements", _("Can see everyone's acknowledgements")),

@@ -184,11 +184,22 @@ def test_the_navigation_has_a_search_box(sign_in, agent):
 
 @pytest.mark.parametrize(
     ("query", "found"),
-    [("E-7731", "E-7731"), ("ioana.pop@", "E-7731"), ("Ioana Pop", "E-7731"), ("Legal", "E-7731")],
+    [
+        ("E-7731", "E-7731"),
+        ("e-77", "E-7731"),
+        ("ioana.pop@", "E-7731"),
+        ("Ioana Pop", "E-7731"),
+        ("ioana p", "E-7731"),
+        ("claims", "E-7731"),
+        ("Legal", "E-7731"),
+        ("lega", "E-7731"),
+    ],
 )
-def test_compliance_finds_a_person_by_name_id_email_or_department(sign_in, compliance_officer, query, found):
+def test_compliance_finds_a_person_by_name_id_email_job_or_department(sign_in, compliance_officer, query, found):
+    StaffProfileFactory(employee_id="E-1000", job_title="Teller", user__first_name="Dan", user__last_name="Radu")
     StaffProfileFactory(
         employee_id="E-7731",
+        job_title="Claims handler",
         user__first_name="Ioana",
         user__last_name="Pop",
         user__email="ioana.pop@example.com",

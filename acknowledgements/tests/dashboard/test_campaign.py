@@ -9,12 +9,14 @@ import re
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest
-from acknowledgements.selectors import FIGURES, STATE_FIGURES
+from acknowledgements.selectors import FIGURES, STATE_FIGURES, pending_due_dates
 from acknowledgements.tests.dashboard.helpers import (
     DASHBOARD,
     csv_of,
@@ -286,3 +288,20 @@ def test_the_campaign_costs_the_same_queries_for_1_or_25_people(
     with django_assert_num_queries(15):
         response = client.get(campaign_url(published))
     assert response.status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_campaigns_pending_due_dates_are_read_from_the_versions_own_requests_in_an_index(campaign):
+    # MIN/MAX of the due date became a walk of the pending-by-due-date index, filtering out every other
+    # version's request until one of this version came up: 0.3 s at 100,000 people. The (version, status,
+    # due_date) index gives both ends at once. The planner reads a table this small whole unless told not to.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with CaptureQueriesContext(connection) as captured:
+        pending_due_dates(AcknowledgementRequest.objects.filter(version=campaign))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {captured[0]['sql']}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    assert "ack_req_version_status_due_idx" in plan
+    assert "Filter:" not in plan
