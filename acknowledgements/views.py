@@ -386,7 +386,10 @@ def _campaign_page(
     viewer's roles allow. The figures are the dashboard's (one selector), over the requests the viewer
     oversees."""
     requests = selectors.campaign_requests(request.user, version)
-    totals = selectors.totals(requests)
+    by_department = selectors.by_department(requests)
+    # Each request is one person's, in one department: the departments' rows add up to the totals, and
+    # counting them apart would read the version's requests once more (tens of ms at 100,000 people).
+    totals = selectors.totals_from_rows(by_department)
     published_on = timezone.localdate(version.published_at)
     departments = forms.department_choices()
     context = {
@@ -403,7 +406,7 @@ def _campaign_page(
             maximum=totals["asked"],
             deadline=version.acknowledge_by,
         ),
-        "departments": selectors.by_department(requests),
+        "departments": by_department,
         "by_language": selectors.signed_by_language(requests),
         "page": paginate(request, selectors.request_list(requests.filter(status=RequestStatus.PENDING))),
         "extend_form": extend_form or ExtendDeadlineForm(departments=departments),
