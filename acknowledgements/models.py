@@ -227,6 +227,11 @@ class Signature(AppendOnlyModel):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["sequence"]
+        indexes = [
+            # The languages a campaign's requests were signed in, read off the index alone: joining each
+            # request to its record read the whole table, records being wide, for this one short field.
+            models.Index(fields=["request"], include=["language"], name="ack_signature_request_language"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.typed_name} · {self.version}"
