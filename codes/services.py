@@ -199,9 +199,11 @@ def version_start_draft(*, document: CodeDocument, actor: Actor, copy_published:
 
 
 def _copy_questions(published: CodeVersion, draft: CodeVersion, sections_by_key: dict[object, Section]) -> None:
-    """The next draft asks the published version's questions, and keeps its pass mark, until someone edits them."""
+    """The next draft asks the published version's questions and keeps its rules for signing (the pass mark,
+    whether a pass is required, whether every section must have been displayed), until someone edits them."""
     draft.pass_mark, draft.requires_pass = published.pass_mark, published.requires_pass
-    draft.save(update_fields=["pass_mark", "requires_pass"])
+    draft.requires_every_section_displayed = published.requires_every_section_displayed
+    draft.save(update_fields=["pass_mark", "requires_pass", "requires_every_section_displayed"])
     questions = list(
         ComprehensionQuestion.objects.filter(section__version=published)
         .select_related("section")

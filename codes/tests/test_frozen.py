@@ -131,3 +131,28 @@ def test_the_rule_that_every_section_is_displayed_is_frozen_with_the_text(publis
 
     with pytest.raises(FrozenVersionError, match="its text can never change"):
         published.save()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger guards PostgreSQL; SQLite relies on the model"
+)
+def test_raw_sql_cannot_change_the_rule_that_every_section_is_displayed(published) -> None:
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE codes_codeversion SET requires_every_section_displayed = true WHERE id = %s", [published.pk]
+        )
+
+    assert CodeVersion.objects.get(pk=published.pk).requires_every_section_displayed is False
+
+
+def test_the_next_draft_keeps_the_rule_that_every_section_is_displayed(draft, manager, second_manager) -> None:
+    from codes.tests.factories import publish
+
+    CodeVersion.objects.filter(pk=draft.pk).update(requires_every_section_displayed=True)
+    publish(draft, author=manager.user, approver=second_manager.user)
+
+    next_draft = services.version_start_draft(document=draft.document, actor=manager.user)
+
+    assert next_draft.requires_every_section_displayed is True
