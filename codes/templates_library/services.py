@@ -81,7 +81,7 @@ def document_create_from_template(
         actor=actor, title=title, slug=slug, summary=summary, review_interval_months=review_interval_months
     )
     # The same numbering and one-draft-at-a-time rule as every draft of the codes app.
-    draft = services._new_version(document, actor, title=document.title)
+    draft = services.draft_create(document=document, actor=actor, title=document.title)
     Section.objects.bulk_create(
         Section(version=draft, position=position, category=s["category"], title=s["title"], body=s["body"])
         for position, s in enumerate(template.sections, start=1)

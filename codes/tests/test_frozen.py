@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from codes import services
+from codes.content import content_hash
 from codes.models import CodeVersion, FrozenVersionError, Section
 from codes.tests.factories import SectionFactory
 from common.errors import DomainError
@@ -88,7 +89,7 @@ def test_the_stored_text_and_hash_stay_as_published(published) -> None:
             attempt()
 
     published.refresh_from_db()
-    assert services.content_hash(published) == published.content_hash
+    assert content_hash(published) == published.content_hash
 
 
 def test_the_admin_shows_published_versions_read_only(client, administrator, published) -> None:
@@ -110,7 +111,7 @@ def test_raw_sql_cannot_rewrite_a_published_section(published) -> None:
     with pytest.raises(DatabaseError, match="frozen"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE codes_section SET body = 'raw' WHERE version_id = %s", [published.pk])
 
-    assert CodeVersion.objects.get(pk=published.pk).content_hash == services.content_hash(published)
+    assert CodeVersion.objects.get(pk=published.pk).content_hash == content_hash(published)
 
 
 def test_the_admin_cannot_write_a_drafts_text_past_the_four_eyes_record(client, draft) -> None:
