@@ -334,8 +334,8 @@ class Contribution(models.Model):
         return f"{self.version} · {self.person} · {self.kind}"
 
 
-def _refuse_frozen(version_ids: Any) -> None:
-    frozen = CodeVersion.objects.filter(pk__in=version_ids).exclude(status=VersionStatus.DRAFT).first()
+def _refuse_frozen(owner_ids: Any) -> None:
+    frozen = CodeVersion.objects.filter(pk__in=owner_ids).exclude(status=VersionStatus.DRAFT).first()
     if frozen is not None:
         raise FrozenVersionError(
             _("Version %(number)s is not a draft (%(status)s): its sections cannot change.")
@@ -343,24 +343,33 @@ def _refuse_frozen(version_ids: Any) -> None:
         )
 
 
-class SectionQuerySet(models.QuerySet["Section"]):
-    """Bulk writes are refused, like single ones, when they touch a version that is not a draft."""
+class FrozenGuardQuerySet(models.QuerySet[Any]):
+    """Bulk writes are refused, like single ones, when they touch a row whose owner is frozen: a version that is
+    not a draft (the default) or a published translation. `owner_path` leads from a row to its owner's id,
+    `owners_of` finds the owners of rows not saved yet, and `refuse` raises when one of them is frozen."""
+
+    owner_path = "version_id"
+    refuse = staticmethod(_refuse_frozen)
+
+    def owners_of(self, objs: Any) -> Any:
+        return {getattr(obj, self.owner_path) for obj in objs}
 
     def update(self, **kwargs: Any) -> int:
-        _refuse_frozen(self.values("version_id"))
+        self.refuse(self.values(self.owner_path))
         return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        _refuse_frozen(self.values("version_id"))
+        self.refuse(self.values(self.owner_path))
         return super().delete()
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
-        _refuse_frozen({obj.version_id for obj in objs})
+        objs = list(objs)
+        self.refuse(self.owners_of(objs))
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Section]:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
-        _refuse_frozen({obj.version_id for obj in objs})
+        self.refuse(self.owners_of(objs))
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -378,7 +387,7 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"), blank=True)
 
-    objects = SectionQuerySet.as_manager()
+    objects = FrozenGuardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("section")
@@ -411,39 +420,10 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", _("Several right answers")
 
 
-class _CheckQuerySet(models.QuerySet[Any]):
-    """Bulk writes to a version's questions or their answers are refused, like single ones, when they touch a
-    version that is not a draft. `version_path` leads from a row to its version; `versions_of` finds the
-    versions of rows not saved yet."""
+class ComprehensionQuestionQuerySet(FrozenGuardQuerySet):
+    owner_path = "section__version_id"
 
-    version_path = ""
-
-    def versions_of(self, objs: Any) -> Any:
-        raise NotImplementedError
-
-    def update(self, **kwargs: Any) -> int:
-        _refuse_frozen(self.values(self.version_path))
-        return super().update(**kwargs)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        _refuse_frozen(self.values(self.version_path))
-        return super().delete()
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
-        objs = list(objs)
-        _refuse_frozen(self.versions_of(objs))
-        return super().bulk_update(objs, fields, batch_size=batch_size)
-
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        objs = list(objs)
-        _refuse_frozen(self.versions_of(objs))
-        return super().bulk_create(objs, *args, **kwargs)
-
-
-class ComprehensionQuestionQuerySet(_CheckQuerySet):
-    version_path = "section__version_id"
-
-    def versions_of(self, objs: Any) -> Any:
+    def owners_of(self, objs: Any) -> Any:
         return Section.objects.filter(pk__in={obj.section_id for obj in objs}).values("version_id")
 
 
@@ -474,18 +454,18 @@ class ComprehensionQuestion(models.Model):
         return self.text[:80]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        _refuse_frozen(ComprehensionQuestion.objects.versions_of([self]))
+        _refuse_frozen(ComprehensionQuestion.objects.owners_of([self]))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        _refuse_frozen(ComprehensionQuestion.objects.versions_of([self]))
+        _refuse_frozen(ComprehensionQuestion.objects.owners_of([self]))
         return super().delete(*args, **kwargs)
 
 
-class QuestionOptionQuerySet(_CheckQuerySet):
-    version_path = "question__section__version_id"
+class QuestionOptionQuerySet(FrozenGuardQuerySet):
+    owner_path = "question__section__version_id"
 
-    def versions_of(self, objs: Any) -> Any:
+    def owners_of(self, objs: Any) -> Any:
         return ComprehensionQuestion.objects.filter(pk__in={obj.question_id for obj in objs}).values(
             "section__version_id"
         )
@@ -515,11 +495,11 @@ class QuestionOption(models.Model):
         return self.text[:80]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        _refuse_frozen(QuestionOption.objects.versions_of([self]))
+        _refuse_frozen(QuestionOption.objects.owners_of([self]))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        _refuse_frozen(QuestionOption.objects.versions_of([self]))
+        _refuse_frozen(QuestionOption.objects.owners_of([self]))
         return super().delete(*args, **kwargs)
 
 
@@ -617,30 +597,14 @@ class VersionTranslation(models.Model):
         return self.status == TranslationStatus.DRAFT
 
 
-def _refuse_frozen_translations(translation_ids: Any) -> None:
-    if VersionTranslation.objects.filter(pk__in=translation_ids, status=TranslationStatus.PUBLISHED).exists():
+def _refuse_frozen_translations(owner_ids: Any) -> None:
+    if VersionTranslation.objects.filter(pk__in=owner_ids, status=TranslationStatus.PUBLISHED).exists():
         raise FrozenTranslationError(str(_("This translation is published: its text can never change.")))
 
 
-class SectionTranslationQuerySet(models.QuerySet["SectionTranslation"]):
-    """Bulk writes are refused, like single ones, when they touch a published translation."""
-
-    def update(self, **kwargs: Any) -> int:
-        _refuse_frozen_translations(self.values("translation_id"))
-        return super().update(**kwargs)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        _refuse_frozen_translations(self.values("translation_id"))
-        return super().delete()
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
-        _refuse_frozen_translations({obj.translation_id for obj in objs})
-        return super().bulk_update(objs, fields, batch_size=batch_size)
-
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[SectionTranslation]:
-        objs = list(objs)
-        _refuse_frozen_translations({obj.translation_id for obj in objs})
-        return super().bulk_create(objs, *args, **kwargs)
+class SectionTranslationQuerySet(FrozenGuardQuerySet):
+    owner_path = "translation_id"
+    refuse = staticmethod(_refuse_frozen_translations)
 
 
 class SectionTranslation(models.Model):
