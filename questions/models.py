@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from codes.models import CodeVersion, Section
 
@@ -34,7 +35,8 @@ class Question(models.Model):
     )
     section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="questions")
     text = models.TextField(_("question"), max_length=2000)
-    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    # "asked" is also a request's field; Romanian agrees the participle with the noun (a question is "pusă").
+    asked_at = models.DateTimeField(pgettext_lazy("question", "asked"), default=timezone.now)
     status = models.CharField(_("status"), max_length=16, choices=QuestionStatus.choices, default=QuestionStatus.OPEN)
     answer = models.TextField(_("answer"), max_length=4000, blank=True)
     answered_by = models.ForeignKey(

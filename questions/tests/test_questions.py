@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from codes import services as code_services
 from people.tests.factories import StaffProfileFactory
@@ -162,3 +162,9 @@ def test_a_faq_stays_hidden_from_those_outside_the_versions_audience(
     sign_in(outsider)
 
     assert client.get(f"/questions/{question.pk}/").status_code == 404
+
+
+def test_when_a_question_was_asked_reads_as_a_question_in_romanian() -> None:
+    # A request's "asked" is "solicitată la"; a question is not requested but put ("pusă la").
+    with translation.override("ro"):
+        assert str(Question._meta.get_field("asked_at").verbose_name) == "pusă la"
