@@ -2,7 +2,8 @@
 
 Each record's hash is SHA-256 over a canonical serialisation of its fields and
 the previous record's hash, so editing or deleting any record breaks every
-hash after it. The first record's previous hash is GENESIS.
+hash after it. The first record's previous hash is GENESIS. The serialisation
+is chain_format's, which evidence packs carry to the auditor's verify.py.
 
 A hash proves nothing against someone who can write the database: they can
 recompute every hash after an edit, append a record of their own, or cut the
@@ -23,7 +24,6 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring
 from typing import Any
 
 from django.conf import settings
@@ -37,10 +37,8 @@ from codes.content import content_hash, translation_content_hash
 from codes.models import CodeVersion, TranslationStatus, VersionTranslation
 from codes.selectors import language_name
 
+from .chain_format import GENESIS, HASHED_FIELDS, hash_of_fields, hashed_timestamp
 from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
-
-GENESIS = "0" * 64
-
 
 # ---------------------------------------------------------------------------
 # The key and the MACs
@@ -77,76 +75,6 @@ def mac_of_checkpoint(
 
 def mac_matches(stored: str, expected: str) -> bool:
     return hmac.compare_digest(stored.encode(), expected.encode())
-
-
-def hashed_timestamp(moment: datetime.datetime | str | None) -> str | None:
-    """A moment as the record hash covers it: UTC ISO 8601 with microseconds (the API shows it so);
-    text is the same, formatted by the database (see _utc_text)."""
-    if moment is None or isinstance(moment, str):
-        return moment
-    if moment.tzinfo is not datetime.UTC:  # what the database and timezone.now() give needs no conversion
-        moment = moment.astimezone(datetime.UTC)
-    return moment.isoformat(timespec="microseconds")
-
-
-# The fields a record's hash covers, in the order they are serialised.
-HASHED_FIELDS = (
-    "sequence",
-    "request_id",
-    "person_id",
-    "version_id",
-    "signed_at",
-    "statement",
-    "typed_name",
-    "ip_address",
-    "user_agent",
-    "content_hash",
-    "first_opened_at",
-    "previous_hash",
-)
-
-
-def hash_of_fields(
-    sequence: int,
-    request_id: int,
-    person_id: int,
-    version_id: int,
-    signed_at: datetime.datetime | str,
-    statement: str,
-    typed_name: str,
-    ip_address: str | None,
-    user_agent: str,
-    content_hash: str,
-    first_opened_at: datetime.datetime | str | None,
-    previous_hash: str,
-) -> str:
-    """The record hash of a signature given as plain values, in HASHED_FIELDS order (no model needed).
-
-    SHA-256 of the fields as a compact JSON array (UTF-8, not ASCII-escaped), timestamps in UTC
-    ISO 8601 with microseconds. The array is written here rather than by json.dumps, because
-    verification hashes millions of records; each string goes through the json module's own
-    string encoder, so the text is exactly what json.dumps(payload, ensure_ascii=False,
-    separators=(",", ":")) gives (a test holds the two together).
-    """
-    canonical = "[%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s]" % (  # noqa: UP031 - the fastest formatting here
-        sequence,
-        request_id,
-        person_id,
-        version_id,
-        _json_text(hashed_timestamp(signed_at)),
-        _json_text(statement),
-        _json_text(typed_name),
-        _json_text(ip_address),
-        _json_text(user_agent),
-        _json_text(content_hash),
-        _json_text(hashed_timestamp(first_opened_at)),
-        _json_text(previous_hash),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _json_text(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
 
 
 def record_hash(signature: Signature) -> str:

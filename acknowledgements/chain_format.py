@@ -1,0 +1,113 @@
+"""How a signature record is written down to be hashed: the one serialisation of the chain.
+
+A record's hash is SHA-256 over its HASHED_FIELDS, in that order, as a compact JSON array (UTF-8,
+not ASCII-escaped), timestamps in UTC ISO 8601 with microseconds, and the previous record's hash
+as the last field (GENESIS for the first record). The portal seals and verifies records with this
+module (through acknowledgements.chain), and an evidence pack carries this very file beside its
+verify.py, so the auditor's check and the portal's can never drift apart.
+
+Hence the rule for this file: the Python standard library only, nothing from Django or the portal.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Mapping
+from json.encoder import encode_basestring
+from typing import Any
+
+GENESIS = "0" * 64
+
+# What a hashed field holds, which says how it is written into the hash and into a CSV of records.
+INTEGER = "integer"  # a whole number
+TEXT = "text"
+OPTIONAL_TEXT = "optional text"  # text or nothing (never empty text: an empty CSV cell means nothing)
+MOMENT = "moment"  # a timestamp
+OPTIONAL_MOMENT = "optional moment"
+
+# The fields a record's hash covers, in the order they are serialised, and what each holds.
+FIELDS: dict[str, str] = {
+    "sequence": INTEGER,
+    "request_id": INTEGER,
+    "person_id": INTEGER,
+    "version_id": INTEGER,
+    "signed_at": MOMENT,
+    "statement": TEXT,
+    "typed_name": TEXT,
+    "ip_address": OPTIONAL_TEXT,
+    "user_agent": TEXT,
+    "content_hash": TEXT,
+    "first_opened_at": OPTIONAL_MOMENT,
+    "previous_hash": TEXT,
+}
+HASHED_FIELDS = tuple(FIELDS)
+
+
+def hashed_timestamp(moment: datetime.datetime | str | None) -> str | None:
+    """A moment as the record hash covers it: UTC ISO 8601 with microseconds (the API shows it so);
+    text is taken as already written so (the database formats it, see chain._utc_text)."""
+    if moment is None or isinstance(moment, str):
+        return moment
+    if moment.tzinfo is not datetime.UTC:  # what the database and timezone.now() give needs no conversion
+        moment = moment.astimezone(datetime.UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+def hash_of_fields(
+    sequence: int,
+    request_id: int,
+    person_id: int,
+    version_id: int,
+    signed_at: datetime.datetime | str,
+    statement: str,
+    typed_name: str,
+    ip_address: str | None,
+    user_agent: str,
+    content_hash: str,
+    first_opened_at: datetime.datetime | str | None,
+    previous_hash: str,
+) -> str:
+    """The record hash of a signature given as plain values, in HASHED_FIELDS order (no model needed).
+
+    The array is written here rather than by json.dumps, and field by field rather than by a loop over
+    FIELDS, because verification hashes millions of records; each string goes through the json module's
+    own string encoder, so the text is exactly what json.dumps(payload, ensure_ascii=False,
+    separators=(",", ":")) gives. Tests hold this function to FIELDS (its parameters, in order) and to
+    json.dumps.
+    """
+    canonical = "[%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s]" % (  # noqa: UP031 - the fastest formatting here
+        sequence,
+        request_id,
+        person_id,
+        version_id,
+        _json_text(hashed_timestamp(signed_at)),
+        _json_text(statement),
+        _json_text(typed_name),
+        _json_text(ip_address),
+        _json_text(user_agent),
+        _json_text(content_hash),
+        _json_text(hashed_timestamp(first_opened_at)),
+        _json_text(previous_hash),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _json_text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def _from_cell(kind: str, cell: str) -> int | str | None:
+    if kind == INTEGER:
+        return int(cell)
+    if kind in (OPTIONAL_TEXT, OPTIONAL_MOMENT) and cell == "":
+        return None
+    return cell
+
+
+def hash_of_row(row: Mapping[str, str]) -> str:
+    """The record hash of a record as a CSV row gives it: a column named after each hashed field, whole
+    numbers in decimal digits, moments as hashed_timestamp writes them, and nothing as an empty cell.
+    Other columns are ignored. Raises ValueError for a cell that is not what its field holds."""
+    values: list[Any] = [_from_cell(kind, row[name]) for name, kind in FIELDS.items()]
+    return hash_of_fields(*values)

@@ -1,0 +1,73 @@
+"""The serialisation shared by the portal and an evidence pack's verify.py (acknowledgements.chain_format)."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import inspect
+import sys
+from pathlib import Path
+
+import pytest
+
+from acknowledgements import chain_format
+from acknowledgements.chain_format import FIELDS, HASHED_FIELDS, hash_of_fields, hash_of_row
+
+MOMENT = datetime.datetime(2026, 3, 1, 9, 30, 0, 12, tzinfo=datetime.UTC)
+VALUES = [17, 4, 9, 2, MOMENT, "I have read it", "Ana, Popescu", "10.0.0.1", "Firefox", "ab" * 32, None, "0" * 64]
+ROW = {
+    "sequence": "17",
+    "request_id": "4",
+    "person_id": "9",
+    "version_id": "2",
+    "signed_at": "2026-03-01T09:30:00.000012+00:00",
+    "statement": "I have read it",
+    "typed_name": "Ana, Popescu",
+    "ip_address": "10.0.0.1",
+    "user_agent": "Firefox",
+    "content_hash": "ab" * 32,
+    "first_opened_at": "",
+    "previous_hash": "0" * 64,
+}
+
+
+def test_the_module_imports_nothing_but_the_standard_library() -> None:
+    # An evidence pack carries this very file to an auditor's machine, where only Python is installed.
+    tree = ast.parse(Path(inspect.getfile(chain_format)).read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    outside = {name for name in imported if name.split(".")[0] not in sys.stdlib_module_names | {"__future__"}}
+
+    assert outside == set()
+
+
+def test_the_fast_hash_takes_the_hashed_fields_in_their_order() -> None:
+    assert tuple(inspect.signature(hash_of_fields).parameters) == HASHED_FIELDS == tuple(FIELDS)
+
+
+def test_a_csv_row_of_the_hashed_fields_hashes_as_the_record_does() -> None:
+    assert hash_of_row({**ROW, "record_hash": "ignored", "in_scope": "yes"}) == hash_of_fields(*VALUES)
+
+
+def test_an_empty_cell_of_an_optional_field_is_nothing_not_empty_text() -> None:
+    with_empty_address = hash_of_row({**ROW, "ip_address": ""})
+
+    assert with_empty_address == hash_of_fields(*VALUES[:7], None, *VALUES[8:])
+
+
+def test_an_empty_cell_of_a_text_field_is_empty_text() -> None:
+    assert hash_of_row({**ROW, "statement": ""}) == hash_of_fields(*VALUES[:5], "", *VALUES[6:])
+
+
+def test_a_changed_cell_changes_the_hash() -> None:
+    assert hash_of_row({**ROW, "typed_name": "Ana Popescu"}) != hash_of_fields(*VALUES)
+
+
+def test_a_row_without_a_hashed_field_is_refused() -> None:
+    with pytest.raises(KeyError):
+        hash_of_row({name: cell for name, cell in ROW.items() if name != "user_agent"})
+
+
+def test_a_sequence_that_is_not_a_number_is_refused() -> None:
+    with pytest.raises(ValueError, match="invalid literal"):
+        hash_of_row({**ROW, "sequence": "17a"})
