@@ -19,6 +19,7 @@ from people.models import StaffProfile
 from people.selectors import department_lineage
 
 from .models import (
+    FROZEN_STATUSES,
     REVIEW_SOON_DAYS,
     Approval,
     CodeDocument,
@@ -92,6 +93,24 @@ def version_history(user: Viewer, document: CodeDocument) -> QuerySet[CodeVersio
 
 def sections_of(version: CodeVersion) -> QuerySet[Section]:
     return version.sections.order_by("position")
+
+
+def version_in_force(document: CodeDocument, *, on: datetime.date) -> CodeVersion | None:
+    """The version of `document` whose text was in force on the day `on` (the organisation's calendar), or None.
+
+    Of the versions ever published, the one with the latest effective date on or before that day: a new version
+    takes over on its effective date (publishing sets it to the organisation's date or a later one), not when its
+    predecessor was marked superseded. Nothing is in force before the first effective date, nor from the day the
+    document was retired.
+    """
+    if document.retired_at is not None and timezone.localdate(document.retired_at) <= on:
+        return None
+    return (
+        CodeVersion.objects.filter(document=document, status__in=FROZEN_STATUSES, effective_date__lte=on)
+        .select_related("document")
+        .order_by("-effective_date", "-number")
+        .first()
+    )
 
 
 def translations_of(version: CodeVersion) -> QuerySet[VersionTranslation]:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "training",
     "questions",
     "reminders",
+    "cases",
     "portal",
     "search",
     "seeding",
@@ -368,6 +369,14 @@ REMINDERS = {
 
 # Calendar days within which a reader's question should be answered; older open ones show as overdue.
 QUESTIONS_RESPONSE_DAYS = env.int("QUESTIONS_RESPONSE_DAYS", default=5)
+
+# ---------------------------------------------------------------------------
+# Breach cases
+# ---------------------------------------------------------------------------
+
+# Whether a manager sees the breach cases of the people who report to them (read-only). Off, only those whose
+# role gives cases.view_case (compliance) see any case.
+CASES_VISIBLE_TO_MANAGER = env.bool("CASES_VISIBLE_TO_MANAGER", default=False)
 
 # ---------------------------------------------------------------------------
 # Codes of conduct

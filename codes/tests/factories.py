@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 import factory
+import time_machine
 from django.utils import timezone
 
 from codes import services
@@ -8,11 +11,15 @@ from codes.models import CodeDocument, CodeVersion, QuestionKind, Section, Secti
 from people.tests.factories import UserFactory
 
 __all__ = [
+    "FIRST_PUBLISHED",
+    "SECOND_PUBLISHED",
     "CodeDocumentFactory",
     "DraftFactory",
     "SectionFactory",
     "ask",
     "publish",
+    "publish_at",
+    "publish_history",
     "publish_translation",
     "start_revision",
 ]
@@ -61,6 +68,28 @@ def publish(version: CodeVersion, *, author, approver, departments=(), is_major:
         departments=departments,
         applies_to_all_staff=not departments,
     )
+
+
+def publish_at(moment: datetime.datetime, version: CodeVersion, *, author, approver) -> CodeVersion:
+    """`publish` at `moment`, effective from the organisation's date then: a version history in the past."""
+    with time_machine.travel(moment, tick=False):
+        return publish(version, author=author, approver=approver)
+
+
+# A history across a version change at the organisation's midnight: version 1 takes effect on 1 March 2026;
+# version 2 is published at 00:30 on 10 March in Bucharest, still 9 March in UTC, so its effective date (the
+# organisation's date of publication) is 10 March.
+FIRST_PUBLISHED = datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC)
+SECOND_PUBLISHED = datetime.datetime(2026, 3, 9, 22, 30, tzinfo=datetime.UTC)
+
+
+def publish_history(draft: CodeVersion, *, author, approver) -> tuple[CodeVersion, CodeVersion]:
+    """Version 1 (`draft`) published at FIRST_PUBLISHED, then a revision of it at SECOND_PUBLISHED."""
+    first = publish_at(FIRST_PUBLISHED, draft, author=author, approver=approver)
+    revision = start_revision(draft.document, actor=author)
+    second = publish_at(SECOND_PUBLISHED, revision, author=author, approver=approver)
+    first.refresh_from_db()
+    return first, second
 
 
 def ask(section: Section, *, actor, text: str, right=("Right",), wrong=("Wrong",), explanation: str = ""):
