@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,16 @@ from .selectors import tokens_of
 class SchemaView(SpectacularAPIView):
     """The schema (YAML, or JSON with `Accept: application/vnd.oai.openapi+json` or `?format=json`); a
     refusal is the API's JSON error like any other, not a YAML document."""
+
+    # drf-spectacular resolves its extensions' classes on first use, writing the result on the class: two
+    # threads generating the schema at once could each fail the import of an optional package's class, the
+    # first then setting it to None under the second, which answered 500. One generation at a time; the
+    # schema is asked for rarely (clients load it once).
+    _generating = threading.Lock()
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with self._generating:
+            return super().get(request, *args, **kwargs)
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         if response.exception:

@@ -5,7 +5,10 @@ import re
 import pytest
 import yaml
 from django.test import Client
+from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.validation import validate_schema
+
+from common.tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +100,35 @@ def test_redoc_styles_are_allowed_by_this_responses_nonce_only(sign_in, agent) -
     policy = response["Content-Security-Policy"]
     assert f"'nonce-{nonce}'" in policy
     assert "unsafe-inline" not in policy
+
+
+SLOW_MISSING_MODULE = """
+import time
+
+# An optional package drf-spectacular has an extension for but that is not installed, slow to fail.
+time.sleep(0.3)
+raise ImportError("not installed")
+"""
+
+
+# serialized_rollback puts back the roles the flush removes, as in every other transactional test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_first_requests_for_the_schema_at_once_both_get_it(
+    api_as, agent, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # drf-spectacular resolves each extension's target class on first use and sets it to None when its
+    # package is missing: a second thread that failed the same import then read None and answered 500 (seen
+    # when schemathesis's two runs loaded the schema at the same moment). A slow failing import makes the
+    # overlap certain.
+    (tmp_path / "slow_missing_package.py").write_text(SLOW_MISSING_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    extension = OpenApiViewExtension._registry[0]
+    monkeypatch.setattr(extension, "target_class", "slow_missing_package.View")
+    clients = [api_as(agent), api_as(agent)]
+    statuses: list[int] = []
+
+    run_at_once(
+        [lambda client=client: statuses.append(client.get("/api/v1/schema/").status_code) for client in clients]
+    )
+
+    assert statuses == [200, 200]
