@@ -180,6 +180,11 @@ class AppendOnlyModel(models.Model):
         return 0, {}
 
 
+class SigningMethod(models.TextChoices):
+    PORTAL = "portal", _("in the portal")
+    KIOSK = "kiosk", _("at a kiosk, witnessed")
+
+
 class Signature(AppendOnlyModel):
     """Who agreed to exactly which text (in which language), and when: one link of a hash chain. Append-only."""
 
@@ -215,6 +220,20 @@ class Signature(AppendOnlyModel):
     comprehension_score = models.PositiveSmallIntegerField(
         _("comprehension check score (percent)"), null=True, blank=True
     )
+    # How the person signed: in the portal, signed in; or at a kiosk, identified by PIN or code before a witness
+    # (their supervisor, who opened the kiosk) on a named device. The records written before these columns
+    # existed were all signed in the portal: the database's defaults are right for them, and no append-only
+    # row was rewritten. The chain covers witness and device for kiosk records only (acknowledgements.chain).
+    method = models.CharField(_("signed"), max_length=8, choices=SigningMethod.choices, db_default=SigningMethod.PORTAL)
+    witness = models.ForeignKey(
+        "people.StaffProfile",
+        verbose_name=_("witness"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="witnessed_signatures",
+    )
+    device = models.CharField(_("device"), max_length=100, blank=True, db_default="")
     previous_hash = models.CharField(_("previous record's hash"), max_length=64, unique=True)
     record_hash = models.CharField(_("record hash"), max_length=64, unique=True)
     # HMAC of the record hash under a key the database does not hold (see acknowledgements.chain):
@@ -227,6 +246,14 @@ class Signature(AppendOnlyModel):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["sequence"]
+        constraints = [
+            # A kiosk signature names its witness and device; a signature in the portal has neither.
+            models.CheckConstraint(
+                condition=Q(method=SigningMethod.PORTAL, witness__isnull=True, device="")
+                | (Q(method=SigningMethod.KIOSK, witness__isnull=False) & ~Q(device="")),
+                name="acknowledgements_signature_witness_of_kiosk",
+            ),
+        ]
         indexes = [
             # The languages a campaign's requests were signed in, read off the index alone: joining each
             # request to its record read the whole table, records being wide, for this one short field.
@@ -240,6 +267,7 @@ class Signature(AppendOnlyModel):
 class AuthenticationMethod(models.TextChoices):
     PASSWORD = "password", _("password")
     PROVIDER = "provider", _("sign-in provider")
+    KIOSK = "kiosk", _("PIN or one-time code at a kiosk")
 
 
 class SignatureAuthentication(AppendOnlyModel):
@@ -274,15 +302,15 @@ class SignatureAuthentication(AppendOnlyModel):
         verbose_name_plural = _("signers' authentications")
         constraints = [
             models.CheckConstraint(
-                condition=Q(method="password", provider="", subject="", authenticated_at__isnull=True)
+                condition=Q(method__in=["password", "kiosk"], provider="", subject="", authenticated_at__isnull=True)
                 | (Q(method="provider", authenticated_at__isnull=False) & ~Q(provider="") & ~Q(subject="")),
                 name="acknowledgements_signatureauthentication_fields_of_method",
             )
         ]
 
     def __str__(self) -> str:
-        if self.method == AuthenticationMethod.PASSWORD:
-            return gettext("password")
+        if self.method != AuthenticationMethod.PROVIDER:
+            return str(self.get_method_display())
         return f"{self.provider} · {self.subject} · {self.authenticated_at:%Y-%m-%d %H:%M:%S}"
 
 
@@ -366,3 +394,53 @@ class AttemptAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} · {self.question_id}"
+
+
+class KioskEnd(models.TextChoices):
+    ENDED = "ended", _("ended by the supervisor")
+    TIMED_OUT = "timed-out", _("timed out")
+
+
+class KioskSession(models.Model):
+    """A shared device on which a supervisor lets staff without a sign-in identify and sign, witnessing them.
+
+    Bound to the browser that opened it by a random token in a signed cookie (only its hash is stored). At
+    most one person is identified at a time; they are cleared after signing, on cancel, and with the kiosk,
+    which ends when the supervisor ends it or after `KIOSK_IDLE_MINUTES` without a request. Wrong PINs and
+    codes at the kiosk are counted here, whoever they were for (people.KioskCredential counts each person's)."""
+
+    supervisor = models.ForeignKey(
+        "people.StaffProfile", verbose_name=_("supervisor"), on_delete=models.PROTECT, related_name="kiosks"
+    )
+    device = models.CharField(_("device"), max_length=100)
+    token_hash = models.CharField(_("device token (hashed)"), max_length=64, unique=True)
+    opened_at = models.DateTimeField(_("opened"))
+    last_seen_at = models.DateTimeField(_("last used"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end = models.CharField(_("how it ended"), max_length=16, choices=KioskEnd.choices, blank=True)
+    person = models.ForeignKey(
+        "people.StaffProfile",
+        verbose_name=_("person identified"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    failures = models.PositiveSmallIntegerField(_("wrong tries in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kiosk session")
+        verbose_name_plural = _("kiosk sessions")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, end="")
+                | (Q(ended_at__isnull=False, person__isnull=True) & ~Q(end="")),
+                name="acknowledgements_kiosksession_ended_empty",
+            ),
+        ]
+        permissions = [("open_kiosk", _("Can open a kiosk and witness signatures of staff without a sign-in"))]
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.supervisor_id} · {self.opened_at:%Y-%m-%d %H:%M}"

@@ -52,6 +52,7 @@ from .models import (
     Signature,
     SignatureAuthentication,
     SignatureCheckpoint,
+    SigningMethod,
 )
 from .selectors import may_run_campaigns, sections_not_displayed
 from .signals import requests_created, requests_withdrawn
@@ -570,9 +571,12 @@ def _chain_append(
     ip_address: str | None,
     user_agent: str,
     comprehension_score: int | None = None,
+    witness: StaffProfile | None = None,
+    device: str = "",
 ) -> Signature:
     """Seal and save the request's signature as the next link of the chain, under the chain's lock. The record
-    names the text read: its language, and its hash (the translation's, when a translation was read)."""
+    names the text read: its language, and its hash (the translation's, when a translation was read); and, for
+    a signature at a kiosk, its witness and device."""
     # One signer at a time extends the chain.
     transaction_lock(TransactionLock.SIGNATURE_CHAIN)
     last = Signature.objects.aggregate(sequence=Max("sequence"))["sequence"]
@@ -592,6 +596,9 @@ def _chain_append(
         language=(translation or version).language,
         first_opened_at=ack_request.first_opened_at,
         comprehension_score=comprehension_score,
+        method=SigningMethod.KIOSK if witness is not None else SigningMethod.PORTAL,
+        witness=witness,
+        device=device[:100],
         previous_hash=previous_hash,
     )
     seal(signature)
@@ -613,6 +620,8 @@ def signature_create(
     ip_address: str | None = None,
     user_agent: str = "",
     reauthentication: Reauthentication | None = None,
+    witness: StaffProfile | None = None,
+    device: str = "",
 ) -> Signature:
     """Sign a request: the person agrees to the exact text they read, and a chained record is appended.
 
@@ -621,7 +630,8 @@ def signature_create(
     translation into is refused.
 
     How the person proved it was them goes with the record: their identity provider's
-    `reauthentication` when they have no password, else their password.
+    `reauthentication` when they have no password, a PIN or code at a kiosk when a `witness` (the supervisor
+    who opened the kiosk, on `device`) saw them sign (acknowledgements.kiosk), else their password.
 
     Refused unless the actor is the person asked, the request is pending, the version is still
     the published one, a passing attempt at its comprehension check exists when the version requires one,
@@ -647,6 +657,8 @@ def signature_create(
         ip_address=ip_address,
         user_agent=user_agent,
         comprehension_score=score,
+        witness=witness,
+        device=device,
     )
     _authentication_record(signature, reauthentication)
     ack_request.status = RequestStatus.SIGNED
@@ -660,6 +672,7 @@ def signature_create(
             "version": ack_request.version.pk,
             "language": signature.language,
             "record_hash": signature.record_hash,
+            **({"method": signature.method, "witness": witness.pk, "device": signature.device} if witness else {}),
         },
     )
     event_emit(type=EventType.SIGNATURE_CREATED, payload=webhook_payloads.signature_created(signature))
@@ -668,7 +681,9 @@ def signature_create(
 
 
 def _authentication_record(signature: Signature, reauthentication: Reauthentication | None) -> None:
-    if reauthentication is None:
+    if signature.method == SigningMethod.KIOSK:
+        authentication = SignatureAuthentication(signature=signature, method=AuthenticationMethod.KIOSK)
+    elif reauthentication is None:
         authentication = SignatureAuthentication(signature=signature, method=AuthenticationMethod.PASSWORD)
     else:
         authentication = SignatureAuthentication(

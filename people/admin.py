@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin import ViewOnlyAdmin
+
 from . import rights, services
-from .models import Department, StaffProfile
+from .models import Department, KioskCredential, StaffProfile
 
 User = get_user_model()
 
@@ -53,7 +55,7 @@ def _save_staff_record(request: HttpRequest, profile: StaffProfile) -> None:
 class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ["employee_id", "full_name", "department", "manager", "job_title", "is_active"]
     list_select_related = ["user", "department", "manager__user"]
-    list_filter = ["department", "user__is_active", "preferred_language"]
+    list_filter = ["department", "user__is_active", "signs_in", "preferred_language"]
     search_fields = ["employee_id", "user__username", "user__first_name", "user__last_name", "job_title"]
     autocomplete_fields = ["user", "department", "manager"]
 
@@ -73,6 +75,16 @@ class StaffProfileAdmin(admin.ModelAdmin):
     @admin.display(description=_("active"), boolean=True, ordering="user__is_active")
     def is_active(self, profile: StaffProfile) -> bool:
         return profile.user.is_active
+
+
+@admin.register(KioskCredential)
+class KioskCredentialAdmin(ViewOnlyAdmin):
+    """Who has a kiosk PIN or code, who issued it and whether they are locked out; never the hashes. PINs and
+    codes are issued in the portal (people.kiosk), which audits it."""
+
+    list_display = ["person", "issued_by", "issued_at", "code_expires_at", "failures", "locked_until"]
+    list_select_related = ["person__user", "issued_by"]
+    exclude = ["pin_hash", "code_hash"]
 
 
 class StaffProfileInline(admin.StackedInline):

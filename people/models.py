@@ -89,6 +89,15 @@ class StaffProfile(models.Model):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # False for staff without a sign-in (no password, no identity provider): they identify at a kiosk with
+    # their employee id and a PIN or one-time code (`KioskCredential`), and sign there before a witness.
+    # Their account exists all the same, so that every request, figure and reminder counts them.
+    signs_in = models.BooleanField(
+        _("signs in to the portal"),
+        default=True,
+        db_default=True,
+        help_text=_("Untick for staff who sign only at a kiosk, witnessed by their supervisor."),
+    )
 
     class Meta:
         verbose_name = _("staff profile")
@@ -104,6 +113,7 @@ class StaffProfile(models.Model):
             ("view_team", _("Can see their own team")),
             ("view_organisation", _("Can see every department and person")),
             ("import_staff", _("Can import staff from an HR file")),
+            ("manage_kiosk_people", _("Can add staff without a sign-in and issue their kiosk PINs and codes")),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +126,46 @@ class StaffProfile(models.Model):
     def clean(self) -> None:
         if leads_back_to(self, "manager"):
             raise ValidationError({"manager": _("A person cannot report to themselves, directly or through others.")})
+
+
+class KioskCredential(models.Model):
+    """How a person without a sign-in proves who they are at a kiosk: a PIN, a one-time code, or both, each
+    stored only as a hash (Django's password hashers); and the wrong tries counted against them.
+
+    A PIN lasts until another is issued; a code expires and serves once. After `KIOSK_MAX_TRIES` wrong tries
+    in a row the person is locked out for `KIOSK_LOCKOUT_MINUTES`, even with the right PIN."""
+
+    person = models.OneToOneField(
+        StaffProfile, verbose_name=_("person"), on_delete=models.CASCADE, related_name="kiosk_credential"
+    )
+    pin_hash = models.CharField(_("PIN (hashed)"), max_length=128, blank=True)
+    code_hash = models.CharField(_("one-time code (hashed)"), max_length=128, blank=True)
+    code_expires_at = models.DateTimeField(_("code expires"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(_("wrong tries in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("last issued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kiosk credential")
+        verbose_name_plural = _("kiosk credentials")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code_hash="", code_expires_at__isnull=True)
+                | (~models.Q(code_hash="") & models.Q(code_expires_at__isnull=False)),
+                name="people_kioskcredential_code_expires",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person_id)
 
 
 class NotificationKind(models.TextChoices):

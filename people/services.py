@@ -407,6 +407,10 @@ def account_set_rights(
 def account_set_password(*, user: User, actor: rights.Actor, password: str | None) -> None:
     """Set another person's password (None: no password sign-in at all). Refused as `people.rights` says; audited."""
     rights.require(rights.change_refusal(actor, user, rights.AccountChange.PASSWORD))
+    if password is not None and StaffProfile.objects.filter(user=user, signs_in=False).exists():
+        raise StaffChangeRefused(
+            _("This person signs only at a kiosk and has no password: issue them a kiosk PIN or code instead.")
+        )
     if password is None:
         user.set_unusable_password()
     else:

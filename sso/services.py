@@ -64,6 +64,8 @@ def user_match(*, claims: dict[str, Any], mapping: dict[str, str]) -> User:
 def user_require_active(user: User) -> User:
     if not user.is_active:
         raise SignInRefused(_("Your portal account is deactivated. Ask your administrator if this is a mistake."))
+    if StaffProfile.objects.filter(user=user, signs_in=False).exists():
+        raise SignInRefused(_("You sign at a kiosk, not here: ask your supervisor to open one for you."))
     return user
 
 

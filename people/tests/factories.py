@@ -46,3 +46,10 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     employee_id = factory.Sequence(lambda n: f"E{n:05d}")
     job_title = "Support agent"
+
+
+class KioskPersonFactory(StaffProfileFactory):
+    """A person without a sign-in: no usable password, identified at a kiosk (people.kiosk)."""
+
+    user = factory.SubFactory(UserFactory, password=factory.django.Password(None), email="")
+    signs_in = False

@@ -138,6 +138,15 @@ def test_a_deactivated_person_is_refused_even_when_linked(client: Client, sso_se
     assert "deactivated" in messages_of(response)[0]
 
 
+def test_a_person_who_signs_only_at_a_kiosk_is_refused(client: Client, sso_settings, alice) -> None:
+    StaffProfile.objects.filter(pk=alice.pk).update(signs_in=False)
+
+    response = sso_sign_in(client, "alice")
+
+    assert "kiosk" in messages_of(response)[0]
+    assert signed_in_user(client) is None
+
+
 def test_a_second_subject_cannot_take_over_a_linked_person(client: Client, sso_settings, alice) -> None:
     SocialAccount.objects.create(user=alice.user, provider=PROVIDER_ID, uid="someone-else")
 
