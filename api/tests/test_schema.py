@@ -132,3 +132,10 @@ def test_two_first_requests_for_the_schema_at_once_both_get_it(
     )
 
     assert statuses == [200, 200]
+
+
+def test_the_schema_lists_the_resources_not_itself(api_as, agent) -> None:
+    schema = api_as(agent).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert "/api/v1/signatures/" in schema["paths"]
+    assert "/api/v1/schema/" not in schema["paths"]
