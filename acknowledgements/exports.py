@@ -8,7 +8,7 @@ module only formats it, in the list's order.
 
 from __future__ import annotations
 
-from django.db.models import Expression, QuerySet, TextField, Value, When
+from django.db.models import Expression, GenericIPAddressField, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext
@@ -18,7 +18,10 @@ from common import spreadsheets
 from common.spreadsheets import CellKind, choice_label, local_iso_time, neutralise, neutralised, text
 from people.selectors import full_name
 
-from .models import AcknowledgementRequest, RequestStatus
+from . import chain_format
+from .chain import UtcText
+from .chain_format import FIELDS
+from .models import AcknowledgementRequest, RequestStatus, Signature
 from .selectors import (
     FIGURES,
     PERCENT_RULE,
@@ -143,3 +146,29 @@ def figures_xlsx(requests: QuerySet[AcknowledgementRequest], *, filename: str) -
     return spreadsheets.xlsx_response(
         [str(c) for c in FIGURE_COLUMNS], figure_rows(requests), filename=filename, sheet_title="Figures"
     )
+
+
+# ---------------------------------------------------------------------------
+# Signature records in their hashed form, for machines (an evidence pack's signatures.csv)
+# ---------------------------------------------------------------------------
+
+# The hashed fields, in chain_format's order and under its names, then what proves the record but is not
+# hashed. chain_format.hash_of_row recomputes a row's record hash from exactly these cells.
+HASHED_RECORD_COLUMNS = (*FIELDS, "record_hash", "record_mac", "language")
+
+
+def _hashed_cell(name: str, kind: str) -> Expression:
+    """A hashed field's cell as chain_format.hash_of_row reads it: moments in UTC with microseconds, an
+    address without a netmask, nothing as an empty cell. Never neutralised: the hash covers the text as
+    it is (which is why this file is not for spreadsheets)."""
+    if kind in (chain_format.MOMENT, chain_format.OPTIONAL_MOMENT):
+        return text(UtcText(name))
+    if isinstance(Signature._meta.get_field(name), GenericIPAddressField):
+        return text(spreadsheets.HostAddress(name))
+    return text(name)
+
+
+def hashed_records(signatures: QuerySet[Signature]) -> QuerySet:
+    """The records as text cells of HASHED_RECORD_COLUMNS, in sequence order."""
+    cells = [_hashed_cell(name, kind) for name, kind in FIELDS.items()]
+    return signatures.order_by("sequence").values_list(*cells, "record_hash", "record_mac", "language")

@@ -245,12 +245,11 @@ def _copied_csv(rows: QuerySet) -> Iterator[bytes]:
     the response relays what it writes, a few chunks ahead at most. The COPY runs in
     `_export_transaction`.
     """
-    sql, params = rows.query.sql_with_params()
     chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=QUEUED_CHUNKS)
     stopped = threading.Event()
     relay = _Relay(chunks, stopped)
     with _export_transaction(rows.db) as cursor:
-        statement = f"COPY ({cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)"
+        statement = _copy_statement(cursor, rows)
         psycopg_cursor = cursor.cursor  # Django's wrapper refuses to be used from another thread
 
         def copy() -> None:
@@ -274,6 +273,23 @@ def _copied_csv(rows: QuerySet) -> Iterator[bytes]:
         finally:
             stopped.set()
             copier.join()
+
+
+def _copy_statement(cursor: Any, rows: QuerySet) -> str:
+    sql, params = rows.query.sql_with_params()
+    return f"COPY ({cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)"
+
+
+def write_csv_rows(rows: QuerySet, destination: IO[bytes] | io.RawIOBase) -> None:
+    """Write `rows` (a values_list of text cells) as CSV lines, without a header, to a file: by COPY on
+    PostgreSQL, which writes straight into `destination` a chunk at a time, by Python elsewhere. For a
+    file built by a task (an evidence pack), where nothing waits for a response."""
+    if connections[rows.db].vendor != "postgresql":
+        for chunk in _written_csv(rows):
+            destination.write(chunk)
+        return
+    with _export_transaction(rows.db) as cursor:
+        cursor.cursor.copy_expert(_copy_statement(cursor, rows), destination, size=COPY_CHUNK_BYTES)
 
 
 def _written_csv(rows: QuerySet | Iterable[Sequence[Cell]]) -> Iterator[bytes]:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "search",
     "seeding",
     "api",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -421,6 +422,9 @@ if ACKNOWLEDGEMENTS_BULK_WAIVER_LIMIT < 1:
 SIGNATURE_CHECKPOINT_KEY = env.str("SIGNATURE_CHECKPOINT_KEY", default="")
 # How often Celery beat writes a checkpoint (seeded by `manage.py setup_reminder_schedule`).
 SIGNATURE_CHECKPOINT_EVERY_MINUTES = env.int("SIGNATURE_CHECKPOINT_EVERY_MINUTES", default=15)
+
+# Where evidence packs (evidence/) are kept: recorded proof, downloadable again, so never cleared.
+EVIDENCE_PACK_DIR = Path(env.str("EVIDENCE_PACK_DIR", default=str(VAR_DIR / "evidence-packs")))
 
 # ---------------------------------------------------------------------------
 # Kiosk signing (acknowledgements/kiosk.py, people/kiosk.py)

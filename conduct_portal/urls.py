@@ -32,6 +32,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("questions/", include("questions.urls")),
     path("audit/", include("audit.urls")),
+    path("evidence/", include("evidence.urls")),
     path("notifications/", include("reminders.urls")),
     path("scim/v2/", include("scim.urls")),
     # /api/v1/ and /profile/api-tokens/.

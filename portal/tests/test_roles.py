@@ -59,6 +59,7 @@ ROLE_PERMISSIONS = {
         "people.view_department",
         "people.view_staffprofile",
         "questions.answer_question",
+        "evidence.build_evidence_pack",
     },
 }
 
