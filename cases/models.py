@@ -19,6 +19,16 @@ class Outcome(models.TextChoices):
     DISCIPLINARY = "disciplinary", pgettext_lazy("breach outcome", "Disciplinary referral")
 
 
+# The badge colour of each outcome.
+OUTCOME_TONES = {
+    Outcome.PENDING: "text-bg-warning",
+    Outcome.NO_ACTION: "text-bg-secondary",
+    Outcome.COACHING: "text-bg-info",
+    Outcome.RETRAINING: "text-bg-primary",
+    Outcome.DISCIPLINARY: "text-bg-danger",
+}
+
+
 class Case(models.Model):
     """The facts of a case (person, day, clause, description) are recorded once; its outcome is decided and may be
     changed later, each change an audit event naming the outcome before and after."""
@@ -67,3 +77,7 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return gettext("Case %(number)s") % {"number": self.pk}
+
+    @property
+    def outcome_tone(self) -> str:
+        return OUTCOME_TONES[Outcome(self.outcome)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,45 @@ def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     if settings.CASES_VISIBLE_TO_MANAGER:
         return cases.filter(reporting_to(user, path="person"))
     return cases.none()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the list, its exports and the counts per clause are narrowed to; empty filters nothing out."""
+
+    outcome: str = ""
+    document_id: int | None = None
+    department_id: int | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+    def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        if self.outcome:
+            cases = cases.filter(outcome=self.outcome)
+        if self.document_id is not None:
+            cases = cases.filter(section__version__document_id=self.document_id)
+        if self.department_id is not None:
+            cases = cases.filter(person__department_id=self.department_id)
+        if self.since is not None:
+            cases = cases.filter(occurred_on__gte=self.since)
+        if self.until is not None:
+            cases = cases.filter(occurred_on__lte=self.until)
+        return cases
+
+    def as_details(self) -> dict[str, object]:
+        """The filters as an audit event's details record them."""
+        return {
+            "outcome": self.outcome,
+            "document": self.document_id,
+            "department": self.department_id,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+
+
+def case_list(user: Viewer, filters: Filters) -> QuerySet[Case]:
+    """The cases `user` may see with the filters, the latest breach first."""
+    return filters.apply(cases_visible_to(user)).order_by("-occurred_on", "-pk")
 
 
 def may_see_cases_of(user: Viewer, person: StaffProfile) -> bool:

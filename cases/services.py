@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.services import event_record
-from codes.models import Section
+from codes.models import CodeDocument, CodeVersion, Section
 from codes.selectors import version_in_force
 from common.errors import InputRefused
 from common.permissions import require_permission
@@ -23,14 +23,20 @@ from . import audit_actions
 from .models import Case, Outcome
 
 
-def _refuse_clause_not_in_force(section: Section, occurred_on: datetime.date) -> None:
-    in_force = version_in_force(section.version.document, on=occurred_on)
-    if in_force is None:
+def in_force_on(document: CodeDocument, occurred_on: datetime.date) -> CodeVersion:
+    """The version of `document` in force on the day of a breach; refused, on the date's field, when none was."""
+    version = version_in_force(document, on=occurred_on)
+    if version is None:
         raise InputRefused(
-            _("No version of “%(document)s” was in force on %(day)s: its first took effect later.")
-            % {"document": section.version.document, "day": formats.date_format(occurred_on, "DATE_FORMAT")},
+            _("No version of “%(document)s” was in force on %(day)s.")
+            % {"document": document, "day": formats.date_format(occurred_on, "DATE_FORMAT")},
             field="occurred_on",
         )
+    return version
+
+
+def _refuse_clause_not_in_force(section: Section, occurred_on: datetime.date) -> None:
+    in_force = in_force_on(section.version.document, occurred_on)
     if in_force.pk != section.version_id:
         raise InputRefused(
             _("On %(day)s version %(number)s of “%(document)s” was in force: choose a clause of that version.")
@@ -162,3 +168,14 @@ def case_set_outcome(
         raise InputRefused(_("Nothing changed: the case has this outcome and note already."))
     _decide_and_record(case, outcome=outcome, note=note, actor=actor, course=course, due_date=due_date)
     return case
+
+
+def cases_export_record(*, actor: User, file_format: str, rows: int, filters: dict[str, object]) -> None:
+    """Note in the audit log who exported breach cases, in which format, how many, with which filters."""
+    require_permission(actor, "cases.view_case")
+    event_record(
+        actor=actor,
+        action=audit_actions.CASES_EXPORT,
+        target=None,
+        details={"format": file_format, "rows": rows, "filters": filters},
+    )

@@ -31,6 +31,7 @@ urlpatterns = [
     path("acknowledgements/", include("acknowledgements.urls")),
     path("training/", include("training.urls")),
     path("questions/", include("questions.urls")),
+    path("cases/", include("cases.urls")),
     path("audit/", include("audit.urls")),
     path("evidence/", include("evidence.urls")),
     path("notifications/", include("reminders.urls")),

@@ -39,6 +39,7 @@ NAVIGATION = [
         permissions=("acknowledgements.view_all_acknowledgements", "people.view_team"),
     ),
     NavItem(_("Training status"), "training:status", permissions=("training.view_training_status",)),
+    NavItem(_("Breach cases"), "cases:list", permissions=("cases.view_case",)),
     NavItem(_("Departments"), "people:department_list", permissions=("people.view_organisation",)),
     NavItem(_("Staff"), "people:staff_list", permissions=("people.view_organisation",)),
     NavItem(_("Audit log"), "audit:event_list", permissions=("audit.view_auditevent",)),

@@ -12,6 +12,8 @@ from acknowledgements import selectors as acknowledgement_selectors
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from audit import selectors as audit_selectors
 from audit.models import AuditEvent
+from cases import selectors as case_selectors
+from cases.models import Case
 from people import selectors as people_selectors
 from people.models import StaffProfile
 from reminders import selectors as reminder_selectors
@@ -45,17 +47,25 @@ def sees_reminders_of(viewer: Viewer, person: StaffProfile) -> bool:
     return viewer.has_perm("reminders.view_reminderlog") or people_selectors.is_manager_of(viewer, person)
 
 
+def sees_cases_of(viewer: Viewer, person: StaffProfile) -> bool:
+    return case_selectors.may_see_cases_of(viewer, person)
+
+
+def cases(person: StaffProfile, viewer: Viewer) -> QuerySet[Case]:
+    return case_selectors.cases_of(person, viewer)
+
+
 def reminders(person: StaffProfile) -> QuerySet[ReminderLog]:
     return reminder_selectors.reminders_sent_to(person.user_id)
 
 
 def audit_events(person: StaffProfile) -> QuerySet[AuditEvent]:
     """The events about the person: their profile and account, and their requests, signatures, assignments,
-    completions and enrolments."""
+    completions, enrolments and breach cases."""
     about: dict[type[Model], QuerySet] = {
         StaffProfile: StaffProfile.objects.filter(pk=person.pk),
         get_user_model(): get_user_model().objects.filter(pk=person.user_id),
     }
-    for model in (AcknowledgementRequest, Signature, Assignment, Completion, Enrolment):
+    for model in (AcknowledgementRequest, Signature, Assignment, Completion, Enrolment, Case):
         about[model] = model._default_manager.filter(person=person)
     return audit_selectors.events_about(about)

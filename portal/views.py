@@ -63,8 +63,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    """One person's acknowledgements, waivers, training, reminders and audit trail, for compliance (anyone) and
-    for their manager; each part shown when the viewer may read it where it comes from."""
+    """One person's acknowledgements, waivers, training, breach cases, reminders and audit trail, for compliance
+    (anyone) and for their manager; each part shown when the viewer may read it where it comes from."""
     viewer = request.user
     staff = person_page.get_person_for_user(viewer, pk)
 
@@ -80,6 +80,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     if context["sees_training"]:
         context["assignments"] = page(training_selectors.assignments_of(staff), "assignments_page")
         context["completions"] = page(training_selectors.completions_of(staff), "completions_page")
+    if person_page.sees_cases_of(viewer, staff):
+        context["cases"] = page(person_page.cases(staff, viewer), "cases_page")
     if person_page.sees_reminders_of(viewer, staff):
         context["reminders"] = page(person_page.reminders(staff), "reminders_page")
     if viewer.has_perm("audit.view_auditevent"):

@@ -34,6 +34,7 @@ def navigation_labels(html: str) -> list[str]:
                 "Documents",
                 "Dashboard",
                 "Training status",
+                "Breach cases",
                 "Departments",
                 "Staff",
                 "Audit log",

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
-from codes.models import VersionStatus
-from codes.tests.factories import DraftFactory
+from cases.tests.factories import record
+from codes.models import Section, VersionStatus
+from codes.tests.factories import DraftFactory, SectionFactory
 from people import services as people_services
 from people.tests.factories import StaffProfileFactory
 from reminders.models import DeliveryStatus, ReminderKind, ReminderLog
@@ -42,9 +43,25 @@ def remind(person, object_id: int) -> ReminderLog:
     )
 
 
+def in_force_today() -> Section:
+    """A clause of a version in force since today (straight into the database: only its section is wanted)."""
+    version = DraftFactory()
+    section = SectionFactory(version=version)
+    version.status, version.published_at, version.effective_date = (
+        VersionStatus.PUBLISHED,
+        timezone.now(),
+        timezone.localdate(),
+    )
+    version.save()
+    return section
+
+
 def fill(person, *, rows: int, actor) -> None:
-    """`rows` of every list: requests (signed, waived), assignments, completions, reminders, audit events."""
+    """`rows` of every list: requests (signed, waived), assignments, completions, breach cases, reminders, audit
+    events."""
+    clause = in_force_today()
     for _ in range(rows):
+        record(person, clause, actor=actor, occurred_on=timezone.localdate())
         signed = ask(person)
         acknowledgement_services.signature_create(ack_request=signed, actor=person.user, typed_name=person.full_name)
         acknowledgement_services.request_waive(ack_request=ask(person), actor=actor, reason="On leave")
@@ -176,8 +193,9 @@ def test_the_page_reads_the_same_number_of_queries_whatever_the_number_of_rows(
 
     # The session, the user, their permissions (two), the person with user, department and manager; a count
     # and a page of each list: requests with version, signature and waiver, waivers, assignments, completions,
-    # reminders, audit events with their actors (twelve); unread notifications and my tasks (navigation).
-    with django_assert_num_queries(19):
+    # breach cases with their clause and version, reminders, audit events with their actors (fourteen); unread
+    # notifications and my tasks (navigation).
+    with django_assert_num_queries(21):
         response = client.get(url(agent))
     assert response.status_code == 200
 

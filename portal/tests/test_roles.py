@@ -60,6 +60,9 @@ ROLE_PERMISSIONS = {
         "people.view_staffprofile",
         "questions.answer_question",
         "evidence.build_evidence_pack",
+        "cases.view_case",
+        "cases.add_case",
+        "cases.change_case",
     },
 }
 
