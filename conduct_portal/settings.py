@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "seeding",
     "api",
     "evidence",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -425,6 +426,38 @@ SIGNATURE_CHECKPOINT_EVERY_MINUTES = env.int("SIGNATURE_CHECKPOINT_EVERY_MINUTES
 
 # Where evidence packs (evidence/) are kept: recorded proof, downloadable again, so never cleared.
 EVIDENCE_PACK_DIR = Path(env.str("EVIDENCE_PACK_DIR", default=str(VAR_DIR / "evidence-packs")))
+
+# The key of the commitments to personal fields (the record hash covers HMAC-SHA256 of each personal
+# field under it, not the field itself, so that a leaver's name, address and browser can be replaced
+# once their retention ends and every record still verifies) and of leavers' stable pseudonyms. Like
+# the checkpoint key it must never be stored in the database; left empty, a key derived from
+# SECRET_KEY is used on a laptop, which `check --deploy` refuses (acknowledgements.E002). Keep it for
+# good: commitments made under one key do not verify under another.
+SIGNATURE_COMMITMENT_KEY = env.str("SIGNATURE_COMMITMENT_KEY", default="")
+
+# ---------------------------------------------------------------------------
+# Retention of leavers' personal data (privacy/, README "Retention and erasure")
+# ---------------------------------------------------------------------------
+
+# Days after a person leaves (is deactivated) before their personal data is pseudonymised, per kind
+# of record they hold: the longest period among the kinds they hold applies, so that a record kept
+# as proof keeps its signer's name as long as the law asks for the proof. A legal hold on the person
+# stops it whatever the periods say.
+RETENTION_DAYS = {
+    # Every leaver: the account and staff record, notifications, reminders, questions, audit trail.
+    "leaver": env.int("RETENTION_LEAVER_DAYS", default=365),
+    # Leavers who signed a code: the typed name, IP address and browser of their signatures.
+    "signature": env.int("RETENTION_SIGNATURE_DAYS", default=2190),
+    # Leavers with a training completion: their certificates name them.
+    "training": env.int("RETENTION_TRAINING_DAYS", default=1825),
+}
+if min(RETENTION_DAYS.values()) < 1:
+    raise ImproperlyConfigured(
+        "RETENTION_LEAVER_DAYS, RETENTION_SIGNATURE_DAYS and RETENTION_TRAINING_DAYS must be at least 1."
+    )
+# Hour of the daily pseudonymisation of leavers whose retention ended, in DJANGO_TIME_ZONE (seeded by
+# `manage.py setup_reminder_schedule`).
+RETENTION_SWEEP_HOUR = env.int("RETENTION_SWEEP_HOUR", default=3)
 
 # ---------------------------------------------------------------------------
 # Kiosk signing (acknowledgements/kiosk.py, people/kiosk.py)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("evidence/", include("evidence.urls")),
     path("notifications/", include("reminders.urls")),
+    path("privacy/", include("privacy.urls")),
     path("scim/v2/", include("scim.urls")),
     # /api/v1/ and /profile/api-tokens/.
     path("", include("api.urls")),

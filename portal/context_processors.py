@@ -43,6 +43,7 @@ NAVIGATION = [
     NavItem(_("Departments"), "people:department_list", permissions=("people.view_organisation",)),
     NavItem(_("Staff"), "people:staff_list", permissions=("people.view_organisation",)),
     NavItem(_("Audit log"), "audit:event_list", permissions=("audit.view_auditevent",)),
+    NavItem(_("Legal holds"), "privacy:holds", permissions=("privacy.view_legalhold",)),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 ]
 

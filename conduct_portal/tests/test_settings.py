@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 PRINT_SETTINGS = """
@@ -36,6 +38,7 @@ PRODUCTION = {
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
     "DJANGO_TIME_ZONE": "Europe/London",
     "SIGNATURE_CHECKPOINT_KEY": "a-random-key-that-only-the-portal-and-the-auditor-hold-5e4f3a2b",
+    "SIGNATURE_COMMITMENT_KEY": "another-random-key-held-apart-from-the-rows-9c8d7e6f5a4b3c2d1e0f",
 }
 
 
@@ -116,10 +119,14 @@ def test_check_deploy_with_production_values_prints_no_warning() -> None:
     assert "System check identified no issues" in result.stdout
 
 
-def test_check_deploy_refuses_a_production_without_its_own_checkpoint_key() -> None:
-    without_key = {name: value for name, value in PRODUCTION.items() if name != "SIGNATURE_CHECKPOINT_KEY"}
+@pytest.mark.parametrize(
+    ("key", "check"),
+    [("SIGNATURE_CHECKPOINT_KEY", "acknowledgements.E001"), ("SIGNATURE_COMMITMENT_KEY", "acknowledgements.E002")],
+)
+def test_check_deploy_refuses_a_production_without_its_own_key(key: str, check: str) -> None:
+    without_key = {name: value for name, value in PRODUCTION.items() if name != key}
 
     result = run_python("", without_key, "manage.py", "check", "--deploy")
 
     assert result.returncode != 0
-    assert "acknowledgements.E001" in result.stderr
+    assert check in result.stderr

@@ -60,6 +60,8 @@ ROLE_PERMISSIONS = {
         "people.view_staffprofile",
         "questions.answer_question",
         "evidence.build_evidence_pack",
+        "privacy.view_legalhold",
+        "privacy.manage_legal_holds",
         "cases.view_case",
         "cases.add_case",
         "cases.change_case",
@@ -74,13 +76,17 @@ def test_each_role_holds_exactly_its_permissions(role: str) -> None:
 
 
 # Who may open which page: the role × page matrix.
-PAGES = ["/codes/", "/codes/templates/", "/people/team/", "/people/staff/", "/people/departments/", "/people/me/", "/"]
+PAGES = [
+    *("/codes/", "/codes/templates/", "/people/team/", "/people/staff/", "/people/departments/", "/people/me/", "/"),
+    *("/privacy/my-data/", "/privacy/legal-holds/"),
+]
+EVERYONE = {"/people/me/", "/privacy/my-data/", "/"}
 ALLOWED = {
-    "agent": {"/codes/", "/people/me/", "/"},
-    "manager": {"/codes/", "/codes/templates/", "/people/team/", "/people/me/", "/"},
-    "compliance_officer": {"/codes/", "/people/staff/", "/people/departments/", "/people/me/", "/"},
-    "administrator": {"/codes/", "/people/staff/", "/people/departments/", "/people/me/", "/"},
-    "outsider": {"/people/me/", "/"},
+    "agent": {"/codes/", *EVERYONE},
+    "manager": {"/codes/", "/codes/templates/", "/people/team/", *EVERYONE},
+    "compliance_officer": {"/codes/", "/people/staff/", "/people/departments/", "/privacy/legal-holds/", *EVERYONE},
+    "administrator": {"/codes/", "/people/staff/", "/people/departments/", "/privacy/legal-holds/", *EVERYONE},
+    "outsider": EVERYONE,
 }
 
 

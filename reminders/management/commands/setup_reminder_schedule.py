@@ -10,6 +10,15 @@ TASK_NAME = "Daily reminder sweep"
 CHECKPOINT_TASK_NAME = "Signature chain checkpoint"
 WEBHOOK_SWEEP_TASK_NAME = "Webhook delivery sweep"
 WEBHOOK_PRUNE_TASK_NAME = "Webhook history pruning"
+RETENTION_TASK_NAME = "Pseudonymisation of leavers past retention"
+
+
+def _daily_at(hour: int) -> CrontabSchedule:
+    """Every day at `hour` o'clock in the organisation's time zone."""
+    schedule, _created = CrontabSchedule.objects.get_or_create(
+        minute="0", hour=str(hour), day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
+    )
+    return schedule
 
 
 class Command(BaseCommand):
@@ -19,20 +28,13 @@ class Command(BaseCommand):
         "REMINDERS_SWEEP_HOUR in the organisation's time zone, and the checkpoint of the signature "
         "chain, every SIGNATURE_CHECKPOINT_EVERY_MINUTES; and the webhook sweep, which sends the deliveries "
         "whose retry is due (or whose hand-over to the workers was lost), every WEBHOOK_SWEEP_EVERY_MINUTES, "
-        "and the daily pruning of webhook history older than WEBHOOK_KEEP_DAYS. Run exactly one beat process."
+        "and the daily pruning of webhook history older than WEBHOOK_KEEP_DAYS; and the daily pseudonymisation of "
+        "leavers whose retention has ended, at RETENTION_SWEEP_HOUR. Run exactly one beat process."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        schedule, _created = CrontabSchedule.objects.get_or_create(
-            minute="0",
-            hour=str(settings.REMINDERS["sweep_hour"]),
-            day_of_week="*",
-            day_of_month="*",
-            month_of_year="*",
-            timezone=settings.TIME_ZONE,
-        )
         task, created = PeriodicTask.objects.get_or_create(
-            name=TASK_NAME, defaults={"task": "reminders.sweep", "crontab": schedule}
+            name=TASK_NAME, defaults={"task": "reminders.sweep", "crontab": _daily_at(settings.REMINDERS["sweep_hour"])}
         )
         self._report(task, created, task.crontab)
         every, _created = IntervalSchedule.objects.get_or_create(
@@ -54,6 +56,11 @@ class Command(BaseCommand):
             name=WEBHOOK_PRUNE_TASK_NAME, defaults={"task": "webhooks.prune", "interval": daily}
         )
         self._report(task, created, task.interval)
+        task, created = PeriodicTask.objects.get_or_create(
+            name=RETENTION_TASK_NAME,
+            defaults={"task": "privacy.pseudonymise_leavers", "crontab": _daily_at(settings.RETENTION_SWEEP_HOUR)},
+        )
+        self._report(task, created, task.crontab)
 
     def _report(self, task: PeriodicTask, created: bool, schedule: object) -> None:
         state = "created" if created else "left as it was"

@@ -1,0 +1,24 @@
+"""The key of the commitments to personal fields, held apart from the rows like the checkpoint key.
+
+A signature record's hash covers a commitment to each personal field (HMAC-SHA256 under this key),
+not the field itself, so that a leaver's personal values can be replaced by pseudonyms once their
+retention ends while every record, and every evidence pack exported before, still verifies. Whoever
+reads the database cannot test a guess of a name against a commitment without the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def commitment_key() -> bytes:
+    """SIGNATURE_COMMITMENT_KEY, or on a development machine a key derived from SECRET_KEY.
+
+    `check --deploy` refuses the derived key (acknowledgements.E002), as it does the checkpoint key's.
+    """
+    if settings.SIGNATURE_COMMITMENT_KEY:
+        return str(settings.SIGNATURE_COMMITMENT_KEY).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"conduct_portal.signature-commitment-key", hashlib.sha256).digest()

@@ -1,0 +1,260 @@
+"""Legal holds, the pseudonymisation of leavers whose retention has ended, and a person's own data export.
+
+`person_pseudonymise` is the one place that knows every personal field the portal keeps about a person:
+a new table or column holding one belongs in it (and in the test that searches every text column of
+every table for what it replaced).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import User
+from django.db import models, transaction
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Replace
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from acknowledgements.commitments import commitment_key
+from acknowledgements.models import AcknowledgementRequest
+from audit.services import event_record
+from common.errors import DomainError
+from people.models import StaffProfile, UserSession
+from questions.models import Question
+from reminders.models import Notification, ReminderLog
+from scim.models import ScimAccount
+from training.models import Assignment, Completion
+from webhooks.models import Event
+
+from . import audit_actions, selectors
+from .models import LegalHold, Pseudonymisation
+
+PSEUDONYM_PREFIX = "anon-"
+# Shorter values are not searched for in free text, where they would match inside other words and ids.
+MENTION_MIN_LENGTH = 5
+# Leavers pseudonymised per transaction-free batch of ids read by the sweep.
+SWEEP_BATCH = 200
+
+
+class HoldRefused(DomainError):
+    """A legal hold that cannot be placed or released as asked."""
+
+
+class PseudonymisationRefused(DomainError):
+    """A person who may not be pseudonymised (yet): active, held, or done already."""
+
+
+def _require(actor: User, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise HoldRefused(_("Your roles do not allow this action."))
+
+
+# ---------------------------------------------------------------------------
+# Legal holds
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hold_place(*, person: StaffProfile, reason: str, actor: User) -> LegalHold:
+    """Place a legal hold on a person: their personal data is kept as it is, retention or not, until released.
+
+    Refused without `privacy.manage_legal_holds`, without a reason, when the person is already held (one hold
+    in force is enough) or already pseudonymised (there is nothing left to keep). Audited with the reason.
+    """
+    _require(actor, "privacy.manage_legal_holds")
+    person = StaffProfile.objects.select_for_update().get(pk=person.pk)
+    reason = reason.strip()
+    if not reason:
+        raise HoldRefused(_("Say why the person's data must be kept."))
+    if Pseudonymisation.objects.filter(person=person).exists():
+        raise HoldRefused(_("This person's data was pseudonymised already: there is nothing left to hold."))
+    if LegalHold.objects.active().filter(person=person).exists():
+        raise HoldRefused(_("A legal hold on this person is in force already."))
+    hold = LegalHold.objects.create(person=person, reason=reason, placed_by=actor, placed_at=timezone.now())
+    event_record(
+        actor=actor, action=audit_actions.HOLD_PLACE, target=hold, details={"person": person.pk, "reason": reason}
+    )
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
+    """Release a legal hold, with a reason: the person's retention applies again from the next sweep.
+
+    Refused without `privacy.manage_legal_holds`, without a reason, or when released already. Audited.
+    """
+    _require(actor, "privacy.manage_legal_holds")
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    reason = reason.strip()
+    if not reason:
+        raise HoldRefused(_("Say why the hold is released."))
+    if not hold.is_active:
+        raise HoldRefused(_("This legal hold was released already."))
+    hold.released_by = actor
+    hold.released_at = timezone.now()
+    hold.release_reason = reason
+    hold.save(update_fields=["released_by", "released_at", "release_reason"])
+    event_record(
+        actor=actor,
+        action=audit_actions.HOLD_RELEASE,
+        target=hold,
+        details={"person": hold.person_id, "reason": reason},
+    )
+    return hold
+
+
+# ---------------------------------------------------------------------------
+# Pseudonymisation
+# ---------------------------------------------------------------------------
+
+
+def pseudonym_of(employee_id: str) -> str:
+    """A leaver's stable pseudonym: the same employee id always gives the same one (records stay linkable
+    to each other), and nobody without the commitment key can tell whose it is, or test a guess."""
+    digest = hmac.new(commitment_key(), f"employee_id:{employee_id}".encode(), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest[:24]
+
+
+# Free text that may name a person (a note, a message, a reason), by model: the mentions are replaced.
+FREE_TEXT: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
+    (Notification, ("message",)),
+    (AcknowledgementRequest, ("waiver_reason",)),
+    (Assignment, ("note",)),
+    (Completion, ("evidence_note",)),
+    (Question, ("text", "answer")),
+    (LegalHold, ("reason", "release_reason")),
+)
+
+
+def _mentions(user: User, person: StaffProfile) -> list[str]:
+    """What identifies the person in free text, longest first (a full name before the email that holds it)."""
+    values = {user.get_full_name(), user.email, user.get_username(), person.employee_id}
+    return sorted((value for value in values if len(value) >= MENTION_MIN_LENGTH), key=len, reverse=True)
+
+
+def _replace_mentions(mentions: list[str], pseudonym: str) -> int:
+    """Replace each mention in every free-text field the portal keeps, and in webhook payloads; the rows changed."""
+    changed = 0
+    for model, fields in FREE_TEXT:
+        for mention in mentions:
+            for name in fields:
+                changed += model._default_manager.filter(**{f"{name}__contains": mention}).update(
+                    **{name: Replace(F(name), Value(mention), Value(pseudonym))}
+                )
+    as_text = Cast("payload", output_field=CharField())
+    events = Event.objects.annotate(text=as_text).filter(
+        _any_of(Q(text__contains=json.dumps(mention)[1:-1]) for mention in mentions)
+    )
+    for event in events.iterator():
+        text = json.dumps(event.payload)
+        for mention in mentions:
+            text = text.replace(json.dumps(mention)[1:-1], pseudonym)
+        event.payload = json.loads(text)
+        event.save(update_fields=["payload"])
+        changed += 1
+    return changed
+
+
+def _any_of(conditions: Any) -> Q:
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
+@transaction.atomic
+def person_pseudonymise(*, person: StaffProfile, actor: User | None) -> Pseudonymisation:
+    """Replace a leaver's personal data by a stable pseudonym, for good.
+
+    The account's username becomes the pseudonym, its names and email are emptied and its password made
+    unusable; the staff record's employee id becomes the pseudonym and its job title is emptied; sign-in
+    sessions, sign-in attempts, links to identity providers and SCIM's external id go; the person's own
+    notifications go, their reminders keep no error text; every mention of their name, email, username or
+    employee id in free text (notes, messages, reasons, questions, webhook payloads) is replaced by the
+    pseudonym. Refused for an active person, one under a legal hold in force, or one pseudonymised already.
+    Audited (without the values replaced). `actor` is None for the daily sweep.
+    """
+    person = StaffProfile.objects.select_for_update().select_related("user").get(pk=person.pk)
+    user = person.user
+    if user.is_active:
+        raise PseudonymisationRefused(_("Only a person who has left can be pseudonymised."))
+    if LegalHold.objects.active().filter(person=person).exists():
+        raise PseudonymisationRefused(_("A legal hold on this person is in force: their data is kept."))
+    if Pseudonymisation.objects.filter(person=person).exists():
+        raise PseudonymisationRefused(_("This person was pseudonymised already."))
+    pseudonym = pseudonym_of(person.employee_id)
+    mentions = _mentions(user, person)
+    old_username = user.get_username()
+
+    UserSession.objects.filter(user=user).delete()
+    for attempts in (AccessAttempt, AccessFailureLog, AccessLog):
+        attempts.objects.filter(username=old_username).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    ScimAccount.objects.filter(user=user).update(external_id="")
+    Notification.objects.filter(recipient=user).delete()
+    ReminderLog.objects.filter(recipient=user).update(last_error="")
+    replaced = _replace_mentions(mentions, pseudonym)
+
+    user.username, user.first_name, user.last_name, user.email = pseudonym, "", "", ""
+    user.set_unusable_password()
+    user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
+    person.employee_id, person.job_title = pseudonym, ""
+    person.save(update_fields=["employee_id", "job_title"])
+
+    done = Pseudonymisation.objects.create(person=person, pseudonym=pseudonym, performed_at=timezone.now())
+    event_record(
+        actor=actor,
+        action=audit_actions.PERSON_PSEUDONYMISE,
+        target=person,
+        details={"pseudonym": pseudonym, "mentions_replaced": replaced},
+    )
+    return done
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    pseudonymised: int
+    held: int
+
+
+def leavers_pseudonymise(*, dry_run: bool = False) -> SweepSummary:
+    """The daily sweep: pseudonymise every leaver whose retention has ended and who is not under a legal hold,
+    each in a transaction of their own (one refused — held or pseudonymised meanwhile — leaves the others done).
+    Reads the due leavers' ids a batch at a time, in id order. With `dry_run`, only counts."""
+    now = timezone.now()
+    held = selectors.leavers_held(now=now).count()
+    due = selectors.leavers_due(now=now).order_by("pk").values_list("pk", flat=True)
+    if dry_run:
+        return SweepSummary(pseudonymised=due.count(), held=held)
+    done, last = 0, 0
+    while batch := list(due.filter(pk__gt=last)[:SWEEP_BATCH]):
+        for person in StaffProfile.objects.filter(pk__in=batch).order_by("pk"):
+            try:
+                person_pseudonymise(person=person, actor=None)
+            except PseudonymisationRefused:
+                continue
+            done += 1
+        last = batch[-1]
+    return SweepSummary(pseudonymised=done, held=held)
+
+
+# ---------------------------------------------------------------------------
+# A person's own data
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """What the portal holds about the person, for them to download; audited (who, not what)."""
+    data = selectors.personal_data(user)
+    event_record(actor=user, action=audit_actions.DATA_EXPORT, target=user)
+    return data

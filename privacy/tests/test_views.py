@@ -1,0 +1,270 @@
+"""The "my data" page and download (only one's own), and the legal holds page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.services import requests_create_for_version, signature_create
+from audit.models import AuditEvent
+from people.services import person_deactivate
+from people.tests.factories import StaffProfileFactory
+from privacy.models import LegalHold
+from privacy.services import hold_place
+from questions.tests.factories import ask
+from reminders.tests.factories import NotificationFactory
+from training.tests.factories import CompletionFactory
+
+pytestmark = pytest.mark.django_db
+
+MY_DATA = "/privacy/my-data/"
+DOWNLOAD = "/privacy/my-data/download.json"
+HOLDS = "/privacy/legal-holds/"
+PLACE = "/privacy/legal-holds/place/"
+
+
+@pytest.fixture
+def signed(published, agent):
+    requests_create_for_version(version=published)
+    return signature_create(
+        ack_request=AcknowledgementRequest.objects.get(person=agent),
+        actor=agent.user,
+        typed_name=agent.full_name,
+        ip_address="198.51.100.23",
+        user_agent="Mozilla/5.0 (X11; Linux) Agent-Browser/1.0",
+    )
+
+
+# ---------------------------------------------------------------------------
+# My data
+# ---------------------------------------------------------------------------
+
+
+def test_a_person_sees_what_the_portal_holds_about_them(client: Client, agent, signed) -> None:
+    NotificationFactory(recipient=agent.user, message="Please acknowledge the code")
+    client.force_login(agent.user)
+
+    response = client.get(MY_DATA)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert agent.employee_id in page
+    assert "198.51.100.23" in page
+    assert "Agent-Browser/1.0" in page
+    assert f"/acknowledgements/receipts/{signed.pk}/" in page
+    assert "Please acknowledge the code" in page
+
+
+def test_the_page_shows_only_the_signed_in_persons_data(client: Client, agent, manager, signed) -> None:
+    client.force_login(manager.user)
+
+    page = client.get(MY_DATA).content.decode()
+
+    assert "198.51.100.23" not in page
+    assert agent.employee_id not in page
+
+
+def test_the_download_holds_everything_as_json(client: Client, agent, signed) -> None:
+    CompletionFactory(person=agent, evidence_note="Passed the quiz")
+    client.force_login(agent.user)
+
+    response = client.get(DOWNLOAD)
+
+    data = json.loads(response.content)
+    assert response["Content-Disposition"].startswith('attachment; filename="my-data-')
+    assert "no-store" in response["Cache-Control"]
+    assert data["account"]["username"] == "ana"
+    assert data["staff_record"]["employee_id"] == agent.employee_id
+    [request] = data["acknowledgements"]
+    assert (request["typed_name"], request["ip_address"], request["receipt"]) == (
+        agent.full_name,
+        "198.51.100.23",
+        f"/acknowledgements/receipts/{signed.pk}/",
+    )
+    assert data["training_completions"][0]["evidence_note"] == "Passed the quiz"
+
+
+def test_the_download_is_audited(client: Client, agent) -> None:
+    client.force_login(agent.user)
+
+    client.get(DOWNLOAD)
+
+    assert AuditEvent.objects.filter(action="privacy.data.export", actor=agent.user).count() == 1
+
+
+def test_an_account_without_a_staff_record_gets_its_account_data(client: Client, django_user_model) -> None:
+    user = django_user_model.objects.create_user("service-desk", email="desk@example.com")
+    client.force_login(user)
+
+    data = json.loads(client.get(DOWNLOAD).content)
+
+    assert (data["account"]["email"], data["staff_record"], data["acknowledgements"]) == ("desk@example.com", None, [])
+    assert client.get(MY_DATA).status_code == 200
+
+
+@pytest.mark.parametrize("path", [MY_DATA, DOWNLOAD])
+def test_my_data_asks_an_anonymous_visitor_to_sign_in(client: Client, path: str) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("path", [MY_DATA, DOWNLOAD])
+def test_my_data_refuses_a_post(client: Client, agent, path: str) -> None:
+    client.force_login(agent.user)
+
+    assert client.post(path).status_code == 405
+
+
+def _with_rows(person, published, count: int) -> None:
+    for _ in range(count):
+        NotificationFactory(recipient=person.user)
+        CompletionFactory(person=person)
+        ask(published, person.user)
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_pages_queries_do_not_grow_with_the_rows(
+    client: Client, agent, signed, published, rows: int, django_assert_num_queries
+) -> None:
+    _with_rows(agent, published, rows)
+    client.force_login(agent.user)
+
+    # Session and account; the staff record; a count for each of the six lists; the navigation's permissions (2),
+    # unread notifications and tasks; a page of each list that has rows (requests, completions, notifications,
+    # questions).
+    with django_assert_num_queries(17):
+        client.get(MY_DATA)
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_downloads_queries_do_not_grow_with_the_rows(
+    client: Client, agent, signed, published, rows: int, django_assert_num_queries
+) -> None:
+    _with_rows(agent, published, rows)
+    client.force_login(agent.user)
+
+    # Session and account; the staff record; one query per kind (7); the audit event (savepoint, insert, release).
+    with django_assert_num_queries(12):
+        client.get(DOWNLOAD)
+
+
+# ---------------------------------------------------------------------------
+# Legal holds
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def leaver_hold(leaver, compliance_officer) -> LegalHold:
+    return hold_place(person=leaver, reason="Tribunal claim 2026/118", actor=compliance_officer.user)
+
+
+def test_compliance_places_a_hold_by_employee_id(client: Client, compliance_officer, leaver) -> None:
+    client.force_login(compliance_officer.user)
+
+    response = client.post(PLACE, {"employee_id": "HR-7731-ZQ", "reason": "Tribunal claim 2026/118"})
+
+    hold = LegalHold.objects.get()
+    assert response.status_code == 302
+    assert (hold.person, hold.placed_by, hold.is_active) == (leaver, compliance_officer.user, True)
+    assert "Tribunal claim 2026/118" in client.get(HOLDS).content.decode()
+
+
+def test_an_unknown_employee_id_is_named_on_the_form(client: Client, compliance_officer) -> None:
+    client.force_login(compliance_officer.user)
+
+    response = client.post(PLACE, {"employee_id": "NOBODY", "reason": "Claim"})
+
+    assert response.status_code == 400
+    assert "Nobody on the staff has this employee id." in response.content.decode()
+    assert not LegalHold.objects.exists()
+
+
+def test_a_second_hold_is_refused_with_a_message(client: Client, compliance_officer, leaver_hold) -> None:
+    client.force_login(compliance_officer.user)
+
+    response = client.post(PLACE, {"employee_id": "HR-7731-ZQ", "reason": "Another claim"})
+
+    assert response.status_code == 400
+    assert "A legal hold on this person is in force already." in response.content.decode()
+    assert LegalHold.objects.count() == 1
+
+
+def test_compliance_releases_a_hold_with_a_reason(client: Client, compliance_officer, leaver_hold) -> None:
+    client.force_login(compliance_officer.user)
+
+    response = client.post(f"{HOLDS}{leaver_hold.pk}/release/", {"reason": "The claim was settled"})
+
+    leaver_hold.refresh_from_db()
+    assert response.status_code == 302
+    assert (leaver_hold.is_active, leaver_hold.release_reason) == (False, "The claim was settled")
+
+
+def test_a_release_without_a_reason_is_refused_with_a_message(client: Client, compliance_officer, leaver_hold) -> None:
+    client.force_login(compliance_officer.user)
+
+    response = client.post(f"{HOLDS}{leaver_hold.pk}/release/", {"reason": ""}, follow=True)
+
+    leaver_hold.refresh_from_db()
+    assert "This field is required." in response.content.decode()
+    assert leaver_hold.is_active
+
+
+def test_releasing_an_unknown_hold_is_not_found(client: Client, compliance_officer) -> None:
+    client.force_login(compliance_officer.user)
+
+    assert client.post(f"{HOLDS}999/release/", {"reason": "x"}).status_code == 404
+
+
+def test_an_administrator_sees_the_holds_but_may_not_place_or_release_them(
+    client: Client, administrator, leaver_hold
+) -> None:
+    client.force_login(administrator.user)
+
+    page = client.get(HOLDS)
+
+    assert page.status_code == 200
+    assert "Place the hold" not in page.content.decode()
+    assert client.post(PLACE, {"employee_id": "HR-7731-ZQ", "reason": "x"}).status_code == 403
+    assert client.post(f"{HOLDS}{leaver_hold.pk}/release/", {"reason": "x"}).status_code == 403
+
+
+def test_an_agent_may_not_open_the_holds(client: Client, agent) -> None:
+    client.force_login(agent.user)
+
+    assert client.get(HOLDS).status_code == 403
+
+
+@pytest.mark.parametrize(("method", "path"), [("post", HOLDS), ("get", PLACE), ("get", f"{HOLDS}1/release/")])
+def test_the_holds_pages_refuse_the_wrong_method(client: Client, compliance_officer, method: str, path: str) -> None:
+    client.force_login(compliance_officer.user)
+
+    assert getattr(client, method)(path).status_code == 405
+
+
+@pytest.mark.parametrize("path", [HOLDS, PLACE])
+def test_the_holds_ask_an_anonymous_visitor_to_sign_in(client: Client, path: str) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("holds", [1, 25])
+def test_the_holds_pages_queries_do_not_grow_with_the_holds(
+    client: Client, compliance_officer, holds: int, django_assert_num_queries
+) -> None:
+    for person in StaffProfileFactory.create_batch(holds):
+        person_deactivate(user=person.user, actor=None)
+        hold_place(person=person, reason="Claim", actor=compliance_officer.user)
+    client.force_login(compliance_officer.user)
+
+    # Session, account; permissions (2), unread notifications and tasks for the navigation; the count and the
+    # page of holds with their people.
+    with django_assert_num_queries(8):
+        assert client.get(HOLDS).status_code == 200
