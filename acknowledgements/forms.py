@@ -20,27 +20,32 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise  # the stubs' type of a lazy string
 
 
-class SignForm(forms.Form):
-    """The signature: agreement, the person's name, and their password again (re-authentication), for the
-    text in the language shown.
+class AgreementForm(forms.Form):
+    """What every signature asks: agreement to the statement and the person's name, for the text in the
+    language shown. At a kiosk that is all (the person identified with their PIN, before a witness)."""
+
+    agree = forms.BooleanField(label=_("I agree to the statement above."))
+    typed_name = forms.CharField(label=_("Your full name"), max_length=200)
+
+    # The language of the text shown, which the page writes as a hidden input: the service looks that text
+    # up by it (the version's own, or a published translation) and takes its hash from the database. Missing,
+    # it is the version's own language, the only text a page written before translations existed showed.
+    language = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
+
+
+class SignForm(AgreementForm):
+    """The signature in the portal: the agreement, and the person's password again (re-authentication).
 
     A person without a password (single sign-on) confirms at their identity provider instead: the
     form then has no password field, and accepts only a fresh confirmation (`reauthentication`).
     """
 
-    agree = forms.BooleanField(label=_("I agree to the statement above."))
-    typed_name = forms.CharField(label=_("Your full name"), max_length=200)
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Entered again to confirm that it is really you signing."),
     )
-
-    # The language of the text shown, which the page writes as a hidden input: the service looks that text
-    # up by it (the version's own, or a published translation) and takes its hash from the database. Missing,
-    # it is the version's own language, the only text a page written before translations existed showed.
-    language = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,3 +231,29 @@ class ReadingReportForm(forms.Form):
                 raise refused
             seconds_by_position[int(position)] = seconds
         return seconds_by_position
+
+
+# ---------------------------------------------------------------------------
+# The kiosk
+# ---------------------------------------------------------------------------
+
+
+class KioskOpenForm(forms.Form):
+    device = forms.CharField(
+        label=_("Name of this device"),
+        max_length=100,
+        help_text=_("As the signatures will name it, e.g. “Warehouse tablet 2”."),
+    )
+
+
+class KioskIdentifyForm(forms.Form):
+    employee_id = forms.CharField(
+        label=_("Your employee id"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    secret = forms.CharField(
+        label=_("Your PIN or one-time code"),
+        max_length=32,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("Your supervisor gave it to you."),
+    )

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from functools import partial
 from math import ceil
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -37,7 +38,7 @@ from .access import (
     require_campaign_runner,
     require_dashboard_access,
 )
-from .forms import DashboardFilterForm, ExtendDeadlineForm, SignForm, WaiveForm, WaiverSelectionForm
+from .forms import AgreementForm, DashboardFilterForm, ExtendDeadlineForm, SignForm, WaiveForm, WaiverSelectionForm
 from .models import AcknowledgementRequest, AcknowledgementRequestQuerySet, RequestStatus, Signature
 
 # ---------------------------------------------------------------------------
@@ -63,17 +64,28 @@ def _read_and_sign_page(
     wanted: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The reader and its signing form; the page a refused signature shows again, exactly, with its errors.
+    """The reader and its signing form; the page a refused signature shows again, exactly, with its errors."""
+    context = reader_context(ack, form, wanted=wanted, namespace="acknowledgements")
+    # No password to enter: a "Confirm with <provider>" step comes before the signature.
+    context["confirm_with"] = reauthentication_url(request.user) if "password" not in form.fields else None
+    context["current_request"] = selectors.current_request_replacing(ack)
+    return render(request, "acknowledgements/read_and_sign.html", context, status=status)
 
-    The text is the version's published translation into the person's preferred language when it has one,
-    else its own; `wanted` is the language they switched to instead. The form carries the language of the
-    text shown, and the statement names it."""
+
+def reader_context(
+    ack: AcknowledgementRequest, form: AgreementForm, *, wanted: str | None, namespace: str
+) -> dict[str, Any]:
+    """What the reader shows, in the portal and at a kiosk: the text is the version's published translation into
+    the person's preferred language when it has one, else its own; `wanted` is the language they switched to
+    instead. The form carries the language of the text shown, and the statement names it. The page posts its
+    signature, its check and its reading reports to the views of the same names in `namespace`: the portal's
+    ("acknowledgements") or the kiosk's ("kiosk")."""
     version = ack.version
     reading = selectors.reading_for(version, preferred=ack.person.preferred_language, wanted=wanted)
     text = reading.text
     previous = selectors.last_signed_version(ack.person, version.document_id, version.number)
     changes, changes_language = _changes_since(previous, text)
-    context = {
+    return {
         "ack": ack,
         "version": version,
         "document": version.document,
@@ -85,18 +97,18 @@ def _read_and_sign_page(
         "changes_language": changes_language,
         "statement": services.attestation_statement(version, text.translation),
         "form": form,
-        "current_request": selectors.current_request_replacing(ack),
         # How long the reader's script waits before its first report: the previous page's may have been just now.
         "reading_wait_ms": _reading_wait_ms(ack),
         # Read only for a version that asks for every section on screen before signing.
         "sections_not_displayed": (
             list(selectors.sections_not_displayed(ack)) if version.requires_every_section_displayed else []
         ),
-        # No password to enter: a "Confirm with <provider>" step comes before the signature.
-        "confirm_with": reauthentication_url(request.user) if "password" not in form.fields else None,
         "check": comprehension.check_for(ack),
+        "kiosk": namespace == "kiosk",
+        "sign_url": reverse(f"{namespace}:sign", args=[ack.pk]),
+        "check_url": reverse(f"{namespace}:answer_check", args=[ack.pk]),
+        "reading_url": reverse(f"{namespace}:reading", args=[ack.pk]),
     }
-    return render(request, "acknowledgements/read_and_sign.html", context, status=status)
 
 
 def _reading_wait_ms(ack: AcknowledgementRequest) -> int:
@@ -166,10 +178,17 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def answer_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record an attempt at the version's comprehension check and show its result above the questions."""
     ack = get_own_request_for_user(request.user, pk)
+    check_answered(request, ack)
+    return redirect(reverse("acknowledgements:read_and_sign", args=[ack.pk]) + "#check")
+
+
+def check_answered(request: HttpRequest, ack: AcknowledgementRequest) -> None:
+    """Record the person's attempt at the check posted for their request, and say how it went (here and at a
+    kiosk, where the person answers on the supervisor's device)."""
     questions = comprehension.questions_of(ack.version)
     try:
         attempt = comprehension.attempt_record(
-            ack_request=ack, actor=request.user, chosen=comprehension.chosen_from(request.POST, questions)
+            ack_request=ack, actor=ack.person.user, chosen=comprehension.chosen_from(request.POST, questions)
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -181,7 +200,6 @@ def answer_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("You scored %(score)s%%: re-read the sections named below and try again.") % {"score": attempt.score},
             )
-    return redirect(reverse("acknowledgements:read_and_sign", args=[ack.pk]) + "#check")
 
 
 @require_POST
@@ -189,7 +207,11 @@ def reading(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A report of the reader's script (static/js/reading-evidence.js) on the person's own request: 204 when
     recorded, 400 for a malformed report, 409 once the request is signed or closed (nothing is recorded),
     429 with Retry-After when it comes too soon after the previous one."""
-    ack = get_own_request_for_user(request.user, pk)
+    return reading_reported(request, get_own_request_for_user(request.user, pk))
+
+
+def reading_reported(request: HttpRequest, ack: AcknowledgementRequest) -> HttpResponse:
+    """Record a report of the reader's script on `ack` (here and at a kiosk), answering as `reading` says."""
     form = forms.ReadingReportForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("This reading report is malformed."))

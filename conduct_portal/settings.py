@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "people.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the person and the messages: a browser with a kiosk open reaches the kiosk's pages only.
+    "acknowledgements.middleware.KioskMiddleware",
     # After the language and the person are known, so that the page speaks to them.
     "common.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("codes/", include("codes.urls")),
     path("search/", include("search.urls")),
     path("acknowledgements/", include("acknowledgements.urls")),
+    path("kiosk/", include("acknowledgements.kiosk_urls")),
     path("training/", include("training.urls")),
     path("questions/", include("questions.urls")),
     path("cases/", include("cases.urls")),

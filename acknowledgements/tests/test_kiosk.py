@@ -37,23 +37,9 @@ from codes import services as code_services
 from codes.models import CodeVersion
 from codes.tests.factories import publish
 from common.errors import DomainError
-from people.kiosk import IdentificationRefused, credential_issue
-from people.models import StaffProfile
-from people.tests.factories import KioskPersonFactory
+from people.kiosk import IdentificationRefused
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def worker(support, manager) -> StaffProfile:
-    return KioskPersonFactory(
-        user__first_name="Ion", user__last_name="Popa", employee_id="K-100", department=support, manager=manager
-    )
-
-
-@pytest.fixture
-def pin(manager, worker) -> str:
-    return credential_issue(person=worker, actor=manager.user, one_time=False)
 
 
 @pytest.fixture

@@ -1,0 +1,242 @@
+"""The kiosk's pages: opening one, the browser held to the kiosk, identifying with a PIN, reading and signing
+before the witness, and nothing of a person left on the screen after them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from acknowledgements import services
+from acknowledgements.middleware import KIOSK_COOKIE
+from acknowledgements.models import AcknowledgementRequest, KioskEnd, KioskSession, RequestStatus, Signature
+from codes.models import CodeVersion
+from codes.tests.factories import CodeDocumentFactory, DraftFactory, SectionFactory, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def asked(published, worker, agent) -> AcknowledgementRequest:
+    services.requests_create_for_version(version=published)
+    return AcknowledgementRequest.objects.get(version=published, person=worker)
+
+
+@pytest.fixture
+def kiosk_client(client: Client, manager) -> Client:
+    """The manager's browser, with a kiosk open on it."""
+    client.force_login(manager.user)
+    response = client.post("/kiosk/open/", {"device": "Front desk tablet"})
+    assert response.status_code == 302, response.content.decode()[:1000]
+    return client
+
+
+def identified(kiosk_client: Client, pin: str) -> Client:
+    response = kiosk_client.post("/kiosk/identify/", {"employee_id": "K-100", "secret": pin})
+    assert response.status_code == 302, response.content.decode()[:1000]
+    return kiosk_client
+
+
+def sign_form(**changes: str) -> dict[str, str]:
+    return {"agree": "on", "typed_name": "Ion Popa", **changes}
+
+
+def test_a_manager_opens_a_kiosk_bound_to_the_device_by_a_cookie(client, manager) -> None:
+    client.force_login(manager.user)
+
+    response = client.post("/kiosk/open/", {"device": "Front desk tablet"})
+
+    assert response["Location"] == "/kiosk/"
+    assert response.cookies[KIOSK_COOKIE]["httponly"]
+    kiosk = KioskSession.objects.get()
+    assert (kiosk.supervisor, kiosk.device) == (manager, "Front desk tablet")
+
+
+def test_a_kiosk_needs_a_device_name(client, manager) -> None:
+    client.force_login(manager.user)
+
+    response = client.post("/kiosk/open/", {"device": ""})
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not KioskSession.objects.exists()
+
+
+def test_an_agent_may_not_open_a_kiosk(client, agent) -> None:
+    client.force_login(agent.user)
+
+    assert client.get("/kiosk/open/").status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client) -> None:
+    response = client.get("/kiosk/open/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_identifying_takes_only_a_post(kiosk_client) -> None:
+    assert kiosk_client.get("/kiosk/identify/").status_code == 405
+
+
+def test_the_kiosk_pages_without_an_open_kiosk_go_to_open_one(client, manager) -> None:
+    client.force_login(manager.user)
+
+    assert client.get("/kiosk/")["Location"] == "/kiosk/open/"
+
+
+@pytest.mark.parametrize("path", ["/", "/acknowledgements/dashboard/", "/admin/", "/people/team/"])
+def test_a_browser_with_a_kiosk_open_reaches_only_the_kiosk(kiosk_client, path) -> None:
+    response = kiosk_client.get(path)
+
+    assert (response.status_code, response["Location"]) == (302, "/kiosk/")
+
+
+def test_the_kiosk_page_shows_no_portal_navigation(kiosk_client) -> None:
+    page = kiosk_client.get("/kiosk/").content.decode()
+
+    assert "Who is signing?" in page
+    assert 'data-testid="navigation"' not in page
+    assert "Front desk tablet · witnessed by Maria" in page
+
+
+def test_the_kiosk_pages_are_not_stored(kiosk_client) -> None:
+    assert "no-store" in kiosk_client.get("/kiosk/")["Cache-Control"]
+
+
+def test_a_wrong_pin_is_refused_on_the_identify_form(kiosk_client, pin) -> None:
+    response = kiosk_client.post("/kiosk/identify/", {"employee_id": "K-100", "secret": "wrong"})
+
+    assert response.status_code == 400
+    assert "do not match" in response.content.decode()
+    assert KioskSession.objects.get().person is None
+
+
+def test_wrong_pins_lock_the_kiosk(kiosk_client, pin, settings) -> None:
+    settings.KIOSK_MAX_TRIES = 2
+    for _ in range(2):
+        kiosk_client.post("/kiosk/identify/", {"employee_id": "K-100", "secret": "wrong"})
+
+    response = kiosk_client.post("/kiosk/identify/", {"employee_id": "K-100", "secret": pin})
+
+    assert "Too many wrong tries at this kiosk" in response.content.decode()
+    assert KioskSession.objects.get().person is None
+
+
+def test_the_right_pin_shows_what_waits_for_the_person(kiosk_client, pin, asked) -> None:
+    page = identified(kiosk_client, pin).get("/kiosk/").content.decode()
+
+    assert "Signing as Ion Popa" in page
+    assert f'href="/kiosk/requests/{asked.pk}/"' in page
+
+
+def test_the_kiosk_reader_posts_to_the_kiosk_only(kiosk_client, pin, asked) -> None:
+    page = identified(kiosk_client, pin).get(f"/kiosk/requests/{asked.pk}/").content.decode()
+
+    assert f'action="/kiosk/requests/{asked.pk}/sign/"' in page
+    assert 'name="password"' not in page
+    assert "/acknowledgements/" not in page
+    assert "/questions/" not in page
+
+
+def test_another_persons_request_is_not_found_at_the_kiosk(kiosk_client, pin, asked, agent) -> None:
+    theirs = AcknowledgementRequest.objects.get(version=asked.version, person=agent)
+
+    response = identified(kiosk_client, pin).get(f"/kiosk/requests/{theirs.pk}/")
+
+    assert response.status_code == 404
+
+
+def test_no_request_is_found_before_anyone_identifies(kiosk_client, asked) -> None:
+    assert kiosk_client.get(f"/kiosk/requests/{asked.pk}/").status_code == 404
+
+
+def test_a_signature_at_the_kiosk_names_the_witness_and_leaves_no_trace(kiosk_client, pin, asked, manager) -> None:
+    client = identified(kiosk_client, pin)
+
+    response = client.post(f"/kiosk/requests/{asked.pk}/sign/", sign_form(), follow=True)
+
+    page = response.content.decode()
+    assert "Signed and witnessed" in page
+    assert "Who is signing?" in page
+    assert "Ion" not in page
+    assert "Popa" not in page
+    signature = Signature.objects.get(request=asked)
+    assert (signature.witness, signature.device, signature.method) == (manager, "Front desk tablet", "kiosk")
+
+
+def test_a_wrong_name_shows_the_reader_again_with_the_reason(kiosk_client, pin, asked) -> None:
+    response = identified(kiosk_client, pin).post(f"/kiosk/requests/{asked.pk}/sign/", sign_form(typed_name="Ana"))
+
+    assert response.status_code == 400
+    assert "Type your name as it is recorded in your profile" in response.content.decode()
+    asked.refresh_from_db()
+    assert asked.status == RequestStatus.PENDING
+
+
+def test_leaving_without_signing_clears_the_person(kiosk_client, pin, asked) -> None:
+    client = identified(kiosk_client, pin)
+
+    page = client.post("/kiosk/done/", follow=True).content.decode()
+
+    assert "Who is signing?" in page
+    assert "Popa" not in page
+    assert client.get(f"/kiosk/requests/{asked.pk}/").status_code == 404
+
+
+def test_ending_the_kiosk_signs_the_device_out(kiosk_client) -> None:
+    response = kiosk_client.post("/kiosk/end/")
+
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in kiosk_client.session
+    assert KioskSession.objects.get().end == KioskEnd.ENDED
+
+
+def test_an_idle_kiosk_signs_the_device_out(kiosk_client, pin, settings) -> None:
+    settings.KIOSK_IDLE_MINUTES = 5
+    identified(kiosk_client, pin)
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        response = kiosk_client.get("/kiosk/")
+
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in kiosk_client.session
+    kiosk = KioskSession.objects.get()
+    assert (kiosk.end, kiosk.person) == (KioskEnd.TIMED_OUT, None)
+
+
+def test_the_kiosk_session_without_the_device_cookie_is_signed_out(kiosk_client) -> None:
+    del kiosk_client.cookies[KIOSK_COOKIE]
+
+    response = kiosk_client.get("/kiosk/")
+
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in kiosk_client.session
+
+
+def _more_versions(manager, second_manager, worker, count: int) -> None:
+    for index in range(count):
+        document = CodeDocumentFactory(title=f"Policy {index}", slug=f"policy-{index}", owner=manager.user)
+        draft = DraftFactory(document=document, number=1, author=manager.user)
+        SectionFactory(version=draft, position=1, title="Rule", body="Be kind.")
+        version: CodeVersion = publish(draft, author=manager.user, approver=second_manager.user)
+        services.requests_create_for_version(version=version)
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_the_persons_page_reads_a_constant_number_of_queries(
+    kiosk_client, pin, asked, manager, second_manager, worker, extra, django_assert_num_queries
+) -> None:
+    _more_versions(manager, second_manager, worker, extra)
+    identified(kiosk_client, pin)
+
+    # The session and its user; the kiosk with its supervisor and person, and its mark of use; the person's
+    # pending requests with their versions and documents; the user's permissions for the navigation's
+    # context (their own and their groups'); the count of their unread notifications (base.html's context).
+    with django_assert_num_queries(8):
+        response = kiosk_client.get("/kiosk/")
+
+    assert response.content.decode().count('href="/kiosk/requests/') == 1 + extra
