@@ -25,6 +25,7 @@ from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.pdf import render_pdf
 from common.permissions import permission_required
+from common.replica import reads_from_replica
 from common.views import attempt, attempt_for_result, safe_next
 from people.selectors import department_subtree
 from sso.services import reauthentication_forget, reauthentication_url
@@ -307,6 +308,7 @@ def version_progress_panel(*, version: CodeVersion, viewer: selectors.Viewer) ->
 
 
 @require_GET
+@reads_from_replica
 def version_progress(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """The version page's figures alone: the page fetches them again every minute while it is open."""
     version = get_published_version_for_user(request.user, version_id)
@@ -314,6 +316,7 @@ def version_progress(request: AuthenticatedHttpRequest, version_id: int) -> Http
 
 
 @require_GET
+@reads_from_replica
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, requests = _dashboard_scope(request)
     context: dict[str, object] = {
@@ -333,6 +336,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def dashboard_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, requests = _dashboard_scope(request)
     context: dict[str, object] = {
@@ -349,6 +353,7 @@ def dashboard_people(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("acknowledgements.export_acknowledgements")
+@reads_from_replica
 def export(request: AuthenticatedHttpRequest, kind: str, file_format: str) -> HttpResponseBase:
     """The figures, or the requests (all, signed or outstanding), as CSV or XLSX, with the dashboard's filters."""
     if kind not in selectors.EXPORT_KINDS or file_format not in ("csv", "xlsx"):
@@ -438,6 +443,7 @@ def _campaign_page(
 
 
 @require_GET
+@reads_from_replica
 def campaign(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     return _campaign_page(request, get_published_version_for_user(request.user, version_id))
 
@@ -450,6 +456,7 @@ def _wrong_answers(request: AuthenticatedHttpRequest, version_id: int) -> tuple[
 
 
 @require_GET
+@reads_from_replica
 def comprehension_figures(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """The share of wrong answers to the version's comprehension check, per section and per question."""
     version, sections = _wrong_answers(request, version_id)
@@ -463,6 +470,7 @@ def comprehension_figures(request: AuthenticatedHttpRequest, version_id: int) ->
 
 
 @require_GET
+@reads_from_replica
 def comprehension_figures_csv(request: AuthenticatedHttpRequest, version_id: int) -> StreamingHttpResponse:
     version, sections = _wrong_answers(request, version_id)
     header = [_("Section"), _("Section title"), _("Question"), _("Answers"), _("Wrong answers")]
@@ -574,6 +582,7 @@ def _bulk_waiver_said(result: services.BulkWaiver) -> str:
 
 
 @require_GET
+@reads_from_replica
 def version_summary_pdf(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     """A one-page PDF of a version's figures, overall and by department, for the auditor's file."""
     version = get_published_version_for_user(request.user, version_id)

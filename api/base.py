@@ -20,6 +20,9 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
+from rest_framework.response import Response
+
+from common.replica import replica_reads
 
 from .errors import UnknownParameter
 
@@ -84,7 +87,17 @@ class DeclaredParametersMixin:
             )
 
 
-class ReadOnlyViewSet(DeclaredParametersMixin, viewsets.ReadOnlyModelViewSet):
+class ListsFromReplica:
+    """For a view set with a list action: the list reads from the read replica (common/replica.py).
+
+    Only the list itself: the token, the permissions and the rate limit are read before it, from the primary."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with replica_reads(request.user):
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class ReadOnlyViewSet(ListsFromReplica, DeclaredParametersMixin, viewsets.ReadOnlyModelViewSet):
     """List (cursor-paginated, filterable) and retrieve; the queryset is what the person may see."""
 
 

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # With a read replica only: after a person's write, their reads stay on the primary until it is replayed.
+    "common.replica.ReadYourWritesMiddleware",
     "people.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the person and the messages: a browser with a kiosk open reaches the kiosk's pages only.
@@ -151,6 +153,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL;",
     }
+
+# A PostgreSQL streaming replica of DATABASE_URL (e.g. postgres://user:pass@replica:5432/conduct): the
+# dashboards, exports, search and API lists read from it, everything else from the primary, and a person
+# who just wrote reads the primary until the replica has replayed their write (common/replica.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL streaming replica (postgres://...).")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # In tests the replica is the test database itself, never created, emptied or migrated apart.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
 
 # ---------------------------------------------------------------------------
 # Sign-in, sessions and passwords

@@ -12,6 +12,7 @@ from codes.search import Search, section_hits, sections_matching, version_hits, 
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.permissions import permission_required
+from common.replica import reads_from_replica
 from people.selectors import staff_directory
 
 from .forms import SearchForm
@@ -27,6 +28,7 @@ def _context(request: AuthenticatedHttpRequest) -> tuple[SearchForm, dict[str, A
 
 @require_GET
 @permission_required("codes.view_codedocument")
+@reads_from_replica
 def results(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, context = _context(request)
     if form.is_valid():
@@ -45,6 +47,7 @@ def results(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("people.view_organisation")
+@reads_from_replica
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, context = _context(request)
     if form.is_valid():

@@ -19,6 +19,7 @@ from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.pdf import render_pdf
 from common.permissions import permission_required
+from common.replica import reads_from_replica
 from common.views import attempt, safe_next
 from people.selectors import profile_of
 
@@ -280,6 +281,7 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("people.view_team")
+@reads_from_replica
 def team_status(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in manager's team, each person with their open, overdue and completed assignments."""
     return render(request, "training/team.html", {"page": paginate(request, selectors.team_status(request.user))})
@@ -358,6 +360,7 @@ def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("training.view_training_status")
+@reads_from_replica
 def status_by_department(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone's training by department (open, overdue, completed, cancelled), and the filtered drill-down list."""
     form = StatusFilterForm(request.GET or None)
@@ -376,6 +379,7 @@ def status_by_department(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("training.view_training_status")
+@reads_from_replica
 def status_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponseBase:
     """The drill-down's rows, with the same filters, as CSV or XLSX; each export is in the audit log."""
     if file_format not in EXPORT_FORMATS:

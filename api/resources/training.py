@@ -37,7 +37,7 @@ from training.models import (
 )
 from training.services.completions import completion_get_or_record
 
-from ..base import ID_PATTERN, ReadOnlyViewSet, ViewSet
+from ..base import ID_PATTERN, ListsFromReplica, ReadOnlyViewSet, ViewSet
 from ..filters import BooleanFilter, FilterSet, IdFilter
 from ..permissions import ApiAccess
 
@@ -365,7 +365,9 @@ class CompletionFilter(FilterSet):
         },
     ),
 )
-class CompletionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ViewSet):
+class CompletionViewSet(
+    ListsFromReplica, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ViewSet
+):
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilter
     permission_classes = [ApiAccess, SeesTraining]
