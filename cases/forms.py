@@ -88,6 +88,8 @@ class CaseForm(OutcomeFields):
             "hx-target": "#clause-field",
             "hx-swap": "outerHTML",
             "hx-include": "#id_document, #id_occurred_on",
+            # A newer choice replaces a request still on its way, whose late answer would offer stale clauses.
+            "hx-sync": "closest form:replace",
         }
         for name in ("occurred_on", "document"):
             self.fields[name].widget.attrs.update(refresh)
