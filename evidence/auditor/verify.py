@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 sys.dont_write_bytecode = True  # leave the pack's folder as it was: no __pycache__ beside the files
-from chain_format import hash_of_row  # noqa: E402 - beside this file in the pack
+# chain_format.py is beside this file: found however Python was started (python -I leaves the folder out).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chain_format import hash_of_row  # noqa: E402
 
 MANIFEST, VERSIONS, SIGNATURES, CHAIN, HEAD = (
     "manifest.json",
