@@ -114,6 +114,13 @@ def wrong_answers_by_section(rows: Sequence[dict]) -> list[dict]:
     return list(sections.values())
 
 
+def most_misunderstood(sections: Sequence[dict]) -> dict | None:
+    """The section whose answers were most often wrong (by share; then by count, then the first in reading
+    order), among those with a wrong answer; None when every answer was right or none was given."""
+    wrong = [section for section in sections if section["wrong"]]
+    return min(wrong, key=lambda s: (-s["percent_wrong"], -s["wrong"], s["position"]), default=None)
+
+
 def wrong_answers_csv_rows(sections: Sequence[dict]) -> list[list[Cell]]:
     """The export's rows: each section's sum, then its questions, and a last row for the whole version."""
     rows: list[list[Cell]] = []

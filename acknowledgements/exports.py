@@ -21,7 +21,7 @@ from people.selectors import full_name
 from . import chain_format
 from .chain import UtcText
 from .chain_format import FIELDS
-from .models import AcknowledgementRequest, RequestStatus, Signature
+from .models import AcknowledgementRequest, RequestStatus, Signature, SigningMethod
 from .selectors import (
     FIGURES,
     PERCENT_RULE,
@@ -50,6 +50,9 @@ COLUMNS = [
     _("Seconds on the text"),
     _("Sections displayed"),
     _("Reached the end"),
+    _("Signed how"),
+    _("Witness"),
+    _("Device"),
 ]
 
 
@@ -79,6 +82,10 @@ def _cells() -> list[Expression]:
         text("reading_seconds"),
         Concat(text("sections_displayed"), Value("/"), text("sections_total"), output_field=TextField()),
         local_iso_time("reached_end_at"),
+        # How it was signed: in the portal, or at a kiosk before a witness, on a device (empty until signed).
+        choice_label("signature__method", SigningMethod.choices),
+        neutralised(text(full_name("signature__witness"))),
+        neutralised(text("signature__device")),
     ]
 
 
@@ -86,6 +93,7 @@ TEXT, NUMBER, DATE, MOMENT = CellKind.TEXT, CellKind.NUMBER, CellKind.DATE, Cell
 KINDS = [
     *(TEXT, TEXT, TEXT, TEXT, TEXT, NUMBER, TEXT, DATE, MOMENT, TEXT, TEXT, TEXT, TEXT, TEXT),
     *(MOMENT, NUMBER, TEXT, MOMENT),  # the reading evidence
+    *(TEXT, TEXT, TEXT),  # how it was signed
 ]
 
 

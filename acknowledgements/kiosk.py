@@ -4,7 +4,8 @@ with their typed name; the record names the supervisor as witness, the device, a
 
 The kiosk holds one person at a time, cleared after their signature, on cancel, and when the kiosk ends (by
 the supervisor, or after `KIOSK_IDLE_MINUTES` without a request). Wrong PINs and codes are counted per person
-(people.kiosk) and per kiosk (here): `KIOSK_MAX_TRIES` in a row lock either for `KIOSK_LOCKOUT_MINUTES`.
+(people.kiosk) and per kiosk (here): `KIOSK_MAX_TRIES` in a row lock the person, `KIOSK_DEVICE_MAX_TRIES` the
+kiosk, for `KIOSK_LOCKOUT_MINUTES`.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def kiosk_identify(
 ) -> StaffProfile:
     """Identify the next person at the kiosk by employee id and PIN or code (`people.kiosk.credential_check`,
     which counts wrong tries against the person). A refusal also counts against the kiosk, whoever it was
-    for: at `KIOSK_MAX_TRIES` in a row the kiosk takes no PIN or code for `KIOSK_LOCKOUT_MINUTES` (audited), so
+    for: at `KIOSK_DEVICE_MAX_TRIES` in a row the kiosk takes no PIN or code for `KIOSK_LOCKOUT_MINUTES` (audited), so
     that nobody tries many people's PINs at one device. Success clears the kiosk's count and holds the person
     on it (audited, with the supervisor as actor)."""
     now = now or timezone.now()
@@ -121,7 +122,7 @@ def kiosk_identify(
         with transaction.atomic():
             locked = KioskSession.objects.select_for_update().get(pk=kiosk.pk)
             locked.failures += 1
-            if locked.failures >= settings.KIOSK_MAX_TRIES:
+            if locked.failures >= settings.KIOSK_DEVICE_MAX_TRIES:
                 locked.failures = 0
                 locked.locked_until = now + datetime.timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
                 event_record(actor=kiosk.supervisor.user, action=audit_actions.KIOSK_LOCK, target=locked)

@@ -316,11 +316,11 @@ def pending_for(user: Viewer) -> QuerySet[AcknowledgementRequest]:
 
 def requests_of(person: StaffProfile, *, viewer: Viewer) -> QuerySet[AcknowledgementRequest]:
     """A person's requests in every state as `viewer` may read them (`requests_readable_by`), the latest asked
-    first, each with its signature (the receipt) and who waived it."""
+    first, each with its signature (the receipt, and its witness at a kiosk) and who waived it."""
     return (
         requests_readable_by(viewer)
         .filter(person=person)
-        .select_related("version__document", "signature", "waived_by")
+        .select_related("version__document", "signature__witness__user", "waived_by")
         .order_by("-created_at", "-pk")
     )
 
@@ -361,7 +361,9 @@ def campaigns_with_overdue(user: Viewer) -> QuerySet[CodeVersion]:
 
 def signatures_visible_to(user: Viewer) -> QuerySet[Signature]:
     """Compliance sees every signature; anyone else their own and their team's (read-only receipts)."""
-    signatures = Signature.objects.select_related("person__user", "person__department", "version__document")
+    signatures = Signature.objects.select_related(
+        "person__user", "person__department", "version__document", "witness__user"
+    )
     if sees_all_acknowledgements(user):
         return signatures
     return signatures.filter(own_or_reporting_to(user, path="person"))

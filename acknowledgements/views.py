@@ -463,6 +463,7 @@ def comprehension_figures(request: AuthenticatedHttpRequest, version_id: int) ->
     context = {
         "version": version,
         "sections": sections,
+        "most_misunderstood": comprehension.most_misunderstood(sections),
         "answered": sum(section["answered"] for section in sections),
         "wrong": sum(section["wrong"] for section in sections),
     }

@@ -484,8 +484,10 @@ RETENTION_SWEEP_HOUR = env.int("RETENTION_SWEEP_HOUR", default=3)
 # A kiosk left without a request for this many minutes ends, and the device is signed out: nothing of the
 # person who used it last stays on the screen, and the supervisor signs in again to open another.
 KIOSK_IDLE_MINUTES = env.int("KIOSK_IDLE_MINUTES", default=5)
-# Wrong PINs or codes in a row before a person, or a kiosk, is locked for KIOSK_LOCKOUT_MINUTES.
+# Wrong PINs or codes in a row before a person is locked for KIOSK_LOCKOUT_MINUTES; and before a kiosk is,
+# whoever they were for (a kiosk serves many people, and each may mistype once or twice).
 KIOSK_MAX_TRIES = env.int("KIOSK_MAX_TRIES", default=5)
+KIOSK_DEVICE_MAX_TRIES = env.int("KIOSK_DEVICE_MAX_TRIES", default=10)
 KIOSK_LOCKOUT_MINUTES = env.int("KIOSK_LOCKOUT_MINUTES", default=15)
 # How long a one-time code issued by a supervisor stays valid (it serves once).
 KIOSK_CODE_VALID_HOURS = env.int("KIOSK_CODE_VALID_HOURS", default=24)

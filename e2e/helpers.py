@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, Route, expect
 
+from codes import services as code_services
+from codes.models import CodeVersion
 from people.models import StaffProfile
 
 # The factories' password, by name: mypy leaves the apps' test code out (see pyproject.toml), and a
@@ -159,3 +161,19 @@ def describe(found: dict[str, list[dict[str, Any]]]) -> str:
             f"    see {violation['helpUrl']}",
         ]
     return "\n".join(lines)
+
+
+def publish_with_privacy_check(draft: CodeVersion, *, author: StaffProfile, approver: StaffProfile) -> CodeVersion:
+    """Publish the draft with a question on its section 2 (Privacy), whose check must be passed with every answer
+    right before signing. Questions asked of the draft before this stay in the check."""
+    code_factories = import_module("codes.tests.factories")
+    code_factories.ask(
+        draft.sections.get(position=2),
+        actor=author.user,
+        text="Before sharing account details?",
+        right=["Verify identity"],
+        wrong=["Share at once"],
+        explanation="Identity comes first.",
+    )
+    code_services.version_check_update(version=draft, actor=author.user, pass_mark=100, requires_pass=True)
+    return code_factories.publish(draft, author=author.user, approver=approver.user)

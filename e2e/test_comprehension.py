@@ -5,24 +5,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from importlib import import_module
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from acknowledgements.models import AcknowledgementRequest, Signature
-from codes import services as code_services
 from codes.models import CodeVersion
 from people.models import StaffProfile
 
-from .helpers import AXE_SCRIPT, TEST_PASSWORD, describe, run_axe, serious, serve_axe
+from .helpers import AXE_SCRIPT, TEST_PASSWORD, describe, publish_with_privacy_check, run_axe, serious, serve_axe
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 BrowserAs = Callable[[StaffProfile], Page]
-
-# By name: mypy leaves the apps' test code out (see pyproject.toml and e2e/helpers.py).
-factories = import_module("codes.tests.factories")
 
 
 @pytest.mark.skipif(not AXE_SCRIPT.exists(), reason=f"axe-core is not installed ({AXE_SCRIPT} is missing)")
@@ -33,16 +28,7 @@ def test_an_agent_fails_the_check_then_passes_it_and_signs(
     second_manager: StaffProfile,
     agent: StaffProfile,
 ) -> None:
-    factories.ask(
-        draft.sections.get(position=2),
-        actor=manager.user,
-        text="Before sharing account details?",
-        right=["Verify identity"],
-        wrong=["Share at once"],
-        explanation="Identity comes first.",
-    )
-    code_services.version_check_update(version=draft, actor=manager.user, pass_mark=100, requires_pass=True)
-    version = factories.publish(draft, author=manager.user, approver=second_manager.user)
+    version = publish_with_privacy_check(draft, author=manager, approver=second_manager)
     asked = AcknowledgementRequest.objects.get(version=version, person=agent)
 
     page = serve_axe(browser_as(agent))

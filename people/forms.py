@@ -104,3 +104,16 @@ class StaffImportConfirmForm(forms.Form):
     """The confirmation of a preview: the fingerprint of the file previewed, which must be the one kept."""
 
     digest = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+
+class KioskPersonForm(forms.Form):
+    """A person who signs only at a kiosk (people.kiosk.person_create_without_sign_in)."""
+
+    employee_id = forms.CharField(label=_("Employee id"), max_length=64)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("name"))
+
+
+class KioskCredentialForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("pin", _("PIN")), ("code", _("One-time code"))], widget=forms.HiddenInput)

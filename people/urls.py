@@ -14,4 +14,7 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/import/", views.staff_import, name="staff_import"),
     path("staff/import/confirm/", views.staff_import_confirm, name="staff_import_confirm"),
+    path("kiosk/", views.kiosk_people, name="kiosk_people"),
+    path("kiosk/add/", views.kiosk_person_add, name="kiosk_person_add"),
+    path("kiosk/<int:pk>/issue/", views.kiosk_credential_issue, name="kiosk_credential_issue"),
 ]

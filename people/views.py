@@ -4,20 +4,25 @@ import base64
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.errors import DomainError
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.permissions import permission_required
 
-from . import selectors, services
+from . import kiosk, selectors, services
 from .forms import (
+    KioskCredentialForm,
+    KioskPersonForm,
     NotificationPreferencesForm,
     PreferredLanguageForm,
     ReauthenticatedPasswordChangeForm,
@@ -190,3 +195,49 @@ def staff_import_confirm(request: HttpRequest) -> HttpResponse:
         % counts,
     )
     return redirect("people:staff_import")
+
+
+# ---------------------------------------------------------------------------
+# Staff without a sign-in, and their kiosk PINs and codes (people.kiosk)
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("people.manage_kiosk_people")
+def kiosk_people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The people without a sign-in the user looks after (their team's; everyone's for who sees the
+    organisation), with whether each has a PIN or code and is locked out, and the buttons to issue one."""
+    people = kiosk.kiosk_people_for(request.user).select_related("kiosk_credential").order_by("employee_id")
+    return render(request, "people/kiosk_people.html", {"page": paginate(request, people), "now": timezone.now()})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("people.manage_kiosk_people")
+def kiosk_person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = KioskPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = kiosk.person_create_without_sign_in(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("%(name)s is added. Issue them a PIN or a one-time code.") % {"name": person.full_name}
+            )
+            return redirect("people:kiosk_people")
+    return render(request, "people/kiosk_person_add.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+@permission_required("people.manage_kiosk_people")
+def kiosk_credential_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Issue a PIN or a one-time code and show it, this once: the page is not stored, and only its hash is kept."""
+    person = get_object_or_404(kiosk.kiosk_people_for(request.user), pk=pk)
+    form = KioskCredentialForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a PIN or a one-time code."))
+        return redirect("people:kiosk_people")
+    one_time = form.cleaned_data["kind"] == "code"
+    secret = kiosk.credential_issue(person=person, actor=request.user, one_time=one_time)
+    context = {"person": person, "secret": secret, "one_time": one_time, "valid_hours": settings.KIOSK_CODE_VALID_HOURS}
+    return render(request, "people/kiosk_credential.html", context)

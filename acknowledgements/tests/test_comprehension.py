@@ -218,6 +218,28 @@ def test_the_wrong_answers_per_section_add_up_from_the_questions(client, answere
     assert "3 wrong of 6 answers, every attempt counted." in response.content.decode()
 
 
+def test_the_page_names_the_section_most_often_misunderstood(client, answered, compliance_officer) -> None:
+    client.force_login(compliance_officer.user)
+
+    response = client.get(f"/acknowledgements/dashboard/versions/{answered.version_id}/comprehension/")
+
+    assert "Most often misunderstood: section 2, “Privacy” (67% of its answers wrong)." in response.content.decode()
+
+
+def test_a_tie_in_share_goes_to_the_section_with_more_wrong_answers() -> None:
+    sections = [
+        {"position": 1, "wrong": 1, "percent_wrong": 50},
+        {"position": 2, "wrong": 2, "percent_wrong": 50},
+        {"position": 3, "wrong": 0, "percent_wrong": 0},
+    ]
+
+    assert comprehension.most_misunderstood(sections) == sections[1]
+
+
+def test_no_section_is_named_when_every_answer_was_right() -> None:
+    assert comprehension.most_misunderstood([{"position": 1, "wrong": 0, "percent_wrong": 0}]) is None
+
+
 def test_the_wrong_answers_export_as_csv_with_a_total(client, answered, compliance_officer) -> None:
     client.force_login(compliance_officer.user)
 

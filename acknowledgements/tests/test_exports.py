@@ -106,6 +106,10 @@ def test_csv_row_of_a_signed_request_shows_the_signature_record(signed, agent, m
         "0",
         "0/2",
         "",
+        # Signed in the portal: no witness, no device.
+        "in the portal",
+        "",
+        "",
     ]
 
 
@@ -126,7 +130,7 @@ def test_csv_shows_overdue_pending_and_waived_requests_without_signature_values(
     assert rows[second_manager.employee_id][6] == "Waived"
     for employee_id in (compliance_officer.employee_id, manager.employee_id, second_manager.employee_id):
         assert rows[employee_id][8:14] == ["", "", "", "", "", ""]
-        assert rows[employee_id][14:] == ["", "0", "0/2", ""]
+        assert rows[employee_id][14:] == ["", "0", "0/2", "", "", "", ""]
 
 
 def test_no_missing_value_is_written_as_none(signed):

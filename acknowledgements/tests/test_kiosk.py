@@ -118,7 +118,7 @@ def test_the_right_pin_holds_the_person_on_the_kiosk(kiosk, worker, pin) -> None
 
 
 def test_wrong_pins_for_different_people_lock_the_kiosk(kiosk, worker, pin, settings) -> None:
-    settings.KIOSK_MAX_TRIES = 3
+    settings.KIOSK_DEVICE_MAX_TRIES = 3
     for employee_id in ("K-100", "K-101", "NOBODY"):
         with pytest.raises(IdentificationRefused):
             kiosk_identify(kiosk=kiosk, employee_id=employee_id, secret="0000000")

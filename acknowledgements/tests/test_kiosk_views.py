@@ -116,7 +116,7 @@ def test_a_wrong_pin_is_refused_on_the_identify_form(kiosk_client, pin) -> None:
 
 
 def test_wrong_pins_lock_the_kiosk(kiosk_client, pin, settings) -> None:
-    settings.KIOSK_MAX_TRIES = 2
+    settings.KIOSK_DEVICE_MAX_TRIES = 2
     for _ in range(2):
         kiosk_client.post("/kiosk/identify/", {"employee_id": "K-100", "secret": "wrong"})
 
@@ -240,3 +240,35 @@ def test_the_persons_page_reads_a_constant_number_of_queries(
         response = kiosk_client.get("/kiosk/")
 
     assert response.content.decode().count('href="/kiosk/requests/') == 1 + extra
+
+
+@pytest.fixture
+def kiosk_signature(kiosk_client, pin, asked) -> Signature:
+    identified(kiosk_client, pin).post(f"/kiosk/requests/{asked.pk}/sign/", sign_form())
+    kiosk_client.logout()
+    return Signature.objects.get(request=asked)
+
+
+def test_the_receipt_names_the_witness_and_the_device(client, kiosk_signature, compliance_officer) -> None:
+    client.force_login(compliance_officer.user)
+
+    page = client.get(f"/acknowledgements/receipts/{kiosk_signature.pk}/").content.decode()
+
+    assert "At a kiosk, identified by PIN or one-time code, witnessed by Maria" in page
+    assert "on the device “Front desk tablet”" in page
+
+
+def test_the_person_page_says_where_and_before_whom_they_signed(client, kiosk_signature, worker, manager) -> None:
+    client.force_login(manager.user)
+
+    page = client.get(f"/people/{worker.pk}/").content.decode()
+
+    assert "at a kiosk (“Front desk tablet”), witnessed by Maria" in page
+
+
+def test_the_export_names_the_method_witness_and_device(kiosk_signature, worker, manager) -> None:
+    from acknowledgements.tests.test_exports import csv_rows
+
+    rows = {row[0]: row for row in csv_rows(AcknowledgementRequest.objects.all())[1:]}
+
+    assert rows[worker.employee_id][-3:] == ["at a kiosk, witnessed", manager.full_name, "Front desk tablet"]
