@@ -9,6 +9,7 @@ from bench.api_listing import measure_api_listing
 from bench.campaign import measure_campaign
 from bench.dashboard import measure_dashboard
 from bench.database import database_create, database_drop, database_seed, database_size
+from bench.evidence_pack import measure_pack
 from bench.exports import measure_exports
 from bench.hr_import import measure_hr_import
 from bench.options import MEASUREMENTS
@@ -75,6 +76,8 @@ def _measure(bench: Bench, windows: Result) -> None:
         measure_signing(bench, new_version)
     if "verify" in only:
         measure_verify(bench)
+    if "pack" in only:
+        measure_pack(bench, windows, csv)
     # Last: it hires, moves and deactivates people, which the other measurements count.
     if "hr-import" in only:
         measure_hr_import(bench)

@@ -15,6 +15,7 @@ MEASUREMENTS = (
     "sweep",
     "signing",
     "verify",
+    "pack",
     "hr-import",
 )
 

@@ -23,6 +23,7 @@ import hashlib
 import inspect
 import io
 import json
+import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -313,6 +314,8 @@ class Progress:
 class Built:
     manifest_sha256: str
     signatures: int
+    # The time the versions' PDFs and texts took: a cost of the versions in force, not of the rows (bench/).
+    versions_seconds: float
 
 
 def build(pack: EvidencePack, checkpoint: SignatureCheckpoint, destination: Path) -> Built:
@@ -327,7 +330,9 @@ def build(pack: EvidencePack, checkpoint: SignatureCheckpoint, destination: Path
     folder = f"evidence-pack-{pack.pk}"
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zip_file:
         archive = _Archive(zip_file, folder)
+        started = time.perf_counter()
         _write_versions(archive, versions, progress)
+        versions_seconds = time.perf_counter() - started
         with archive.open(SIGNATURES) as file:
             file.write(_header(HASHED_RECORD_COLUMNS))
             for after, until in signature_batches:
@@ -353,7 +358,11 @@ def build(pack: EvidencePack, checkpoint: SignatureCheckpoint, destination: Path
         manifest = _manifest(pack, scope, checkpoint, bounds, archive.files)
         zip_file.writestr(f"{folder}/{MANIFEST}", manifest)
         progress.step()
-    return Built(manifest_sha256=hashlib.sha256(manifest).hexdigest(), signatures=bounds["count"])
+    return Built(
+        manifest_sha256=hashlib.sha256(manifest).hexdigest(),
+        signatures=bounds["count"],
+        versions_seconds=versions_seconds,
+    )
 
 
 def _write_versions(archive: _Archive, versions: list[CodeVersion], progress: Progress) -> None:
