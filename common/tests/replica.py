@@ -15,9 +15,9 @@ from common.replica import REPLICA
 def replica_alias(**settings: Any) -> Iterator[None]:
     """The `replica` alias, connected as the primary's test database is but for `settings` (HOST, PORT...).
 
-    The suite runs without DATABASE_REPLICA_URL (pytest.ini): the alias exists only within, and only for
-    the test that asks for it. The replica is a test mirror of the primary, as settings.py makes it: the
-    test case neither creates nor empties it (the primary's are its rows)."""
+    The suite runs without DATABASE_REPLICA_URL (pytest.ini): the alias exists only within, for the tests
+    that ask for it. The replica is a test mirror of the primary, as settings.py makes it: a test case
+    that names it among its databases neither creates nor empties it (the primary's are its rows)."""
     primary = connections[DEFAULT_DB_ALIAS].settings_dict
     configured = connections.configure_settings(
         {DEFAULT_DB_ALIAS: primary, REPLICA: {**primary, **settings, "TEST": {"MIRROR": DEFAULT_DB_ALIAS}}}

@@ -1,0 +1,167 @@
+"""The read replica against a real PostgreSQL streaming replica (conftest.py makes it with pg_basebackup).
+
+Lag is made on purpose: the replica's replay is paused (`replica.paused()`), so that it receives the
+primary's WAL and applies none of it. What a page shows then says which database answered: a change
+committed on the primary during the pause shows only where the primary was read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from acknowledgements import services
+from acknowledgements.models import RequestStatus
+from acknowledgements.tests.dashboard.helpers import DASHBOARD, csv_of, rendered_figures, request_of, sign, waive
+from api.models import TokenScope
+from api.tokens import token_create
+from codes.models import CodeVersion
+from common.replica import REPLICA
+from common.tests.postgres_replica import RunningReplica
+from people.models import StaffProfile
+from people.tests.factories import StaffProfileFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
+
+EXPORT = "/acknowledgements/export/requests.csv"
+REQUESTS = "/api/v1/requests/"
+
+
+@pytest.fixture
+def colleague(db) -> StaffProfile:
+    """A second compliance officer, who reads while Cora writes."""
+    return StaffProfileFactory(user__username="costin", user__roles=["Compliance officer"])
+
+
+@pytest.fixture
+def asked(published, agent, compliance_officer, colleague) -> CodeVersion:
+    """Version 1 asked of everyone; all pending."""
+    services.requests_create_for_version(version=published)
+    return published
+
+
+def signed_in(profile: StaffProfile) -> Client:
+    client = Client()
+    client.force_login(profile.user)
+    return client
+
+
+def api_client_of(profile: StaffProfile, *, scope: str = TokenScope.READ_WRITE) -> APIClient:
+    """An API client with a token of `profile`'s: no session."""
+    expires_at = timezone.now() + datetime.timedelta(days=1)
+    _token, secret = token_create(
+        owner=profile.user, name="Script", scope=scope, expires_at=expires_at, actor=profile.user
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@contextmanager
+def queries_on_each() -> Iterator[tuple[CaptureQueriesContext, CaptureQueriesContext]]:
+    """The queries sent to the primary, and to the replica, within."""
+    with (
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as primary,
+        CaptureQueriesContext(connections[REPLICA]) as replica,
+    ):
+        yield primary, replica
+
+
+def waived_on_dashboard(client: Client) -> str:
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    return rendered_figures(response)["waived"]
+
+
+def test_the_dashboard_is_read_from_the_replica(replica: RunningReplica, asked, agent, compliance_officer) -> None:
+    cora = signed_in(compliance_officer)
+    with replica.paused():
+        waive(agent, asked, compliance_officer)  # not through a page: nobody's write to wait for
+        assert waived_on_dashboard(cora) == "0"  # the replica has not replayed it
+    replica.catch_up()
+    assert waived_on_dashboard(cora) == "1"
+
+
+def test_the_writer_sees_their_change_at_once_while_others_read_the_lagging_replica(
+    replica: RunningReplica, asked, agent, compliance_officer, colleague
+) -> None:
+    cora, costin = signed_in(compliance_officer), signed_in(colleague)
+    with replica.paused():
+        response = cora.post(f"/acknowledgements/{request_of(agent, asked).pk}/waive/", {"reason": "On leave"})
+        assert response.status_code == 302
+
+        with queries_on_each() as (_primary, on_replica):
+            assert waived_on_dashboard(cora) == "1"
+        assert len(on_replica) == 1  # only asked how far it has replayed: the page came from the primary
+        assert waived_on_dashboard(costin) == "0"
+    replica.catch_up()
+    with queries_on_each() as (_primary, on_replica):
+        assert waived_on_dashboard(cora) == "1"
+    assert len(on_replica) > 1  # caught up: the page comes from the replica again
+
+
+def test_the_dashboard_costs_the_same_queries_read_from_the_replica(
+    replica: RunningReplica, asked, compliance_officer, settings
+) -> None:
+    cora = signed_in(compliance_officer)
+    replica.catch_up()
+    with queries_on_each() as (primary, on_replica):
+        waived_on_dashboard(cora)
+    settings.DATABASE_ROUTERS = []
+    with queries_on_each() as (primary_alone, on_replica_alone):
+        waived_on_dashboard(cora)
+
+    assert len(on_replica) > 0
+    assert len(on_replica_alone) == 0
+    assert len(primary) + len(on_replica) == len(primary_alone)
+
+
+def test_a_csv_export_is_read_from_the_replica(replica: RunningReplica, asked, agent, compliance_officer) -> None:
+    cora = signed_in(compliance_officer)
+    with replica.paused():
+        waive(agent, asked, compliance_officer)
+        rows = csv_of(cora.get(EXPORT))
+    status = rows[0].index("Status")
+    employee_id = rows[0].index("Employee id")
+    assert [row[status] for row in rows[1:] if row[employee_id] == agent.employee_id] == ["Pending"]
+
+
+def test_an_api_list_is_read_from_the_replica(replica: RunningReplica, asked, agent, compliance_officer) -> None:
+    api = api_client_of(compliance_officer, scope=TokenScope.READ)
+    ack = request_of(agent, asked)
+    with replica.paused():
+        waive(agent, asked, compliance_officer)
+        response = api.get(REQUESTS, {"person": agent.pk})
+    assert response.status_code == 200
+    assert [row["status"] for row in response.json()["results"]] == [RequestStatus.PENDING]
+    assert ack.pk == response.json()["results"][0]["id"]
+
+
+def test_an_api_client_that_waived_lists_its_change_at_once(
+    replica: RunningReplica, asked, agent, compliance_officer
+) -> None:
+    api = api_client_of(compliance_officer)
+    with replica.paused():
+        waived = api.post(f"{REQUESTS}{request_of(agent, asked).pk}/waive/", {"reason": "On leave"}, format="json")
+        assert waived.status_code == 200
+        response = api.get(REQUESTS, {"person": agent.pk})
+    assert [row["status"] for row in response.json()["results"]] == [RequestStatus.WAIVED]
+
+
+def test_a_persons_just_signed_receipt_is_read_from_the_primary(replica: RunningReplica, asked, agent) -> None:
+    ana = signed_in(agent)
+    with replica.paused():
+        signature = sign(agent, asked)
+        with queries_on_each() as (_primary, on_replica):
+            response = ana.get(f"/acknowledgements/receipts/{signature.pk}/")
+    assert response.status_code == 200
+    assert signature.record_hash in response.content.decode()
+    assert len(on_replica) == 0
