@@ -200,8 +200,11 @@ def department_delete(*, department: Department, actor: Actor) -> None:
     """
     _require_permission(actor, "people.delete_department")
     # A one-to-one companion row (what another app keeps about the department) goes with it.
+    # Asked of the other model, not through the reverse accessor: a relation named "+" (an evidence pack's
+    # scope) has none.
     for relation in Department._meta.related_objects:
-        if not relation.one_to_one and getattr(department, relation.get_accessor_name() or "").exists():
+        referring = relation.field.model._base_manager.filter(**{relation.field.name: department})
+        if not relation.one_to_one and referring.exists():
             raise StaffChangeRefused(
                 _("%(name)s still has people, sub-departments or codes and courses meant for it: move them first.")
                 % {"name": department.name}

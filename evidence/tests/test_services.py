@@ -12,6 +12,9 @@ from common.errors import DomainError
 from evidence import services
 from evidence.models import EvidencePack, PackStatus
 from evidence.tests.conftest import unzip
+from people.models import Department
+from people.services import StaffChangeRefused, department_delete
+from people.tests.factories import DepartmentFactory
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(compliance_officer):
@@ -64,3 +67,16 @@ def test_a_pack_is_built_once_however_often_the_task_runs(chain, build_pack):
 
     assert services.pack_build(pack_id=pack.pk) is None
     assert AuditEvent.objects.filter(action="evidence.pack.build").count() == 1
+
+
+def test_a_department_a_pack_was_asked_for_is_not_deleted(administrator, compliance_officer):
+    # The pack records its scope: deleting the department would rewrite (or, once the pack is sealed, be refused
+    # by the database in the middle of) what the pack says it covers.
+    closed = DepartmentFactory(name="Closed desk")
+    today = timezone.localdate()
+    services.pack_request(actor=compliance_officer.user, period_start=today, period_end=today, departments=[closed])
+
+    with pytest.raises(StaffChangeRefused, match="still has"):
+        department_delete(department=closed, actor=administrator.user)
+
+    assert Department.objects.filter(pk=closed.pk).exists()
