@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from cases.models import Case, Outcome
 from people.models import Department, StaffProfile
 
 
@@ -62,6 +63,17 @@ def test_seeding_twice_changes_nothing(db, debug) -> None:
     assert counts() == before
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
     assert "0 departments and 0 people created" in output
+    assert "0 breach cases recorded" in output
+    assert Case.objects.count() == 1
+
+
+def test_the_demo_agent_has_a_breach_case_against_the_privacy_clause_in_force(db, debug) -> None:
+    output = seed()
+
+    case = Case.objects.select_related("person__user", "section__version").get()
+    assert (case.person.user.username, case.section.category, case.outcome) == ("agent", "privacy", Outcome.COACHING)
+    assert case.section.version.status == "published"
+    assert "1 breach cases recorded" in output
 
 
 def test_it_refuses_to_seed_a_production_portal(db, settings) -> None:
