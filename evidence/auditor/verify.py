@@ -29,6 +29,9 @@ sys.dont_write_bytecode = True  # leave the pack's folder as it was: no __pycach
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from chain_format import hash_of_row  # noqa: E402
 
+# A record's texts (the statement agreed to, a browser's description) may be longer than csv's default limit.
+csv.field_size_limit(2**31 - 1)
+
 MANIFEST, VERSIONS, SIGNATURES, CHAIN, HEAD = (
     "manifest.json",
     "versions.csv",

@@ -201,3 +201,19 @@ def test_the_auditors_script_imports_nothing_but_the_standard_library_and_the_ch
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
 
     assert {name for name in imported if name.split(".")[0] not in sys.stdlib_module_names} == {"chain_format"}
+
+
+def test_texts_with_quotes_commas_line_breaks_and_formula_characters_verify_as_signed(
+    published, agent, build_pack, tmp_path, run_verify
+):
+    from acknowledgements.services import requests_create_for_version
+    from evidence.tests.conftest import sign
+
+    requests_create_for_version(version=published)
+    sign(agent, published, user_agent='=Mozilla "5.0", (X11)\r\nsecond line; ț', ip_address=None)
+    folder = unzip(build_pack(), tmp_path)
+
+    status, output = run_verify(folder)
+
+    assert status == 0, output
+    assert rows(folder, "signatures.csv")[0]["user_agent"] == '=Mozilla "5.0", (X11)\r\nsecond line; ț'
