@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from acknowledgements.commitments import commitment_key
 from acknowledgements.models import AcknowledgementRequest
 from audit.services import event_record
+from cases.models import Case
 from common.errors import DomainError
 from people.models import StaffProfile, UserSession
 from questions.models import Question
@@ -130,6 +131,7 @@ FREE_TEXT: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (Assignment, ("note",)),
     (Completion, ("evidence_note",)),
     (Question, ("text", "answer")),
+    (Case, ("description", "outcome_note")),
     (LegalHold, ("reason", "release_reason")),
 )
 
@@ -178,7 +180,7 @@ def person_pseudonymise(*, person: StaffProfile, actor: User | None) -> Pseudony
     unusable; the staff record's employee id becomes the pseudonym and its job title is emptied; sign-in
     sessions, sign-in attempts, links to identity providers and SCIM's external id go; the person's own
     notifications go, their reminders keep no error text; every mention of their name, email, username or
-    employee id in free text (notes, messages, reasons, questions, webhook payloads) is replaced by the
+    employee id in free text (notes, messages, reasons, questions, breach cases, webhook payloads) is replaced by the
     pseudonym. Refused for an active person, one under a legal hold in force, or one pseudonymised already.
     Audited (without the values replaced). `actor` is None for the daily sweep.
     """

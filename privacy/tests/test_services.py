@@ -9,6 +9,7 @@ from django.test import override_settings
 from acknowledgements.models import AcknowledgementRequest
 from acknowledgements.services import requests_create_for_version, signature_create
 from audit.models import AuditEvent
+from cases.tests.factories import record
 from people.models import UserSession
 from people.services import person_deactivate, person_reactivate
 from people.tests.factories import StaffProfileFactory
@@ -143,6 +144,25 @@ def test_mentions_of_the_leaver_in_free_text_are_replaced(leaver, manager) -> No
     assignment.refresh_from_db()
     assert Notification.objects.get(recipient=manager.user).message == f"{pseudonym} is 7 days overdue"
     assert assignment.note == f"Covering for {pseudonym}"
+
+
+def test_mentions_of_the_leaver_in_a_breach_case_are_replaced(leaver, agent, compliance_officer, published) -> None:
+    case = record(
+        agent,
+        published.sections.get(position=2),
+        actor=compliance_officer.user,
+        occurred_on=published.effective_date,
+        description="Shared a customer's file with Zenobia Quillfeather (HR-7731-ZQ) by email.",
+        outcome="coaching",
+        outcome_note="Zenobia Quillfeather was told too.",
+    )
+
+    services.person_pseudonymise(person=leaver, actor=None)
+
+    pseudonym = services.pseudonym_of("HR-7731-ZQ")
+    case.refresh_from_db()
+    assert case.description == f"Shared a customer's file with {pseudonym} ({pseudonym}) by email."
+    assert case.outcome_note == f"{pseudonym} was told too."
 
 
 def test_the_leavers_own_notifications_and_sessions_go(leaver) -> None:
