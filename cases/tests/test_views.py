@@ -148,6 +148,18 @@ def test_compliance_opens_a_case_with_the_clause_as_it_read(client, sign_in, cas
     assert "no-store" in response["Cache-Control"]
 
 
+def test_a_case_page_costs_a_fixed_number_of_queries(
+    client, case, privacy_course, compliance_officer, django_assert_num_queries
+) -> None:
+    client.force_login(compliance_officer.user)
+
+    # session, user, permissions (user's own + through groups), the case with its person, clause, version,
+    # recorder and assignment, the outcome form's courses, unread notifications, my tasks (navigation)
+    with django_assert_num_queries(8):
+        response = client.get(f"/cases/{case.pk}/")
+    assert response.status_code == 200
+
+
 def test_a_manager_opens_their_reports_case_when_the_setting_allows(client, sign_in, settings, case, manager) -> None:
     settings.CASES_VISIBLE_TO_MANAGER = True
     sign_in(manager)
@@ -437,6 +449,14 @@ def test_the_person_page_shows_compliance_the_persons_cases(client, sign_in, cas
     assert 'data-testid="person-cases"' in page_of(response)
     assert f'href="/cases/{case.pk}/"' in page_of(response)
     assert f'href="/cases/new/?person={agent.pk}"' in page_of(response)
+
+
+def test_the_person_page_lists_the_cases_audit_events(client, sign_in, case, agent, compliance_officer) -> None:
+    sign_in(compliance_officer)
+
+    events = client.get(f"/people/{agent.pk}/").context["events"]
+
+    assert [event.action for event in events if event.object_type == "cases.case"] == ["cases.case.open"]
 
 
 def test_the_person_page_hides_cases_from_the_manager_by_default(client, sign_in, case, agent, manager) -> None:
