@@ -37,6 +37,8 @@ AT_LEAST_THE_PRIMARYS = (
     "max_worker_processes",
 )
 WAIT_SECONDS = 30
+# The start replays the WAL the primary wrote during the copy: on a busy machine, a good while.
+START_SECONDS = 180
 
 
 def _primary_says(*names: str) -> list[str]:
@@ -188,7 +190,11 @@ def streaming_replica() -> Iterator[RunningReplica]:
         for made in ("postgresql.conf", "pg_hba.conf", "pg_ident.conf"):
             shutil.chown(data / made, "postgres")
         megabytes = sum(path.stat().st_size for path in data.rglob("*") if path.is_file()) / 1e6
-        _as_postgres(binaries / "pg_ctl", "-D", data, "-l", folder / "log", "-w", "-t", str(WAIT_SECONDS), "start")
+        log = folder / "log"
+        try:
+            _as_postgres(binaries / "pg_ctl", "-D", data, "-l", log, "-w", "-t", str(START_SECONDS), "start")
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}\nThe replica's log ends:\n{log.read_text()[-2000:]}") from None
         replica = RunningReplica(
             port=port,
             socket_directory=folder,

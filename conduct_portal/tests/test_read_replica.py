@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -24,7 +24,7 @@ from acknowledgements.tests.dashboard.helpers import DASHBOARD, csv_of, rendered
 from api.models import TokenScope
 from api.tokens import token_create
 from codes.models import CodeVersion
-from common.replica import REPLICA
+from common.replica import REPLICA, replica_reads
 from common.tests.postgres_replica import RunningReplica
 from people.models import StaffProfile
 from people.tests.factories import StaffProfileFactory
@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, d
 
 EXPORT = "/acknowledgements/export/requests.csv"
 REQUESTS = "/api/v1/requests/"
+PEOPLE = "/search/people/"
 
 
 @pytest.fixture
@@ -154,6 +155,27 @@ def test_an_api_client_that_waived_lists_its_change_at_once(
         assert waived.status_code == 200
         response = api.get(REQUESTS, {"person": agent.pk})
     assert [row["status"] for row in response.json()["results"]] == [RequestStatus.WAIVED]
+
+
+def test_a_search_is_read_from_the_replica(replica: RunningReplica, compliance_officer) -> None:
+    cora = signed_in(compliance_officer)
+    with replica.paused():
+        StaffProfileFactory(employee_id="E-7731")
+        assert list(cora.get(PEOPLE, {"q": "E-7731"}).context["page"]) == []
+    replica.catch_up()
+    assert [person.employee_id for person in cora.get(PEOPLE, {"q": "E-7731"}).context["page"]] == ["E-7731"]
+
+
+def test_a_read_inside_a_transaction_that_wrote_is_read_from_the_primary(
+    replica: RunningReplica, compliance_officer
+) -> None:
+    user = compliance_officer.user
+    with replica.paused():
+        with replica_reads(user), transaction.atomic():
+            StaffProfileFactory(employee_id="E-7731")
+            assert StaffProfile.objects.filter(employee_id="E-7731").exists()
+        with replica_reads(user):
+            assert not StaffProfile.objects.filter(employee_id="E-7731").exists()  # committed, not yet replayed
 
 
 def test_a_persons_just_signed_receipt_is_read_from_the_primary(replica: RunningReplica, asked, agent) -> None:
