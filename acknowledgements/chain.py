@@ -37,7 +37,7 @@ from codes.content import content_hash, translation_content_hash
 from codes.models import CodeVersion, TranslationStatus, VersionTranslation
 from codes.selectors import language_name
 
-from .chain_format import GENESIS, HASHED_FIELDS, hash_of_fields, hashed_timestamp
+from .chain_format import GENESIS, HASHED_FIELDS, KIOSK_FIELDS, hash_of_fields, hashed_timestamp
 from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 
 # ---------------------------------------------------------------------------
@@ -78,7 +78,8 @@ def mac_matches(stored: str, expected: str) -> bool:
 
 
 def record_hash(signature: Signature) -> str:
-    return hash_of_fields(*(getattr(signature, name) for name in HASHED_FIELDS))
+    kiosk = {name: getattr(signature, name) for name in KIOSK_FIELDS}
+    return hash_of_fields(*(getattr(signature, name) for name in HASHED_FIELDS), **kiosk)
 
 
 def seal(signature: Signature) -> None:
@@ -140,13 +141,24 @@ def _verify_range(*, after: int, until: int | None, expected_previous: str, batc
     key = checkpoint_key()
     # Each signed version's texts are read (and their hashes recomputed) once, however many records sign them.
     version_texts: dict[int, dict[str, SignableText]] = {}
-    for pk, stored_hash, stored_mac, language, *fields in _in_order(after, until, batch_size):
+    for pk, stored_hash, stored_mac, language, method, witness_id, device, *fields in _in_order(
+        after, until, batch_size
+    ):
         result.checked += 1
         version_id = fields[_VERSION]
         if version_id not in version_texts:
             version_texts[version_id] = signable_texts(version_id)
             result.version_ids.add(version_id)
-        problem = _problem(fields, stored_hash, stored_mac, key, expected_previous, version_texts[version_id], language)
+        problem = _problem(
+            fields,
+            (method, witness_id, device),
+            stored_hash,
+            stored_mac,
+            key,
+            expected_previous,
+            version_texts[version_id],
+            language,
+        )
         if problem:
             result.first_breach = Breach(fields[_SEQUENCE], pk, problem)
             break
@@ -180,12 +192,12 @@ def _utc_text(name: str) -> Func:
 
 
 # What each row of _in_order gives before the hashed fields.
-_LEADING_COLUMNS = ("pk", "record_hash", "record_mac", "language")
+_LEADING_COLUMNS = ("pk", "record_hash", "record_mac", "language", *KIOSK_FIELDS)
 
 
 def _in_order(after: int, until: int | None, batch_size: int) -> Iterator[tuple[Any, ...]]:
-    """(pk, record_hash, record_mac, language, *HASHED_FIELDS) of the records after `after` in sequence order,
-    one indexed range at a time."""
+    """(pk, record_hash, record_mac, language, *KIOSK_FIELDS, *HASHED_FIELDS) of the records after `after` in
+    sequence order, one indexed range at a time."""
     signatures: QuerySet[Any] = Signature.objects.order_by("sequence")
     if until is not None:
         signatures = signatures.filter(sequence__lte=until)
@@ -290,6 +302,7 @@ def signable_texts(version_id: int) -> dict[str, SignableText]:
 
 def _problem(
     fields: list[Any],
+    kiosk: tuple[str, int | None, str],
     stored_hash: str,
     stored_mac: str,
     key: bytes,
@@ -299,7 +312,8 @@ def _problem(
 ) -> str:
     if fields[_PREVIOUS_HASH] != expected_previous:
         return _("its link to the previous record is broken (a record before it was changed or deleted)")
-    if hash_of_fields(*fields) != stored_hash:
+    method, witness_id, device = kiosk
+    if hash_of_fields(*fields, method=method, witness_id=witness_id, device=device) != stored_hash:
         return _("its fields no longer match its hash (the record was edited)")
     if not mac_matches(stored_mac, mac_of_record_hash(stored_hash, key=key)):
         return _(

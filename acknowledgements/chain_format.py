@@ -21,6 +21,7 @@ GENESIS = "0" * 64
 
 # What a hashed field holds, which says how it is written into the hash and into a CSV of records.
 INTEGER = "integer"  # a whole number
+OPTIONAL_INTEGER = "optional integer"
 TEXT = "text"
 OPTIONAL_TEXT = "optional text"  # text or nothing (never empty text: an empty CSV cell means nothing)
 MOMENT = "moment"  # a timestamp
@@ -42,6 +43,13 @@ FIELDS: dict[str, str] = {
     "previous_hash": TEXT,
 }
 HASHED_FIELDS = tuple(FIELDS)
+
+# A record signed at a kiosk also has how (method "kiosk"), its witness (a staff profile's id) and its device
+# hashed, appended to the array after the fields above; a record signed in the portal has none of them in its
+# hash, which is exactly what it was before kiosks existed. Keyword-only in hash_of_fields; in a CSV of records,
+# columns of these names (a portal record's: "portal" or empty, then empty cells).
+KIOSK = "kiosk"
+KIOSK_FIELDS: dict[str, str] = {"method": TEXT, "witness_id": OPTIONAL_INTEGER, "device": TEXT}
 
 
 def hashed_timestamp(moment: datetime.datetime | str | None) -> str | None:
@@ -67,6 +75,10 @@ def hash_of_fields(
     content_hash: str,
     first_opened_at: datetime.datetime | str | None,
     previous_hash: str,
+    *,
+    method: str = "",
+    witness_id: int | None = None,
+    device: str = "",
 ) -> str:
     """The record hash of a signature given as plain values, in HASHED_FIELDS order (no model needed).
 
@@ -74,9 +86,13 @@ def hash_of_fields(
     FIELDS, because verification hashes millions of records; each string goes through the json module's
     own string encoder, so the text is exactly what json.dumps(payload, ensure_ascii=False,
     separators=(",", ":")) gives. Tests hold this function to FIELDS (its parameters, in order) and to
-    json.dumps.
+    json.dumps. A kiosk record (`method` "kiosk") appends its KIOSK_FIELDS to the array.
     """
-    canonical = "[%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s]" % (  # noqa: UP031 - the fastest formatting here
+    kiosk = ""
+    if method == KIOSK:
+        witness = "null" if witness_id is None else "%d" % witness_id  # noqa: UP031 - as the array below
+        kiosk = f",{_json_text(method)},{witness},{_json_text(device)}"
+    canonical = "[%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s%s]" % (  # noqa: UP031 - the fastest formatting here
         sequence,
         request_id,
         person_id,
@@ -89,6 +105,7 @@ def hash_of_fields(
         _json_text(content_hash),
         _json_text(hashed_timestamp(first_opened_at)),
         _json_text(previous_hash),
+        kiosk,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -98,16 +115,20 @@ def _json_text(value: str | None) -> str:
 
 
 def _from_cell(kind: str, cell: str) -> int | str | None:
-    if kind == INTEGER:
-        return int(cell)
-    if kind in (OPTIONAL_TEXT, OPTIONAL_MOMENT) and cell == "":
+    if kind in (OPTIONAL_TEXT, OPTIONAL_MOMENT, OPTIONAL_INTEGER) and cell == "":
         return None
+    if kind in (INTEGER, OPTIONAL_INTEGER):
+        return int(cell)
     return cell
 
 
 def hash_of_row(row: Mapping[str, str]) -> str:
     """The record hash of a record as a CSV row gives it: a column named after each hashed field, whole
-    numbers in decimal digits, moments as hashed_timestamp writes them, and nothing as an empty cell.
-    Other columns are ignored. Raises ValueError for a cell that is not what its field holds."""
+    numbers in decimal digits, moments as hashed_timestamp writes them, and nothing as an empty cell; for a
+    record whose "method" cell says kiosk, the columns of KIOSK_FIELDS too. Other columns are ignored. Raises
+    ValueError for a cell that is not what its field holds."""
     values: list[Any] = [_from_cell(kind, row[name]) for name, kind in FIELDS.items()]
-    return hash_of_fields(*values)
+    if row.get("method") != KIOSK:
+        return hash_of_fields(*values)
+    kiosk: dict[str, Any] = {name: _from_cell(kind, row[name]) for name, kind in KIOSK_FIELDS.items()}
+    return hash_of_fields(*values, **kiosk)

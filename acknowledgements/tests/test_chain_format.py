@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import ast
 import datetime
+import hashlib
 import inspect
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from acknowledgements import chain_format
-from acknowledgements.chain_format import FIELDS, HASHED_FIELDS, hash_of_fields, hash_of_row
+from acknowledgements.chain_format import FIELDS, HASHED_FIELDS, KIOSK_FIELDS, hash_of_fields, hash_of_row
 
 MOMENT = datetime.datetime(2026, 3, 1, 9, 30, 0, 12, tzinfo=datetime.UTC)
 VALUES = [17, 4, 9, 2, MOMENT, "I have read it", "Ana, Popescu", "10.0.0.1", "Firefox", "ab" * 32, None, "0" * 64]
@@ -42,7 +44,39 @@ def test_the_module_imports_nothing_but_the_standard_library() -> None:
 
 
 def test_the_fast_hash_takes_the_hashed_fields_in_their_order() -> None:
-    assert tuple(inspect.signature(hash_of_fields).parameters) == HASHED_FIELDS == tuple(FIELDS)
+    parameters = inspect.signature(hash_of_fields).parameters.values()
+    positional = tuple(parameter.name for parameter in parameters if parameter.kind != parameter.KEYWORD_ONLY)
+    keyword_only = tuple(parameter.name for parameter in parameters if parameter.kind == parameter.KEYWORD_ONLY)
+
+    assert positional == HASHED_FIELDS == tuple(FIELDS)
+    assert keyword_only == tuple(KIOSK_FIELDS)
+
+
+@pytest.mark.parametrize(("witness_id", "device"), [(31, "Tablet “2”, hall"), (None, "")])
+def test_a_kiosk_record_hashes_its_method_witness_and_device_as_compact_json(witness_id, device) -> None:
+    payload = [*VALUES[:4], ROW["signed_at"], *VALUES[5:], "kiosk", witness_id, device]
+    expected = hashlib.sha256(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+    assert hash_of_fields(*VALUES, method="kiosk", witness_id=witness_id, device=device) == expected
+
+
+def test_a_record_signed_in_the_portal_keeps_the_hash_it_had_before_kiosks() -> None:
+    before = hashlib.sha256(
+        json.dumps([*VALUES[:4], ROW["signed_at"], *VALUES[5:]], ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+
+    assert hash_of_fields(*VALUES, method="portal") == hash_of_fields(*VALUES) == before
+
+
+def test_a_csv_row_of_a_kiosk_record_hashes_with_its_witness_and_device() -> None:
+    row = {**ROW, "method": "kiosk", "witness_id": "31", "device": "Tablet"}
+
+    assert hash_of_row(row) == hash_of_fields(*VALUES, method="kiosk", witness_id=31, device="Tablet")
+    assert hash_of_row({**row, "witness_id": "32"}) != hash_of_row(row)
+
+
+def test_a_csv_row_of_a_portal_record_ignores_its_empty_kiosk_cells() -> None:
+    assert hash_of_row({**ROW, "method": "portal", "witness_id": "", "device": ""}) == hash_of_fields(*VALUES)
 
 
 def test_a_csv_row_of_the_hashed_fields_hashes_as_the_record_does() -> None:

@@ -8,10 +8,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone
 
 from acknowledgements import comprehension, services
 from acknowledgements.chain import verify_records
+from acknowledgements.chain_format import HASHED_FIELDS, hash_of_fields
 from acknowledgements.kiosk import (
     KioskClosed,
     kiosk_end,
@@ -221,6 +223,44 @@ def test_the_chain_verifies_with_kiosk_records(kiosk, worker, pin, asked, agent)
     report = verify_records()
 
     assert report.intact, report.problems
+
+
+def test_a_kiosk_record_hashes_its_witness_and_device(kiosk, worker, pin, asked) -> None:
+    kiosk_identify(kiosk=kiosk, employee_id="K-100", secret=pin)
+    signature = kiosk_sign(kiosk=kiosk, ack_request=asked, typed_name="Ion Popa")
+
+    fields = [getattr(signature, name) for name in HASHED_FIELDS]
+    assert signature.record_hash != hash_of_fields(*fields)
+    assert signature.record_hash == hash_of_fields(
+        *fields, method="kiosk", witness_id=signature.witness_id, device="Front desk tablet"
+    )
+
+
+# What a database administrator could do to a kiosk record: give it another witness, device or method.
+TAMPERING = {
+    "witness": "UPDATE acknowledgements_signature SET witness_id = %(agent)s WHERE id = %(id)s",
+    "device": "UPDATE acknowledgements_signature SET device = 'Another tablet' WHERE id = %(id)s",
+    "method": (
+        "UPDATE acknowledgements_signature SET method = 'portal', witness_id = NULL, device = '' WHERE id = %(id)s"
+    ),
+}
+
+
+@pytest.mark.parametrize("tampered", sorted(TAMPERING))
+def test_verification_finds_a_tampered_witness_device_or_method(kiosk, worker, pin, asked, agent, tampered) -> None:
+    kiosk_identify(kiosk=kiosk, employee_id="K-100", secret=pin)
+    signature = kiosk_sign(kiosk=kiosk, ack_request=asked, typed_name="Ion Popa")
+    with connection.cursor() as cursor:
+        # The guard switched off, the record edited, the guard switched on again.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE acknowledgements_signature DISABLE TRIGGER acknowledgements_signature_append_only")
+        cursor.execute(TAMPERING[tampered], {"agent": agent.pk, "id": signature.pk})
+        cursor.execute("ALTER TABLE acknowledgements_signature ENABLE TRIGGER acknowledgements_signature_append_only")
+
+    report = verify_records()
+
+    assert not report.intact
+    assert "its fields no longer match its hash (the record was edited)" in report.problems[0]
 
 
 def _query(data: dict[str, list[str]]):  # type: ignore[no-untyped-def]

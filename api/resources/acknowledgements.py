@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from acknowledgements import selectors, services
 from acknowledgements.access import get_published_version_for_user, get_request_for_user
 from acknowledgements.chain import HASHED_FIELDS, hashed_timestamp
+from acknowledgements.chain_format import KIOSK_FIELDS
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from people.selectors import department_subtree, full_name
 
@@ -230,7 +231,8 @@ VERIFY_HELP = gettext_lazy(
     "sections, when they read the version in its own language; else the content hash of its published "
     "translation into that language, which covers the language with the text. The portal "
     "also seals every record and the chain's length with a key the database does not hold; compliance checks "
-    "those seals on the Verify page."
+    'those seals on the Verify page. A record signed at a kiosk (method "kiosk") has three more fields at the '
+    "end of the array: its method, witness and device."
 )
 
 
@@ -303,12 +305,17 @@ class SignatureSerializer(serializers.ModelSerializer[Signature]):
             "first_opened_at",
             "previous_hash",
             "record_hash",
+            "method",
+            "witness",
+            "device",
         ]
         read_only_fields = fields
 
 
 # The hashed fields, in the order the record hash covers them, by the names the API gives them.
 API_HASHED_FIELDS = tuple(name.removesuffix("_id") for name in HASHED_FIELDS)
+# And, after them, those of a record signed at a kiosk.
+API_KIOSK_FIELDS = tuple(name.removesuffix("_id") for name in KIOSK_FIELDS)
 
 
 class SignatureFilter(FilterSet):

@@ -12,12 +12,12 @@ from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from acknowledgements.tests.dashboard.helpers import DASHBOARD, make_overdue, request_of, sign, today, waive
 from api.models import TokenScope
-from api.resources.acknowledgements import API_HASHED_FIELDS
+from api.resources.acknowledgements import API_HASHED_FIELDS, API_KIOSK_FIELDS
 from audit.models import AuditEvent
 from codes.models import CodeVersion
 from codes.tests.factories import publish, publish_translation, start_revision
 from people.models import StaffProfile
-from people.tests.factories import DepartmentFactory, StaffProfileFactory
+from people.tests.factories import DepartmentFactory, KioskPersonFactory, StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -402,6 +402,25 @@ def test_a_client_can_verify_the_chain_from_the_signatures(api_as, compliance_of
         assert signature["previous_hash"] == previous
         previous = signature["record_hash"]
     assert len(signatures) == 2
+
+
+def test_a_client_can_verify_a_kiosk_record_from_its_three_more_fields(api_as, compliance_officer, campaign):
+    worker = KioskPersonFactory(department=compliance_officer.department, manager=compliance_officer)
+    services.requests_create_for_version(version=campaign)
+    signed = services.signature_create(
+        ack_request=request_of(worker, campaign),
+        actor=worker.user,
+        typed_name=worker.full_name,
+        witness=compliance_officer,
+        device="Hall tablet",
+    )
+
+    body = api_as(compliance_officer).get(f"{SIGNATURES}{signed.pk}/").json()
+
+    assert (body["method"], body["witness"], body["device"]) == ("kiosk", compliance_officer.pk, "Hall tablet")
+    fields = [body[name] for name in (*API_HASHED_FIELDS, *API_KIOSK_FIELDS)]
+    canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+    assert hashlib.sha256(canonical).hexdigest() == body["record_hash"]
 
 
 def test_the_hashed_fields_are_named_in_the_order_the_description_gives():

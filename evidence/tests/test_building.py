@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from acknowledgements import services as acknowledgements
 from acknowledgements.chain_format import HASHED_FIELDS
 from evidence.models import EvidencePack, PackStatus
-from evidence.tests.conftest import unzip
+from evidence.tests.conftest import sign, unzip
+from people.tests.factories import KioskPersonFactory
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
 
@@ -217,3 +219,32 @@ def test_texts_with_quotes_commas_line_breaks_and_formula_characters_verify_as_s
 
     assert status == 0, output
     assert rows(folder, "signatures.csv")[0]["user_agent"] == '=Mozilla "5.0", (X11)\r\nsecond line; ț'
+
+
+@pytest.fixture
+def kiosk_folder(chain, published, support, manager, build_pack, tmp_path) -> Path:
+    """The pack of the last week with one more record: a worker without a sign-in, signed at a kiosk."""
+    worker = KioskPersonFactory(department=support, manager=manager)
+    acknowledgements.requests_create_for_version(version=published)
+    sign(worker, published, witness=manager, device="Warehouse tablet")
+    return unzip(build_pack(), tmp_path)
+
+
+def test_a_pack_with_a_kiosk_signature_verifies_with_its_witness_and_device(kiosk_folder, manager, run_verify):
+    kiosk_row = rows(kiosk_folder, "signatures.csv")[-1]
+
+    assert (kiosk_row["method"], kiosk_row["witness_id"], kiosk_row["device"]) == (
+        "kiosk",
+        str(manager.pk),
+        "Warehouse tablet",
+    )
+    assert run_verify(kiosk_folder)[0] == 0
+
+
+def test_a_pack_whose_kiosk_device_was_edited_fails_verification(kiosk_folder, run_verify):
+    rewrite(kiosk_folder / "signatures.csv", "Warehouse tablet", "Front desk")
+
+    status, output = run_verify(kiosk_folder)
+
+    assert status == 1
+    assert "its fields no longer match" in output
