@@ -20,7 +20,15 @@ from rest_framework.test import APIClient
 
 from acknowledgements import services
 from acknowledgements.models import RequestStatus
-from acknowledgements.tests.dashboard.helpers import DASHBOARD, csv_of, rendered_figures, request_of, sign, waive
+from acknowledgements.tests.dashboard.helpers import (
+    DASHBOARD,
+    csv_of,
+    rendered_figures,
+    request_of,
+    sign,
+    waive,
+    xlsx_of,
+)
 from api.models import TokenScope
 from api.tokens import token_create
 from codes.models import CodeVersion
@@ -28,12 +36,13 @@ from common.replica import REPLICA, replica_reads
 from common.tests.postgres_replica import RunningReplica
 from people.models import StaffProfile
 from people.tests.factories import StaffProfileFactory
+from training.tests.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
 
-EXPORT = "/acknowledgements/export/requests.csv"
 REQUESTS = "/api/v1/requests/"
 PEOPLE = "/search/people/"
+TRAINING_STATUS = "/training/status/"
 
 
 @pytest.fixture
@@ -125,11 +134,14 @@ def test_the_dashboard_costs_the_same_queries_read_from_the_replica(
     assert len(primary) + len(on_replica) == len(primary_alone)
 
 
-def test_a_csv_export_is_read_from_the_replica(replica: RunningReplica, asked, agent, compliance_officer) -> None:
+@pytest.mark.parametrize(("file_format", "read"), [("csv", csv_of), ("xlsx", xlsx_of)])
+def test_an_export_is_read_from_the_replica(
+    replica: RunningReplica, asked, agent, compliance_officer, file_format, read
+) -> None:
     cora = signed_in(compliance_officer)
     with replica.paused():
         waive(agent, asked, compliance_officer)
-        rows = csv_of(cora.get(EXPORT))
+        rows = read(cora.get(f"/acknowledgements/export/requests.{file_format}"))
     status = rows[0].index("Status")
     employee_id = rows[0].index("Employee id")
     assert [row[status] for row in rows[1:] if row[employee_id] == agent.employee_id] == ["Pending"]
@@ -155,6 +167,15 @@ def test_an_api_client_that_waived_lists_its_change_at_once(
         assert waived.status_code == 200
         response = api.get(REQUESTS, {"person": agent.pk})
     assert [row["status"] for row in response.json()["results"]] == [RequestStatus.WAIVED]
+
+
+def test_the_training_status_is_read_from_the_replica(replica: RunningReplica, agent, compliance_officer) -> None:
+    cora = signed_in(compliance_officer)
+    with replica.paused():
+        AssignmentFactory(person=agent)
+        assert cora.get(TRAINING_STATUS).context["totals"]["open"] == 0
+    replica.catch_up()
+    assert cora.get(TRAINING_STATUS).context["totals"]["open"] == 1
 
 
 def test_a_search_is_read_from_the_replica(replica: RunningReplica, compliance_officer) -> None:
