@@ -16,7 +16,7 @@ from people.models import StaffProfile
 from people.selectors import is_manager_of, reporting_to
 from training.models import Course
 
-from .models import Case
+from .models import Case, Outcome
 
 Viewer = User | AnonymousUser
 
@@ -75,6 +75,14 @@ class Filters:
 def case_list(user: Viewer, filters: Filters) -> QuerySet[Case]:
     """The cases `user` may see with the filters, the latest breach first."""
     return filters.apply(cases_visible_to(user)).order_by("-occurred_on", "-pk")
+
+
+def undecided_cases_for(user: Viewer) -> QuerySet[Case]:
+    """My tasks: the cases whose outcome is not decided yet, the longest waiting first, for those who decide
+    outcomes (cases.change_case); none for anyone else."""
+    if not user.has_perm("cases.change_case"):
+        return Case.objects.none()
+    return cases_visible_to(user).filter(outcome=Outcome.PENDING).order_by("recorded_at", "pk")
 
 
 def may_see_cases_of(user: Viewer, person: StaffProfile) -> bool:

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from acknowledgements import selectors as acknowledgement_selectors
+from cases import selectors as cases_selectors
 from codes import selectors as codes_selectors
 from questions import selectors as questions_selectors
 from training import selectors as training_selectors
@@ -58,6 +59,12 @@ TASK_KINDS: tuple[TaskKind, ...] = (
         _("Questions to answer"),
         "portal/tasks/_question.html",
         questions_selectors.open_questions_for,
+    ),
+    TaskKind(
+        "cases",
+        _("Breach cases to decide"),
+        "portal/tasks/_case.html",
+        cases_selectors.undecided_cases_for,
     ),
     TaskKind("sign", _("Codes to sign"), "portal/tasks/_sign.html", acknowledgement_selectors.pending_for),
     TaskKind(

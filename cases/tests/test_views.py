@@ -478,3 +478,29 @@ def test_the_person_page_shows_the_manager_the_cases_when_the_setting_allows(
 
     assert f'href="/cases/{case.pk}/"' in page_of(response)
     assert "Record a breach case" not in page_of(response)
+
+
+# ---------------------------------------------------------------------------
+# My tasks
+# ---------------------------------------------------------------------------
+
+
+def test_a_case_without_an_outcome_waits_in_compliances_tasks_until_decided(
+    client, sign_in, case, compliance_officer
+) -> None:
+    sign_in(compliance_officer)
+
+    waiting = client.get("/tasks/")
+    client.post(f"/cases/{case.pk}/outcome/", {"outcome": "no_action"})
+    decided = client.get("/tasks/")
+
+    assert f'href="/cases/{case.pk}/"' in page_of(waiting)
+    assert "Breach cases to decide" in page_of(waiting)
+    assert f'href="/cases/{case.pk}/"' not in page_of(decided)
+
+
+def test_a_manager_who_sees_a_case_has_no_task_to_decide_it(client, sign_in, settings, case, manager) -> None:
+    settings.CASES_VISIBLE_TO_MANAGER = True
+    sign_in(manager)
+
+    assert "Breach cases to decide" not in page_of(client.get("/tasks/"))

@@ -42,7 +42,7 @@ def test_the_navigation_shows_the_number_of_tasks(client, manager, second_manage
     page = client.get("/people/me/").content.decode()
 
     assert 'data-testid="my-tasks"' in page
-    assert '20<span class="visually-hidden"> waiting</span>' in page
+    assert '22<span class="visually-hidden"> waiting</span>' in page
 
 
 def test_the_navigation_shows_no_count_when_nothing_waits(client, agent) -> None:
@@ -122,7 +122,7 @@ def test_the_tasks_page_names_each_kind_with_its_count(client, manager, second_m
     assert [(task_list.kind.key, task_list.count) for task_list in response.context["task_lists"]] == [
         (kind.key, 1) for kind in TASK_KINDS
     ]
-    assert "10 tasks wait for you." in response.content.decode()
+    assert "11 tasks wait for you." in response.content.decode()
 
 
 def test_the_tasks_page_shows_a_page_of_each_kind(client, manager, second_manager, agent) -> None:
@@ -186,8 +186,8 @@ def test_the_tasks_page_reads_the_same_number_of_queries_whatever_the_number_of_
     client.force_login(manager.user)
 
     # The session, the user, their permissions (two), the count of every kind of task (one, shared with the
-    # navigation and the pages of each kind), a page of each of the ten kinds, unread notifications (navigation).
-    with django_assert_num_queries(16):
+    # navigation and the pages of each kind), a page of each of the eleven kinds, unread notifications (navigation).
+    with django_assert_num_queries(17):
         response = client.get(TASKS)
     assert response.status_code == 200
 
@@ -200,9 +200,9 @@ def test_the_home_page_reads_the_same_number_of_queries_whatever_the_number_of_t
     client.force_login(manager.user)
 
     # The session, the user, the profile, the permissions (two), the count of every kind of task (one, shared
-    # with the navigation), the first tasks of each of the ten kinds, the manager's documents, the size of
+    # with the navigation), the first tasks of each of the eleven kinds, the manager's documents, the size of
     # their team, unread notifications (navigation).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get("/")
     assert response.status_code == 200
 
