@@ -246,9 +246,17 @@ class KioskOpenForm(forms.Form):
     )
 
 
+class UnfilledTextInput(forms.TextInput):
+    """A text box that comes back empty when its form is shown again: a refused try at a kiosk leaves no
+    employee id on the screen for whoever steps up next."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class KioskIdentifyForm(forms.Form):
     employee_id = forms.CharField(
-        label=_("Your employee id"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Your employee id"), max_length=64, widget=UnfilledTextInput(attrs={"autocomplete": "off"})
     )
     secret = forms.CharField(
         label=_("Your PIN or one-time code"),

@@ -51,7 +51,11 @@ def languages_of(user_ids: Iterable[int]) -> dict[int, str]:
     )
 
 
-def email_of(user: User, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+def email_of(user: User, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives | None:
+    """The email to `user`; None for someone without an address (staff who sign at a kiosk have none): their
+    notification in the portal is the delivery."""
+    if not user.email:
+        return None
     context = {**context, "recipient": user}
     email = EmailMultiAlternatives(
         subject=subject,

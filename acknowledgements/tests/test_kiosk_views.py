@@ -112,6 +112,7 @@ def test_a_wrong_pin_is_refused_on_the_identify_form(kiosk_client, pin) -> None:
 
     assert response.status_code == 400
     assert "do not match" in response.content.decode()
+    assert "K-100" not in response.content.decode()
     assert KioskSession.objects.get().person is None
 
 
@@ -272,3 +273,25 @@ def test_the_export_names_the_method_witness_and_device(kiosk_signature, worker,
     rows = {row[0]: row for row in csv_rows(AcknowledgementRequest.objects.all())[1:]}
 
     assert rows[worker.employee_id][-3:] == ["at a kiosk, witnessed", manager.full_name, "Front desk tablet"]
+
+
+@pytest.mark.parametrize("sections", [1, 12])
+def test_the_kiosk_reader_reads_a_constant_number_of_queries(
+    kiosk_client, pin, worker, manager, second_manager, agent, sections, django_assert_num_queries
+) -> None:
+    document = CodeDocumentFactory(title="Policy", slug="policy", owner=manager.user)
+    draft = DraftFactory(document=document, number=1, author=manager.user)
+    for position in range(1, sections + 1):
+        SectionFactory(version=draft, position=position, title=f"Rule {position}", body="Be kind.")
+    version = publish(draft, author=manager.user, approver=second_manager.user)
+    services.requests_create_for_version(version=version)
+    ack = AcknowledgementRequest.objects.get(version=version, person=worker)
+    identified(kiosk_client, pin)
+
+    # The session, its user, the kiosk and its mark of use; the request, marked opened; the sections, the
+    # person's earlier signature of the document, the check's questions; the user's permissions (their own and
+    # their groups') and their unread notifications for the layout: the same for one section as for twelve.
+    with django_assert_num_queries(12):
+        response = kiosk_client.get(f"/kiosk/requests/{ack.pk}/")
+
+    assert response.content.decode().count('class="code-section') == sections

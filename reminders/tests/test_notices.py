@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from codes import services as code_services
 from codes.tests.factories import publish, start_revision
 from people.models import NotificationKind, NotificationPreference
-from people.tests.factories import StaffProfileFactory
+from people.tests.factories import KioskPersonFactory, StaffProfileFactory
 from reminders import services, tasks
 from reminders.models import DeliveryStatus, Notification, ReminderKind, ReminderLog
 
@@ -321,6 +321,19 @@ def test_a_request_to_sign_emails_those_who_chose_the_portal_only_for_everything
     tasks.notify_publication.apply(args=[published.pk])
 
     assert agent.user.email in addressees(mailoutbox, ASKS)
+
+
+def test_a_person_who_signs_at_a_kiosk_is_told_in_the_portal_only(published, support, agent, mailoutbox) -> None:
+    worker = KioskPersonFactory(department=support)
+    acknowledgement_services.requests_create_for_version(version=published)
+
+    tasks.notify_publication.apply(args=[published.pk])
+
+    assert "" not in addressees(mailoutbox)
+    assert agent.user.email in addressees(mailoutbox, ASKS)
+    assert Notification.objects.filter(recipient=worker.user).count() == 1
+    log = ReminderLog.objects.get(recipient=worker.user)
+    assert log.status == DeliveryStatus.SENT
 
 
 def _queries_to_notify(version) -> int:
