@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.permissions import permission_required
+from common.replica import reads_from_replica
 from common.views import attempt, attempt_for_result
 from people.models import StaffProfile
 
@@ -48,6 +49,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("cases.view_case")
+@reads_from_replica
 def case_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponseBase:
     """The list's cases, with the same filters, as CSV or XLSX; each export is in the audit log."""
     if file_format not in EXPORT_FORMATS:
@@ -67,6 +69,7 @@ def case_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResp
 
 @require_GET
 @permission_required("cases.view_case")
+@reads_from_replica
 def breaches_per_clause(request: AuthenticatedHttpRequest) -> HttpResponse:
     """How many breaches each clause counts, the most breached first, with the list's filters."""
     form, filters = _filtered(request)
