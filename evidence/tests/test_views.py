@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import zipfile
 from io import BytesIO
 
@@ -229,3 +230,13 @@ def test_the_list_costs_the_same_queries_however_many_packs(
         response = client.get(LIST)
 
     assert response.status_code == 200
+
+
+def test_a_pack_downloads_again_as_the_same_file_its_record_names(client, compliance_officer, ready):
+    client.force_login(compliance_officer.user)
+
+    first, again = (b"".join(client.get(download(ready)).streaming_content) for _ in range(2))
+
+    assert first == again
+    assert hashlib.sha256(again).hexdigest() == ready.sha256
+    assert AuditEvent.objects.filter(action="evidence.pack.download", object_id=str(ready.pk)).count() == 2
