@@ -37,7 +37,16 @@ from codes.content import content_hash, translation_content_hash
 from codes.models import CodeVersion, TranslationStatus, VersionTranslation
 from codes.selectors import language_name
 
-from .chain_format import GENESIS, HASHED_FIELDS, KIOSK_FIELDS, hash_of_fields, hashed_timestamp
+from .chain_format import (
+    COMMITTED_FIELDS,
+    GENESIS,
+    HASHED_FIELDS,
+    KIOSK_FIELDS,
+    commitment,
+    hash_of_fields,
+    hashed_timestamp,
+)
+from .commitments import commitment_key
 from .models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 
 # ---------------------------------------------------------------------------
@@ -82,8 +91,16 @@ def record_hash(signature: Signature) -> str:
     return hash_of_fields(*(getattr(signature, name) for name in HASHED_FIELDS), **kiosk)
 
 
+def commit(signature: Signature, *, key: bytes | None = None) -> None:
+    """Give a record its commitments to its personal fields (chain_format.COMMITTED_FIELDS)."""
+    key = key or commitment_key()
+    for name, column in COMMITTED_FIELDS.items():
+        setattr(signature, column, commitment(key, name, getattr(signature, name)))
+
+
 def seal(signature: Signature) -> None:
-    """Give a new record its hash and its MAC."""
+    """Give a new record its commitments, its hash and its MAC."""
+    commit(signature)
     signature.record_hash = record_hash(signature)
     signature.record_mac = mac_of_record_hash(signature.record_hash)
 
@@ -138,12 +155,13 @@ def verify_chain(*, batch_size: int = 5000, workers: int = 1) -> Verification:
 def _verify_range(*, after: int, until: int | None, expected_previous: str, batch_size: int) -> Verification:
     """Check the records with `after` < sequence <= `until` (no upper bound when None)."""
     result = Verification()
-    key = checkpoint_key()
+    key, personal_key = checkpoint_key(), commitment_key()
     # Each signed version's texts are read (and their hashes recomputed) once, however many records sign them.
     version_texts: dict[int, dict[str, SignableText]] = {}
-    for pk, stored_hash, stored_mac, language, method, witness_id, device, *fields in _in_order(
+    for pk, stored_hash, stored_mac, language, method, witness_id, device, pseudonymised_at, *rest in _in_order(
         after, until, batch_size
     ):
+        personal, fields = rest[: len(COMMITTED_FIELDS)], rest[len(COMMITTED_FIELDS) :]
         result.checked += 1
         version_id = fields[_VERSION]
         if version_id not in version_texts:
@@ -159,6 +177,8 @@ def _verify_range(*, after: int, until: int | None, expected_previous: str, batc
             version_texts[version_id],
             language,
         )
+        if not problem and pseudonymised_at is None:
+            problem = _personal_problem(personal, fields, personal_key)
         if problem:
             result.first_breach = Breach(fields[_SEQUENCE], pk, problem)
             break
@@ -191,8 +211,9 @@ def _utc_text(name: str) -> Func:
     return UtcText(F(name))
 
 
-# What each row of _in_order gives before the hashed fields.
-_LEADING_COLUMNS = ("pk", "record_hash", "record_mac", "language", *KIOSK_FIELDS)
+# What each row of _in_order gives before the hashed fields: a kiosk record's fields, whether it was
+# pseudonymised, then the personal fields in COMMITTED_FIELDS order.
+_LEADING_COLUMNS = ("pk", "record_hash", "record_mac", "language", *KIOSK_FIELDS, "pseudonymised_at", *COMMITTED_FIELDS)
 
 
 def _in_order(after: int, until: int | None, batch_size: int) -> Iterator[tuple[Any, ...]]:
@@ -298,6 +319,20 @@ def signable_texts(version_id: int) -> dict[str, SignableText]:
             ),
         )
     return texts
+
+
+_COMMITMENTS = tuple(HASHED_FIELDS.index(column) for column in COMMITTED_FIELDS.values())
+
+
+def _personal_problem(personal: list[Any], fields: list[Any], key: bytes) -> str:
+    """A record not pseudonymised must still hold the very personal values its hash commits to."""
+    for name, value, index in zip(COMMITTED_FIELDS, personal, _COMMITMENTS, strict=True):
+        if not mac_matches(fields[index], commitment(key, name, value)):
+            return _(
+                "its typed name, IP address or browser no longer matches what the record committed to "
+                "(the record was edited)"
+            )
+    return ""
 
 
 def _problem(

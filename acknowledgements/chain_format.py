@@ -6,6 +6,13 @@ as the last field (GENESIS for the first record). The portal seals and verifies 
 module (through acknowledgements.chain), and an evidence pack carries this very file beside its
 verify.py, so the auditor's check and the portal's can never drift apart.
 
+The personal fields of a record (the typed name, the IP address, the browser) enter the hash as
+commitments, not as themselves: HMAC-SHA256 of the field's name and value under a key the portal holds
+apart from the rows (SIGNATURE_COMMITMENT_KEY). The record keeps the values beside their commitments, so
+that once the signer's retention ends the values can be replaced by a pseudonym while the hash, the
+chain and every evidence pack still verify; while a record is not pseudonymised the portal checks each
+value against its commitment. An auditor needs no key: the hash covers the commitments as they are.
+
 Hence the rule for this file: the Python standard library only, nothing from Django or the portal.
 """
 
@@ -13,6 +20,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
+import json
 from collections.abc import Mapping
 from json.encoder import encode_basestring
 from typing import Any
@@ -35,9 +44,9 @@ FIELDS: dict[str, str] = {
     "version_id": INTEGER,
     "signed_at": MOMENT,
     "statement": TEXT,
-    "typed_name": TEXT,
-    "ip_address": OPTIONAL_TEXT,
-    "user_agent": TEXT,
+    "typed_name_commitment": TEXT,
+    "ip_address_commitment": TEXT,
+    "user_agent_commitment": TEXT,
     "content_hash": TEXT,
     "first_opened_at": OPTIONAL_MOMENT,
     "previous_hash": TEXT,
@@ -50,6 +59,20 @@ HASHED_FIELDS = tuple(FIELDS)
 # columns of these names (a portal record's: "portal" or empty, then empty cells).
 KIOSK = "kiosk"
 KIOSK_FIELDS: dict[str, str] = {"method": TEXT, "witness_id": OPTIONAL_INTEGER, "device": TEXT}
+
+# The personal fields of a record, each with the hashed field that commits to it.
+COMMITTED_FIELDS: dict[str, str] = {
+    "typed_name": "typed_name_commitment",
+    "ip_address": "ip_address_commitment",
+    "user_agent": "user_agent_commitment",
+}
+
+
+def commitment(key: bytes, name: str, value: str | None) -> str:
+    """The commitment to a personal field: HMAC-SHA256 of the JSON array [name, value] (so that neither a
+    value nor nothing can pass for another field's, or for empty text), in hex."""
+    message = json.dumps([name, value], ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
 def hashed_timestamp(moment: datetime.datetime | str | None) -> str | None:
@@ -69,9 +92,9 @@ def hash_of_fields(
     version_id: int,
     signed_at: datetime.datetime | str,
     statement: str,
-    typed_name: str,
-    ip_address: str | None,
-    user_agent: str,
+    typed_name_commitment: str,
+    ip_address_commitment: str,
+    user_agent_commitment: str,
     content_hash: str,
     first_opened_at: datetime.datetime | str | None,
     previous_hash: str,
@@ -99,9 +122,9 @@ def hash_of_fields(
         version_id,
         _json_text(hashed_timestamp(signed_at)),
         _json_text(statement),
-        _json_text(typed_name),
-        _json_text(ip_address),
-        _json_text(user_agent),
+        _json_text(typed_name_commitment),
+        _json_text(ip_address_commitment),
+        _json_text(user_agent_commitment),
         _json_text(content_hash),
         _json_text(hashed_timestamp(first_opened_at)),
         _json_text(previous_hash),

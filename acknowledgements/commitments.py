@@ -22,3 +22,14 @@ def commitment_key() -> bytes:
     if settings.SIGNATURE_COMMITMENT_KEY:
         return str(settings.SIGNATURE_COMMITMENT_KEY).encode()
     return hmac.new(settings.SECRET_KEY.encode(), b"conduct_portal.signature-commitment-key", hashlib.sha256).digest()
+
+
+# How every pseudonym begins: the database lets a signature's personal fields be replaced only by a pseudonym.
+PSEUDONYM_PREFIX = "anon-"
+
+
+def pseudonym_of(employee_id: str) -> str:
+    """A leaver's stable pseudonym: the same employee id always gives the same one (records stay linkable
+    to each other), and nobody without the commitment key can tell whose it is, or test a guess."""
+    digest = hmac.new(commitment_key(), f"employee_id:{employee_id}".encode(), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest[:24]

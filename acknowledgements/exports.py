@@ -20,7 +20,7 @@ from people.selectors import full_name
 
 from . import chain_format
 from .chain import UtcText
-from .chain_format import FIELDS, KIOSK_FIELDS
+from .chain_format import COMMITTED_FIELDS, FIELDS, KIOSK_FIELDS
 from .models import AcknowledgementRequest, RequestStatus, Signature, SigningMethod
 from .selectors import (
     FIGURES,
@@ -160,12 +160,14 @@ def figures_xlsx(requests: QuerySet[AcknowledgementRequest], *, filename: str) -
 # Signature records in their hashed form, for machines (an evidence pack's signatures.csv)
 # ---------------------------------------------------------------------------
 
-# The hashed fields, in chain_format's order and under its names (a kiosk record's three more), then what proves
-# the record but is not hashed. chain_format.hash_of_row recomputes a row's record hash from exactly these cells.
-HASHED_RECORD_COLUMNS = (*FIELDS, *KIOSK_FIELDS, "record_hash", "record_mac", "language")
+# The hashed fields, in chain_format's order and under its names (a kiosk record's three more), then the personal
+# values they commit to (shown, not proven: a leaver's are their pseudonym once their retention ended, and the hash
+# still verifies), then what proves the record but is not hashed. chain_format.hash_of_row recomputes a row's
+# record hash from exactly the hashed cells.
+HASHED_RECORD_COLUMNS = (*FIELDS, *KIOSK_FIELDS, *COMMITTED_FIELDS, "record_hash", "record_mac", "language")
 
 
-def _hashed_cell(name: str, kind: str) -> Expression:
+def _hashed_cell(name: str, kind: str = chain_format.TEXT) -> Expression:
     """A hashed field's cell as chain_format.hash_of_row reads it: moments in UTC with microseconds, an
     address without a netmask, nothing as an empty cell. Never neutralised: the hash covers the text as
     it is (which is why this file is not for spreadsheets)."""
@@ -179,4 +181,5 @@ def _hashed_cell(name: str, kind: str) -> Expression:
 def hashed_records(signatures: QuerySet[Signature]) -> QuerySet:
     """The records as text cells of HASHED_RECORD_COLUMNS, in sequence order."""
     cells = [_hashed_cell(name, kind) for name, kind in {**FIELDS, **KIOSK_FIELDS}.items()]
-    return signatures.order_by("sequence").values_list(*cells, "record_hash", "record_mac", "language")
+    personal = [_hashed_cell(name) for name in COMMITTED_FIELDS]
+    return signatures.order_by("sequence").values_list(*cells, *personal, "record_hash", "record_mac", "language")

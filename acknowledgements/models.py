@@ -200,9 +200,17 @@ class Signature(AppendOnlyModel):
     )
     signed_at = models.DateTimeField(_("signed at"))
     statement = models.TextField(_("statement agreed to"))
+    # The personal fields. The hash covers a commitment to each (acknowledgements.chain_format), not the value,
+    # so that once the signer's retention ends the values can be replaced by their pseudonym (the database lets
+    # exactly that change through, and nothing else) while the record still verifies.
     typed_name = models.CharField(_("name typed"), max_length=200)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=512, blank=True)
+    typed_name_commitment = models.CharField(_("commitment to the name typed"), max_length=64)
+    ip_address_commitment = models.CharField(_("commitment to the IP address"), max_length=64)
+    user_agent_commitment = models.CharField(_("commitment to the browser"), max_length=64)
+    # When the personal fields above were replaced by the signer's pseudonym; empty while they are as signed.
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True)
     # The hash of exactly the text the person read: the version's own, or the published translation's they
     # read (whose hash covers its language). The chain covers it, and through it the language read.
     content_hash = models.CharField(_("content hash of the text read"), max_length=64)
@@ -292,6 +300,9 @@ class SignatureAuthentication(AppendOnlyModel):
     method = models.CharField(_("method"), max_length=20, choices=AuthenticationMethod.choices)
     provider = models.CharField(_("sign-in provider"), max_length=100, blank=True)
     subject = models.CharField(_("subject at the provider"), max_length=255, blank=True)
+    # The MAC covers a commitment to the subject (personal: often an email address), not the subject, so that it
+    # can become their pseudonym when the signer is pseudonymised.
+    subject_commitment = models.CharField(_("commitment to the subject"), max_length=64)
     authenticated_at = models.DateTimeField(_("signed in at the provider"), null=True, blank=True)
     mac = models.CharField(_("MAC"), max_length=64)
 

@@ -34,7 +34,7 @@ from webhooks.models import EventType
 from webhooks.services import event_emit, events_emit
 
 from . import audit_actions, comprehension, webhook_payloads
-from .authentication import mac_of_authentication
+from .authentication import seal_authentication
 from .chain import (
     GENESIS,
     Report,
@@ -44,6 +44,7 @@ from .chain import (
     seal,
     verify_records,
 )
+from .commitments import PSEUDONYM_PREFIX
 from .models import (
     AcknowledgementRequest,
     AuthenticationMethod,
@@ -693,8 +694,35 @@ def _authentication_record(signature: Signature, reauthentication: Reauthenticat
             subject=reauthentication.subject,
             authenticated_at=reauthentication.authenticated_at,
         )
-    authentication.mac = mac_of_authentication(authentication, record_hash=signature.record_hash)
+    seal_authentication(authentication, record_hash=signature.record_hash)
     authentication.save(force_insert=True)
+
+
+def signatures_pseudonymise(*, person: StaffProfile) -> int:
+    """Replace the personal fields of a person's signatures by their pseudonym, for good; returns how many.
+
+    The typed name becomes the pseudonym their staff record already carries (PSEUDONYM_PREFIX…), the IP address
+    nothing and the browser empty text, and each record says when; the subjects of their authentications at a
+    provider become the pseudonym too. The hash and the MACs cover commitments to these values, not the values,
+    so every record still verifies. It is the one UPDATE the database lets through on these append-only rows
+    (migration 0014), hence plain SQL: the models refuse any change. Call it in the pseudonymising transaction.
+    """
+    if not person.employee_id.startswith(PSEUDONYM_PREFIX):
+        raise DomainError(_("A person's signatures are pseudonymised only once their staff record is."))
+    signatures, authentications = Signature._meta.db_table, SignatureAuthentication._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {signatures} SET typed_name = %s, ip_address = NULL, user_agent = '', "  # noqa: S608
+            "pseudonymised_at = %s WHERE person_id = %s AND pseudonymised_at IS NULL",
+            [person.employee_id, timezone.now(), person.pk],
+        )
+        count = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {authentications} AS a SET subject = s.typed_name FROM {signatures} AS s "  # noqa: S608
+            "WHERE a.signature_id = s.id AND s.person_id = %s AND a.subject NOT IN ('', s.typed_name)",
+            [person.pk],
+        )
+    return count
 
 
 # ---------------------------------------------------------------------------

@@ -7,8 +7,6 @@ every table for what it replaced).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +21,9 @@ from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements.commitments import commitment_key
+from acknowledgements.commitments import pseudonym_of
 from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.services import signatures_pseudonymise
 from audit.services import event_record
 from cases.models import Case
 from common.errors import DomainError
@@ -38,7 +37,6 @@ from webhooks.models import Event
 from . import audit_actions, selectors
 from .models import LegalHold, Pseudonymisation
 
-PSEUDONYM_PREFIX = "anon-"
 # Shorter values are not searched for in free text, where they would match inside other words and ids.
 MENTION_MIN_LENGTH = 5
 # Leavers pseudonymised per transaction-free batch of ids read by the sweep.
@@ -117,13 +115,6 @@ def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
 # ---------------------------------------------------------------------------
 
 
-def pseudonym_of(employee_id: str) -> str:
-    """A leaver's stable pseudonym: the same employee id always gives the same one (records stay linkable
-    to each other), and nobody without the commitment key can tell whose it is, or test a guess."""
-    digest = hmac.new(commitment_key(), f"employee_id:{employee_id}".encode(), hashlib.sha256).hexdigest()
-    return PSEUDONYM_PREFIX + digest[:24]
-
-
 # Free text that may name a person (a note, a message, a reason), by model: the mentions are replaced.
 FREE_TEXT: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (Notification, ("message",)),
@@ -176,6 +167,8 @@ def _any_of(conditions: Any) -> Q:
 def person_pseudonymise(*, person: StaffProfile, actor: User | None) -> Pseudonymisation:
     """Replace a leaver's personal data by a stable pseudonym, for good.
 
+    Their signatures' typed name, IP address and browser become the pseudonym, nothing and empty text (the
+    chain commits to them, so every record still verifies: `acknowledgements.services.signatures_pseudonymise`).
     The account's username becomes the pseudonym, its names and email are emptied and its password made
     unusable; the staff record's employee id becomes the pseudonym and its job title is emptied; sign-in
     sessions, sign-in attempts, links to identity providers and SCIM's external id go; the person's own
@@ -211,13 +204,14 @@ def person_pseudonymise(*, person: StaffProfile, actor: User | None) -> Pseudony
     user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
     person.employee_id, person.job_title = pseudonym, ""
     person.save(update_fields=["employee_id", "job_title"])
+    signatures = signatures_pseudonymise(person=person)
 
     done = Pseudonymisation.objects.create(person=person, pseudonym=pseudonym, performed_at=timezone.now())
     event_record(
         actor=actor,
         action=audit_actions.PERSON_PSEUDONYMISE,
         target=person,
-        details={"pseudonym": pseudonym, "mentions_replaced": replaced},
+        details={"pseudonym": pseudonym, "signatures": signatures, "mentions_replaced": replaced},
     )
     return done
 

@@ -16,7 +16,7 @@ from acknowledgements import chain_format
 from acknowledgements.chain_format import FIELDS, HASHED_FIELDS, KIOSK_FIELDS, hash_of_fields, hash_of_row
 
 MOMENT = datetime.datetime(2026, 3, 1, 9, 30, 0, 12, tzinfo=datetime.UTC)
-VALUES = [17, 4, 9, 2, MOMENT, "I have read it", "Ana, Popescu", "10.0.0.1", "Firefox", "ab" * 32, None, "0" * 64]
+VALUES = [17, 4, 9, 2, MOMENT, "I have read it", "1a" * 32, "2b" * 32, "3c" * 32, "ab" * 32, None, "0" * 64]
 ROW = {
     "sequence": "17",
     "request_id": "4",
@@ -24,9 +24,9 @@ ROW = {
     "version_id": "2",
     "signed_at": "2026-03-01T09:30:00.000012+00:00",
     "statement": "I have read it",
-    "typed_name": "Ana, Popescu",
-    "ip_address": "10.0.0.1",
-    "user_agent": "Firefox",
+    "typed_name_commitment": "1a" * 32,
+    "ip_address_commitment": "2b" * 32,
+    "user_agent_commitment": "3c" * 32,
     "content_hash": "ab" * 32,
     "first_opened_at": "",
     "previous_hash": "0" * 64,
@@ -84,9 +84,9 @@ def test_a_csv_row_of_the_hashed_fields_hashes_as_the_record_does() -> None:
 
 
 def test_an_empty_cell_of_an_optional_field_is_nothing_not_empty_text() -> None:
-    with_empty_address = hash_of_row({**ROW, "ip_address": ""})
+    opened = hash_of_row({**ROW, "first_opened_at": "2026-03-01T09:30:00.000012+00:00"})
 
-    assert with_empty_address == hash_of_fields(*VALUES[:7], None, *VALUES[8:])
+    assert hash_of_row(ROW) == hash_of_fields(*VALUES) != opened
 
 
 def test_an_empty_cell_of_a_text_field_is_empty_text() -> None:
@@ -94,12 +94,12 @@ def test_an_empty_cell_of_a_text_field_is_empty_text() -> None:
 
 
 def test_a_changed_cell_changes_the_hash() -> None:
-    assert hash_of_row({**ROW, "typed_name": "Ana Popescu"}) != hash_of_fields(*VALUES)
+    assert hash_of_row({**ROW, "typed_name_commitment": "1b" * 32}) != hash_of_fields(*VALUES)
 
 
 def test_a_row_without_a_hashed_field_is_refused() -> None:
     with pytest.raises(KeyError):
-        hash_of_row({name: cell for name, cell in ROW.items() if name != "user_agent"})
+        hash_of_row({name: cell for name, cell in ROW.items() if name != "user_agent_commitment"})
 
 
 def test_a_sequence_that_is_not_a_number_is_refused() -> None:

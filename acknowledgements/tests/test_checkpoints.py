@@ -114,12 +114,12 @@ def test_verification_names_the_edited_record_when_the_chain_after_it_was_recomp
     previous = signatures[0].record_hash
     for signature in signatures[1:]:
         if signature.sequence == 2:
-            signature.typed_name = "Somebody Else"
+            signature.statement = "I agree to nothing."
         signature.previous_hash = previous
         previous = record_hash(signature)
         behind_the_portals_back(
-            "UPDATE acknowledgements_signature SET typed_name = %s, previous_hash = %s, record_hash = %s WHERE id = %s",
-            [signature.typed_name, signature.previous_hash, previous, signature.pk],
+            "UPDATE acknowledgements_signature SET statement = %s, previous_hash = %s, record_hash = %s WHERE id = %s",
+            [signature.statement, signature.previous_hash, previous, signature.pk],
             **SIGNATURE_GUARD,
         )
 

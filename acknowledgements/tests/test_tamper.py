@@ -29,11 +29,13 @@ from django.db import DatabaseError, connection, transaction
 
 from acknowledgements import services
 from acknowledgements.chain import HASHED_FIELDS, hash_of_fields, record_hash
+from acknowledgements.chain_format import COMMITTED_FIELDS
 from acknowledgements.models import AcknowledgementRequest, Signature
 from acknowledgements.tests.test_chain import SIGNATURE_GUARD, behind_the_portals_back
 from audit.guards import TEST_DATABASE_COMMENT
 from audit.models import AuditEvent
 from codes.tests.factories import DraftFactory, SectionFactory
+from people.models import StaffProfile
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 APP_DATABASE_URL = os.environ.get("CONDUCT_PORTAL_APP_DATABASE_URL", "")
@@ -170,6 +172,8 @@ def test_even_the_owner_cannot_truncate_the_proof_outside_a_test_database(chain,
     "sql",
     [
         "UPDATE acknowledgements_signature SET typed_name = 'Nobody'",
+        "UPDATE acknowledgements_signature SET statement = 'Nothing'",
+        "UPDATE acknowledgements_signatureauthentication SET subject = 'anon-0123'",
         "DELETE FROM acknowledgements_signature WHERE sequence = 3",
         "UPDATE acknowledgements_signaturecheckpoint SET count = 2",
         "DELETE FROM acknowledgements_signaturecheckpoint",
@@ -178,7 +182,8 @@ def test_even_the_owner_cannot_truncate_the_proof_outside_a_test_database(chain,
     ],
 )
 def test_the_application_role_cannot_edit_or_delete_the_proof(as_app, chain, sql) -> None:
-    assert "permission denied" in refused(as_app, sql)
+    # Refused by its grants, or (a signature's personal fields, which it may pseudonymise) by the trigger.
+    assert re.search("permission denied|append-only", refused(as_app, sql))
 
     assert_intact()
 
@@ -246,12 +251,12 @@ def test_a_chain_recomputed_after_an_edit_is_detected(chain) -> None:
     previous = chain[0].record_hash
     for signature in chain[1:]:
         if signature.sequence == 2:
-            signature.typed_name = "Somebody Else"
+            signature.statement = "I agree to nothing."
         signature.previous_hash = previous
         previous = record_hash(signature)
         behind_the_portals_back(
-            "UPDATE acknowledgements_signature SET typed_name = %s, previous_hash = %s, record_hash = %s WHERE id = %s",
-            [signature.typed_name, signature.previous_hash, previous, signature.pk],
+            "UPDATE acknowledgements_signature SET statement = %s, previous_hash = %s, record_hash = %s WHERE id = %s",
+            [signature.statement, signature.previous_hash, previous, signature.pk],
             **SIGNATURE_GUARD,
         )
 
@@ -268,26 +273,74 @@ def test_a_record_forged_with_a_plain_insert_is_detected(as_app, chain, second_m
         last.version_id,
         last.signed_at,
         last.statement,
-        second_manager.full_name,
-        None,
-        "",
+        *last_commitments(last),
         last.content_hash,
         None,
         last.record_hash,
     ]
     forged_hash = hash_of_fields(*fields)
-    columns = ", ".join([*HASHED_FIELDS, "record_hash", "record_mac"])
-    values = ", ".join(["%s"] * (len(HASHED_FIELDS) + 2))
+    columns = ", ".join([*HASHED_FIELDS, "typed_name", "user_agent", "record_hash", "record_mac"])
+    values = ", ".join(["%s"] * (len(HASHED_FIELDS) + 4))
     with as_app.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO acknowledgements_signature ({columns}) VALUES ({values})",  # noqa: S608 - our own column names
-            [*fields, forged_hash, "0" * 64],
+            [*fields, second_manager.full_name, "", forged_hash, "0" * 64],
         )
         cursor.execute(
             "UPDATE acknowledgements_acknowledgementrequest SET status = 'signed' WHERE id = %s", [request.pk]
         )
 
     assert_detected("record #4 .*the portal did not write this record")
+
+
+def last_commitments(signature: Signature) -> list[str]:
+    return [getattr(signature, column) for column in COMMITTED_FIELDS.values()]
+
+
+def test_a_typed_name_edited_behind_the_portals_back_is_detected(chain) -> None:
+    # The hash covers the commitment, which the edit leaves as it was: the commitment no longer matches.
+    behind_the_portals_back(
+        "UPDATE acknowledgements_signature SET typed_name = 'Somebody Else' WHERE sequence = 2", [], **SIGNATURE_GUARD
+    )
+
+    assert_detected(r"record #2 .*typed name, IP address or browser no longer matches")
+
+
+def test_the_application_role_cannot_pass_a_name_off_as_a_pseudonym(as_app, chain) -> None:
+    assert "append-only" in refused(
+        as_app,
+        "UPDATE acknowledgements_signature SET typed_name = 'anon-made-up', ip_address = NULL, user_agent = '', "
+        "pseudonymised_at = now() WHERE sequence = 2",
+    )
+
+    assert_intact()
+
+
+def test_the_application_role_cannot_pseudonymise_and_edit_at_once(as_app, chain, manager) -> None:
+    StaffProfile.objects.filter(pk=manager.pk).update(employee_id="anon-0123456789abcdef01234567")
+
+    assert "permission denied" in refused(
+        as_app,
+        "UPDATE acknowledgements_signature SET typed_name = 'anon-0123456789abcdef01234567', ip_address = NULL, "
+        "user_agent = '', pseudonymised_at = now(), statement = 'I agree to nothing.' WHERE sequence = 2",
+    )
+    assert "append-only" in refused(
+        as_app,
+        "UPDATE acknowledgements_signature SET typed_name = 'anon-0123456789abcdef01234567', "
+        "user_agent = 'Kept browser', pseudonymised_at = now() WHERE sequence = 2",
+    )
+
+
+def test_the_application_role_may_only_pseudonymise_a_pseudonymised_persons_records(as_app, chain, manager) -> None:
+    StaffProfile.objects.filter(pk=manager.pk).update(employee_id="anon-0123456789abcdef01234567")
+    with as_app.cursor() as cursor:
+        cursor.execute(
+            "UPDATE acknowledgements_signature SET typed_name = 'anon-0123456789abcdef01234567', ip_address = NULL, "
+            "user_agent = '', pseudonymised_at = now() WHERE sequence = 2"
+        )
+
+    assert Signature.objects.get(sequence=2).typed_name == "anon-0123456789abcdef01234567"
+    assert_intact()
 
 
 def test_a_forged_checkpoint_is_detected(as_app, chain) -> None:

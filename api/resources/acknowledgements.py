@@ -220,12 +220,16 @@ class HashedTimestampField(serializers.DateTimeField):
 
 VERIFY_HELP = gettext_lazy(
     "Each signature is one record of a hash chain. To check a record: make the JSON array of its fields "
-    "[sequence, request, person, version, signed_at, statement, typed_name, ip_address, user_agent, "
-    "content_hash, first_opened_at, previous_hash], the values exactly as given here (null where null), "
+    "[sequence, request, person, version, signed_at, statement, typed_name_commitment, ip_address_commitment, "
+    "user_agent_commitment, content_hash, first_opened_at, previous_hash], the values exactly as given here (null "
+    "where null), "
     "written compactly in UTF-8 without escaping other characters (Python: json.dumps(fields, "
     'ensure_ascii=False, separators=(",", ":"))); its SHA-256 in hex is the record_hash. Each record\'s '
     "previous_hash is the record_hash of the record with the sequence before it (64 zeros for the first), so "
-    "an edited, removed or inserted record breaks the chain after it. The content_hash is the hash of the text "
+    "an edited, removed or inserted record breaks the chain after it. The record hash covers the typed name, IP "
+    "address and browser through their commitments (keyed hashes only the portal can recompute), so that a "
+    "leaver's can be replaced by a pseudonym once their retention ends while the chain still verifies. The "
+    "content_hash is the hash of the text "
     "the signer read, in the record's language (a field the record hash does not cover, but the content hash "
     "does): the signed version's content_hash (GET /api/v1/versions/{id}/), which you can recompute from its "
     "sections, when they read the version in its own language; else the content hash of its published "
@@ -233,6 +237,12 @@ VERIFY_HELP = gettext_lazy(
     "also seals every record and the chain's length with a key the database does not hold; compliance checks "
     'those seals on the Verify page. A record signed at a kiosk (method "kiosk") has three more fields at the '
     "end of the array: its method, witness and device."
+)
+
+
+COMMITMENT_HELP = gettext_lazy(
+    "What the record hash covers in place of the personal field it names: a keyed hash of its value (64 hex "
+    "characters), which stays when the value is replaced by a pseudonym."
 )
 
 
@@ -248,7 +258,13 @@ class SignatureSerializer(serializers.ModelSerializer[Signature]):
         help_text=gettext_lazy("When the signer first opened the version; UTC with microseconds, or null."),
     )
     statement = serializers.CharField(read_only=True, help_text=gettext_lazy("The statement the signer agreed to."))
-    typed_name = serializers.CharField(read_only=True, help_text=gettext_lazy("The name the signer typed."))
+    typed_name = serializers.CharField(
+        read_only=True,
+        help_text=gettext_lazy("The name the signer typed; their pseudonym (anon-…) once their retention ended."),
+    )
+    typed_name_commitment = serializers.CharField(read_only=True, help_text=COMMITMENT_HELP)
+    ip_address_commitment = serializers.CharField(read_only=True, help_text=COMMITMENT_HELP)
+    user_agent_commitment = serializers.CharField(read_only=True, help_text=COMMITMENT_HELP)
     content_hash = serializers.CharField(
         read_only=True, help_text=gettext_lazy("The content hash of the exact text the signer was shown.")
     )
@@ -300,6 +316,9 @@ class SignatureSerializer(serializers.ModelSerializer[Signature]):
             "typed_name",
             "ip_address",
             "user_agent",
+            "typed_name_commitment",
+            "ip_address_commitment",
+            "user_agent_commitment",
             "content_hash",
             "language",
             "first_opened_at",

@@ -102,7 +102,7 @@ def test_an_edited_file_fails_verification_naming_it(folder, run_verify):
 
 
 def test_an_edited_signature_fails_verification_naming_its_line_and_record(folder, chain, run_verify):
-    rewrite(folder / "signatures.csv", "Firefox", "Chrome")
+    rewrite(folder / "signatures.csv", chain[0].user_agent_commitment, "0" * 64)
 
     status, output = run_verify(folder)
 

@@ -12,6 +12,8 @@ from django.db.models import Max
 from django.utils import translation
 
 from acknowledgements.chain import GENESIS, HASHED_FIELDS, checkpoint_key, hash_of_fields, mac_of_record_hash
+from acknowledgements.chain_format import COMMITTED_FIELDS, commitment
+from acknowledgements.commitments import commitment_key
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from acknowledgements.services import attestation_statement
 
@@ -136,8 +138,8 @@ def signatures_write(
     previous_hash = Signature.objects.get(sequence=last).record_hash if last else GENESIS
     statements = _statements(published)
     # Everyone seeded reads the version's own text, in its language.
-    signatures = run.rows(Signature, [*HASHED_FIELDS, "record_hash", "record_mac", "language"])
-    mac_key = checkpoint_key()
+    signatures = run.rows(Signature, [*HASHED_FIELDS, *COMMITTED_FIELDS, "record_hash", "record_mac", "language"])
+    mac_key, personal_key = checkpoint_key(), commitment_key()
     signed.keys.sort()
     for key in signed.keys:
         row = key & 0xFFFFFFFF
@@ -147,6 +149,14 @@ def signatures_write(
         person = org.people[person_index]
         version = published[document_index].version
         last += 1
+        personal = (
+            person.full_name,
+            f"10.{person.department % 250}.{(person_index >> 8) % 256}.{person_index % 256}",
+            USER_AGENTS[(person_index + document_index) % len(USER_AGENTS)],
+        )
+        name, address, browser = (
+            commitment(personal_key, field, value) for field, value in zip(COMMITTED_FIELDS, personal, strict=True)
+        )
         fields = (
             last,
             signed.request[row],
@@ -154,15 +164,16 @@ def signatures_write(
             version.pk,
             _moment(signed_us),
             statements[document_index, person.language],
-            person.full_name,
-            f"10.{person.department % 250}.{(person_index >> 8) % 256}.{person_index % 256}",
-            USER_AGENTS[(person_index + document_index) % len(USER_AGENTS)],
+            name,
+            address,
+            browser,
             version.content_hash,
             _moment(signed_us - _reading_time(person_index, document_index)),
             previous_hash,
         )
         previous_hash = hash_of_fields(*fields)
-        signatures.add((*fields, previous_hash, mac_of_record_hash(previous_hash, key=mac_key), version.language))
+        mac = mac_of_record_hash(previous_hash, key=mac_key)
+        signatures.add((*fields, *personal, previous_hash, mac, version.language))
     signatures.flush()
     run.summary.signatures = signatures.written
     run.done(f"{run.summary.signatures} signatures, chained in the order they were signed")

@@ -12,6 +12,10 @@ from audit.models import AuditEvent
 APPEND_ONLY = (Signature, SignatureCheckpoint, AuditEvent)
 # The migrations run as the owner; the application only reads which ones ran.
 READ_ONLY = ("django_migrations",)
+# Of the append-only rows, the columns the application may change: a leaver's personal fields, replaced by their
+# pseudonym once their retention ends. The table's trigger lets through only that one change (migration
+# acknowledgements 0014); the grant keeps every other column out of reach even of a trigger gone wrong.
+PSEUDONYMISED_COLUMNS = {Signature: ("typed_name", "ip_address", "user_agent", "pseudonymised_at")}
 
 
 def grants(role: str) -> list[str]:
@@ -28,6 +32,10 @@ def grants(role: str) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
         f"REVOKE INSERT, UPDATE, DELETE ON {read_only} FROM {quoted}",
         f"REVOKE UPDATE, DELETE ON {append_only} FROM {quoted}",
+        *(
+            f"GRANT UPDATE ({', '.join(columns)}) ON {connection.ops.quote_name(model._meta.db_table)} TO {quoted}"
+            for model, columns in PSEUDONYMISED_COLUMNS.items()
+        ),
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
     ]
 
@@ -36,7 +44,8 @@ class Command(BaseCommand):
     help = (
         "Give the application's PostgreSQL role exactly the rights it needs, on every table the "
         "migrations made: SELECT, INSERT, UPDATE and DELETE, except that signatures, checkpoints and "
-        "audit events can only be read and added, and the migration table only read. Never TRUNCATE, "
+        "audit events can only be read and added (but for a signature's personal fields, which a leaver's "
+        "pseudonym replaces), and the migration table only read. Never TRUNCATE, "
         "REFERENCES or TRIGGER, and never ownership: only a table's owner can switch its triggers off. "
         "Run it as the owner, after every `migrate`. Refuses a role that is a superuser or that owns "
         "any table. With --dry-run, prints the statements without running them."
