@@ -51,6 +51,7 @@ def before_the_migration(seeded) -> list[tuple[int, str, str, str, str]]:
 def plain_hash(signature: Signature) -> str:
     row = {name: getattr(signature, name) for name in ("sequence", "request_id", "person_id", "version_id")}
     row |= {name: getattr(signature, name) for name in ("signed_at", "statement", "content_hash", "first_opened_at")}
+    row |= {name: getattr(signature, name) for name in ("method", "witness_id", "device")}
     personal = [signature.typed_name, signature.ip_address, signature.user_agent]
     return migration._record_hash(row, personal, signature.previous_hash)
 
