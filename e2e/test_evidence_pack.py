@@ -19,7 +19,7 @@ from acknowledgements import services as acknowledgements
 from acknowledgements.models import AcknowledgementRequest
 from codes.models import CodeVersion
 from evidence import tasks
-from evidence.forms import _last_quarter
+from evidence.forms import last_quarter
 from evidence.models import EvidencePack
 from people.models import StaffProfile
 
@@ -42,7 +42,7 @@ def pack_dir(settings, tmp_path: Path) -> Path:
 @pytest.fixture
 def signed_last_quarter(draft: CodeVersion, manager, second_manager, agent) -> CodeVersion:
     """Version 1 published and signed by the agent and the manager in the middle of the last complete quarter."""
-    start, _end = _last_quarter()
+    start, _end = last_quarter()
     middle = datetime.datetime.combine(start + datetime.timedelta(days=45), datetime.time(12), tzinfo=datetime.UTC)
     with time_machine.travel(middle):
         version = publish(draft, author=manager.user, approver=second_manager.user)
@@ -73,7 +73,7 @@ def test_compliance_builds_the_last_quarters_pack_downloads_it_and_it_verifies(
     page.get_by_role("link", name="Evidence packs").click()
     expect(page.get_by_role("heading", name="Evidence packs", exact=True)).to_be_visible()
     assert serious(run_axe(page)) == []
-    start, end = _last_quarter()
+    start, end = last_quarter()
     expect(page.get_by_label("From")).to_have_value(start.isoformat())
     expect(page.get_by_label("Until (included)")).to_have_value(end.isoformat())
     page.get_by_role("button", name="Build the pack").click()
@@ -95,7 +95,7 @@ def test_compliance_builds_the_last_quarters_pack_downloads_it_and_it_verifies(
 def test_a_packs_page_follows_the_worker_without_being_reloaded(
     browser_as: BrowserAs, signed_last_quarter: CodeVersion, compliance_officer: StaffProfile
 ) -> None:
-    start, end = _last_quarter()
+    start, end = last_quarter()
     # Asked for, not yet built: the worker has not picked it up.
     pack = EvidencePack.objects.create(requested_by=compliance_officer.user, period_start=start, period_end=end)
     page = browser_as(compliance_officer)

@@ -13,7 +13,7 @@ from people.models import Department
 from .services import period_problem
 
 
-def _last_quarter() -> tuple[datetime.date, datetime.date]:
+def last_quarter() -> tuple[datetime.date, datetime.date]:
     """The last complete quarter, in the organisation's calendar: what compliance most often asks for."""
     today = timezone.localdate()
     this_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
@@ -41,7 +41,7 @@ class EvidencePackForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        start, end = _last_quarter()
+        start, end = last_quarter()
         self.fields["period_start"].initial = start
         self.fields["period_end"].initial = end
 

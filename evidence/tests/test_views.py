@@ -11,8 +11,10 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from codes.tests.factories import CodeDocumentFactory
 from evidence.models import EvidencePack, PackStatus
 from evidence.tests.factories import EvidencePackFactory
+from people.tests.factories import DepartmentFactory
 
 # Ordered with the other database tests (the cast fixtures open the database).
 pytestmark = pytest.mark.django_db
@@ -240,3 +242,21 @@ def test_a_pack_downloads_again_as_the_same_file_its_record_names(client, compli
     assert first == again
     assert hashlib.sha256(again).hexdigest() == ready.sha256
     assert AuditEvent.objects.filter(action="evidence.pack.download", object_id=str(ready.pk)).count() == 2
+
+
+@pytest.mark.parametrize("scope", [1, 6])
+def test_a_packs_page_costs_the_same_queries_however_wide_its_scope(
+    client, compliance_officer, django_assert_num_queries, scope
+):
+    pack = EvidencePackFactory(requested_by=compliance_officer.user)
+    pack.departments.set(DepartmentFactory.create_batch(scope))
+    pack.documents.set(CodeDocumentFactory.create_batch(scope))
+    client.force_login(compliance_officer.user)
+    client.get(detail(pack))  # the session and permissions are read once
+
+    # session, user, permissions (the user's and the groups'), the pack with who asked and its chain head,
+    # its documents, its departments, the unread notifications and the tasks counted (the navigation)
+    with django_assert_num_queries(9):
+        response = client.get(detail(pack))
+
+    assert response.status_code == 200
