@@ -38,6 +38,7 @@ def navigation_labels(html: str) -> list[str]:
                 "Departments",
                 "Staff",
                 "Audit log",
+                "Legal holds",
             ],
         ),
         (
@@ -52,6 +53,7 @@ def navigation_labels(html: str) -> list[str]:
                 "Departments",
                 "Staff",
                 "Audit log",
+                "Legal holds",
                 "Administration",
             ],
         ),

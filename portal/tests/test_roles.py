@@ -29,6 +29,8 @@ ROLE_PERMISSIONS = {
         "codes.delete_versiontranslation",
         "codes.approve_versiontranslation",
         "people.view_team",
+        "acknowledgements.open_kiosk",
+        "people.manage_kiosk_people",
         "training.view_course",
         "training.add_course",
         "training.change_course",
