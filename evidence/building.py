@@ -297,17 +297,18 @@ def _batches(first: int, last: int) -> Iterator[tuple[int, int]]:
 
 
 class Progress:
-    """Steps done out of the total, saved on the pack as they are done (the page polls them)."""
+    """Steps done out of the total, saved on the pack as they are done (the page polls them), by the build
+    that holds the pack's claim (`token`) only: one taken over after it stalled writes nothing more."""
 
-    def __init__(self, pack: EvidencePack, total: int) -> None:
-        self.pack_id = pack.pk
+    def __init__(self, pack: EvidencePack, token: str, total: int) -> None:
+        self.pack = EvidencePack.objects.filter(pk=pack.pk, build_token=token)
         self.done = 0
         self.total = total
-        EvidencePack.objects.filter(pk=pack.pk).update(done=0, total=total)
+        self.pack.update(done=0, total=total, progress_at=timezone.now())
 
     def step(self) -> None:
         self.done += 1
-        EvidencePack.objects.filter(pk=self.pack_id).update(done=min(self.done, self.total))
+        self.pack.update(done=min(self.done, self.total), progress_at=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -318,15 +319,16 @@ class Built:
     versions_seconds: float
 
 
-def build(pack: EvidencePack, checkpoint: SignatureCheckpoint, destination: Path) -> Built:
-    """Write the pack's ZIP file to `destination`, ending with the chain head `checkpoint`."""
+def build(pack: EvidencePack, token: str, checkpoint: SignatureCheckpoint, destination: Path) -> Built:
+    """Write the pack's ZIP file to `destination`, ending with the chain head `checkpoint`, as the build
+    holding the claim `token`."""
     scope = Scope.of(pack, checkpoint)
     bounds = scope.signatures().aggregate(first=Min("sequence"), last=Max("sequence"), count=Count("pk"))
     first, last = bounds["first"], bounds["last"]
     versions = list(scope.versions())
     signature_batches = list(_batches(first, last)) if first is not None else []
     chain_batches = list(_batches(first, checkpoint.head_sequence or 0)) if first is not None else []
-    progress = Progress(pack, len(versions) + len(signature_batches) + len(chain_batches) + len(TABLES) + 1)
+    progress = Progress(pack, token, len(versions) + len(signature_batches) + len(chain_batches) + len(TABLES) + 1)
     folder = f"evidence-pack-{pack.pk}"
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as zip_file:
         archive = _Archive(zip_file, folder)

@@ -40,6 +40,10 @@ class EvidencePack(models.Model):
     # Steps of the build done so far, out of `total` (a step: a version's files, or a batch of rows).
     done = models.PositiveIntegerField(_("steps done"), default=0)
     total = models.PositiveIntegerField(_("steps"), default=0)
+    # Who is building it (a token per claim) and when they last moved it on: a worker that died leaves the
+    # pack building, and once it has not moved for a while another delivery of the task may take it over.
+    build_token = models.CharField(_("build"), max_length=32, blank=True)
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     signatures = models.PositiveBigIntegerField(_("signatures"), default=0)
     # The chain head the pack ends with: a checkpoint written when it was built.
     checkpoint = models.ForeignKey(

@@ -7,13 +7,14 @@ import hashlib
 import logging
 import os
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,55 +83,73 @@ def pack_path(pack: EvidencePack) -> Path:
     return Path(settings.EVIDENCE_PACK_DIR) / pack.file_name
 
 
+# A pack building that has not moved on for this long was left by a worker that died (a step is at most one
+# statement over the period's rows or one version's PDF): another delivery of the task may build it again.
+BUILD_STALLED_AFTER = datetime.timedelta(minutes=15)
+
+
 def pack_build(*, pack_id: int) -> EvidencePack | None:
-    """Build a queued pack: claim it (only one worker ever builds it), write its ZIP file beside its final
-    name and move it there once complete, then record it as ready with its SHA-256 and the chain head it
-    ends with (a checkpoint written now). A pack that fails is marked failed with the reason, and its
-    partial file removed: ask for another. Returns the pack, or None when it was not waiting to be built.
+    """Build a pack: claim it (only one worker builds it at a time; one left stalled by a worker that died is
+    taken over), write its ZIP file beside its final name and move it there once complete, then record it as
+    ready with its SHA-256 and the chain head it ends with (a checkpoint written now). A pack that fails is
+    marked failed with the reason, and its partial file removed: ask for another. Returns the pack, or None
+    when it was not this call's to build (built already, being built, or taken over meanwhile).
 
     Not one transaction: the progress must be seen while it is built, and the tables are read one by one
     (each in one snapshot), every read bounded by the period and the chain head.
     """
-    if not EvidencePack.objects.filter(pk=pack_id, status=PackStatus.QUEUED).update(status=PackStatus.BUILDING):
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    claimable = Q(status=PackStatus.QUEUED) | Q(status=PackStatus.BUILDING, progress_at__lt=now - BUILD_STALLED_AFTER)
+    claimed = EvidencePack.objects.filter(claimable, pk=pack_id).update(
+        status=PackStatus.BUILDING, build_token=token, progress_at=now
+    )
+    if not claimed:
         return None
     pack = EvidencePack.objects.select_related("requested_by").get(pk=pack_id)
     directory = Path(settings.EVIDENCE_PACK_DIR)
     directory.mkdir(parents=True, exist_ok=True)
-    name = f"evidence-pack-{pack.pk}.zip"
-    partial = directory / f"{name}.part"
+    partial = directory / f"evidence-pack-{pack.pk}.{token}.part"
     started = time.perf_counter()
     try:
         checkpoint = checkpoint_create()
-        built = building.build(pack, checkpoint, partial)
-        os.replace(partial, directory / name)
+        built = building.build(pack, token, checkpoint, partial)
+        return _pack_ready(pack, token, partial, checkpoint, built, seconds=time.perf_counter() - started)
     except Exception as error:  # any failure is the pack's: recorded on it, for the person who asked
-        partial.unlink(missing_ok=True)
         logger.exception("Evidence pack %s failed", pack_id)
         reason = (
             error.message
             if isinstance(error, DomainError)
             else _("The pack could not be built: %(error)s") % {"error": error}
         )
-        EvidencePack.objects.filter(pk=pack_id).update(
+        EvidencePack.objects.filter(pk=pack_id, build_token=token, status=PackStatus.BUILDING).update(
             status=PackStatus.FAILED, error=reason, finished_at=timezone.now()
         )
         return EvidencePack.objects.get(pk=pack_id)
-    return _pack_ready(pack, name, checkpoint, built, seconds=time.perf_counter() - started)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @transaction.atomic
 def _pack_ready(
-    pack: EvidencePack, name: str, checkpoint: SignatureCheckpoint, built: building.Built, *, seconds: float
-) -> EvidencePack:
-    path = Path(settings.EVIDENCE_PACK_DIR) / name
+    pack: EvidencePack,
+    token: str,
+    partial: Path,
+    checkpoint: SignatureCheckpoint,
+    built: building.Built,
+    *,
+    seconds: float,
+) -> EvidencePack | None:
+    """Record the pack as ready and move its file into place, if this build still holds its claim."""
     digest = hashlib.sha256()
-    with path.open("rb") as file:
+    with partial.open("rb") as file:
         while chunk := file.read(READ_CHUNK):
             digest.update(chunk)
-    EvidencePack.objects.filter(pk=pack.pk).update(
+    name = f"evidence-pack-{pack.pk}.zip"
+    ready = EvidencePack.objects.filter(pk=pack.pk, build_token=token, status=PackStatus.BUILDING).update(
         status=PackStatus.READY,
         file_name=name,
-        size=path.stat().st_size,
+        size=partial.stat().st_size,
         sha256=digest.hexdigest(),
         manifest_sha256=built.manifest_sha256,
         signatures=built.signatures,
@@ -138,6 +157,10 @@ def _pack_ready(
         finished_at=timezone.now(),
         done=F("total"),
     )
+    if not ready:
+        return None
+    # In the transaction that records it: the row is ready exactly when the file is in place.
+    os.replace(partial, Path(settings.EVIDENCE_PACK_DIR) / name)
     pack.refresh_from_db()
     event_record(
         actor=None,

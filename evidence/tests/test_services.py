@@ -12,6 +12,7 @@ from common.errors import DomainError
 from evidence import services
 from evidence.models import EvidencePack, PackStatus
 from evidence.tests.conftest import unzip
+from evidence.tests.factories import EvidencePackFactory
 from people.models import Department
 from people.services import StaffChangeRefused, department_delete
 from people.tests.factories import DepartmentFactory
@@ -80,3 +81,29 @@ def test_a_department_a_pack_was_asked_for_is_not_deleted(administrator, complia
         department_delete(department=closed, actor=administrator.user)
 
     assert Department.objects.filter(pk=closed.pk).exists()
+
+
+def test_a_pack_left_building_by_a_worker_that_died_is_built_by_the_next_delivery(chain, pack_dir):
+    stalled = timezone.now() - services.BUILD_STALLED_AFTER - datetime.timedelta(minutes=1)
+    today = timezone.localdate()
+    pack = EvidencePackFactory(
+        status=PackStatus.BUILDING,
+        build_token="dead-worker",
+        progress_at=stalled,
+        period_start=today - datetime.timedelta(days=7),
+        period_end=today,
+    )
+
+    built = services.pack_build(pack_id=pack.pk)
+
+    assert built is not None
+    assert (built.status, built.signatures) == (PackStatus.READY, 3)
+    assert sorted(path.name for path in pack_dir.iterdir()) == [f"evidence-pack-{pack.pk}.zip"]
+
+
+def test_a_pack_that_is_moving_on_is_left_to_the_worker_building_it(chain):
+    pack = EvidencePackFactory(status=PackStatus.BUILDING, build_token="live-worker", progress_at=timezone.now())
+
+    assert services.pack_build(pack_id=pack.pk) is None
+    pack.refresh_from_db()
+    assert (pack.status, pack.build_token) == (PackStatus.BUILDING, "live-worker")
