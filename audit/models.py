@@ -32,6 +32,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=255)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # When the description above (object, details) had a leaver's name, email or employee id replaced by their
+    # pseudonym: the one change the database lets through (migration 0004, audit.services.events_pseudonymise).
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from .actions import AuditAction, lookup
 from .models import AuditEvent
@@ -56,3 +58,34 @@ def _event(
         object_repr=str(target)[:255] if target is not None else "",
         details=details or {},
     )
+
+
+# Longer descriptions are cut to the column's length.
+OBJECT_REPR_LENGTH = AuditEvent._meta.get_field("object_repr").max_length
+
+
+def events_pseudonymise(*, mentions: Iterable[str], pseudonym: str) -> int:
+    """Replace every mention of a person (their name, email, username, employee id) in the audit log's
+    descriptions — an event's object as it was named, and its details — by their pseudonym; returns how many
+    events changed, each marked as pseudonymised when.
+
+    Who acted, what was done to which object and when stay as they were: the database lets only these three
+    columns change (audit migration 0004), hence plain SQL, as the model refuses any change.
+    """
+    table = AuditEvent._meta.db_table
+    postgresql = connection.vendor == "postgresql"
+    # How the details' JSON writes a mention: PostgreSQL's jsonb as UTF-8, Django's JSON text on SQLite escaped.
+    details_text, contains = ("details::text", "strpos") if postgresql else ("details", "instr")
+    details_value = f"replace({details_text}, %s, %s)" + ("::jsonb" if postgresql else "")
+    changed = 0
+    with connection.cursor() as cursor:
+        for mention in mentions:
+            in_json = json.dumps(mention, ensure_ascii=not postgresql)[1:-1]
+            cursor.execute(
+                f"UPDATE {table} SET object_repr = substr(replace(object_repr, %s, %s), 1, {OBJECT_REPR_LENGTH}), "  # noqa: S608
+                f"details = {details_value}, pseudonymised_at = %s "
+                f"WHERE {contains}(object_repr, %s) > 0 OR {contains}({details_text}, %s) > 0",
+                [mention, pseudonym, in_json, pseudonym, timezone.now(), mention, in_json],
+            )
+            changed += cursor.rowcount
+    return changed

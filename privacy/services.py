@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acknowledgements.commitments import pseudonym_of
-from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.models import AcknowledgementRequest, Signature, SignatureAuthentication
 from acknowledgements.services import signatures_pseudonymise
-from audit.services import event_record
+from audit.services import event_record, events_pseudonymise
 from cases.models import Case
 from common.errors import DomainError
 from people.models import StaffProfile, UserSession
@@ -128,8 +128,12 @@ FREE_TEXT: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
 
 
 def _mentions(user: User, person: StaffProfile) -> list[str]:
-    """What identifies the person in free text, longest first (a full name before the email that holds it)."""
+    """What identifies the person in free text, longest first (a full name before the email that holds it): their
+    name, email, username and employee id, and the names they typed and the subjects they had at a provider when
+    signing (an audit event names a signature by its typed name)."""
     values = {user.get_full_name(), user.email, user.get_username(), person.employee_id}
+    values |= set(Signature.objects.filter(person=person).values_list("typed_name", flat=True))
+    values |= set(SignatureAuthentication.objects.filter(signature__person=person).values_list("subject", flat=True))
     return sorted((value for value in values if len(value) >= MENTION_MIN_LENGTH), key=len, reverse=True)
 
 
@@ -173,8 +177,9 @@ def person_pseudonymise(*, person: StaffProfile, actor: User | None) -> Pseudony
     unusable; the staff record's employee id becomes the pseudonym and its job title is emptied; sign-in
     sessions, sign-in attempts, links to identity providers and SCIM's external id go; the person's own
     notifications go, their reminders keep no error text; every mention of their name, email, username or
-    employee id in free text (notes, messages, reasons, questions, breach cases, webhook payloads) is replaced by the
-    pseudonym. Refused for an active person, one under a legal hold in force, or one pseudonymised already.
+    employee id in free text (notes, messages, reasons, questions, breach cases, webhook payloads) and in the
+    audit log's descriptions of events (`audit.services.events_pseudonymise`) is replaced by the pseudonym.
+    Refused for an active person, one under a legal hold in force, or one pseudonymised already.
     Audited (without the values replaced). `actor` is None for the daily sweep.
     """
     person = StaffProfile.objects.select_for_update().select_related("user").get(pk=person.pk)
@@ -198,6 +203,7 @@ def person_pseudonymise(*, person: StaffProfile, actor: User | None) -> Pseudony
     Notification.objects.filter(recipient=user).delete()
     ReminderLog.objects.filter(recipient=user).update(last_error="")
     replaced = _replace_mentions(mentions, pseudonym)
+    events = events_pseudonymise(mentions=mentions, pseudonym=pseudonym)
 
     user.username, user.first_name, user.last_name, user.email = pseudonym, "", "", ""
     user.set_unusable_password()
@@ -211,7 +217,7 @@ def person_pseudonymise(*, person: StaffProfile, actor: User | None) -> Pseudony
         actor=actor,
         action=audit_actions.PERSON_PSEUDONYMISE,
         target=person,
-        details={"pseudonym": pseudonym, "signatures": signatures, "mentions_replaced": replaced},
+        details={"pseudonym": pseudonym, "signatures": signatures, "events": events, "mentions_replaced": replaced},
     )
     return done
 

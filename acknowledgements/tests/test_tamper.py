@@ -343,6 +343,18 @@ def test_the_application_role_may_only_pseudonymise_a_pseudonymised_persons_reco
     assert_intact()
 
 
+def test_the_application_role_cannot_rewrite_an_audit_event_but_with_a_pseudonym(as_app, chain) -> None:
+    assert "append-only" in refused(
+        as_app, "UPDATE audit_auditevent SET object_repr = 'Nothing happened', pseudonymised_at = now()"
+    )
+    assert "permission denied" in refused(
+        as_app, "UPDATE audit_auditevent SET object_repr = 'anon-0123', actor_id = NULL, pseudonymised_at = now()"
+    )
+    assert "append-only" in refused(as_app, "UPDATE audit_auditevent SET object_repr = 'anon-0123'")
+
+    assert AuditEvent.objects.filter(pseudonymised_at__isnull=False).count() == 0
+
+
 def test_a_forged_checkpoint_is_detected(as_app, chain) -> None:
     last = chain[-1]
     with as_app.cursor() as cursor:

@@ -8,9 +8,15 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.services import checkpoint_create, requests_create_for_version, signature_create
 from people.models import StaffProfile
-from people.services import person_deactivate
+from people.services import person_deactivate, person_reactivate
 from people.tests.factories import StaffProfileFactory
+from privacy.services import hold_place, hold_release
+from reminders.tests.factories import NotificationFactory
+from sso.services import Reauthentication
+from training.tests.factories import AssignmentFactory
 
 
 @pytest.fixture
@@ -28,6 +34,37 @@ def leaver(support, manager) -> StaffProfile:
     )
     person_deactivate(user=person.user, actor=None)
     return person
+
+
+@pytest.fixture
+def signed_leaver(published, agent, manager, compliance_officer, leaver) -> StaffProfile:
+    """The leaver and two colleagues signed the published version; a checkpoint covers all three."""
+    person_reactivate(user=leaver.user, actor=None)
+    requests_create_for_version(version=published)
+    at_provider = Reauthentication(
+        provider="entra", subject="zenobia.quillfeather@example.com", authenticated_at=timezone.now()
+    )
+    for person, address, browser, reauthentication in (
+        (agent, "198.51.100.1", "Firefox", None),
+        (leaver, "203.0.113.99", "Quillfeather-Browser/7.3", at_provider),
+        (manager, None, "", None),
+    ):
+        signature_create(
+            ack_request=AcknowledgementRequest.objects.get(person=person),
+            actor=person.user,
+            typed_name=person.full_name,
+            ip_address=address,
+            user_agent=browser,
+            reauthentication=reauthentication,
+        )
+    checkpoint_create()
+    person_deactivate(user=leaver.user, actor=None)
+    # Others' rows that name her: a notification, a training note, a legal hold placed and released.
+    NotificationFactory(recipient=manager.user, message="Zenobia Quillfeather is 7 days overdue")
+    AssignmentFactory(person=manager, note="Covering for zenobia.quillfeather@example.com (HR-7731-ZQ)")
+    hold = hold_place(person=leaver, reason="Claim by Zenobia Quillfeather", actor=compliance_officer.user)
+    hold_release(hold=hold, reason="Settled with Zenobia Quillfeather", actor=compliance_officer.user)
+    return leaver
 
 
 @pytest.fixture

@@ -6,42 +6,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from acknowledgements.chain import verify_records
-from acknowledgements.models import AcknowledgementRequest, Signature, SignatureAuthentication
-from acknowledgements.services import checkpoint_create, requests_create_for_version, signature_create
-from people.services import person_deactivate, person_reactivate
+from acknowledgements.models import Signature, SignatureAuthentication
 from privacy import services
-from sso.services import Reauthentication
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_leaver(published, agent, manager, leaver):
-    """The leaver and two colleagues signed the published version; a checkpoint covers all three."""
-    person_reactivate(user=leaver.user, actor=None)
-    requests_create_for_version(version=published)
-    at_provider = Reauthentication(
-        provider="entra", subject="zenobia.quillfeather@example.com", authenticated_at=timezone.now()
-    )
-    for person, address, browser, reauthentication in (
-        (agent, "198.51.100.1", "Firefox", None),
-        (leaver, "203.0.113.99", "Quillfeather-Browser/7.3", at_provider),
-        (manager, None, "", None),
-    ):
-        signature_create(
-            ack_request=AcknowledgementRequest.objects.get(person=person),
-            actor=person.user,
-            typed_name=person.full_name,
-            ip_address=address,
-            user_agent=browser,
-            reauthentication=reauthentication,
-        )
-    checkpoint_create()
-    person_deactivate(user=leaver.user, actor=None)
-    return leaver
 
 
 def test_a_pseudonymised_leavers_records_keep_verifying(signed_leaver) -> None:

@@ -13,9 +13,12 @@ APPEND_ONLY = (Signature, SignatureCheckpoint, AuditEvent)
 # The migrations run as the owner; the application only reads which ones ran.
 READ_ONLY = ("django_migrations",)
 # Of the append-only rows, the columns the application may change: a leaver's personal fields, replaced by their
-# pseudonym once their retention ends. The table's trigger lets through only that one change (migration
-# acknowledgements 0014); the grant keeps every other column out of reach even of a trigger gone wrong.
-PSEUDONYMISED_COLUMNS = {Signature: ("typed_name", "ip_address", "user_agent", "pseudonymised_at")}
+# pseudonym once their retention ends. The table's trigger lets through only that one change (migrations
+# acknowledgements 0014, audit 0004); the grant keeps every other column out of reach even of a trigger gone wrong.
+PSEUDONYMISED_COLUMNS = {
+    Signature: ("typed_name", "ip_address", "user_agent", "pseudonymised_at"),
+    AuditEvent: ("object_repr", "details", "pseudonymised_at"),
+}
 
 
 def grants(role: str) -> list[str]:
@@ -44,8 +47,8 @@ class Command(BaseCommand):
     help = (
         "Give the application's PostgreSQL role exactly the rights it needs, on every table the "
         "migrations made: SELECT, INSERT, UPDATE and DELETE, except that signatures, checkpoints and "
-        "audit events can only be read and added (but for a signature's personal fields, which a leaver's "
-        "pseudonym replaces), and the migration table only read. Never TRUNCATE, "
+        "audit events can only be read and added (but for a signature's personal fields and an event's "
+        "description, where a leaver's pseudonym replaces them), and the migration table only read. Never TRUNCATE, "
         "REFERENCES or TRIGGER, and never ownership: only a table's owner can switch its triggers off. "
         "Run it as the owner, after every `migrate`. Refuses a role that is a superuser or that owns "
         "any table. With --dry-run, prints the statements without running them."
