@@ -81,13 +81,21 @@ def test_each_role_holds_exactly_its_permissions(role: str) -> None:
 PAGES = [
     *("/codes/", "/codes/templates/", "/people/team/", "/people/staff/", "/people/departments/", "/people/me/", "/"),
     *("/privacy/my-data/", "/privacy/legal-holds/"),
+    *("/people/kiosk/", "/kiosk/open/"),
 ]
 EVERYONE = {"/people/me/", "/privacy/my-data/", "/"}
 ALLOWED = {
     "agent": {"/codes/", *EVERYONE},
-    "manager": {"/codes/", "/codes/templates/", "/people/team/", *EVERYONE},
+    "manager": {"/codes/", "/codes/templates/", "/people/team/", "/people/kiosk/", "/kiosk/open/", *EVERYONE},
     "compliance_officer": {"/codes/", "/people/staff/", "/people/departments/", "/privacy/legal-holds/", *EVERYONE},
-    "administrator": {"/codes/", "/people/staff/", "/people/departments/", "/privacy/legal-holds/", *EVERYONE},
+    "administrator": {
+        "/codes/",
+        "/people/staff/",
+        "/people/departments/",
+        "/privacy/legal-holds/",
+        "/people/kiosk/",
+        *EVERYONE,
+    },
     "outsider": EVERYONE,
 }
 
