@@ -13,11 +13,22 @@ class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
 
 class LegalHold(models.Model):
     """Keeps a person's personal data as it is, whatever its retention says, until released: a dispute, an
-    investigation or a court order needs the records to name who they name. Placed and released with a
-    reason, both audited; a released hold stays as the record that it was held."""
+    investigation or a court order (on the person, or on a breach case about them) needs the records to name who
+    they name. Placed and released with a reason, both audited; a released hold stays as the record that it was
+    held."""
 
     person = models.ForeignKey(
         "people.StaffProfile", verbose_name=_("person"), on_delete=models.PROTECT, related_name="legal_holds"
+    )
+    # A hold on a breach case holds the person the case is about (`person`, taken from the case) for as long as
+    # the case needs them named; empty for a hold on the person themselves.
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("breach case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="legal_holds",
     )
     reason = models.TextField(_("reason"), max_length=2000)
     placed_by = models.ForeignKey(
@@ -48,9 +59,16 @@ class LegalHold(models.Model):
                 | (Q(released_at__isnull=False, released_by__isnull=False) & ~Q(release_reason="")),
                 name="privacy_legalhold_release_complete",
             ),
-            # One hold in force per person is enough to stop everything; a second would be released apart.
+            # One hold in force on a person, and one on a case, is enough; a second would be released apart.
             models.UniqueConstraint(
-                fields=["person"], condition=Q(released_at__isnull=True), name="privacy_legalhold_one_active"
+                fields=["person"],
+                condition=Q(released_at__isnull=True, case__isnull=True),
+                name="privacy_legalhold_one_active",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(released_at__isnull=True, case__isnull=False),
+                name="privacy_legalhold_one_active_per_case",
             ),
         ]
         permissions = [("manage_legal_holds", _("Can place and release legal holds"))]

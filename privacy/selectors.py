@@ -85,7 +85,7 @@ def leavers_held(*, now: datetime.datetime) -> QuerySet[StaffProfile]:
 
 def holds() -> QuerySet[LegalHold]:
     """Every legal hold, those in force first, then the latest placed."""
-    return LegalHold.objects.select_related("person__user", "placed_by", "released_by").order_by(
+    return LegalHold.objects.select_related("person__user", "case", "placed_by", "released_by").order_by(
         "released_at", "-placed_at", "-pk"
     )
 

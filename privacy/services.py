@@ -62,25 +62,37 @@ def _require(actor: User, permission: str) -> None:
 
 
 @transaction.atomic
-def hold_place(*, person: StaffProfile, reason: str, actor: User) -> LegalHold:
-    """Place a legal hold on a person: their personal data is kept as it is, retention or not, until released.
+def hold_place(*, reason: str, actor: User, person: StaffProfile | None = None, case: Case | None = None) -> LegalHold:
+    """Place a legal hold on a person, or on a breach case (which holds the person it is about): their personal
+    data is kept as it is, retention or not, until the hold is released.
 
-    Refused without `privacy.manage_legal_holds`, without a reason, when the person is already held (one hold
-    in force is enough) or already pseudonymised (there is nothing left to keep). Audited with the reason.
+    Refused without `privacy.manage_legal_holds`, without a reason, unless exactly one of a person and a case is
+    given, when the person or the case is already held (one hold in force is enough) or the person already
+    pseudonymised (there is nothing left to keep). Audited with the reason.
     """
     _require(actor, "privacy.manage_legal_holds")
-    person = StaffProfile.objects.select_for_update().get(pk=person.pk)
+    if case is not None and person is None:
+        held_id = case.person_id
+    elif person is not None and case is None:
+        held_id = person.pk
+    else:
+        raise HoldRefused(_("Place a hold on a person or on a breach case."))
+    held = StaffProfile.objects.select_for_update().get(pk=held_id)
     reason = reason.strip()
     if not reason:
         raise HoldRefused(_("Say why the person's data must be kept."))
-    if Pseudonymisation.objects.filter(person=person).exists():
+    if Pseudonymisation.objects.filter(person=held).exists():
         raise HoldRefused(_("This person's data was pseudonymised already: there is nothing left to hold."))
-    if LegalHold.objects.active().filter(person=person).exists():
+    in_force = LegalHold.objects.active()
+    if case is not None and in_force.filter(case=case).exists():
+        raise HoldRefused(_("A legal hold on this case is in force already."))
+    if case is None and in_force.filter(person=held, case__isnull=True).exists():
         raise HoldRefused(_("A legal hold on this person is in force already."))
-    hold = LegalHold.objects.create(person=person, reason=reason, placed_by=actor, placed_at=timezone.now())
-    event_record(
-        actor=actor, action=audit_actions.HOLD_PLACE, target=hold, details={"person": person.pk, "reason": reason}
-    )
+    hold = LegalHold.objects.create(person=held, case=case, reason=reason, placed_by=actor, placed_at=timezone.now())
+    details: dict[str, Any] = {"person": held.pk, "reason": reason}
+    if case is not None:
+        details["case"] = case.pk
+    event_record(actor=actor, action=audit_actions.HOLD_PLACE, target=hold, details=details)
     return hold
 
 

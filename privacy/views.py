@@ -81,7 +81,10 @@ def hold_place(request: AuthenticatedHttpRequest) -> HttpResponse:
         placed = attempt(
             request,
             lambda: services.hold_place(
-                person=form.cleaned_data["employee_id"], reason=form.cleaned_data["reason"], actor=request.user
+                person=form.cleaned_data["employee_id"],
+                case=form.cleaned_data["case"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
             ),
             _("The legal hold is placed: this person's data is kept until it is released."),
             form=form,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from acknowledgements.models import AcknowledgementRequest
 from acknowledgements.services import checkpoint_create, requests_create_for_version, signature_create
+from cases.models import Case
 from people.models import StaffProfile
 from people.services import person_deactivate, person_reactivate
 from people.tests.factories import StaffProfileFactory
@@ -65,6 +66,18 @@ def signed_leaver(published, agent, manager, compliance_officer, leaver) -> Staf
     hold = hold_place(person=leaver, reason="Claim by Zenobia Quillfeather", actor=compliance_officer.user)
     hold_release(hold=hold, reason="Settled with Zenobia Quillfeather", actor=compliance_officer.user)
     return leaver
+
+
+@pytest.fixture
+def leavers_case(leaver, published, compliance_officer) -> Case:
+    """A breach case about the leaver."""
+    return Case.objects.create(
+        person=leaver,
+        occurred_on=timezone.localdate(),
+        section=published.sections.first(),
+        description="Shared a customer's details.",
+        recorded_by=compliance_officer.user,
+    )
 
 
 @pytest.fixture

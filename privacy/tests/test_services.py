@@ -253,3 +253,36 @@ def test_the_sweeps_count_of_who_is_due_does_not_grow_with_the_leavers(days_late
         summary = services.leavers_pseudonymise(dry_run=True)
 
     assert summary.pseudonymised == 25
+
+
+def test_a_hold_on_a_breach_case_stops_the_pseudonymisation_of_its_person(
+    leavers_case, leaver, compliance_officer, days_later
+) -> None:
+    hold = services.hold_place(case=leavers_case, reason="The case is under appeal", actor=compliance_officer.user)
+
+    with days_later(400):
+        summary = sweep()
+
+    assert (hold.person, hold.case) == (leaver, leavers_case)
+    assert summary == services.SweepSummary(pseudonymised=0, held=1)
+
+
+def test_a_second_hold_on_a_held_case_is_refused(leavers_case, compliance_officer) -> None:
+    services.hold_place(case=leavers_case, reason="Appeal", actor=compliance_officer.user)
+
+    with pytest.raises(HoldRefused, match="this case is in force already"):
+        services.hold_place(case=leavers_case, reason="Appeal again", actor=compliance_officer.user)
+
+
+def test_a_person_may_be_held_both_personally_and_by_a_case(leavers_case, leaver, compliance_officer) -> None:
+    services.hold_place(case=leavers_case, reason="Appeal", actor=compliance_officer.user)
+    services.hold_place(person=leaver, reason="Tribunal claim", actor=compliance_officer.user)
+
+    assert LegalHold.objects.active().filter(person=leaver).count() == 2
+
+
+def test_a_hold_is_on_a_person_or_a_case_not_both(leavers_case, leaver, compliance_officer) -> None:
+    with pytest.raises(HoldRefused, match="a person or on a breach case"):
+        services.hold_place(person=leaver, case=leavers_case, reason="Both", actor=compliance_officer.user)
+    with pytest.raises(HoldRefused, match="a person or on a breach case"):
+        services.hold_place(reason="Neither", actor=compliance_officer.user)

@@ -175,6 +175,40 @@ def test_compliance_places_a_hold_by_employee_id(client: Client, compliance_offi
     assert "Tribunal claim 2026/118" in client.get(HOLDS).content.decode()
 
 
+def test_compliance_places_a_hold_on_a_breach_case_by_its_number(
+    client: Client, compliance_officer, leavers_case, leaver
+) -> None:
+    client.force_login(compliance_officer.user)
+
+    response = client.post(PLACE, {"case": str(leavers_case.pk), "reason": "The case is under appeal"})
+
+    hold = LegalHold.objects.get()
+    assert response.status_code == 302
+    assert (hold.person, hold.case) == (leaver, leavers_case)
+    assert f"Case {leavers_case.pk}" in client.get(HOLDS).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({}, "Give the employee id of a person, or the number of a breach case."),
+        ({"employee_id": "HR-7731-ZQ", "case": "{case}"}, "Give either an employee id or a case number, not both."),
+        ({"case": "999999"}, "There is no breach case with this number."),
+    ],
+)
+def test_a_hold_names_one_person_or_one_case(
+    client: Client, compliance_officer, leavers_case, form: dict[str, str], message: str
+) -> None:
+    client.force_login(compliance_officer.user)
+    data = {name: value.format(case=leavers_case.pk) for name, value in form.items()}
+
+    response = client.post(PLACE, {**data, "reason": "Claim"})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not LegalHold.objects.exists()
+
+
 def test_an_unknown_employee_id_is_named_on_the_form(client: Client, compliance_officer) -> None:
     client.force_login(compliance_officer.user)
 
