@@ -10,8 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from common.permissions import users_with_permission
@@ -110,6 +110,27 @@ def version_in_force(document: CodeDocument, *, on: datetime.date) -> CodeVersio
         .select_related("document")
         .order_by("-effective_date", "-number")
         .first()
+    )
+
+
+def versions_in_force_during(*, first_day: datetime.date, last_day: datetime.date) -> QuerySet[CodeVersion]:
+    """The versions, of every document, that `version_in_force` gives for at least one day from `first_day` to
+    `last_day`: in force from its effective date until the day a later version takes effect (a version that
+    another replaces on its own effective date never is) or the document is retired."""
+    replaced_on = (
+        CodeVersion.objects.filter(document=OuterRef("document"), status__in=FROZEN_STATUSES)
+        .filter(
+            Q(effective_date__gt=OuterRef("effective_date"))
+            | Q(effective_date=OuterRef("effective_date"), number__gt=OuterRef("number"))
+        )
+        .order_by("effective_date")
+        .values("effective_date")[:1]
+    )
+    return (
+        CodeVersion.objects.filter(status__in=FROZEN_STATUSES, effective_date__lte=last_day)
+        .annotate(replaced_on=Subquery(replaced_on), retired_on=TruncDate("document__retired_at"))
+        .filter(Q(replaced_on__isnull=True) | (Q(replaced_on__gt=first_day) & Q(replaced_on__gt=F("effective_date"))))
+        .filter(Q(retired_on__isnull=True) | (Q(retired_on__gt=first_day) & Q(retired_on__gt=F("effective_date"))))
     )
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -42,7 +42,7 @@ from audit.models import AuditEvent
 from codes.content import canonical_text
 from codes.models import CodeVersion, Section, TranslationStatus, VersionTranslation
 from codes.pdf import version_pdf_bytes
-from codes.selectors import source_text
+from codes.selectors import source_text, versions_in_force_during
 from common.spreadsheets import local_iso_time, neutralised, text, write_csv_rows
 from people.selectors import department_subtree, full_name
 from reminders.models import DeliveryStatus, ReminderKind, ReminderLog
@@ -87,6 +87,14 @@ class Scope:
             head_sequence=checkpoint.head_sequence,
         )
 
+    @property
+    def first_day(self) -> datetime.date:
+        return self.start.date()
+
+    @property
+    def last_day(self) -> datetime.date:
+        return (self.end - datetime.timedelta(days=1)).date()
+
     def of_people(self, person: str) -> Q:
         return Q(**{f"{person}__department__in": self.department_ids}) if self.department_ids else Q()
 
@@ -106,20 +114,12 @@ class Scope:
         )
 
     def versions(self) -> QuerySet[CodeVersion]:
-        """The versions in force at some time in the period (published before its end, not replaced by a later
-        version or retired before its start), and any other version signed in it, in scope."""
-        replaced_at = (
-            CodeVersion.objects.filter(document=OuterRef("document"), published_at__gt=OuterRef("published_at"))
-            .order_by("published_at")
-            .values("published_at")[:1]
-        )
-        in_force = Q(published_at__lt=self.end) & (Q(replaced_at__isnull=True) | Q(replaced_at__gte=self.start))
-        in_force &= Q(document__retired_at__isnull=True) | Q(document__retired_at__gte=self.start)
+        """The versions in force on at least one day of the period (codes' rule, by effective dates), and any
+        other version signed in it, in scope."""
+        in_force = versions_in_force_during(first_day=self.first_day, last_day=self.last_day)
         signed = Q(pk__in=self.signatures().values("version_id"))
         return (
-            CodeVersion.objects.filter(published_at__isnull=False)
-            .annotate(replaced_at=Subquery(replaced_at))
-            .filter(in_force | signed)
+            CodeVersion.objects.filter(Q(pk__in=in_force.values("pk")) | signed)
             .filter(Q(document__in=self.document_ids) if self.document_ids else Q())
             .select_related("document")
             .order_by("document__title", "number")

@@ -33,8 +33,14 @@ logger = logging.getLogger(__name__)
 READ_CHUNK = 1024 * 1024
 
 
+EARLIEST_PERIOD_START = datetime.date(1900, 1, 1)
+
+
 def period_problem(start: datetime.date, end: datetime.date) -> str:
     """What is wrong with a pack's period, or ''. One rule for the form and the service."""
+    if start < EARLIEST_PERIOD_START:
+        # Midnight in the organisation's time zone on the calendar's first days is no moment Python can hold in UTC.
+        return _("The period cannot start before 1900.")
     if end < start:
         return _("The end of the period is before its start.")
     if end > timezone.localdate():

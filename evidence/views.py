@@ -31,7 +31,8 @@ def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             departments=data["departments"],
         )
         return redirect("evidence:pack_detail", pk=pack.pk)
-    return render(request, "evidence/pack_list.html", {"form": form, "page": paginate(request, selectors.pack_list())})
+    context = {"form": form, "page": paginate(request, selectors.pack_list())}
+    return render(request, "evidence/pack_list.html", context, status=400 if form.errors else 200)
 
 
 @require_GET

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from codes import services
-from codes.selectors import version_in_force
+from codes.selectors import version_in_force, versions_in_force_during
 from codes.tests.factories import publish_history, start_revision
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,35 @@ def test_nothing_is_in_force_from_the_day_the_document_was_retired(document, his
 
     assert version_in_force(document, on=datetime.date(2026, 5, 3)) == second
     assert version_in_force(document, on=datetime.date(2026, 5, 4)) is None
+
+
+@pytest.fixture
+def announced_early(document, history, manager, second_manager):
+    """Version 3, published on 20 March 2026 to take effect on 15 April: version 2 stays in force until then."""
+    revision = start_revision(document, actor=manager.user)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 9, tzinfo=datetime.UTC), tick=False):
+        services.version_submit(version=revision, actor=manager.user)
+        services.version_approve(version=revision, actor=second_manager.user)
+        return services.version_publish(
+            version=revision,
+            actor=manager.user,
+            effective_date=datetime.date(2026, 4, 15),
+            days_to_acknowledge=14,
+            is_major=True,
+        )
+
+
+def in_force_during(first_day: datetime.date, last_day: datetime.date) -> list[int]:
+    return sorted(versions_in_force_during(first_day=first_day, last_day=last_day).values_list("number", flat=True))
+
+
+def test_a_quarter_before_a_version_takes_effect_holds_only_the_versions_then_in_force(announced_early) -> None:
+    assert in_force_during(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)) == [1, 2]
+
+
+def test_a_quarter_across_a_version_change_holds_both_versions(announced_early) -> None:
+    assert in_force_during(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)) == [2, 3]
+
+
+def test_the_day_a_version_takes_effect_holds_it_alone(announced_early) -> None:
+    assert in_force_during(datetime.date(2026, 4, 15), datetime.date(2026, 4, 15)) == [3]

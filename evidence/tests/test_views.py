@@ -76,7 +76,7 @@ def test_a_period_that_ends_in_the_future_is_refused_with_a_field_error(client, 
 
     response = client.post(LIST, form_data(today, today + datetime.timedelta(days=1)))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The period cannot end in the future" in response.content.decode()
     assert not EvidencePack.objects.exists()
 
@@ -91,13 +91,24 @@ def test_a_period_that_ends_before_it_starts_is_refused_with_a_field_error(clien
     assert not EvidencePack.objects.exists()
 
 
+def test_a_period_from_the_first_year_of_the_calendar_is_refused_with_a_field_error(client, compliance_officer):
+    # Its start, midnight in Bucharest, would be before the first moment Python can hold in UTC.
+    client.force_login(compliance_officer.user)
+
+    response = client.post(LIST, form_data(datetime.date(1, 1, 1), datetime.date(2026, 1, 1)))
+
+    assert response.status_code == 400
+    assert "The period cannot start before 1900." in response.content.decode()
+    assert not EvidencePack.objects.exists()
+
+
 def test_a_date_that_is_not_a_date_is_refused_with_a_field_error(client, compliance_officer):
     client.force_login(compliance_officer.user)
 
     response = client.post(LIST, {"period_start": "2026-02-30", "period_end": ""})
 
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a valid date." in page
     assert "This field is required." in page
 
