@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime
 import hashlib
+import hmac
 import inspect
 import json
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from acknowledgements import chain_format
-from acknowledgements.chain_format import FIELDS, HASHED_FIELDS, KIOSK_FIELDS, hash_of_fields, hash_of_row
+from acknowledgements.chain_format import FIELDS, HASHED_FIELDS, KIOSK_FIELDS, commitment, hash_of_fields, hash_of_row
 
 MOMENT = datetime.datetime(2026, 3, 1, 9, 30, 0, 12, tzinfo=datetime.UTC)
 VALUES = [17, 4, 9, 2, MOMENT, "I have read it", "1a" * 32, "2b" * 32, "3c" * 32, "ab" * 32, None, "0" * 64]
@@ -105,3 +106,14 @@ def test_a_row_without_a_hashed_field_is_refused() -> None:
 def test_a_sequence_that_is_not_a_number_is_refused() -> None:
     with pytest.raises(ValueError, match="invalid literal"):
         hash_of_row({**ROW, "sequence": "17a"})
+
+
+@pytest.mark.parametrize("value", ["Ana Popescu", 'Ștefan "Ță"\n', "", None])
+def test_a_commitment_is_the_hmac_of_the_compact_json_of_the_fields_name_and_value(value: str | None) -> None:
+    message = json.dumps(["typed_name", value], ensure_ascii=False, separators=(",", ":")).encode()
+
+    assert commitment(b"k" * 32, "typed_name", value) == hmac.new(b"k" * 32, message, hashlib.sha256).hexdigest()
+
+
+def test_nothing_and_empty_text_commit_differently() -> None:
+    assert commitment(b"k" * 32, "ip_address", None) != commitment(b"k" * 32, "ip_address", "")
