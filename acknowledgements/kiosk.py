@@ -2,7 +2,8 @@
 identifies with their employee id and PIN or one-time code (people.kiosk), reads, answers the check and signs
 with their typed name; the record names the supervisor as witness, the device, and the method.
 
-The kiosk holds one person at a time, cleared after their signature, on cancel, and when the kiosk ends (by
+The kiosk holds one person at a time, cleared when they are done (after the receipt of their signature, or
+on cancel), and when the kiosk ends (by
 the supervisor, or after `KIOSK_IDLE_MINUTES` without a request). Wrong PINs and codes are counted per person
 (people.kiosk) and per kiosk (here): `KIOSK_MAX_TRIES` in a row lock the person, `KIOSK_DEVICE_MAX_TRIES` the
 kiosk, for `KIOSK_LOCKOUT_MINUTES`.
@@ -147,6 +148,16 @@ def kiosk_person_clear(*, kiosk: KioskSession) -> None:
     kiosk.person = None
 
 
+def kiosk_signature(kiosk: KioskSession, pk: int) -> Signature | None:
+    """A signature of the person the kiosk holds, witnessed at this kiosk (its receipt is theirs to see); None
+    for anything else, and when nobody is held."""
+    return (
+        Signature.objects.select_related("person__user", "person__department", "version", "witness__user")
+        .filter(pk=pk, person_id=kiosk.person_id or 0, witness_id=kiosk.supervisor_id, device=kiosk.device)
+        .first()
+    )
+
+
 def kiosk_requests(kiosk: KioskSession) -> list[AcknowledgementRequest]:
     """What waits for the kiosk's person to sign: their pending requests for published versions, by due date."""
     if kiosk.person_id is None:
@@ -170,8 +181,8 @@ def kiosk_sign(
 ) -> Signature:
     """Sign the kiosk person's request before the kiosk's supervisor: the record names the supervisor as
     witness and the kiosk's device. Every rule of `signature_create` holds (the typed name, the comprehension
-    check, the sections on screen). Refused when the kiosk has ended or holds somebody else. Once signed, the
-    person is cleared from the kiosk."""
+    check, the sections on screen). Refused when the kiosk has ended or holds somebody else. The person stays
+    held, to see their receipt, until they are done (`kiosk_person_clear`)."""
     current = KioskSession.objects.select_for_update().filter(pk=kiosk.pk, ended_at__isnull=True).first()
     if current is None or current.person_id is None or current.person_id != ack_request.person_id:
         raise KioskClosed(_("This kiosk no longer holds the person who opened this page: identify again."))
@@ -185,5 +196,4 @@ def kiosk_sign(
         witness=kiosk.supervisor,
         device=kiosk.device,
     )
-    kiosk_person_clear(kiosk=kiosk)
     return signature

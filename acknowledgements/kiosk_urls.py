@@ -18,4 +18,5 @@ urlpatterns = [
     path("requests/<int:pk>/sign/", kiosk_views.sign, name="sign"),
     path("requests/<int:pk>/check/", kiosk_views.answer_check, name="answer_check"),
     path("requests/<int:pk>/reading/", kiosk_views.reading, name="reading"),
+    path("receipts/<int:pk>/", kiosk_views.receipt, name="receipt"),
 ]

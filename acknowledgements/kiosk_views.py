@@ -3,7 +3,8 @@ answer the check, sign before the witness; and the supervisor ends it.
 
 Every page but "open" needs the kiosk of this browser session and device (`request.kiosk`, set by
 KioskMiddleware), and shows only the person it holds: a request is found only among that person's pending
-ones. Nothing of a person is shown once they are cleared (after signing, on leaving, with the kiosk).
+ones. After signing, the person sees their receipt (with the reading evidence it records, issue 17.3) until
+they are done. Nothing of a person is shown once they are cleared (when done, and with the kiosk).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +33,7 @@ from . import kiosk, services
 from .forms import AgreementForm, KioskIdentifyForm, KioskOpenForm
 from .middleware import KIOSK_COOKIE, KIOSK_COOKIE_SALT, KIOSK_SESSION_KEY
 from .models import AcknowledgementRequest, KioskSession, RequestStatus
-from .views import SOURCE_TEXT, check_answered, reader_context, reading_reported
+from .views import SOURCE_TEXT, check_answered, reader_context, reading_reported, receipt_context
 
 
 class KioskRequest(AuthenticatedHttpRequest):
@@ -167,12 +168,12 @@ def read(request: KioskRequest, pk: int) -> HttpResponse:
 @require_POST
 @kiosk_page
 def sign(request: KioskRequest, pk: int) -> HttpResponse:
-    """Sign before the witness; then the kiosk asks who is next."""
+    """Sign before the witness; then the person sees their receipt."""
     ack = _persons_request(request, pk)
     form = AgreementForm(request.POST)
     if form.is_valid():
         try:
-            kiosk.kiosk_sign(
+            signature = kiosk.kiosk_sign(
                 kiosk=request.kiosk,
                 ack_request=ack,
                 typed_name=form.cleaned_data["typed_name"],
@@ -183,10 +184,18 @@ def sign(request: KioskRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error("typed_name" if isinstance(error, services.NameMismatch) else None, error.message)
         else:
-            # No name in it: the next person reads this page.
-            messages.success(request, _("Signed and witnessed. Thank you. The next person may identify now."))
-            return redirect("kiosk:home")
+            return redirect("kiosk:receipt", signature.pk)
     return _reader(request, ack, form, status=400)
+
+
+@require_GET
+@kiosk_page
+def receipt(request: KioskRequest, pk: int) -> HttpResponse:
+    """The receipt of what the held person just signed, until they are done."""
+    signature = kiosk.kiosk_signature(request.kiosk, pk)
+    if signature is None:
+        raise Http404
+    return render(request, "acknowledgements/kiosk/receipt.html", receipt_context(signature))
 
 
 @require_POST

@@ -237,7 +237,7 @@ def reading_reported(request: HttpRequest, ack: AcknowledgementRequest) -> HttpR
 # ---------------------------------------------------------------------------
 
 
-def _receipt_context(signature: Signature) -> dict[str, object]:
+def receipt_context(signature: Signature) -> dict[str, object]:
     """A receipt names the text signed: its title and language, beside the hash the record carries; and the
     evidence of the reading that came before the signature, which the person sees as their overseers do."""
     return {
@@ -251,14 +251,14 @@ def _receipt_context(signature: Signature) -> dict[str, object]:
 @require_GET
 def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signature = get_signature_for_user(request.user, pk)
-    return render(request, "acknowledgements/receipt.html", _receipt_context(signature))
+    return render(request, "acknowledgements/receipt.html", receipt_context(signature))
 
 
 @require_GET
 def receipt_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     signature = get_signature_for_user(request.user, pk)
     response = HttpResponse(
-        render_pdf("acknowledgements/receipt_pdf.html", _receipt_context(signature)), content_type="application/pdf"
+        render_pdf("acknowledgements/receipt_pdf.html", receipt_context(signature)), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="receipt-{signature.sequence}.pdf"'
     return response

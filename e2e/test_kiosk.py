@@ -128,9 +128,17 @@ def test_a_worker_without_an_account_signs_at_a_witnessed_kiosk_and_compliance_s
     sign.get_by_label("Your full name").fill("Ion Popa")
     sign.get_by_role("button", name="Sign", exact=True).click()
 
+    # The worker sees their receipt: what they signed, the witness, their score and their reading evidence.
+    expect(kiosk.get_by_role("heading", name="Signed and witnessed")).to_be_visible()
+    expect(kiosk.get_by_test_id("kiosk-witness").last).to_contain_text("witnessed by Maria")
+    expect(kiosk.get_by_test_id("comprehension-score")).to_contain_text("100% right answers")
+    expect(kiosk.get_by_test_id("reading-sections")).to_contain_text("of 2 sections")
+    assert_accessible(kiosk, "the kiosk's receipt")
+    kiosk.get_by_role("button", name="Done — next person").click()
+
     # Back to who is next, with nothing of the worker on the screen.
     expect(kiosk.get_by_role("heading", name="Who is signing?")).to_be_visible()
-    expect(kiosk.get_by_role("alert").filter(has_text="Signed and witnessed")).to_be_visible()
+    expect(kiosk.get_by_role("alert").filter(has_text="The next person may identify now")).to_be_visible()
     screen = kiosk.content()
     for trace in ("Ion", "Popa", "K-100", "Customer Service Code"):
         assert trace not in screen, f"{trace!r} is still on the kiosk's screen"

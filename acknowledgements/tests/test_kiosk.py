@@ -170,13 +170,13 @@ def test_a_kiosk_signature_names_its_witness_device_and_method(kiosk, manager, w
     assert (event.actor_id, event.details["witness"], event.details["method"]) == (worker.user_id, manager.pk, "kiosk")
 
 
-def test_signing_clears_the_person_from_the_kiosk(kiosk, worker, pin, asked) -> None:
+def test_signing_holds_the_person_on_the_kiosk_for_their_receipt(kiosk, worker, pin, asked) -> None:
     kiosk_identify(kiosk=kiosk, employee_id="K-100", secret=pin)
 
     kiosk_sign(kiosk=kiosk, ack_request=asked, typed_name="Ion Popa")
 
     kiosk.refresh_from_db()
-    assert kiosk.person is None
+    assert kiosk.person == worker
 
 
 def test_a_signature_is_refused_once_the_kiosk_no_longer_holds_the_person(kiosk, worker, pin, asked) -> None:

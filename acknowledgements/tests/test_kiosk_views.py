@@ -155,18 +155,59 @@ def test_no_request_is_found_before_anyone_identifies(kiosk_client, asked) -> No
     assert kiosk_client.get(f"/kiosk/requests/{asked.pk}/").status_code == 404
 
 
-def test_a_signature_at_the_kiosk_names_the_witness_and_leaves_no_trace(kiosk_client, pin, asked, manager) -> None:
+def test_a_signature_at_the_kiosk_names_the_witness(kiosk_client, pin, asked, manager) -> None:
+    identified(kiosk_client, pin).post(f"/kiosk/requests/{asked.pk}/sign/", sign_form())
+
+    signature = Signature.objects.get(request=asked)
+    assert (signature.witness, signature.device, signature.method) == (manager, "Front desk tablet", "kiosk")
+
+
+def test_after_signing_the_person_sees_their_receipt_with_their_reading_evidence(kiosk_client, pin, asked) -> None:
     client = identified(kiosk_client, pin)
 
     response = client.post(f"/kiosk/requests/{asked.pk}/sign/", sign_form(), follow=True)
 
     page = response.content.decode()
+    signature = Signature.objects.get(request=asked)
+    assert response.redirect_chain[-1][0] == f"/kiosk/receipts/{signature.pk}/"
     assert "Signed and witnessed" in page
+    assert "Ion Popa" in page
+    assert asked.version.document.title in page
+    assert "witnessed by Maria" in page
+    assert 'data-testid="reading-time"' in page
+    assert 'data-testid="reading-sections"' in page
+    assert "Done — next person" in page
+
+
+def test_done_after_the_receipt_leaves_no_trace_of_the_person(kiosk_client, pin, asked) -> None:
+    client = identified(kiosk_client, pin)
+    client.post(f"/kiosk/requests/{asked.pk}/sign/", sign_form())
+    signature = Signature.objects.get(request=asked)
+
+    page = client.post("/kiosk/done/", follow=True).content.decode()
+
     assert "Who is signing?" in page
     assert "Ion" not in page
     assert "Popa" not in page
+    assert KioskSession.objects.get().person is None
+    assert client.get(f"/kiosk/receipts/{signature.pk}/").status_code == 404
+
+
+def test_a_receipt_not_of_the_person_the_kiosk_holds_is_not_found(kiosk_client, pin, asked, agent) -> None:
+    theirs = AcknowledgementRequest.objects.get(version=asked.version, person=agent)
+    signature = services.signature_create(ack_request=theirs, actor=agent.user, typed_name=agent.full_name)
+
+    response = identified(kiosk_client, pin).get(f"/kiosk/receipts/{signature.pk}/")
+
+    assert response.status_code == 404
+
+
+def test_the_kiosk_receipt_takes_only_a_get(kiosk_client, pin, asked) -> None:
+    client = identified(kiosk_client, pin)
+    client.post(f"/kiosk/requests/{asked.pk}/sign/", sign_form())
     signature = Signature.objects.get(request=asked)
-    assert (signature.witness, signature.device, signature.method) == (manager, "Front desk tablet", "kiosk")
+
+    assert client.post(f"/kiosk/receipts/{signature.pk}/").status_code == 405
 
 
 def test_a_wrong_name_shows_the_reader_again_with_the_reason(kiosk_client, pin, asked) -> None:
