@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from acknowledgements.models import AcknowledgementRequest
 from acknowledgements.services import requests_create_for_version, signature_create
@@ -286,3 +287,25 @@ def test_a_hold_is_on_a_person_or_a_case_not_both(leavers_case, leaver, complian
         services.hold_place(person=leaver, case=leavers_case, reason="Both", actor=compliance_officer.user)
     with pytest.raises(HoldRefused, match="a person or on a breach case"):
         services.hold_place(reason="Neither", actor=compliance_officer.user)
+
+
+def test_a_leaver_deactivated_without_an_audit_event_counts_from_their_last_sign_in(days_later) -> None:
+    person = StaffProfileFactory(user__is_active=False, user__last_login=timezone.now())
+
+    with days_later(364):
+        kept = sweep()
+    with days_later(366):
+        done = sweep()
+
+    assert (kept.pseudonymised, done.pseudonymised) == (0, 1)
+    assert Pseudonymisation.objects.filter(person=person).exists()
+
+
+def test_pseudonymised_events_are_marked_on_the_audit_page(client, leaver, compliance_officer) -> None:
+    services.person_pseudonymise(person=leaver, actor=None)
+    client.force_login(compliance_officer.user)
+
+    page = client.get("/audit/").content.decode()
+
+    assert "pseudonymised" in page
+    assert "zenobia.quillfeather" not in page
