@@ -12,7 +12,7 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password, is_password_usable, make_password
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -135,31 +135,29 @@ def credential_issue(*, person: StaffProfile, actor: User, one_time: bool) -> st
     return secret
 
 
-def _secret_matches(credential: KioskCredential, secret: str, now: datetime.datetime) -> str:
+def _hash_check(secret: str, encoded: str) -> bool:
+    """Whether `secret` is the one hashed in `encoded`. With nothing to check against (no such secret, an
+    expired code, an unusable hash) the same hashing work is done, so that the time taken says nothing of
+    which secrets a person has, or whether they exist."""
+    if encoded and is_password_usable(encoded):
+        return check_password(secret, encoded)
+    make_password(secret)
+    return False
+
+
+def _secret_matches(credential: KioskCredential | None, secret: str, now: datetime.datetime) -> str:
     """Which of the person's secrets `secret` is ("pin", "code"), or "" for neither. An expired code is no
-    code. The secret is compared whatever its shape, so that a wrong one costs the same time as a right one."""
+    code. Both are always checked, whoever asks (`credential` None for nobody), whatever the secret's shape."""
     normalised = secret.strip()
-    if credential.pin_hash and check_password(normalised, credential.pin_hash):
-        return "pin"
-    if (
-        credential.code_hash
-        and credential.code_expires_at is not None
-        and credential.code_expires_at > now
-        and check_password(normalised.upper(), credential.code_hash)
-    ):
-        return "code"
-    return ""
+    code_valid = credential is not None and credential.code_expires_at is not None and credential.code_expires_at > now
+    pin = _hash_check(normalised, credential.pin_hash if credential else "")
+    code = _hash_check(normalised.upper(), credential.code_hash if credential and code_valid else "")
+    return "pin" if pin else "code" if code else ""
 
 
 def _mismatch_message() -> str:
+    # Also the answer to a locked person: the kiosk says nothing of who exists (the supervisor sees the lock).
     return _("That employee id and PIN or code do not match. Check them and try again.")
-
-
-def _locked_message() -> str:
-    return _(
-        "Too many wrong tries: this person is locked out of the kiosk for a while. Ask your supervisor for a "
-        "new PIN or code."
-    )
 
 
 # Not one transaction around the refusal: the counted wrong try and its audit event must stay when refused.
@@ -169,8 +167,9 @@ def credential_check(*, employee_id: str, secret: str, now: datetime.datetime | 
     A wrong secret counts one more wrong try in a row against the person (their row locked, so that tries at
     two kiosks at once count both); at `KIOSK_MAX_TRIES` they are locked for `KIOSK_LOCKOUT_MINUTES`, during
     which even the right secret is refused. The right one clears the count; a one-time code is used up.
-    An unknown employee id (or a person who signs in, or is inactive) is refused with the same words as a
-    wrong secret, after the same hashing work, so that the kiosk says nothing of who exists.
+    An unknown employee id (or a person who signs in, or is inactive) and a locked person are refused with
+    the same words as a wrong secret, after the same hashing work, so that the kiosk says nothing of who
+    exists; the supervisor sees a lock on the kiosk staff pages.
     Each refusal is audited (`people.kiosk.identify_fail`) with whether it locked the person."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -180,13 +179,12 @@ def credential_check(*, employee_id: str, secret: str, now: datetime.datetime | 
             .filter(person__employee_id=employee_id.strip(), person__signs_in=False, person__user__is_active=True)
             .first()
         )
+        matched = _secret_matches(credential, secret, now)
         if credential is None:
-            make_password(secret)  # the work a real check does, so that timing says nothing
             raise IdentificationRefused(_mismatch_message())
         person = credential.person
         locked = credential.locked_until is not None and credential.locked_until > now
-        matched = "" if locked else _secret_matches(credential, secret, now)
-        if matched:
+        if matched and not locked:
             credential.failures = 0
             credential.locked_until = None
             if matched == "code":
@@ -203,4 +201,4 @@ def credential_check(*, employee_id: str, secret: str, now: datetime.datetime | 
             credential.save(update_fields=["failures", "locked_until"])
         event_record(actor=None, action=audit_actions.KIOSK_IDENTIFY_FAIL, target=person, details={"locked": locked})
     # Raised once the wrong try and its audit event are committed.
-    raise IdentificationRefused(_locked_message() if locked else _mismatch_message())
+    raise IdentificationRefused(_mismatch_message())
