@@ -3,12 +3,16 @@ version in force that day) and what followed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from common.errors import DomainError
 
 
 class Outcome(models.TextChoices):
@@ -27,6 +31,28 @@ OUTCOME_TONES = {
     Outcome.RETRAINING: "text-bg-primary",
     Outcome.DISCIPLINARY: "text-bg-danger",
 }
+
+
+# What a case records once; the rest is its outcome. PostgreSQL enforces it too (migration cases 0003), where the
+# description may also change by a leaver's pseudonym replacing their name (privacy rewrites it with an update).
+FACT_COLUMNS = ("person_id", "occurred_on", "section_id", "description", "recorded_by_id", "recorded_at")
+OUTCOME_FIELDS = frozenset({"outcome", "outcome_note", "assignment", "outcome_changed_at"})
+
+
+class CaseFactsError(DomainError):
+    pass
+
+
+def _refuse_change() -> None:
+    raise CaseFactsError(
+        gettext("The facts of a breach case are recorded once: they can never be changed, nor the case deleted.")
+    )
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_change()
+        return 0, {}
 
 
 class Case(models.Model):
@@ -59,6 +85,8 @@ class Case(models.Model):
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     outcome_changed_at = models.DateTimeField(_("outcome decided"), null=True, blank=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("breach case")
         verbose_name_plural = _("breach cases")
@@ -77,6 +105,19 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return gettext("Case %(number)s") % {"number": self.pk}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        outcome_only = update_fields is not None and OUTCOME_FIELDS.issuperset(update_fields)
+        if self.pk is not None and not outcome_only:
+            stored = Case.objects.filter(pk=self.pk).values(*FACT_COLUMNS).first()
+            if stored is not None and any(stored[fact] != getattr(self, fact) for fact in FACT_COLUMNS):
+                _refuse_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_change()
+        return 0, {}
 
     @property
     def outcome_tone(self) -> str:

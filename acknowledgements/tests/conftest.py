@@ -12,10 +12,6 @@ from people.tests.factories import KioskPersonFactory
 TALLY = {"tried": 0, "stopped": 0, "skipped": 0}
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "attack: one attack on the proof, refused by the database or detected")
-
-
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if "attack" not in report.keywords:
         return

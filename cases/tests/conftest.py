@@ -7,10 +7,13 @@ import datetime
 
 import pytest
 
+from cases.models import Case
 from codes.models import CodeVersion, Section
 from codes.tests.factories import publish_history
 from training.models import Course
 from training.tests.factories import CourseFactory
+
+from .factories import record
 
 # Before version 2 of the code took effect (10 March 2026), and after.
 UNDER_FIRST = datetime.date(2026, 3, 9)
@@ -34,3 +37,15 @@ def privacy_course(history) -> Course:
     course = CourseFactory(title="Handling personal data")
     course.sections.set([privacy_of(first)])
     return course
+
+
+DESCRIPTION = "Read a card number aloud to Ann Example."
+
+
+@pytest.fixture
+def case(history, agent, compliance_officer) -> Case:
+    """The agent's breach of the privacy clause of version 2, recorded by the compliance officer."""
+    _first, second = history
+    return record(
+        agent, privacy_of(second), actor=compliance_officer.user, occurred_on=UNDER_SECOND, description=DESCRIPTION
+    )

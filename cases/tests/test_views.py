@@ -33,18 +33,6 @@ def due_in_a_month() -> str:
     return (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 
 
-@pytest.fixture
-def case(history, agent, compliance_officer) -> Case:
-    _first, second = history
-    return record(
-        agent,
-        privacy_of(second),
-        actor=compliance_officer.user,
-        occurred_on=UNDER_SECOND,
-        description="Read a card number aloud.",
-    )
-
-
 def case_form(history, agent, **extra: object) -> dict[str, object]:
     first, _second = history
     return {
