@@ -3,7 +3,7 @@ identifies with their employee id and PIN or one-time code (people.kiosk), reads
 with their typed name; the record names the supervisor as witness, the device, and the method.
 
 The kiosk holds one person at a time, cleared when they are done (after the receipt of their signature, or
-on cancel), and when the kiosk ends (by
+on cancel), after `KIOSK_PERSON_IDLE_SECONDS` idle (static/js/kiosk-idle.js, and here), and when the kiosk ends (by
 the supervisor, or after `KIOSK_IDLE_MINUTES` without a request). Wrong PINs and codes are counted per person
 (people.kiosk) and per kiosk (here): `KIOSK_MAX_TRIES` in a row lock the person, `KIOSK_DEVICE_MAX_TRIES` the
 kiosk, for `KIOSK_LOCKOUT_MINUTES`.
@@ -84,7 +84,8 @@ def kiosk_end(*, kiosk: KioskSession, end: str = KioskEnd.ENDED, now: datetime.d
 def kiosk_for_device(*, kiosk_id: int, token: str, now: datetime.datetime | None = None) -> KioskSession | None:
     """The open kiosk of this browser session (`kiosk_id`) whose device token this is, marked as used now; None
     when there is none. A kiosk idle for longer than `KIOSK_IDLE_MINUTES` is ended here (timed out), and None
-    is returned. Two queries: the kiosk with its supervisor and person, and the mark."""
+    is returned; one idle for longer than `KIOSK_PERSON_IDLE_SECONDS` lets go of the person it held. Two
+    queries: the kiosk with its supervisor and person, and the mark."""
     now = now or timezone.now()
     kiosk = (
         KioskSession.objects.select_related("supervisor__user", "person__user")
@@ -93,10 +94,14 @@ def kiosk_for_device(*, kiosk_id: int, token: str, now: datetime.datetime | None
     )
     if kiosk is None:
         return None
-    if now - kiosk.last_seen_at > _idle_limit():
+    idle = now - kiosk.last_seen_at
+    if idle > _idle_limit():
         kiosk_end(kiosk=kiosk, end=KioskEnd.TIMED_OUT, now=now)
         return None
-    KioskSession.objects.filter(pk=kiosk.pk).update(last_seen_at=now)
+    changes: dict[str, object] = {"last_seen_at": now}
+    if kiosk.person_id is not None and idle > datetime.timedelta(seconds=kiosk.person_idle_seconds):
+        changes["person"] = kiosk.person = None  # walked away: the kiosk stays open for the next person
+    KioskSession.objects.filter(pk=kiosk.pk).update(**changes)
     kiosk.last_seen_at = now
     return kiosk
 

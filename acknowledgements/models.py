@@ -416,8 +416,9 @@ class KioskSession(models.Model):
     """A shared device on which a supervisor lets staff without a sign-in identify and sign, witnessing them.
 
     Bound to the browser that opened it by a random token in a signed cookie (only its hash is stored). At
-    most one person is identified at a time; they are cleared after signing, on cancel, and with the kiosk,
-    which ends when the supervisor ends it or after `KIOSK_IDLE_MINUTES` without a request. Wrong PINs and
+    most one person is identified at a time; they are cleared when done (after their receipt, or on cancel),
+    after `KIOSK_PERSON_IDLE_SECONDS` idle, and with the kiosk, which ends when the supervisor ends it or after
+    `KIOSK_IDLE_MINUTES` without a request. Wrong PINs and
     codes at the kiosk are counted here, whoever they were for (people.KioskCredential counts each person's)."""
 
     supervisor = models.ForeignKey(
@@ -455,3 +456,8 @@ class KioskSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device} · {self.supervisor_id} · {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def person_idle_seconds(self) -> int:
+        """How long the kiosk holds a person who does nothing (`KIOSK_PERSON_IDLE_SECONDS`)."""
+        return int(settings.KIOSK_PERSON_IDLE_SECONDS)

@@ -484,6 +484,10 @@ RETENTION_SWEEP_HOUR = env.int("RETENTION_SWEEP_HOUR", default=3)
 # A kiosk left without a request for this many minutes ends, and the device is signed out: nothing of the
 # person who used it last stays on the screen, and the supervisor signs in again to open another.
 KIOSK_IDLE_MINUTES = env.int("KIOSK_IDLE_MINUTES", default=5)
+# A person who does nothing at the kiosk for this many seconds (walked away) is cleared from it, and the
+# kiosk, still open, asks who is next: by the browser after as long without a touch or key, by the server
+# at the next request after as long without one.
+KIOSK_PERSON_IDLE_SECONDS = env.int("KIOSK_PERSON_IDLE_SECONDS", default=120)
 # Wrong PINs or codes in a row before a person is locked for KIOSK_LOCKOUT_MINUTES; and before a kiosk is,
 # whoever they were for (a kiosk serves many people, and each may mistype once or twice).
 KIOSK_MAX_TRIES = env.int("KIOSK_MAX_TRIES", default=5)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from acknowledgements.models import AcknowledgementRequest, Signature, SigningMethod
+from acknowledgements.models import AcknowledgementRequest, KioskSession, Signature, SigningMethod
 from codes.models import CodeVersion
 from people.models import StaffProfile
 
@@ -184,3 +184,26 @@ def test_a_worker_without_an_account_signs_at_a_witnessed_kiosk_and_compliance_s
     compliance.get_by_role("link", name=re.compile("Signed on")).click()
     expect(compliance.get_by_test_id("kiosk-witness")).to_contain_text("witnessed by Maria")
     expect(compliance.get_by_test_id("kiosk-witness")).to_contain_text("Warehouse tablet")
+
+
+def test_a_person_who_walks_away_from_the_kiosk_is_cleared_and_the_kiosk_stays_open(
+    browser_as: BrowserAs, support: Any, manager: StaffProfile, settings: Any
+) -> None:
+    settings.KIOSK_PERSON_IDLE_SECONDS = 2
+    people_factories.KioskPersonFactory(
+        user__first_name="Ion", user__last_name="Popa", employee_id="K-100", department=support, manager=manager
+    )
+    office = browser_as(manager)
+    pin = new_pin(office, "Ion Popa")
+    kiosk = browser_as(manager)
+    kiosk.goto("/kiosk/open/")
+    kiosk.get_by_label("Name of this device").fill("Warehouse tablet")
+    kiosk.get_by_role("button", name="Open the kiosk").click()
+    identify(kiosk, "K-100", pin)
+    expect(kiosk.get_by_test_id("kiosk-person")).to_have_text(re.compile("Signing as Ion Popa"))
+
+    # Nobody touches the screen: it goes back to who is next, by itself, and the kiosk is still open.
+    expect(kiosk.get_by_role("heading", name="Who is signing?")).to_be_visible(timeout=10_000)
+    assert "Popa" not in kiosk.content()
+    kiosk_session = KioskSession.objects.get()
+    assert (kiosk_session.person, kiosk_session.ended_at) == (None, None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
@@ -100,6 +101,35 @@ def test_a_kiosk_in_use_does_not_time_out(manager, settings) -> None:
     now = timezone.now()
     for minutes in (4, 8, 12):
         assert kiosk_for_device(kiosk_id=kiosk.pk, token=token, now=now + datetime.timedelta(minutes=minutes))
+
+
+def test_a_person_idle_for_longer_than_their_seconds_is_cleared_and_the_kiosk_stays_open(
+    manager, worker, pin, settings
+) -> None:
+    settings.KIOSK_PERSON_IDLE_SECONDS = 120
+    kiosk, token = kiosk_open(actor=manager.user, device="Tablet")
+    kiosk_identify(kiosk=kiosk, employee_id="K-100", secret=pin)
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=121)):
+        found = kiosk_for_device(kiosk_id=kiosk.pk, token=token)
+
+    assert found is not None
+    assert found.person is None
+    kiosk.refresh_from_db()
+    assert (kiosk.person, kiosk.ended_at) == (None, None)
+
+
+def test_a_person_in_use_stays_held(manager, worker, pin, settings) -> None:
+    settings.KIOSK_PERSON_IDLE_SECONDS = 120
+    kiosk, token = kiosk_open(actor=manager.user, device="Tablet")
+    kiosk_identify(kiosk=kiosk, employee_id="K-100", secret=pin)
+    start = timezone.now()
+
+    for seconds in (100, 200, 300):
+        with time_machine.travel(start + datetime.timedelta(seconds=seconds)):
+            found = kiosk_for_device(kiosk_id=kiosk.pk, token=token)
+        assert found is not None
+        assert found.person == worker
 
 
 def test_an_ended_kiosk_is_not_found_again(manager) -> None:

@@ -250,6 +250,32 @@ def test_an_idle_kiosk_signs_the_device_out(kiosk_client, pin, settings) -> None
     assert (kiosk.end, kiosk.person) == (KioskEnd.TIMED_OUT, None)
 
 
+def test_a_person_who_walks_away_is_cleared_and_the_kiosk_asks_who_is_next(kiosk_client, pin, settings) -> None:
+    settings.KIOSK_PERSON_IDLE_SECONDS = 120
+    identified(kiosk_client, pin)
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=121)):
+        page = kiosk_client.get("/kiosk/").content.decode()
+
+    assert "Who is signing?" in page
+    assert "Popa" not in page
+    kiosk = KioskSession.objects.get()
+    assert (kiosk.person, kiosk.ended_at) == (None, None)
+
+
+def test_a_held_persons_page_clears_them_after_their_idle_seconds_in_the_browser(kiosk_client, pin, settings) -> None:
+    settings.KIOSK_PERSON_IDLE_SECONDS = 90
+
+    page = identified(kiosk_client, pin).get("/kiosk/").content.decode()
+
+    assert 'data-kiosk-person-idle-seconds="90"' in page
+    assert "js/kiosk-idle.js" in page
+
+
+def test_the_identify_page_has_no_person_to_clear(kiosk_client) -> None:
+    assert "data-kiosk-person-idle-seconds" not in kiosk_client.get("/kiosk/").content.decode()
+
+
 def test_the_kiosk_session_without_the_device_cookie_is_signed_out(kiosk_client) -> None:
     del kiosk_client.cookies[KIOSK_COOKIE]
 
