@@ -39,7 +39,7 @@ def privacy_course(history) -> Course:
     return course
 
 
-DESCRIPTION = "Read a card number aloud to Ann Example."
+DESCRIPTION = "Read a card number aloud to Ann Example. Ann saw it."
 
 
 @pytest.fixture

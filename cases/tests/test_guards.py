@@ -93,6 +93,8 @@ def test_the_outcome_is_still_changed_through_the_service(case, compliance_offic
         ("recorded_at", datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)),
         ("description", "Nothing happened."),
         ("description", "Nothing happened to anon-0123."),
+        ("description", f"Nothing happened to {PSEUDONYM}."),
+        ("description", f"Read a card number aloud to {PSEUDONYM}. Ann saw it twice."),
     ],
 )
 def test_the_database_refuses_to_change_a_fact(case, column, value) -> None:
@@ -168,7 +170,17 @@ def test_the_database_lets_a_pseudonym_replace_a_name_in_the_description(case) -
         [PSEUDONYM, case.pk],
     )
 
-    assert Case.objects.get(pk=case.pk).description == f"Read a card number aloud to {PSEUDONYM}."
+    assert Case.objects.get(pk=case.pk).description == f"Read a card number aloud to {PSEUDONYM}. Ann saw it."
+
+
+@postgresql_only
+def test_the_database_lets_a_second_mention_be_replaced_by_the_same_pseudonym(case) -> None:
+    replace = "UPDATE cases_case SET description = replace(description, %s, %s) WHERE id = %s"
+
+    run_as_owner(replace, ["Ann Example", PSEUDONYM, case.pk])
+    run_as_owner(replace, ["Ann", PSEUDONYM, case.pk])
+
+    assert Case.objects.get(pk=case.pk).description == f"Read a card number aloud to {PSEUDONYM}. {PSEUDONYM} saw it."
 
 
 @postgresql_only
