@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -112,7 +113,13 @@ class KioskPersonForm(forms.Form):
     employee_id = forms.CharField(label=_("Employee id"), max_length=64)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("name"))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        """`departments`: those the actor may add people to (people.kiosk.kiosk_departments_for); others are
+        refused on the field."""
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 
 
 class KioskCredentialForm(forms.Form):

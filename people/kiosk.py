@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import check_password, is_password_usable, make
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,15 @@ def kiosk_people_for(actor: User) -> QuerySet[StaffProfile]:
     return people.filter(pk__in=managed_by(actor).values("pk"))
 
 
+def kiosk_departments_for(actor: User) -> QuerySet[Department]:
+    """The departments an actor may add people without a sign-in to: every one for whoever sees the
+    organisation; for a manager, their own and those of their team."""
+    departments = Department.objects.order_by("name")
+    if actor.has_perm("people.view_organisation"):
+        return departments
+    return departments.filter(Q(pk__in=managed_by(actor).values("department_id")) | Q(staff__user=actor)).distinct()
+
+
 def _require_manager_of_kiosk_people(actor: User) -> None:
     if not actor.has_perm("people.manage_kiosk_people"):
         raise PermissionDenied(_("Your roles do not allow adding staff without a sign-in or issuing their PINs."))
@@ -69,10 +78,12 @@ def person_create_without_sign_in(
     manager: StaffProfile | None = None,
 ) -> StaffProfile:
     """Add a person who signs only at a kiosk: an account with no usable password and no email, and a staff
-    record that says so. A manager adds people to their own team (they are the manager); whoever sees the
-    organisation may name any manager. Audited as a hire and announced like one, so that the person is asked
-    to sign what applies to them."""
+    record that says so. A manager adds people to their own team (they are the manager), in the departments
+    of `kiosk_departments_for`; whoever sees the organisation may name any manager and department. Audited
+    as a hire and announced like one, so that the person is asked to sign what applies to them."""
     _require_manager_of_kiosk_people(actor)
+    if not kiosk_departments_for(actor).filter(pk=department.pk).exists():
+        raise KioskPersonRefused(_("You may add people only to your own department and the departments of your team."))
     if not actor.has_perm("people.view_organisation"):
         manager = StaffProfile.objects.filter(user=actor).first()
     user = User(username=f"kiosk-{employee_id}".lower()[:150], first_name=first_name, last_name=last_name)

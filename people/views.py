@@ -214,7 +214,7 @@ def kiosk_people(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("people.manage_kiosk_people")
 def kiosk_person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = KioskPersonForm(request.POST or None)
+    form = KioskPersonForm(request.POST or None, departments=kiosk.kiosk_departments_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             person = kiosk.person_create_without_sign_in(actor=request.user, **form.cleaned_data)

@@ -21,9 +21,9 @@ from people.kiosk import (
     kiosk_people_for,
     person_create_without_sign_in,
 )
-from people.models import KioskCredential
+from people.models import KioskCredential, StaffProfile
 from people.services import StaffChangeRefused
-from people.tests.factories import KioskPersonFactory
+from people.tests.factories import DepartmentFactory, KioskPersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,17 @@ def test_a_taken_employee_id_is_refused_with_its_reason(manager, support, worker
         person_create_without_sign_in(
             employee_id="K-100", first_name="Ion", last_name="Other", department=support, actor=manager.user
         )
+
+
+def test_a_manager_may_not_add_a_person_to_a_department_outside_their_team(manager, support) -> None:
+    warehouse = DepartmentFactory(name="Warehouse", code="WHS")
+
+    with pytest.raises(KioskPersonRefused, match="departments of your team"):
+        person_create_without_sign_in(
+            employee_id="K-7", first_name="Ion", last_name="Popa", department=warehouse, actor=manager.user
+        )
+
+    assert not StaffProfile.objects.filter(employee_id="K-7").exists()
 
 
 def test_an_agent_may_not_add_people_without_a_sign_in(agent, support) -> None:

@@ -6,10 +6,11 @@ import re
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.http import HttpResponse
 
 from common.pagination import PAGE_SIZE
 from people.models import KioskCredential, StaffProfile
-from people.tests.factories import KioskPersonFactory
+from people.tests.factories import DepartmentFactory, KioskPersonFactory, StaffProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,26 +84,60 @@ def test_another_managers_person_is_not_found(client, second_manager, worker) ->
     assert not KioskCredential.objects.exists()
 
 
+def add_person(client, employee_id: str, department) -> HttpResponse:
+    return client.post(
+        "/people/kiosk/add/",
+        {"employee_id": employee_id, "first_name": "Dan", "last_name": "Ene", "department": department.pk},
+    )
+
+
 def test_a_manager_adds_a_person_to_their_team(client, manager, support) -> None:
     client.force_login(manager.user)
 
-    response = client.post(
-        "/people/kiosk/add/",
-        {"employee_id": "K-7", "first_name": "Dan", "last_name": "Ene", "department": support.pk},
-    )
+    response = add_person(client, "K-7", support)
 
     assert response["Location"] == "/people/kiosk/"
     person = StaffProfile.objects.get(employee_id="K-7")
     assert (person.signs_in, person.manager) == (False, manager)
 
 
+def test_a_manager_is_offered_only_the_departments_of_their_team(client, manager, support) -> None:
+    StaffProfileFactory(manager=manager, department=DepartmentFactory(name="Sales", code="SAL"))
+    DepartmentFactory(name="Warehouse", code="WHS")
+    client.force_login(manager.user)
+
+    page = client.get("/people/kiosk/add/").content.decode()
+
+    assert ">Support</option>" in page
+    assert ">Sales</option>" in page
+    assert "Warehouse" not in page
+
+
+def test_a_manager_may_not_add_a_person_to_another_department(client, manager, support) -> None:
+    warehouse = DepartmentFactory(name="Warehouse", code="WHS")
+    client.force_login(manager.user)
+
+    response = add_person(client, "K-7", warehouse)
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not StaffProfile.objects.filter(employee_id="K-7").exists()
+
+
+def test_an_administrator_is_offered_every_department(client, administrator, support) -> None:
+    DepartmentFactory(name="Warehouse", code="WHS")
+    client.force_login(administrator.user)
+
+    page = client.get("/people/kiosk/add/").content.decode()
+
+    assert ">Support</option>" in page
+    assert ">Warehouse</option>" in page
+
+
 def test_a_taken_employee_id_is_shown_on_the_form(client, manager, support, worker) -> None:
     client.force_login(manager.user)
 
-    response = client.post(
-        "/people/kiosk/add/",
-        {"employee_id": "K-100", "first_name": "Dan", "last_name": "Ene", "department": support.pk},
-    )
+    response = add_person(client, "K-100", support)
 
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
