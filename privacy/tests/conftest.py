@@ -63,6 +63,8 @@ def signed_leaver(published, agent, manager, compliance_officer, leaver) -> Staf
     # Others' rows that name her: a notification, a training note, a legal hold placed and released.
     NotificationFactory(recipient=manager.user, message="Zenobia Quillfeather is 7 days overdue")
     AssignmentFactory(person=manager, note="Covering for zenobia.quillfeather@example.com (HR-7731-ZQ)")
+    # And in another case than her own, as people type it: all capitals, all lower case.
+    AssignmentFactory(person=agent, note="Handover from ZENOBIA QUILLFEATHER, ask zenobia quillfeather")
     hold = hold_place(person=leaver, reason="Claim by Zenobia Quillfeather", actor=compliance_officer.user)
     hold_release(hold=hold, reason="Settled with Zenobia Quillfeather", actor=compliance_officer.user)
     return leaver

@@ -166,6 +166,27 @@ def test_mentions_of_the_leaver_in_a_breach_case_are_replaced(leaver, agent, com
     assert case.outcome_note == f"{pseudonym} was told too."
 
 
+def test_mentions_of_the_leaver_in_capitals_or_lower_case_are_replaced(
+    leaver, agent, manager, compliance_officer, published
+) -> None:
+    case = record(
+        agent,
+        published.sections.get(position=2),
+        actor=compliance_officer.user,
+        occurred_on=published.effective_date,
+        description="Sent ZENOBIA QUILLFEATHER's file to zenobia quillfeather by email.",
+    )
+    assignment = AssignmentFactory(person=manager, note="Covering for Zenobia.Quillfeather@Example.com (hr-7731-zq)")
+
+    services.person_pseudonymise(person=leaver, actor=None)
+
+    pseudonym = services.pseudonym_of("HR-7731-ZQ")
+    case.refresh_from_db()
+    assignment.refresh_from_db()
+    assert case.description == f"Sent {pseudonym}'s file to {pseudonym} by email."
+    assert assignment.note == f"Covering for {pseudonym} ({pseudonym})"
+
+
 def test_the_leavers_own_notifications_and_sessions_go(leaver) -> None:
     NotificationFactory(recipient=leaver.user)
     UserSession.objects.create(session_key="k" * 32, session_data="", expire_date="2099-01-01T00:00Z", user=leaver.user)
