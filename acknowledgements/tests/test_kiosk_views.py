@@ -202,6 +202,19 @@ def test_a_receipt_not_of_the_person_the_kiosk_holds_is_not_found(kiosk_client, 
     assert response.status_code == 404
 
 
+def test_the_kiosk_receipt_reads_a_fixed_number_of_queries(kiosk_client, pin, asked, django_assert_num_queries) -> None:
+    client = identified(kiosk_client, pin)
+    client.post(f"/kiosk/requests/{asked.pk}/sign/", sign_form())
+    signature = Signature.objects.get(request=asked)
+
+    # The session and its user; the kiosk and its mark; the signature with its person, version and witness; its
+    # request's reading evidence; the user's permissions (their own and their groups'); the unread notices.
+    with django_assert_num_queries(9):
+        response = client.get(f"/kiosk/receipts/{signature.pk}/")
+
+    assert response.status_code == 200
+
+
 def test_the_kiosk_receipt_takes_only_a_get(kiosk_client, pin, asked) -> None:
     client = identified(kiosk_client, pin)
     client.post(f"/kiosk/requests/{asked.pk}/sign/", sign_form())
