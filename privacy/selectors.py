@@ -7,17 +7,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import CharField, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, DateTimeField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
-from acknowledgements.models import AcknowledgementRequest, Signature
+from acknowledgements.models import AcknowledgementRequest, ComprehensionAttempt, SectionReading, Signature
+from audit import selectors as audit_selectors
 from audit.models import AuditEvent
 from people.audit_actions import PERSON_DEACTIVATE
-from people.models import StaffProfile
+from people.models import NotificationKind, NotificationPreference, StaffProfile
 from questions.models import Question
 from reminders.models import Notification, ReminderLog
-from training.models import Assignment, Completion
+from training.models import Assignment, Completion, Enrolment
 
 from .models import LegalHold
 
@@ -96,12 +97,46 @@ def holds() -> QuerySet[LegalHold]:
 
 
 def requests_of(person: StaffProfile) -> QuerySet[AcknowledgementRequest]:
-    """Every request made of the person, with its signature (the receipt), the latest asked first."""
+    """Every request made of the person, with its signature (the receipt) and its witness, and the reading
+    evidence summed (seconds on the text, sections displayed), the latest asked first."""
     return (
         AcknowledgementRequest.objects.filter(person=person)
-        .select_related("version__document", "signature")
+        .select_related("version__document", "signature__witness__user")
+        .annotate(reading_seconds=Sum("section_readings__seconds"), sections_read=Count("section_readings"))
         .order_by("-created_at", "-pk")
     )
+
+
+def readings_of(person: StaffProfile) -> QuerySet[SectionReading]:
+    """The seconds each section was on the person's screen, per request."""
+    return SectionReading.objects.filter(request__person=person).order_by("request_id", "section__position")
+
+
+def attempts_of(person: StaffProfile) -> QuerySet[ComprehensionAttempt]:
+    """The person's comprehension check attempts and their scores, the latest first."""
+    return (
+        ComprehensionAttempt.objects.filter(request__person=person)
+        .select_related("request__version__document")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def notification_choices_of(user: User) -> list[tuple[str, bool]]:
+    """Each kind of workflow notification and whether it reaches the person by email (no row: by email)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "by_email"))
+    return [(str(label), chosen.get(kind, True)) for kind, label in NotificationKind.choices]
+
+
+def audit_events_of(user: User, person: StaffProfile | None) -> QuerySet[AuditEvent]:
+    """The audit events where the person acted, or about them: their account and staff record, their requests,
+    signatures, assignments, completions and enrolments. Not breach cases nor legal holds (README, "Privacy")."""
+    about: dict[type[Model], QuerySet] = {User: User.objects.filter(pk=user.pk)}
+    if person is not None:
+        about[StaffProfile] = StaffProfile.objects.filter(pk=person.pk)
+        for model in (AcknowledgementRequest, Signature, Assignment, Completion, Enrolment):
+            about[model] = model._default_manager.filter(person=person)
+    about_them = audit_selectors.events_about(about) | AuditEvent.objects.filter(actor=user)
+    return about_them.select_related("actor").order_by("-created_at", "-id")
 
 
 def completions_of(person: StaffProfile) -> QuerySet[Completion]:
@@ -136,6 +171,8 @@ SIGNATURE_FIELDS = (
     "language",
     "content_hash",
     "record_hash",
+    "method",
+    "device",
 )
 
 
@@ -143,7 +180,9 @@ def personal_data(user: User) -> dict[str, Any]:
     """Everything the portal holds about a person, as plain values for a JSON file: one query per kind.
 
     Their account and staff record, what they were asked to sign and their signatures as recorded (with
-    the typed name, IP address and browser), training, reminders and notifications, and their questions.
+    the typed name, IP address and browser, the kiosk's witness and device), the reading evidence (first opened,
+    seconds per section, reached the end) and comprehension check attempts, training, reminders, notifications
+    and how they chose to receive them, their questions, and the audit events where they acted or about them.
     """
     person = StaffProfile.objects.select_related("department", "manager__user").filter(user=user).first()
     data: dict[str, Any] = {
@@ -171,6 +210,20 @@ def personal_data(user: User) -> dict[str, Any]:
             )
         ),
     }
+    data["notification_preferences"] = [
+        {"notification": label, "by_email": by_email} for label, by_email in notification_choices_of(user)
+    ]
+    data["audit_events"] = list(
+        audit_events_of(user, person).values(
+            "created_at",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "details",
+            actor_username=F("actor__username"),
+        )
+    )
     if person is None:
         return data
     data["staff_record"] = {
@@ -181,13 +234,43 @@ def personal_data(user: User) -> dict[str, Any]:
         "preferred_language": person.preferred_language,
     }
     requests = requests_of(person).values(
-        *("status", "due_date", "created_at", "first_opened_at", "reached_end_at", "resolved_at", "waiver_reason"),
+        *(
+            "id",
+            "status",
+            "due_date",
+            "created_at",
+            "first_opened_at",
+            "reached_end_at",
+            "resolved_at",
+            "waiver_reason",
+        ),
         code=F("version__document__title"),
         version_number=F("version__number"),
         signature_id=F("signature__id"),
+        witness=F("signature__witness__employee_id"),
         **{name: F(f"signature__{name}") for name in SIGNATURE_FIELDS},
     )
-    data["acknowledgements"] = [{**row, "receipt": _receipt_url(row["signature_id"])} for row in requests]
+    seconds_by_request: dict[int, dict[str, int]] = {}
+    for reading in readings_of(person).values("request_id", "seconds", section_title=F("section__title")):
+        seconds_by_request.setdefault(reading["request_id"], {})[reading["section_title"]] = reading["seconds"]
+    data["acknowledgements"] = [
+        {
+            **row,
+            "seconds_per_section": seconds_by_request.get(row["id"], {}),
+            "receipt": _receipt_url(row["signature_id"]),
+        }
+        for row in requests
+    ]
+    data["comprehension_attempts"] = list(
+        attempts_of(person).values(
+            "number",
+            "score",
+            "passed",
+            "submitted_at",
+            code=F("request__version__document__title"),
+            version_number=F("request__version__number"),
+        )
+    )
     completions = completions_of(person).values(
         "id", "completed_on", "score", "evidence_note", course_title=F("course__title")
     )

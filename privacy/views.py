@@ -40,8 +40,11 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
         "reminders": page(selectors.reminders_of(user), "reminders_page"),
         "notifications": page(selectors.notifications_of(user), "notifications_page"),
         "questions": page(selectors.questions_of(user), "questions_page"),
+        "notification_choices": selectors.notification_choices_of(user),
+        "events": page(selectors.audit_events_of(user, person), "events_page"),
     }
     if person is not None:
+        context["attempts"] = page(selectors.attempts_of(person), "attempts_page")
         context["requests"] = page(selectors.requests_of(person), "requests_page")
         context["completions"] = page(selectors.completions_of(person), "completions_page")
         context["assignments"] = page(selectors.assignments_of(person), "assignments_page")

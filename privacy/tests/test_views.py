@@ -6,10 +6,12 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.models import AcknowledgementRequest, ComprehensionAttempt, SectionReading
 from acknowledgements.services import requests_create_for_version, signature_create
 from audit.models import AuditEvent
+from people.models import NotificationKind, NotificationPreference
 from people.services import person_deactivate
 from people.tests.factories import StaffProfileFactory
 from privacy.models import LegalHold
@@ -88,6 +90,80 @@ def test_the_download_holds_everything_as_json(client: Client, agent, signed) ->
     assert data["training_completions"][0]["evidence_note"] == "Passed the quiz"
 
 
+@pytest.fixture
+def read_and_checked(signed, published):
+    """The signed request's reading evidence (a section 42 seconds on screen) and a failed then passed check."""
+    request = signed.request
+    SectionReading.objects.create(request=request, section=published.sections.get(position=2), seconds=42)
+    for number, score in ((1, 40), (2, 100)):
+        ComprehensionAttempt.objects.create(
+            request=request, number=number, score=score, passed=score == 100, submitted_at=timezone.now()
+        )
+    return request
+
+
+def test_the_page_shows_the_reading_evidence_and_the_comprehension_checks(
+    client: Client, agent, read_and_checked
+) -> None:
+    client.force_login(agent.user)
+
+    page = client.get(MY_DATA).content.decode()
+
+    assert "Seconds on the text" in page
+    assert "<td>42</td>" in page
+    assert "<td>40%</td>" in page
+    assert "<td>100%</td>" in page
+
+
+def test_the_page_shows_how_the_person_receives_notifications(client: Client, agent) -> None:
+    NotificationPreference.objects.create(user=agent.user, kind=NotificationKind.REQUEST_WITHDRAWN, by_email=False)
+    client.force_login(agent.user)
+
+    page = client.get(MY_DATA).content.decode()
+
+    assert str(NotificationKind.REQUEST_WITHDRAWN.label) in page
+    assert "In the portal only" in page
+
+
+def test_the_page_lists_the_audit_events_about_the_person(client: Client, agent, signed) -> None:
+    client.force_login(agent.user)
+
+    page = client.get(MY_DATA).content.decode()
+
+    events = page.split('data-testid="my-data-events"')[1]
+    assert "Code signed" in events
+
+
+def test_the_download_holds_the_reading_evidence_checks_preferences_and_audit_events(
+    client: Client, agent, signed, read_and_checked
+) -> None:
+    NotificationPreference.objects.create(user=agent.user, kind=NotificationKind.REQUEST_WITHDRAWN, by_email=False)
+    client.force_login(agent.user)
+
+    data = json.loads(client.get(DOWNLOAD).content)
+
+    [request] = data["acknowledgements"]
+    assert request["seconds_per_section"] == {signed.request.version.sections.get(position=2).title: 42}
+    assert request["method"] == "portal"
+    assert [(attempt["number"], attempt["score"]) for attempt in data["comprehension_attempts"]] == [(2, 100), (1, 40)]
+    assert {"notification": str(NotificationKind.REQUEST_WITHDRAWN.label), "by_email": False} in data[
+        "notification_preferences"
+    ]
+    assert {(event["object_type"], event["object_id"]) for event in data["audit_events"]} >= {
+        ("acknowledgements.signature", str(signed.pk))
+    }
+
+
+def test_the_download_leaves_out_breach_cases_and_legal_holds(client: Client, agent, compliance_officer) -> None:
+    hold_place(person=agent, reason="Claim under review", actor=compliance_officer.user)
+    client.force_login(agent.user)
+
+    data = json.loads(client.get(DOWNLOAD).content)
+
+    assert "Claim under review" not in json.dumps(data)
+    assert not [event for event in data["audit_events"] if event["object_type"] == "privacy.legalhold"]
+
+
 def test_the_download_is_audited(client: Client, agent) -> None:
     client.force_login(agent.user)
 
@@ -135,10 +211,12 @@ def test_the_pages_queries_do_not_grow_with_the_rows(
     _with_rows(agent, published, rows)
     client.force_login(agent.user)
 
-    # Session and account; the staff record; a count for each of the six lists; the navigation's permissions (2),
-    # unread notifications and tasks; a page of each list that has rows (requests, completions, notifications,
-    # questions).
-    with django_assert_num_queries(17):
+    # Session and account; the staff record; a count for each of the eight lists (requests, comprehension checks,
+    # assignments, completions, reminders, notifications, questions, audit events); the notification preferences;
+    # the navigation's permissions (2), unread notifications and tasks; a page of each list that has rows
+    # (requests with their reading evidence summed and the witness joined, completions, notifications, questions,
+    # audit events with their actor joined).
+    with django_assert_num_queries(21):
         client.get(MY_DATA)
 
 
@@ -149,8 +227,10 @@ def test_the_downloads_queries_do_not_grow_with_the_rows(
     _with_rows(agent, published, rows)
     client.force_login(agent.user)
 
-    # Session and account; the staff record; one query per kind (7); the audit event (savepoint, insert, release).
-    with django_assert_num_queries(12):
+    # Session and account; the export's savepoint; the staff record; one query per kind (10: reminders,
+    # notifications, questions, notification preferences, audit events, reading per section, requests,
+    # comprehension checks, completions, assignments); the audit event's insert; the savepoint's release.
+    with django_assert_num_queries(16):
         client.get(DOWNLOAD)
 
 
