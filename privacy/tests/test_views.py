@@ -115,6 +115,28 @@ def test_the_page_shows_the_reading_evidence_and_the_comprehension_checks(
     assert "<td>100%</td>" in page
 
 
+def test_a_signature_at_a_kiosk_shows_its_witness_and_device(client: Client, agent, manager, published) -> None:
+    requests_create_for_version(version=published)
+    signature_create(
+        ack_request=AcknowledgementRequest.objects.get(person=agent),
+        actor=agent.user,
+        typed_name=agent.full_name,
+        witness=manager,
+        device="Reception tablet",
+    )
+    client.force_login(agent.user)
+
+    page = client.get(MY_DATA).content.decode()
+    [request] = json.loads(client.get(DOWNLOAD).content)["acknowledgements"]
+
+    assert f"witnessed by {manager.full_name} on Reception tablet" in page
+    assert (request["method"], request["witness"], request["device"]) == (
+        "kiosk",
+        manager.employee_id,
+        "Reception tablet",
+    )
+
+
 def test_the_page_shows_how_the_person_receives_notifications(client: Client, agent) -> None:
     NotificationPreference.objects.create(user=agent.user, kind=NotificationKind.REQUEST_WITHDRAWN, by_email=False)
     client.force_login(agent.user)
