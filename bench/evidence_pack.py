@@ -51,6 +51,8 @@ def step_pack(params: Result) -> Result:
         "seconds": seconds,
         "versions_seconds": built["versions_seconds"],
         "signatures": pack.signatures,
+        # Every signature stored, the signing load's included: the pack's period reaches today.
+        "stored": Signature.objects.count(),
         "bytes": pack.size,
         "path": str(services.pack_path(pack)),
         "start": start.isoformat(),
@@ -83,10 +85,10 @@ def measure_pack(bench: Bench, windows: Result, csv: Child | None) -> None:
     small = bench.child("pack", days=SMALL_DAYS)
     bench.say("evidence pack of every signature")
     large = bench.child("pack", days=None)
-    if large.result["signatures"] != windows["signed_total"]:
+    if large.result["signatures"] != large.result["stored"]:
         bench.problems.append(
             f"the evidence pack holds {large.result['signatures']:,} signatures where "
-            f"{windows['signed_total']:,} were signed"
+            f"{large.result['stored']:,} are stored"
         )
     bench.say("the pack's own verify.py")
     verified = bench.child("pack-verify", path=large.result["path"])
