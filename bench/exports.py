@@ -92,9 +92,11 @@ def _report_csv_against_floor(bench: Bench, csv_large: Child, rows: int) -> None
     bench.rows.append(
         Row(
             f"CSV export, {rows:,} signature rows",
-            f"{seconds:.1f} s, peak {csv_large.peak_mb:.0f} MB; psql \\copy {floor:.1f} s; ratio {ratio:.2f}×",
-            "≤ 1.5× psql, ≤ 200 MB",
-            ratio <= 1.5 and csv_large.peak_mb <= 200,
+            f"{seconds:.1f} s, peak {csv_large.peak_mb:.0f} MB",
+            "≤ 1.2× floor, ≤ 200 MB",
+            ratio <= 1.2 and csv_large.peak_mb <= 200,
+            floor=f"psql \\copy of the same query: {floor:.1f} s",
+            ratio=f"{ratio:.2f}×",
         )
     )
 

@@ -1,4 +1,4 @@
-"""The benchmark's table: one row per figure, with its target and PASS or MISS."""
+"""The benchmark's table: one row per figure, with its floor, the ratio to it, its target and PASS or MISS."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ class Row:
     result: str
     target: str
     passed: bool | None  # None: for information, no target
+    # What the best possible takes on the same data in the same run (psql, the writer alone, …), and
+    # the result against it as the target judges it ("1.04×", "62%"). Empty where no floor applies.
+    floor: str = ""
+    ratio: str = ""
 
     @property
     def verdict(self) -> str:
@@ -21,15 +25,21 @@ class Row:
 def print_table(heading: str, rows: list[Row], notes: list[str]) -> None:
     print()
     print(heading)
-    header = ("measurement", "result", "target")
-    measurement_width = max(len(header[0]), *(len(row.measurement) for row in rows))
-    target_width = max(len(header[2]), *(len(row.target) for row in rows))
-    print(f"{header[0]:<{measurement_width}}  {header[2]:<{target_width}}  {'':4}  {header[1]}")
-    print(f"{'-' * measurement_width}  {'-' * target_width}  ----  {'-' * 60}")
-    for row in rows:
-        print(f"{row.measurement:<{measurement_width}}  {row.target:<{target_width}}  {row.verdict:<4}  {row.result}")
+    columns = ("measurement", "target", "", "ratio", "result", "floor")
+    cells = [(row.measurement, row.target, row.verdict, row.ratio, row.result, row.floor) for row in rows]
+    widths = [max(len(column), *(len(cell[i]) for cell in cells)) for i, column in enumerate(columns)]
+    # The last column is not padded.
+    widths[-1] = 0
+    print(_line(columns, widths))
+    print(_line(tuple("-" * max(width, 5) for width in widths), widths))
+    for cell in cells:
+        print(_line(cell, widths))
     for note in notes:
         print(f"note: {note}")
+
+
+def _line(cells: tuple[str, ...], widths: list[int]) -> str:
+    return "  ".join(f"{cell:<{width}}" for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
 def heading(
