@@ -80,9 +80,12 @@ class Case(models.Model):
         related_name="breach_cases",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("breach case", "recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_at = models.DateTimeField(pgettext_lazy("breach case", "recorded"), default=timezone.now)
     outcome_changed_at = models.DateTimeField(_("outcome decided"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from audit.models import AuditEvent
@@ -492,3 +492,11 @@ def test_a_manager_who_sees_a_case_has_no_task_to_decide_it(client, sign_in, set
     sign_in(manager)
 
     assert "Breach cases to decide" not in page_of(client.get("/tasks/"))
+
+
+def test_in_romanian_a_case_is_recorded_in_the_masculine() -> None:
+    # The admin and the model forms label a case's fields with these; "caz" is masculine, unlike the
+    # training completion ("înregistrată") that shares the English words.
+    with translation.override("ro"):
+        assert str(Case._meta.get_field("recorded_by").verbose_name) == "înregistrat de"
+        assert str(Case._meta.get_field("recorded_at").verbose_name) == "înregistrat la"

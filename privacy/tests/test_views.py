@@ -70,6 +70,19 @@ def test_the_page_shows_only_the_signed_in_persons_data(client: Client, agent, m
     assert agent.employee_id not in page
 
 
+def test_in_romanian_the_question_column_says_when_it_was_put(client: Client, agent, published) -> None:
+    agent.preferred_language = "ro"
+    agent.save(update_fields=["preferred_language"])
+    ask(published, agent.user)
+    client.force_login(agent.user)
+
+    page = client.get(MY_DATA).content.decode()
+
+    # "Asked" of a question is when it was put ("Pusă la"), not the requests' "Solicitate".
+    assert "Pusă la" in page
+    assert "Solicitate" not in page
+
+
 def test_the_download_holds_everything_as_json(client: Client, agent, signed) -> None:
     CompletionFactory(person=agent, evidence_note="Passed the quiz")
     client.force_login(agent.user)
