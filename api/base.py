@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from common.replica import replica_reads
 
 from .errors import UnknownParameter
+from .json_pages import ListsJsonFromDatabase
 
 # Numeric ids only in paths, so that /people/abc/ is the API's own 404 and the schema says integer.
 ID_PATTERN = r"[0-9]+"
@@ -99,6 +100,10 @@ class ListsFromReplica:
 
 class ReadOnlyViewSet(ListsFromReplica, DeclaredParametersMixin, viewsets.ReadOnlyModelViewSet):
     """List (cursor-paginated, filterable) and retrieve; the queryset is what the person may see."""
+
+
+class JsonPagesViewSet(ListsFromReplica, ListsJsonFromDatabase, DeclaredParametersMixin, viewsets.ReadOnlyModelViewSet):
+    """A ReadOnlyViewSet for the large lists: its pages' rows are written as JSON by PostgreSQL (api.json_pages)."""
 
 
 class ViewSet(DeclaredParametersMixin, viewsets.GenericViewSet):
