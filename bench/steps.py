@@ -30,6 +30,7 @@ STEPS: dict[str, Callable[[Result], Result]] = {
     "search-sections": searching.step_search_sections,
     "search-people": searching.step_search_people,
     "export": exports.step_export,
+    "xlsx-floor": exports.step_xlsx_floor,
     "publish": publishing.step_publish,
     "sweep": sweep.step_sweep,
     "signing-prepare": signing.step_signing_prepare,

@@ -351,6 +351,13 @@ class CellKind(enum.Enum):
 # Unambiguous in every language a spreadsheet may be set to, and in the order that sorts.
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# Rows written as they come (memory stays flat), and text that stays text.
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 MAX_COLUMN_WIDTH = 60  # characters: a long text wraps its column no wider than a screen
 FILTER_BUTTON_WIDTH = 3  # the header's filter arrow sits over the end of its text
 
@@ -435,10 +442,7 @@ def write_xlsx(
     """
     if sheet_rows < 2:
         raise ValueError("A sheet needs room for the header and at least one row.")
-    workbook = Workbook(
-        destination,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
-    )
+    workbook = Workbook(destination, WORKBOOK_OPTIONS)
     sheets = _Sheets(workbook, [neutralise(cell) for cell in header], sheet_title)
     sheets.start()
     written = 0
