@@ -1,10 +1,12 @@
--- wrk script for bench/run: every request signs one pending acknowledgement, as its person.
+-- wrk script for bench/run: every request signs one pending acknowledgement as its person, or (the floor)
+-- posts the same form with the same session to the bench-only no-op view.
 --
--- Usage: wrk -t THREADS -c CONNECTIONS -d SECONDS -s bench/sign.lua http://127.0.0.1:PORT -- DATA THREADS
--- DATA has one line per signature to make: path, Cookie header and form body, separated by tabs
--- (written by `python -m bench --step signing-prepare`, bench/signing.py). Lines are dealt out to the threads;
+-- Usage: wrk -t THREADS -c CONNECTIONS -d SECONDS -s bench/sign.lua http://127.0.0.1:PORT -- DATA THREADS STATUS
+-- DATA has one line per request: path, Cookie header and form body, separated by tabs (written by
+-- `python -m bench --step signing-prepare`, bench/signing.py). Lines are dealt out to the threads;
 -- a thread that has used up its lines stops, so the run is bounded by count as well as by time.
--- done() prints one JSON line with the figures bench/signing.py reads.
+-- A response with STATUS is accepted (302: a signature redirects to its receipt; 204: the no-op);
+-- anything else is a refusal or an error. done() prints one JSON line with the figures bench/signing.py reads.
 
 local threads = {}
 local counter = 0
@@ -17,6 +19,7 @@ end
 
 function init(args)
   local path, thread_count = args[1], tonumber(args[2])
+  accepted_status = tonumber(args[3])
   entries = {}
   local line_number = 0
   for line in io.lines(path) do
@@ -26,7 +29,7 @@ function init(args)
     line_number = line_number + 1
   end
   next_entry = 1
-  signed = 0
+  accepted = 0
   refused = 0
 end
 
@@ -45,27 +48,26 @@ function request()
 end
 
 function response(status, headers, body)
-  -- A signature redirects to its receipt; anything else is a refusal or an error.
-  if status == 302 then
-    signed = signed + 1
+  if status == accepted_status then
+    accepted = accepted + 1
   else
     refused = refused + 1
   end
 end
 
 function done(summary, latency, requests)
-  local signed_total, refused_total = 0, 0
+  local accepted_total, refused_total = 0, 0
   for _, thread in ipairs(threads) do
-    signed_total = signed_total + thread:get("signed")
+    accepted_total = accepted_total + thread:get("accepted")
     refused_total = refused_total + thread:get("refused")
   end
   local errors = summary.errors
   io.write(string.format(
     '{"responses": %d, "seconds": %.3f, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "max_ms": %.1f, '
-      .. '"signed": %d, "refused": %d, "socket_errors": %d}\n',
+      .. '"accepted": %d, "refused": %d, "socket_errors": %d}\n',
     summary.requests, summary.duration / 1e6,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, signed_total, refused_total,
+    latency.max / 1000, accepted_total, refused_total,
     errors.connect + errors.read + errors.write + errors.timeout
   ))
 end

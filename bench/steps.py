@@ -35,6 +35,7 @@ STEPS: dict[str, Callable[[Result], Result]] = {
     "sweep": sweep.step_sweep,
     "signing-prepare": signing.step_signing_prepare,
     "count-signatures": signing.step_count_signatures,
+    "password-check": signing.step_password_check,
     "verify": verification.step_verify,
     "pack": evidence_pack.step_pack,
     "pack-verify": evidence_pack.step_pack_verify,
