@@ -111,23 +111,29 @@ def _column(meta: Any, name: str) -> str:
     return str(field.column)
 
 
-@contextmanager
-def checked_after_loading(*loaded: type[models.Model], indexes: bool = False) -> Iterator[None]:
-    """On PostgreSQL, drop the tables' foreign keys (and with `indexes`, their unique constraints and
-    indexes) for a bulk load, and put them back afterwards, as pg_restore does.
+# Memory for each index the load rebuilds: with the server's default (64 MB) the sort of a few million keys
+# spills to disk in many passes, and PostgreSQL gives a parallel build fewer workers.
+INDEX_BUILD_MEMORY = "512MB"
 
-    Checked row by row, the foreign keys of a few million rows cost minutes at commit, and random
-    keys such as record hashes make every insert touch a different index page; added back, each is
-    one validating query or one sorted index build. All of it happens inside the seed's transaction,
-    so a failure restores them as they were, and nobody else sees the tables meanwhile.
+
+@contextmanager
+def checked_after_loading(*loaded: type[models.Model]) -> Iterator[None]:
+    """On PostgreSQL, drop the tables' foreign keys, unique constraints and indexes (all but the primary
+    keys) for a bulk load, and put them back afterwards, as pg_restore does.
+
+    Checked row by row, the foreign keys of a few million rows cost minutes at commit, and each index
+    kept makes every inserted row touch one more page, at random for keys such as record hashes or
+    (person, version); added back, each is one validating query or one sorted index build. All of it
+    happens inside the seed's transaction, so a failure restores them as they were, and nobody else
+    sees the tables meanwhile. Queries during the load read the tables without their indexes.
     """
     if connection.vendor != "postgresql":
         yield
         return
     tables = [model._meta.db_table for model in loaded]
     with connection.cursor() as cursor:
-        constraints = _constraints(cursor, tables, kinds=["f", "u"] if indexes else ["f"])
-        plain_indexes = _plain_indexes(cursor, tables) if indexes else []
+        constraints = _constraints(cursor, tables)
+        plain_indexes = _plain_indexes(cursor, tables)
         # Django's foreign keys are deferred; a table with checks still queued cannot be altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _definition in constraints:
@@ -137,6 +143,7 @@ def checked_after_loading(*loaded: type[models.Model], indexes: bool = False) ->
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         for _name, definition in plain_indexes:
             cursor.execute(definition)
         # In the order read: unique constraints, then foreign keys.
@@ -144,12 +151,12 @@ def checked_after_loading(*loaded: type[models.Model], indexes: bool = False) ->
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
 
 
-def _constraints(cursor: Any, tables: list[str], *, kinds: list[str]) -> list[tuple[str, str, str]]:
-    """(table, name, definition) of the tables' constraints of these kinds, unique ones first."""
+def _constraints(cursor: Any, tables: list[str]) -> list[tuple[str, str, str]]:
+    """(table, name, definition) of the tables' unique constraints and foreign keys, unique ones first."""
     cursor.execute(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE conrelid = ANY(%s::regclass[]) AND contype = ANY(%s) ORDER BY contype DESC, conname",
-        [tables, kinds],
+        " WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('u', 'f') ORDER BY contype DESC, conname",
+        [tables],
     )
     return list(cursor.fetchall())
 

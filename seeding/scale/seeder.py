@@ -54,10 +54,7 @@ def _write(run: ScaleRun, *, password: str) -> None:
     department_pks = departments_write(run, org)
     staff = staff_write(run, org, department_pks, password=password)
     published = documents_write(run, org, staff.user_pks)
-    with (
-        checked_after_loading(AcknowledgementRequest, Completion, Assignment),
-        checked_after_loading(Signature, indexes=True),
-    ):
+    with checked_after_loading(AcknowledgementRequest, Signature, Completion, Assignment):
         signed = requests_write(run, org, staff.profile_pks, published)
         signatures_write(run, org, staff.profile_pks, published, signed)
         training_write(run, org, staff, published)

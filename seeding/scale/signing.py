@@ -38,19 +38,22 @@ class SignedRequests:
     """The signed requests, remembered for the chain.
 
     Each one is a sortable integer in `keys`: when it was signed (microseconds), then its row in the
-    arrays below. Sorting the keys gives the order of the chain.
+    arrays below. Sorting the keys gives the order of the chain. `request_pks` holds, per document,
+    each person's request's primary key, at the person's index.
     """
 
     keys: list[int] = field(default_factory=list)
-    request: array[int] = field(default_factory=lambda: array("q"))
     person: array[int] = field(default_factory=lambda: array("l"))
     document: array[int] = field(default_factory=lambda: array("h"))
+    request_pks: list[array[int]] = field(default_factory=list)
 
-    def add(self, signed_us: int, request_pk: int, person_index: int, document_index: int) -> None:
-        self.keys.append((signed_us << 32) | len(self.request))
-        self.request.append(request_pk)
+    def add(self, signed_us: int, person_index: int, document_index: int) -> None:
+        self.keys.append((signed_us << 32) | len(self.person))
         self.person.append(person_index)
         self.document.append(document_index)
+
+    def request_pk(self, row: int) -> int:
+        return self.request_pks[self.document[row]][self.person[row]]
 
 
 def requests_write(
@@ -59,19 +62,29 @@ def requests_write(
     """One request per person and published version; the signed ones, for the chain."""
     signed = SignedRequests()
     for document_index, publication in enumerate(published):
-        signers = _version_requests_write(run, org, profile_pks, publication, document_index)
-        request_of = dict(
-            AcknowledgementRequest.objects.filter(version=publication.version, status=RequestStatus.SIGNED).values_list(
-                "person_id", "pk"
-            )
-        )
-        for signed_us, person_index in signers:
-            signed.add(signed_us, request_of[profile_pks[person_index]], person_index, document_index)
+        for signed_us, person_index in _version_requests_write(run, org, profile_pks, publication, document_index):
+            signed.add(signed_us, person_index, document_index)
+    signed.request_pks = _signed_request_pks(profile_pks, published)
     run.done(
         f"{run.summary.requests} acknowledgement requests ({run.summary.signed} signed, "
         f"{run.summary.pending} pending, {run.summary.overdue} overdue)"
     )
     return signed
+
+
+def _signed_request_pks(profile_pks: array[int], published: list[Published]) -> list[array[int]]:
+    """The signed requests' primary keys, per document at each person's index, read in one pass.
+
+    The table has no index during the load (loading.checked_after_loading): a query per version would
+    read it whole each time, as many times as there are documents.
+    """
+    person_index = {pk: index for index, pk in enumerate(profile_pks)}
+    document_index = {publication.version.pk: index for index, publication in enumerate(published)}
+    request_pks = [array("q", bytes(8 * len(profile_pks))) for _publication in published]
+    signed = AcknowledgementRequest.objects.filter(version__in=document_index, status=RequestStatus.SIGNED)
+    for version_pk, person_pk, pk in signed.values_list("version_id", "person_id", "pk").iterator(chunk_size=50_000):
+        request_pks[document_index[version_pk]][person_index[person_pk]] = pk
+    return request_pks
 
 
 def _version_requests_write(
@@ -159,7 +172,7 @@ def signatures_write(
         )
         fields = (
             last,
-            signed.request[row],
+            signed.request_pk(row),
             profile_pks[person_index],
             version.pk,
             _moment(signed_us),

@@ -1,0 +1,40 @@
+"""seeding.scale.loading: the constraints and indexes lifted for the bulk load are all back afterwards."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from acknowledgements.models import AcknowledgementRequest, Signature
+from training.models import Assignment, Completion
+
+from .test_seed_scale import seed_scale
+
+pytestmark = pytest.mark.django_db
+
+LOADED = [AcknowledgementRequest, Signature, Completion, Assignment]
+
+
+def _definitions() -> set[tuple[str, str]]:
+    """Every index and constraint of the loaded tables, as PostgreSQL would write it again."""
+    tables = [model._meta.db_table for model in LOADED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid = ANY(%s::regclass[])"
+            " UNION SELECT conrelid::regclass::text, conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = ANY(%s::regclass[])",
+            [tables, tables],
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the load lifts constraints on PostgreSQL only")
+def test_every_index_and_constraint_of_the_loaded_tables_is_back_after_the_load() -> None:
+    before = _definitions()
+
+    seed_scale()
+
+    assert _definitions() == before
+    # The unique (person, version) index among them, dropped for the load and rebuilt.
+    assert any("acknowledgements_request_one_per_version" in definition for _table, definition in before)
