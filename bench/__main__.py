@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench.conductor import conduct
+from bench.conductor import conduct, conduct_curve
 from bench.options import parse_arguments
 from bench.plumbing import Bench
 from bench.steps import run_step
@@ -15,6 +15,8 @@ def main(argv: list[str]) -> int:
     if args.step:
         run_step(args.step, args.params)
         return 0
+    if args.curve:
+        return conduct_curve(args)
     return conduct(Bench(args))
 
 

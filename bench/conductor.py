@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import os
+import tempfile
 import time
+from pathlib import Path
 
 from bench.api_listing import measure_api_listing
 from bench.campaign import measure_campaign
+from bench.curve import growth_report, record_size, size_figures
 from bench.dashboard import measure_dashboard
 from bench.database import database_create, database_drop, database_seed, database_size
 from bench.evidence_pack import measure_pack
 from bench.exports import measure_exports
 from bench.hr_import import measure_hr_import
 from bench.options import MEASUREMENTS
-from bench.plumbing import Bench, Result
+from bench.plumbing import ROOT, Bench, Result
 from bench.publishing import measure_publish
 from bench.report import heading, print_table
 from bench.searching import measure_search
@@ -43,14 +48,82 @@ def conduct(bench: Bench) -> int:
     return _exit_status(bench)
 
 
-def _prepare(bench: Bench) -> Result:
+def conduct_curve(args: argparse.Namespace) -> int:
+    """Each size in a database of its own: seeded, measured, its table printed, its figures saved, dropped
+    unless kept; then the growth table and its plot from every size saved. The exit status: 0 when every path
+    kept its bound and no result was wrong (each size's own targets are for information: a page at a million
+    staff is not held to the 100,000 target)."""
+    output = Path(args.curve_json) if Path(args.curve_json).is_absolute() else ROOT / args.curve_json
+    problems = []
+    for people in args.curve_sizes:
+        bench = Bench(argparse.Namespace(**{**vars(args), "people": people, "database": _size_database(args, people)}))
+        # One folder for every size's files: the static files are collected once (minutes on a busy machine).
+        bench.var_dir = Path(tempfile.gettempdir()) / f"{args.database}-curve-var"
+        bench.env["CONDUCT_PORTAL_VAR_DIR"] = str(bench.var_dir)
+        load_before = os.getloadavg()[0]
+        started = time.perf_counter()
+        windows = _prepare(bench, collect_static=people == args.curve_sizes[0])
+        _measure(bench, windows)
+        size = database_size(bench)
+        load = (load_before, os.getloadavg()[0])
+        minutes = (time.perf_counter() - started) / 60
+        table_heading = heading(
+            people=people,
+            documents=args.documents,
+            signed=windows["signed_total"],
+            database=bench.args.database,
+            size=size,
+            load=load,
+            minutes=minutes,
+        )
+        print_table(table_heading, bench.rows, bench.notes)
+        sizes = record_size(
+            output,
+            people,
+            {
+                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="minutes"),
+                "documents": args.documents,
+                "versions": args.versions,
+                "courses": args.courses,
+                "signatures": windows["signed_total"],
+                "seed_seconds": bench.seed_seconds,
+                "database_size": size,
+                "load_average": load,
+                "minutes": round(minutes, 1),
+                "figures": size_figures(bench),
+                "problems": bench.problems,
+            },
+        )
+        problems += bench.problems
+        _keep_or_drop(bench, size)
+    lines, kept = growth_report(sizes, output.with_suffix(".svg"))
+    print(
+        f"\nGrowth ({args.documents} documents × {args.versions} versions, courses {args.courses}, at every size; "
+        f"{output}):"
+    )
+    print("\n".join(lines))
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    return 0 if kept and not problems else 1
+
+
+def _size_database(args: argparse.Namespace, people: int) -> str:
+    """The database of one size: --database with the size appended (cp_curve_10k, cp_curve_1m)."""
+    for unit, name in ((1_000_000, "m"), (1000, "k")):
+        if people % unit == 0:
+            return f"{args.database}_{people // unit}{name}"
+    return f"{args.database}_{people}"
+
+
+def _prepare(bench: Bench, *, collect_static: bool = True) -> Result:
     """The database ready to measure (unless --reuse), and what to measure in it."""
     if not bench.args.reuse:
         database_create(bench)
         database_seed(bench)
     bench.var_dir.mkdir(parents=True, exist_ok=True)
-    bench.say("collecting static files (the pages render with the production storage)")
-    bench.manage("collectstatic", "--no-input", "-v", "0")
+    if collect_static:
+        bench.say("collecting static files (the pages render with the production storage)")
+        bench.manage("collectstatic", "--no-input", "-v", "0")
     return bench.child("windows", small_rows=bench.args.small_rows or bench.args.people).result
 
 

@@ -24,6 +24,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     args = _parser().parse_args(argv)
     if args.smoke:
         _apply_smoke(args)
+    if args.curve:
+        _apply_curve(args)
     if args.quick:
         args.people = min(args.people, 10_000)
         args.seconds = min(args.seconds, 10)
@@ -42,11 +44,35 @@ def _apply_smoke(args: argparse.Namespace) -> None:
         args.database = f"{DEFAULT_DATABASE}_smoke"
 
 
+# The curve's shape per person, the same at every size: 2 documents and 1 course, so 2 requests, about 1.5
+# signatures and 2 training rows a person. The defaults (20 documents, 3 courses) make 20,000,000 requests,
+# 15,000,000 signatures (about 20 GB) and 5,500,000 training rows at a million staff, which cannot be seeded
+# in 20 minutes on two shared cores; the growth, not the volume, is measured.
+CURVE_DOCUMENTS = 2
+CURVE_COURSES = 1
+CURVE_SIZES = "10000,100000,1000000"
+# The key paths; the signing load and the evidence pack are left out (minutes each at a million staff,
+# and the signing load's rate does not depend on the organisation's size), and the API's listing walks
+# the same rows as the CSV export does.
+CURVE_MEASUREMENTS = "dashboard,campaign,search,exports,publish,sweep,verify"
+# The exports' smaller window (its CSV peak memory and the XLSX), the same at every size.
+CURVE_SMALL_ROWS = 10_000
+
+
+def _apply_curve(args: argparse.Namespace) -> None:
+    args.curve_sizes = [int(size) for size in args.curve_sizes.split(",")]
+    args.documents, args.courses = CURVE_DOCUMENTS, CURVE_COURSES
+    args.only = args.only or CURVE_MEASUREMENTS
+    args.small_rows = args.small_rows or CURVE_SMALL_ROWS
+    args.skip_signing = True
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bench/run", description="Conduct Portal's performance benchmark.")
     _add_size_arguments(parser)
     _add_database_arguments(parser)
     _add_load_arguments(parser)
+    _add_curve_arguments(parser)
     parser.add_argument(
         "--only", default="", help=f"Comma-separated measurements to run, of: {','.join(MEASUREMENTS)} (default all)."
     )
@@ -66,6 +92,7 @@ def _add_size_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--documents", type=int, default=20, help="Code documents to seed (default 20).")
     parser.add_argument("--versions", type=int, default=5, help="Versions per document (default 5).")
+    parser.add_argument("--courses", type=int, default=3, help="Training courses to seed (default 3).")
 
 
 def _add_database_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,3 +111,19 @@ def _add_load_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--slow-signatures", type=int, default=200, help="Most signatures with the real hasher.")
     parser.add_argument("--fast-signatures", type=int, default=5000, help="Most signatures with the fast hasher.")
+
+
+def _add_curve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help=f"Measure the key paths at each of --curve-sizes people ({CURVE_DOCUMENTS} documents each), a "
+        "database each (--database with the size appended, dropped unless --keep); print how each grows.",
+    )
+    parser.add_argument("--curve-sizes", default=CURVE_SIZES, help=f"People at each size (default {CURVE_SIZES}).")
+    parser.add_argument(
+        "--curve-json",
+        default="docs/performance-curve.json",
+        help="The curve's figures by size, kept between runs (a run replaces its own sizes); the plot goes "
+        "beside it, with .svg (default docs/performance-curve.json).",
+    )

@@ -37,6 +37,10 @@ class Bench:
     notes: list[str] = field(default_factory=list)
     # Wrong results, as opposed to slow ones: these fail a --smoke run too.
     problems: list[str] = field(default_factory=list)
+    # Every child's step, its parameters and what it gave, in order: bench/run --curve reads its figures here.
+    children: list[tuple[str, Result, Child]] = field(default_factory=list)
+    # How long seed_scale took (bench.database), for the curve's record; None with --reuse.
+    seed_seconds: float | None = None
 
     def __post_init__(self) -> None:
         self.server_url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_SERVER).rstrip("/")
@@ -90,4 +94,6 @@ class Bench:
             raise SystemExit(f"bench: step {step} failed (exit {process.returncode}):\n{text[-3000:]}")
         # The last line of a child's stdout is its result (bench.steps.run_step).
         result = json.loads(text.strip().splitlines()[-1])
-        return Child(result=result, peak_mb=usage.ru_maxrss / 1024)
+        outcome = Child(result=result, peak_mb=usage.ru_maxrss / 1024)
+        self.children.append((step, params, outcome))
+        return outcome
