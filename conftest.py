@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime
 import sys
+from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.conf import settings as django_settings
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import translation
 
 from people.models import StaffProfile
@@ -196,10 +200,13 @@ def sign_in(client: Client):
     return sign_in_as
 
 
+# Real hashers take ~0.3 s per sign-in; what they protect is not under test here.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
-    # Real hashers take ~0.3 s per sign-in; what they protect is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -256,3 +263,18 @@ def tasks_run_at_once():
     conf.task_always_eager, conf.task_eager_propagates = True, True
     yield
     conf.task_always_eager, conf.task_eager_propagates = False, False
+
+
+@pytest.fixture(scope="module")
+def demo_organisation(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """`manage.py seed_demo`'s organisation, seeded once for the module's tests in a transaction rolled back
+    after them. Each test's own transaction nests in it as a savepoint, so what a test changes is gone before
+    the next one, as with data it made itself. The demo stays until the module's last test: only for modules
+    whose every test works on it. (Seeding takes seconds: once per test, it cost more than some apps' whole
+    suites.)"""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # The test's autouse settings are not in force yet: the fast hasher, as they set it.
+        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            call_command("seed_demo", force=True, stdout=StringIO())
+        yield
+        transaction.set_rollback(True)

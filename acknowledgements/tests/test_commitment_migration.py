@@ -4,12 +4,10 @@ new one, on the demo data (and back, which is how a chain sealed before the migr
 from __future__ import annotations
 
 import importlib
-from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import connection
 
 from acknowledgements import services
@@ -32,10 +30,8 @@ def sealed() -> list[tuple[int, str, str, str, str]]:
 
 
 @pytest.fixture
-def seeded(settings) -> list[tuple[int, str, str, str, str]]:
+def seeded(demo_organisation) -> list[tuple[int, str, str, str, str]]:
     """The demo data, a checkpoint of its chain, and the chain as the portal sealed it."""
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
     services.checkpoint_create()
     return sealed()
 

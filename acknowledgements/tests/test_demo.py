@@ -15,9 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(settings) -> None:
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
+def seeded(demo_organisation, settings) -> None:
+    settings.DEBUG = True  # for seeding again
 
 
 def test_the_demo_has_a_true_mix_of_statuses(seeded) -> None:

@@ -12,9 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(settings) -> CodeDocument:
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
+def seeded(demo_organisation, settings) -> CodeDocument:
+    settings.DEBUG = True  # for seeding again
     return CodeDocument.objects.get(slug="customer-service-code")
 
 

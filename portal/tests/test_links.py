@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -108,13 +106,8 @@ def crawl(client: Client) -> tuple[list[DeadLink], int]:
     return dead, len(seen)
 
 
-@pytest.fixture
-def demo(settings) -> None:
-    call_command("seed_demo", force=True, stdout=StringIO())
-
-
 @pytest.mark.parametrize("username", [account.username for account in DEMO_ACCOUNTS])
-def test_every_link_a_demo_account_is_shown_opens(client, demo, django_user_model, username) -> None:
+def test_every_link_a_demo_account_is_shown_opens(client, demo_organisation, django_user_model, username) -> None:
     client.force_login(django_user_model.objects.get(username=username))
 
     dead, opened = crawl(client)
@@ -123,7 +116,7 @@ def test_every_link_a_demo_account_is_shown_opens(client, demo, django_user_mode
     assert dead == []
 
 
-def test_every_link_shown_to_someone_without_a_role_opens(client, demo) -> None:
+def test_every_link_shown_to_someone_without_a_role_opens(client, demo_organisation) -> None:
     client.force_login(StaffProfileFactory(user__username="norole").user)
 
     dead, _opened = crawl(client)
