@@ -12,10 +12,10 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import translation
 
+from common.tests.once_per_module import FAST_PASSWORD_HASHERS, made_once_for_the_module
 from people.models import StaffProfile
 from people.tests.factories import TEST_PASSWORD, DepartmentFactory, StaffProfileFactory
 
@@ -200,12 +200,9 @@ def sign_in(client: Client):
     return sign_in_as
 
 
-# Real hashers take ~0.3 s per sign-in; what they protect is not under test here.
-FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
+    # Real hashers take ~0.3 s per sign-in; what they protect is not under test here.
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
@@ -267,14 +264,8 @@ def tasks_run_at_once():
 
 @pytest.fixture(scope="module")
 def demo_organisation(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """`manage.py seed_demo`'s organisation, seeded once for the module's tests in a transaction rolled back
-    after them. Each test's own transaction nests in it as a savepoint, so what a test changes is gone before
-    the next one, as with data it made itself. The demo stays until the module's last test: only for modules
-    whose every test works on it. (Seeding takes seconds: once per test, it cost more than some apps' whole
-    suites.)"""
-    with django_db_blocker.unblock(), transaction.atomic():
-        # The test's autouse settings are not in force yet: the fast hasher, as they set it.
-        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
-            call_command("seed_demo", force=True, stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+    """`manage.py seed_demo`'s organisation, seeded once for the module's tests (seeding takes seconds: once per
+    test, it cost more than some apps' whole suites). Only for modules whose every test works on the demo."""
+    yield from made_once_for_the_module(
+        django_db_blocker, lambda: call_command("seed_demo", force=True, stdout=StringIO())
+    )

