@@ -46,8 +46,11 @@ class Bench:
         self.server_url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_SERVER).rstrip("/")
         self.database_url = f"{self.server_url}/{self.args.database}"
         self.var_dir = Path(tempfile.gettempdir()) / f"{self.args.database}-var"
+        # Without the caller's PGOPTIONS: a shell set up for the tests (synchronous_commit off) would
+        # measure the portal with commits that do not wait for the disk, as no deployment runs.
+        inherited = {name: value for name, value in os.environ.items() if name != "PGOPTIONS"}
         self.env = {
-            **os.environ,
+            **inherited,
             "DATABASE_URL": self.database_url,
             "DJANGO_SETTINGS_MODULE": "conduct_portal.settings",
             "DJANGO_DEBUG": "false",
