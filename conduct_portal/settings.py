@@ -353,7 +353,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 if CELERY_BROKER_URL.startswith("redis"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(timedelta(hours=6).total_seconds())}
+    # A task held by a worker that died (killed, its machine lost) is handed out again once this
+    # has passed since it was taken. bench/run --cluster shortens it to see that happen.
+    _visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=int(timedelta(hours=6).total_seconds()))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout,
+        # How often a worker looks for such tasks (kombu's default is every 100 s).
+        "unacked_restore_interval": max(1, min(10, _visibility_timeout // 10)),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

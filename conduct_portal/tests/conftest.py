@@ -7,7 +7,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from common.tests.postgres_replica import RunningReplica, streaming_replica, why_no_replica
+from common.postgres_replica import RunningReplica, streaming_replica, why_no_replica
 from common.tests.replica import replica_alias
 
 MADE = pytest.StashKey[RunningReplica]()

@@ -32,8 +32,8 @@ from acknowledgements.tests.dashboard.helpers import (
 from api.models import TokenScope
 from api.tokens import token_create
 from codes.models import CodeVersion
+from common.postgres_replica import RunningReplica
 from common.replica import REPLICA, replica_reads
-from common.tests.postgres_replica import RunningReplica
 from people.models import StaffProfile
 from people.tests.factories import StaffProfileFactory
 from training.tests.factories import AssignmentFactory

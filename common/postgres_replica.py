@@ -1,11 +1,12 @@
-"""A real PostgreSQL streaming replica of the test database's cluster, for the read replica's tests.
+"""A real PostgreSQL streaming replica of the default database's cluster, for the read replica's tests
+and for `bench/run --cluster`.
 
 `streaming_replica()` makes one the way a deployment would: `pg_basebackup -R` of the primary (run as
 the postgres OS user, over the local socket, which the primary's pg_hba.conf must allow for replication:
 .ci/run adds `local replication postgres peer`), into a temporary folder of its own, then starts it as a
-hot standby on a free port, streaming from the primary. Each run of the suite makes its own (its own
+hot standby on a free loopback port, streaming from the primary. Each caller makes its own (its own
 folder and port), so runs side by side do not meet. The replica is a copy of the whole cluster, so the
-test database exists on it too, under the same name; only what the primary commits reaches it.
+database exists on it too, under the same name; only what the primary commits reaches it.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def _binaries() -> Path:
 
 
 def _as_postgres(*command: str | Path) -> str:
-    run = subprocess.run(
+    run = subprocess.run(  # noqa: S603 - our own fixed commands, as the postgres OS user
         ["runuser", "-u", "postgres", "--", *map(str, command)],  # noqa: S607 - util-linux's, on the PATH
         capture_output=True,
         text=True,
