@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
@@ -40,10 +41,11 @@ from acknowledgements.exports import HASHED_RECORD_COLUMNS, hashed_records
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature, SignatureCheckpoint
 from audit.models import AuditEvent
 from codes.content import canonical_text
-from codes.models import CodeVersion, Section, TranslationStatus, VersionTranslation
+from codes.models import CodeDocument, CodeVersion, Section, TranslationStatus, VersionTranslation
 from codes.pdf import version_pdf_bytes
 from codes.selectors import source_text, versions_in_force_during
 from common.spreadsheets import local_iso_time, neutralised, text, write_csv_rows
+from people.models import StaffProfile
 from people.selectors import department_subtree, full_name
 from reminders.models import DeliveryStatus, ReminderKind, ReminderLog
 
@@ -128,6 +130,30 @@ class Scope:
     def requests(self) -> QuerySet[AcknowledgementRequest]:
         return AcknowledgementRequest.objects.filter(self.of_people("person"), self.of_documents("version"))
 
+    def audit_events(self) -> QuerySet[AuditEvent]:
+        """The period's audit events. A pack with a scope holds only those about what is in it: its requests
+        and signatures, its documents and their versions, its departments' people and their accounts; the
+        events of other departments' staff, other codes and other parts of the portal are not the auditor's."""
+        events = AuditEvent.objects.filter(created_at__gte=self.start, created_at__lt=self.end)
+        if not (self.document_ids or self.department_ids):
+            return events
+        documents = CodeDocument.objects.filter(Q(pk__in=self.document_ids) if self.document_ids else Q())
+        people = StaffProfile.objects.filter(Q(department__in=self.department_ids) if self.department_ids else Q())
+        return events.filter(
+            _events_about(self.requests())
+            | _events_about(Signature.objects.filter(self.of_people("person"), self.of_documents("version")))
+            | _events_about(documents)
+            | _events_about(CodeVersion.objects.filter(document__in=documents.values("pk")))
+            | _events_about(people)
+            | _events_about(get_user_model().objects.filter(profile__in=people.values("pk")))
+        )
+
+
+def _events_about(objects: QuerySet) -> Q:
+    """The audit events whose object is one of `objects` (an event names its object by model label and id)."""
+    ids = objects.values(id_text=Cast("pk", TextField()))
+    return Q(object_type=objects.model._meta.label_lower, object_id__in=ids)
+
 
 # ---------------------------------------------------------------------------
 # The tables
@@ -204,7 +230,7 @@ def _reminders(scope: Scope) -> Table:
 
 
 def _audit_events(scope: Scope) -> Table:
-    events = AuditEvent.objects.filter(created_at__gte=scope.start, created_at__lt=scope.end)
+    events = scope.audit_events()
     header = ["event_id", "time", "actor_user_id", "actor", "action", "object_type", "object_id", "object", "details"]
     cells = [
         text("pk"),

@@ -248,3 +248,36 @@ def test_a_pack_whose_kiosk_device_was_edited_fails_verification(kiosk_folder, r
 
     assert status == 1
     assert "its fields no longer match" in output
+
+
+def audited_objects(folder: Path, object_type: str) -> set[str]:
+    return {row["object_id"] for row in rows(folder, "audit.csv") if row["object_type"] == object_type}
+
+
+def test_a_pack_with_a_scope_holds_the_audit_events_of_what_is_in_it_only(folder, chain) -> None:
+    signed = audited_objects(folder, "acknowledgements.signature")
+
+    # #2 and #4 are Support's; #3, the compliance officer's, is another department's.
+    assert signed == {str(chain[0].pk), str(chain[2].pk)}
+
+
+def test_a_pack_with_a_scope_leaves_out_events_about_the_rest_of_the_portal(folder) -> None:
+    object_types = {row["object_type"] for row in rows(folder, "audit.csv")}
+
+    # Its own request is about the pack, not about anything in it.
+    assert "evidence.evidencepack" not in object_types
+    assert object_types <= {
+        "acknowledgements.acknowledgementrequest",
+        "acknowledgements.signature",
+        "codes.codedocument",
+        "codes.codeversion",
+        "people.staffprofile",
+        "auth.user",
+    }
+
+
+def test_a_pack_of_everything_holds_every_audit_event_of_the_period(chain, build_pack, tmp_path) -> None:
+    folder = unzip(build_pack(), tmp_path)
+
+    assert audited_objects(folder, "acknowledgements.signature") == {str(signature.pk) for signature in chain}
+    assert "evidence.evidencepack" in {row["object_type"] for row in rows(folder, "audit.csv")}
