@@ -8,6 +8,8 @@ the conductor read each child's own peak memory (os.wait4) for the exports.
 
 One module per subject holds both sides of it: the step the child runs with Django set up, and
 what the conductor makes of its result (`database`, `dashboard`, `exports`, `api_listing`, `publishing`,
-`sweep`, `signing`, `verification`). This package is the top layer: it may import any app and `seeding`,
-and nothing imports it.
+`sweep`, `signing`, `verification`). `bench/run --cluster` runs `bench.cluster` instead: the scale-out
+proof on 127.0.0.1 (a replica, two web nodes behind HAProxy, `bench.balancer`, two Celery workers and
+beat), with a node and a worker killed. This package is the top layer: it may import any app and
+`seeding`, and nothing imports it.
 """

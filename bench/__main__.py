@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from bench.cluster import conduct_cluster
 from bench.conductor import conduct, conduct_curve
 from bench.options import parse_arguments
 from bench.plumbing import Bench
@@ -17,6 +18,8 @@ def main(argv: list[str]) -> int:
         return 0
     if args.curve:
         return conduct_curve(args)
+    if args.cluster:
+        return conduct_cluster(Bench(args))
     return conduct(Bench(args))
 
 

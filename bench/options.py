@@ -26,6 +26,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         _apply_smoke(args)
     if args.curve:
         _apply_curve(args)
+    if args.cluster and not any(argument.startswith("--people") for argument in argv):
+        args.people = 10_000
     if args.quick:
         args.people = min(args.people, 10_000)
         args.seconds = min(args.seconds, 10)
@@ -73,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_database_arguments(parser)
     _add_load_arguments(parser)
     _add_curve_arguments(parser)
+    _add_cluster_arguments(parser)
     parser.add_argument(
         "--only", default="", help=f"Comma-separated measurements to run, of: {','.join(MEASUREMENTS)} (default all)."
     )
@@ -126,4 +129,18 @@ def _add_curve_arguments(parser: argparse.ArgumentParser) -> None:
         default="docs/performance-curve.json",
         help="The curve's figures by size, kept between runs (a run replaces its own sizes); the plot goes "
         "beside it, with .svg (default docs/performance-curve.json).",
+    )
+
+
+def _add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="The scale-out proof instead of the measurements (bench/cluster.py): a replica, two web nodes "
+        "behind HAProxy, two Celery workers and beat, one node and one worker killed (default 10,000 people).",
+    )
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/15",
+        help="The Redis database --cluster's broker and cache use; emptied at its start and end (default %(default)s).",
     )

@@ -127,19 +127,19 @@ class RunningReplica:
         finally:
             db.close()
 
-    def _wait_for(self, statement: str, params: tuple[Any, ...] = ()) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
+    def _wait_for(self, statement: str, params: tuple[Any, ...] = (), seconds: float = WAIT_SECONDS) -> None:
+        deadline = time.monotonic() + seconds
         while not self.sql(statement, params):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the replica did not come to `{statement}` in {WAIT_SECONDS} s")
+                raise TimeoutError(f"the replica did not come to `{statement}` in {seconds:.0f} s")
             time.sleep(0.02)
 
-    def catch_up(self) -> None:
+    def catch_up(self, seconds: float = WAIT_SECONDS) -> None:
         """Wait until the replica has replayed everything the primary has committed so far."""
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
             (position,) = cursor.fetchone()
-        self._wait_for("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (position,))
+        self._wait_for("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (position,), seconds)
 
     @contextmanager
     def paused(self) -> Iterator[None]:
