@@ -13,6 +13,9 @@ With a replica configured, `settings.DATABASE_ROUTERS` names `ReplicaRouter`, an
   Their next opted-in request asks the replica whether it has replayed that far (one query) and reads
   the primary until it has, so the writer never sees their change missing; others may, for as long
   as the replica lags.
+- A replica that cannot be reached is routed around: the opted-in request reads the primary, and
+  for `REPLICA_RETRY_SECONDS` so do the next ones, without trying the replica again (a replica that
+  does not answer would otherwise make every such request wait for the connection to time out).
 
 The position is kept in the cache, per person, rather than in the session: an API client with a
 token has no session, and a person's other tabs and devices see their own change too.
@@ -22,6 +25,8 @@ decorator does nothing: not one query more.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,7 +36,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -41,6 +46,11 @@ REPLICA = "replica"
 # further behind than this is broken, and the person would see their change missing for a while.
 WRITE_REMEMBERED_SECONDS = 3600
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# How long the primary serves the opted-in reads after the replica could not be reached.
+REPLICA_RETRY_SECONDS = 30
+UNREACHABLE_KEY = "replica:unreachable"
+
+logger = logging.getLogger(__name__)
 
 _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
 
@@ -88,6 +98,26 @@ def remember_writes_of(user: User) -> None:
     cache.set(_written_key(user), position, WRITE_REMEMBERED_SECONDS)
 
 
+def _replica_answers() -> bool:
+    """Whether the replica can be read now; if not, it is left alone for `REPLICA_RETRY_SECONDS`."""
+    # The moment to try again is kept, not only left to the entry's expiry: this process's clock decides,
+    # as it does everywhere else, rather than the cache server's.
+    if time.time() < cache.get(UNREACHABLE_KEY, 0):
+        return False
+    replica = connections[REPLICA]
+    try:
+        # What the first query would do anyway: drop a connection that no longer works, open one.
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except DatabaseError as error:
+        logger.warning(
+            "The read replica cannot be reached; reading the primary for %d s: %s", REPLICA_RETRY_SECONDS, error
+        )
+        cache.set(UNREACHABLE_KEY, time.time() + REPLICA_RETRY_SECONDS, REPLICA_RETRY_SECONDS)
+        return False
+    return True
+
+
 def _replica_has_replayed_writes_of(user: User | AnonymousUser) -> bool:
     position = written_position(user)
     if position is None:
@@ -112,7 +142,7 @@ def _reading_from(replica: bool) -> Iterator[None]:
 def replica_reads(user: User | AnonymousUser) -> Iterator[bool]:
     """Within it, reads outside a transaction go to the replica, unless `user` wrote something the
     replica has not replayed yet (or no replica is configured). Yields whether they go to the replica."""
-    replica = replica_configured() and _replica_has_replayed_writes_of(user)
+    replica = replica_configured() and _replica_answers() and _replica_has_replayed_writes_of(user)
     with _reading_from(replica):
         yield replica
 

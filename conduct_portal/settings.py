@@ -164,6 +164,9 @@ if DATABASE_REPLICA_URL:
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL streaming replica (postgres://...).")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer is routed around (common/replica.py) after this many seconds,
+    # not after the operating system's TCP time-out of minutes.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # In tests the replica is the test database itself, never created, emptied or migrated apart.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]

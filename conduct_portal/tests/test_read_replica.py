@@ -8,10 +8,13 @@ committed on the primary during the pause shows only where the primary was read.
 from __future__ import annotations
 
 import datetime
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -33,7 +36,7 @@ from api.models import TokenScope
 from api.tokens import token_create
 from codes.models import CodeVersion
 from common.postgres_replica import RunningReplica
-from common.replica import REPLICA, replica_reads
+from common.replica import REPLICA, REPLICA_RETRY_SECONDS, UNREACHABLE_KEY, replica_reads
 from people.models import StaffProfile
 from people.tests.factories import StaffProfileFactory
 from training.tests.factories import AssignmentFactory
@@ -208,3 +211,47 @@ def test_a_persons_just_signed_receipt_is_read_from_the_primary(replica: Running
     assert response.status_code == 200
     assert signature.record_hash in response.content.decode()
     assert len(on_replica) == 0
+
+
+@pytest.fixture
+def unreachable(replica: RunningReplica) -> Iterator[None]:
+    """The replica's address leads nowhere (a loopback port nothing listens on) until the test ends."""
+    alias = connections[REPLICA]
+    alias.close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    alias.settings_dict["PORT"] = closed_port
+    try:
+        yield
+    finally:
+        alias.close()
+        alias.settings_dict["PORT"] = replica.port
+        cache.delete(UNREACHABLE_KEY)
+
+
+def test_a_replica_that_cannot_be_reached_is_routed_around(
+    replica: RunningReplica, unreachable, asked, agent, compliance_officer
+) -> None:
+    cora = signed_in(compliance_officer)
+    waive(agent, asked, compliance_officer)
+
+    assert waived_on_dashboard(cora) == "1"  # the primary answered, and the page did not fail
+
+
+def test_an_unreachable_replica_is_left_alone_for_a_while_then_tried_again(
+    replica: RunningReplica, unreachable, asked, compliance_officer
+) -> None:
+    cora = signed_in(compliance_officer)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        waived_on_dashboard(cora)  # finds the replica unreachable
+        connections[REPLICA].settings_dict["PORT"] = replica.port  # back, but not tried yet
+        with queries_on_each() as (_primary, on_replica):
+            waived_on_dashboard(cora)
+        assert len(on_replica) == 0
+
+        replica.catch_up()  # holds Cora and her rights, as the primary does
+        traveller.shift(datetime.timedelta(seconds=REPLICA_RETRY_SECONDS + 1))
+        with queries_on_each() as (_primary, on_replica):
+            waived_on_dashboard(cora)
+        assert len(on_replica) > 0
