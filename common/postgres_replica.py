@@ -11,8 +11,11 @@ database exists on it too, under the same name; only what the primary commits re
 
 from __future__ import annotations
 
+import functools
 import os
 import pwd
+import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -48,6 +51,9 @@ def _primary_says(*names: str) -> list[str]:
         return list(cursor.fetchone())
 
 
+# Each asks Django's connection once: a replica is stopped and its slot dropped when the tests' database
+# access is over (at the end of the session), and the answers do not change within a run.
+@functools.cache
 def _binaries() -> Path:
     (version,) = _primary_says("server_version_num")
     return DEBIAN_BINARIES / str(int(version) // 10000) / "bin"
@@ -65,6 +71,7 @@ def _as_postgres(*command: str | Path) -> str:
     return run.stdout
 
 
+@functools.cache
 def _primary_port() -> str:
     """The primary's port; the replica is made over its local socket, in libpq's default folder."""
     (port,) = _primary_says("port")
@@ -102,6 +109,56 @@ def why_no_replica() -> str | None:
     return None
 
 
+# Each replica streams through a replication slot of its own, so that the primary keeps the WAL the replica
+# has not received yet: without one, a primary writing much while the copy starts (the suite's other runs,
+# a large seed beside it) recycles that WAL first, and the replica waits forever for a segment removed.
+SLOT_PREFIX = "conduct_portal_replica_"
+
+
+def _slot_name() -> str:
+    """A slot name for one replica of this process: its pid tells whether its maker still runs."""
+    return f"{SLOT_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
+
+
+def primary_sql(statement: str) -> str:
+    """`statement` run on the primary by its superuser (slots are theirs to drop)."""
+    return _as_postgres(_binaries() / "psql", "-p", _primary_port(), "-d", "postgres", "-Atc", statement)
+
+
+def _slot_drop(name: str) -> None:
+    """Drop the slot once the stopped replica's sender has let go of it (a moment after the stop)."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"not a slot name of ours: {name!r}")
+    where = f"FROM pg_replication_slots WHERE slot_name = '{name}'"
+    deadline = time.monotonic() + WAIT_SECONDS
+    while primary_sql(f"SELECT count(*) {where} AND active").strip() != "0":
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the replication slot {name} is in use {WAIT_SECONDS} s after its replica stopped")
+        time.sleep(0.1)
+    primary_sql(f"SELECT pg_drop_replication_slot(slot_name) {where}")
+
+
+def stale_slots_drop() -> list[str]:
+    """Drop the unused slots of replicas whose maker has died (killed before it could drop its own, a slot
+    would hold the primary's WAL for ever); the names dropped."""
+    unused = "SELECT slot_name FROM pg_replication_slots WHERE NOT active"
+    ours = [name for name in primary_sql(unused).split() if name.startswith(SLOT_PREFIX)]
+    stale = [name for name in ours if not _process_runs(int(name.removeprefix(SLOT_PREFIX).split("_")[0]))]
+    for name in stale:
+        _slot_drop(name)
+    return stale
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it runs, as another user
+    return True
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -110,6 +167,7 @@ def _free_port() -> int:
 
 @dataclass(frozen=True)
 class RunningReplica:
+    slot: str  # its replication slot on the primary
     port: int
     socket_directory: Path
     seconds_to_copy: float  # the base backup (the primary's checkpoint first, then the copy)
@@ -176,10 +234,12 @@ def streaming_replica() -> Iterator[RunningReplica]:
     data = folder / "data"
     shutil.chown(folder, "postgres")
     started = time.monotonic()
+    stale_slots_drop()
+    slot = _slot_name()
     try:
         _as_postgres(
             binaries / "pg_basebackup", "-D", data, "--write-recovery-conf", "--wal-method=stream",
-            "--checkpoint=fast", "-p", _primary_port(),
+            "--checkpoint=fast", "-p", _primary_port(), "--create-slot", f"--slot={slot}",
         )  # fmt: skip
         copied = time.monotonic()
         port = _free_port()
@@ -197,6 +257,7 @@ def streaming_replica() -> Iterator[RunningReplica]:
         except RuntimeError as error:
             raise RuntimeError(f"{error}\nThe replica's log ends:\n{log.read_text()[-2000:]}") from None
         replica = RunningReplica(
+            slot=slot,
             port=port,
             socket_directory=folder,
             seconds_to_copy=copied - started,
@@ -210,3 +271,4 @@ def streaming_replica() -> Iterator[RunningReplica]:
         if (data / "postmaster.pid").exists():
             _as_postgres(binaries / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
         shutil.rmtree(folder)
+        _slot_drop(slot)

@@ -35,7 +35,7 @@ from acknowledgements.tests.dashboard.helpers import (
 from api.models import TokenScope
 from api.tokens import token_create
 from codes.models import CodeVersion
-from common.postgres_replica import RunningReplica
+from common.postgres_replica import SLOT_PREFIX, RunningReplica, primary_sql, stale_slots_drop
 from common.replica import REPLICA, REPLICA_RETRY_SECONDS, UNREACHABLE_KEY, replica_reads
 from people.models import StaffProfile
 from people.tests.factories import StaffProfileFactory
@@ -255,3 +255,26 @@ def test_an_unreachable_replica_is_left_alone_for_a_while_then_tried_again(
         with queries_on_each() as (_primary, on_replica):
             waived_on_dashboard(cora)
         assert len(on_replica) > 0
+
+
+def slots_on_the_primary() -> dict[str, bool]:
+    """Each replication slot of the primary, and whether a replica streams through it now."""
+    lines = primary_sql("SELECT slot_name || ' ' || active FROM pg_replication_slots").split("\n")
+    return {name: active == "true" for name, active in (line.split() for line in lines if line)}
+
+
+def test_the_replica_streams_through_a_slot_that_keeps_the_wal_it_has_not_received(replica: RunningReplica) -> None:
+    # Without one, a primary that writes much while the replica starts recycles WAL the replica still needs.
+    assert slots_on_the_primary()[replica.slot] is True
+
+
+def test_the_slot_of_a_replica_whose_maker_died_is_dropped(replica: RunningReplica) -> None:
+    # A process id above the kernel's largest (pid_max is at most 2^22): no process has it.
+    orphan = f"{SLOT_PREFIX}{2**22 + 1}_0"
+    primary_sql(f"SELECT pg_create_physical_replication_slot('{orphan}')::text")
+
+    dropped = stale_slots_drop()
+
+    assert orphan in dropped
+    assert orphan not in slots_on_the_primary()
+    assert replica.slot in slots_on_the_primary()  # in use, and its maker runs
