@@ -31,7 +31,7 @@ from people.models import StaffProfile
 from people.selectors import department_subtree
 from sso.services import Reauthentication
 from webhooks.models import EventType
-from webhooks.services import event_emit, events_emit
+from webhooks.services import event_emit, events_emit, subscribers_of
 
 from . import audit_actions, comprehension, webhook_payloads
 from .authentication import seal_authentication
@@ -103,13 +103,13 @@ def _announce_transition(
     events_emit(type=EventType.REQUEST_STATE_CHANGED, payloads=payloads)
 
 
-def _announce_change(ack_request: AcknowledgementRequest, *, before: str) -> None:
-    """`request.state_changed` for one request, now in its new state."""
+def _announce_change(ack_request: AcknowledgementRequest, *, before: str, endpoints: list[int] | None = None) -> None:
+    """`request.state_changed` for one request, now in its new state (to `endpoints`, when looked up already)."""
     assert ack_request.resolved_at is not None
     payload = webhook_payloads.request_state_changed(
         ack_request, before=before, after=ack_request.status, at=ack_request.resolved_at
     )
-    event_emit(type=EventType.REQUEST_STATE_CHANGED, payload=payload)
+    event_emit(type=EventType.REQUEST_STATE_CHANGED, payload=payload, endpoints=endpoints)
 
 
 @transaction.atomic
@@ -577,14 +577,18 @@ def _chain_append(
 ) -> Signature:
     """Seal and save the request's signature as the next link of the chain, under the chain's lock. The record
     names the text read: its language, and its hash (the translation's, when a translation was read); and, for
-    a signature at a kiosk, its witness and device."""
+    a signature at a kiosk, its witness and device.
+
+    The lock is held until the transaction ends, and every signer waits for it in turn: the caller does
+    under it only what needs the new record (its id, hash or time)."""
     # One signer at a time extends the chain.
     transaction_lock(TransactionLock.SIGNATURE_CHAIN)
-    last = Signature.objects.aggregate(sequence=Max("sequence"))["sequence"]
-    previous_hash = Signature.objects.get(sequence=last).record_hash if last is not None else GENESIS
+    # The last record's sequence and hash in one statement (backwards along the unique index on sequence).
+    end = Signature.objects.order_by("-sequence").values_list("sequence", "record_hash").first()
+    last, previous_hash = end if end is not None else (0, GENESIS)
     version = ack_request.version
     signature = Signature(
-        sequence=(last or 0) + 1,
+        sequence=last + 1,
         request=ack_request,
         person=ack_request.person,
         version=version,
@@ -603,9 +607,9 @@ def _chain_append(
         previous_hash=previous_hash,
     )
     seal(signature)
+    # No savepoint of its own: the error leaves signature_create's atomic block, which rolls it all back.
     try:
-        with transaction.atomic():
-            signature.save(force_insert=True)
+        signature.save(force_insert=True)
     except IntegrityError as error:
         raise DomainError(_("Someone signed at the same instant; please sign again.")) from error
     return signature
@@ -651,6 +655,8 @@ def signature_create(
     if check_refusal:
         raise DomainError(check_refusal)
     translation = translation_read(ack_request.version, language)
+    # Looked up before the chain's lock, which is held until the commit: who is told is no part of the chain.
+    endpoints = subscribers_of([EventType.SIGNATURE_CREATED, EventType.REQUEST_STATE_CHANGED])
     signature = _chain_append(
         ack_request,
         translation=translation,
@@ -676,8 +682,12 @@ def signature_create(
             **({"method": signature.method, "witness": witness.pk, "device": signature.device} if witness else {}),
         },
     )
-    event_emit(type=EventType.SIGNATURE_CREATED, payload=webhook_payloads.signature_created(signature))
-    _announce_change(ack_request, before=RequestStatus.PENDING)
+    event_emit(
+        type=EventType.SIGNATURE_CREATED,
+        payload=webhook_payloads.signature_created(signature),
+        endpoints=endpoints[EventType.SIGNATURE_CREATED],
+    )
+    _announce_change(ack_request, before=RequestStatus.PENDING, endpoints=endpoints[EventType.REQUEST_STATE_CHANGED])
     return signature
 
 

@@ -46,18 +46,25 @@ MANAGE_PERMISSION = "webhooks.manage_endpoint"
 
 def subscribers(event_type: str) -> list[int]:
     """The active endpoints that subscribe to `event_type`: one query over the (few) active endpoints."""
-    active = Endpoint.objects.filter(active=True).order_by().values_list("pk", "events")
-    return [pk for pk, events in active if event_type in events]
+    return subscribers_of([event_type])[event_type]
 
 
-def event_emit(*, type: str, payload: dict[str, Any]) -> Event | None:
+def subscribers_of(event_types: Iterable[str]) -> dict[str, list[int]]:
+    """For each of `event_types`, the active endpoints that subscribe to it: one query, however many types."""
+    active = list(Endpoint.objects.filter(active=True).order_by().values_list("pk", "events"))
+    return {event_type: [pk for pk, events in active if event_type in events] for event_type in event_types}
+
+
+def event_emit(*, type: str, payload: dict[str, Any], endpoints: list[int] | None = None) -> Event | None:
     """Announce one event of `type` with `payload` (JSON-ready: ids, strings, numbers) to its subscribers.
 
     Call it inside the transaction of the change it announces. Writes nothing, and returns None, when no
     active endpoint subscribes to `type` (one query); otherwise the event and one delivery per subscriber,
-    which the workers send once the transaction commits.
+    which the workers send once the transaction commits. `endpoints` are the subscribers when the caller
+    looked them up already (`subscribers_of`), before a lock it then holds until it commits, say.
     """
-    endpoints = subscribers(type)
+    if endpoints is None:
+        endpoints = subscribers(type)
     if not endpoints:
         return None
     event = Event.objects.create(type=type, occurred_at=timezone.now(), payload=payload)

@@ -84,6 +84,28 @@ def test_signing_records_everything_and_shows_the_receipt(client, agent, ack) ->
     assert AuditEvent.objects.filter(action="acknowledgements.signature.create").count() == 1
 
 
+def test_signing_takes_few_statements_and_under_the_chain_lock_only_what_needs_the_chain(
+    client, agent, ack, manager, django_assert_max_num_queries
+) -> None:
+    services.signature_create(
+        ack_request=AcknowledgementRequest.objects.get(person=manager), actor=manager.user, typed_name=manager.full_name
+    )
+    client.force_login(agent.user)
+
+    # The session, the user, the request, the password check (axes' failures, the user), the locked request,
+    # the comprehension check (attempts, questions), the webhooks' subscribers, the lock, the statements
+    # below, and the test's savepoint around signature_create (BEGIN and COMMIT in production).
+    with django_assert_max_num_queries(17) as captured:
+        response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent))
+
+    assert response.status_code == 302
+    statements = [query["sql"] for query in captured.captured_queries]
+    locked = statements[next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql) + 1 :]
+    # Every signer waits for the lock in turn until the commit: under it, the chain's end is read (one
+    # statement), then the signature, its authentication, the request's state and the audit event are written.
+    assert [sql.split()[0] for sql in locked] == ["SELECT", "INSERT", "INSERT", "UPDATE", "INSERT", "RELEASE"]
+
+
 def test_a_wrong_name_is_refused_with_a_clear_error(client, agent, ack) -> None:
     client.force_login(agent.user)
 
