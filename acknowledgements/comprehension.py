@@ -249,5 +249,7 @@ def score_for_signing(ack_request: AcknowledgementRequest) -> tuple[str, int | N
     """For signature_create, on the locked request: why the check stops the signature ("" when it does not),
     and the score the signature records."""
     attempts = attempts_of(ack_request)
-    has_questions = ComprehensionQuestion.objects.filter(section__version=ack_request.version_id).exists()
-    return signing_refusal(ack_request.version, attempts, has_questions=has_questions), signature_score(attempts)
+    version = ack_request.version
+    # Its questions matter only when a pass is required (most versions require none): not looked up otherwise.
+    has_questions = version.requires_pass and ComprehensionQuestion.objects.filter(section__version=version.pk).exists()
+    return signing_refusal(version, attempts, has_questions=has_questions), signature_score(attempts)

@@ -93,9 +93,10 @@ def test_signing_takes_few_statements_and_under_the_chain_lock_only_what_needs_t
     client.force_login(agent.user)
 
     # The session, the user, the request, the password check (axes' failures, the user), the locked request,
-    # the comprehension check (attempts, questions), the webhooks' subscribers, the lock, the statements
-    # below, and the test's savepoint around signature_create (BEGIN and COMMIT in production).
-    with django_assert_max_num_queries(17) as captured:
+    # the comprehension check's attempts (its questions only when a pass is required), the webhooks'
+    # subscribers, the lock, the statements below, and the test's savepoint around signature_create (BEGIN
+    # and COMMIT in production).
+    with django_assert_max_num_queries(16) as captured:
         response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent))
 
     assert response.status_code == 302
