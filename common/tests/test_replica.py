@@ -13,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, router, transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 
+from common import replica as replica_module
 from common.replica import (
     REPLICA,
     ReadYourWritesMiddleware,
@@ -28,9 +29,11 @@ ROUTER = "common.replica.ReplicaRouter"
 
 
 @pytest.fixture
-def configured_replica(settings) -> Iterator[None]:
-    """A replica configured as DATABASE_REPLICA_URL would configure it; no test here sends it a query."""
+def configured_replica(settings, monkeypatch) -> Iterator[None]:
+    """A replica configured as DATABASE_REPLICA_URL would configure it, and answering; no test here sends it
+    a query. (Whether it answers is asked of a real replica in conduct_portal/tests/test_read_replica.py.)"""
     settings.DATABASE_ROUTERS = [ROUTER]
+    monkeypatch.setattr(replica_module, "_replica_answers", lambda: True)
     with replica_alias():
         yield
 
