@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.server import _free_loopback_port
+from bench.server import free_loopback_port
 
 CHECK_EVERY_MS = 1000
 FAILED_CHECKS_TO_DOWN = 2
@@ -66,7 +66,7 @@ def haproxy(nodes: list[str], folder: Path) -> Iterator[Balancer]:
     program = shutil.which("haproxy")
     if program is None:
         raise SystemExit("bench: --cluster needs HAProxy (apt-get install haproxy)")
-    port = _free_loopback_port()
+    port = free_loopback_port()
     balancer = Balancer(url=f"http://127.0.0.1:{port}", stats_socket=folder / "haproxy.sock")
     configuration = folder / "haproxy.cfg"
     configuration.write_text(haproxy_configuration(port=port, nodes=nodes, stats_socket=balancer.stats_socket))

@@ -41,12 +41,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bench.balancer import FAILED_CHECKS_TO_DOWN, Balancer, haproxy
-from bench.conductor import _exit_status, _keep_or_drop, _prepare
+from bench.conductor import exit_status, keep_or_drop, prepare_run
 from bench.database import database_size
 from bench.plumbing import PYTHON, ROOT, Bench
 from bench.report import Row, print_table
 from bench.server import Server, gunicorn_server
-from bench.signing import SIGNED_STATUS, _wrk
+from bench.signing import SIGNED_STATUS, wrk_load
 
 if TYPE_CHECKING:
     from common.postgres_replica import RunningReplica
@@ -70,7 +70,7 @@ MESSAGE_SEPARATOR = "\n" + "-" * 79 + "\n"
 
 def conduct_cluster(bench: Bench) -> int:
     started = time.perf_counter()
-    windows = _prepare(bench)
+    windows = prepare_run(bench)
     folder = Path(tempfile.mkdtemp(prefix="conduct-portal-cluster-"))
     try:
         cluster = Cluster(bench, folder)
@@ -85,8 +85,8 @@ def conduct_cluster(bench: Bench) -> int:
         f"{(time.perf_counter() - started) / 60:.0f} min in all."
     )
     print_table(heading, bench.rows, bench.notes)
-    _keep_or_drop(bench, size)
-    return _exit_status(bench)
+    keep_or_drop(bench, size)
+    return exit_status(bench)
 
 
 class Cluster:
@@ -237,7 +237,7 @@ class SigningUnderLoad:
         killer.start()
         # wrk's CPU figures count the first node's workers; the run reads only its responses.
         through_balancer = Server(self.balancer.url, self.nodes[0].pid)
-        figures = _wrk(self.bench, through_balancer, data, connections=args.connections, status=SIGNED_STATUS)
+        figures = wrk_load(self.bench, through_balancer, data, connections=args.connections, status=SIGNED_STATUS)
         killer.join()
         stored = _signatures(version_id) - before
         self._check_load(figures, stored)
@@ -365,11 +365,11 @@ class SweepThroughWorkers:
         from django.core.management import call_command
         from django.utils import timezone
 
-        from bench.sweep import _make_overdue
+        from bench.sweep import make_overdue
         from reminders.models import Notification, ReminderLog
 
         today = timezone.localdate()
-        overdue = sum(_make_overdue(version, today) for version in _most_pending_versions(OVERDUE_VERSIONS))
+        overdue = sum(make_overdue(version, today) for version in _most_pending_versions(OVERDUE_VERSIONS))
         call_command("setup_reminder_schedule", verbosity=0)
         self.first_log = _next_pk(ReminderLog)
         self.first_notification = _next_pk(Notification)

@@ -31,7 +31,7 @@ def conduct(bench: Bench) -> int:
     """Measure, print the table, drop the database unless kept; the exit status."""
     load_before = os.getloadavg()
     started = time.perf_counter()
-    windows = _prepare(bench)
+    windows = prepare_run(bench)
     _measure(bench, windows)
     size = database_size(bench)
     table_heading = heading(
@@ -44,8 +44,8 @@ def conduct(bench: Bench) -> int:
         minutes=(time.perf_counter() - started) / 60,
     )
     print_table(table_heading, bench.rows, bench.notes)
-    _keep_or_drop(bench, size)
-    return _exit_status(bench)
+    keep_or_drop(bench, size)
+    return exit_status(bench)
 
 
 def conduct_curve(args: argparse.Namespace) -> int:
@@ -62,7 +62,7 @@ def conduct_curve(args: argparse.Namespace) -> int:
         bench.env["CONDUCT_PORTAL_VAR_DIR"] = str(bench.var_dir)
         load_before = os.getloadavg()[0]
         started = time.perf_counter()
-        windows = _prepare(bench, collect_static=people == args.curve_sizes[0])
+        windows = prepare_run(bench, collect_static=people == args.curve_sizes[0])
         _measure(bench, windows)
         size = database_size(bench)
         load = (load_before, os.getloadavg()[0])
@@ -95,7 +95,7 @@ def conduct_curve(args: argparse.Namespace) -> int:
             },
         )
         problems += bench.problems
-        _keep_or_drop(bench, size)
+        keep_or_drop(bench, size)
     lines, kept = growth_report(sizes, output.with_suffix(".svg"))
     print(
         f"\nGrowth ({args.documents} documents × {args.versions} versions, courses {args.courses}, at every size; "
@@ -115,7 +115,7 @@ def _size_database(args: argparse.Namespace, people: int) -> str:
     return f"{args.database}_{people}"
 
 
-def _prepare(bench: Bench, *, collect_static: bool = True) -> Result:
+def prepare_run(bench: Bench, *, collect_static: bool = True) -> Result:
     """The database ready to measure (unless --reuse), and what to measure in it."""
     if not bench.args.reuse:
         database_create(bench)
@@ -170,7 +170,7 @@ def _measure(bench: Bench, windows: Result) -> None:
         measure_hr_import(bench)
 
 
-def _keep_or_drop(bench: Bench, size: str) -> None:
+def keep_or_drop(bench: Bench, size: str) -> None:
     if bench.args.keep:
         print(f"The benchmark database {bench.args.database} ({size}) is kept (--keep).")
     else:
@@ -178,7 +178,7 @@ def _keep_or_drop(bench: Bench, size: str) -> None:
         print(f"The benchmark database {bench.args.database} ({size}) was dropped; --keep keeps it.")
 
 
-def _exit_status(bench: Bench) -> int:
+def exit_status(bench: Bench) -> int:
     for problem in bench.problems:
         print(f"PROBLEM: {problem}")
     if bench.problems:

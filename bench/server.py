@@ -45,7 +45,7 @@ def gunicorn(env: dict[str, str], application: str, *, workers: int) -> Iterator
 @contextmanager
 def gunicorn_server(env: dict[str, str], application: str, *, workers: int) -> Iterator[Server]:
     """gunicorn on a free loopback port (never any other address), stopped on the way out."""
-    port = _free_loopback_port()
+    port = free_loopback_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(  # noqa: S603
         [
@@ -72,7 +72,7 @@ def gunicorn_server(env: dict[str, str], application: str, *, workers: int) -> I
         _stop(server)
 
 
-def _free_loopback_port() -> int:
+def free_loopback_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

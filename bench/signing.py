@@ -162,9 +162,9 @@ def _measure_production_hasher(bench: Bench, version_id: int) -> None:
         bench.problems.append(f"signing: the production hasher refused the signers' password ({check['hasher']})")
     ceiling = cores / check["seconds"]
     with gunicorn_server(bench.env, "conduct_portal.wsgi:application", workers=cores) as server:
-        _wrk(bench, server, warm_up, connections=cores, status=SIGNED_STATUS)
+        wrk_load(bench, server, warm_up, connections=cores, status=SIGNED_STATUS)
         before = _count_signatures(bench, version_id)
-        figures = _wrk(bench, server, data, connections=cores, status=SIGNED_STATUS)
+        figures = wrk_load(bench, server, data, connections=cores, status=SIGNED_STATUS)
     _check_signatures(bench, figures, stored=_count_signatures(bench, version_id) - before)
     rate = figures["accepted"] / figures["seconds"]
     bench.rows.append(
@@ -191,9 +191,9 @@ def _measure_fast_hasher(bench: Bench, version_id: int) -> None:
     no_op = _no_op_entries(data)
     before = _count_signatures(bench, version_id)
     with gunicorn_server(bench.env, "bench.wsgi_fast_hashing:application", workers=args.workers) as server:
-        _wrk(bench, server, no_op, connections=args.connections, status=NO_OP_STATUS, seconds=WARM_UP_SECONDS)
-        floor = _wrk(bench, server, no_op, connections=args.connections, status=NO_OP_STATUS)
-        figures = _wrk(bench, server, data, connections=args.connections, status=SIGNED_STATUS)
+        wrk_load(bench, server, no_op, connections=args.connections, status=NO_OP_STATUS, seconds=WARM_UP_SECONDS)
+        floor = wrk_load(bench, server, no_op, connections=args.connections, status=NO_OP_STATUS)
+        figures = wrk_load(bench, server, data, connections=args.connections, status=SIGNED_STATUS)
     _check_answers(bench, "the signed-in no-op POST", floor)
     _check_signatures(bench, figures, stored=_count_signatures(bench, version_id) - before)
     rate, floor_rate = (load["accepted"] / load["seconds"] for load in (figures, floor))
@@ -255,7 +255,7 @@ def _result(figures: dict[str, Any], what: str, *, connections: int = 0, workers
     )
 
 
-def _wrk(
+def wrk_load(
     bench: Bench, server: Server, data: Path, *, connections: int, status: int, seconds: int = 0
 ) -> dict[str, Any]:
     """wrk with bench/sign.lua over the entries in `data`, for --seconds unless told; the JSON line its done()

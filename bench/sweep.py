@@ -25,7 +25,7 @@ def step_sweep(params: Result) -> Result:
     from reminders.services import sweep_now
 
     today = timezone.localdate()
-    overdue = _make_overdue(params["version_id"], today)
+    overdue = make_overdue(params["version_id"], today)
     claiming = _claiming_statements(today)
     claim_floor, claim_floor_rows = _claim_floor(claiming)
     with (
@@ -96,7 +96,7 @@ def _email_floor(sent: list) -> float:
     return time.perf_counter() - started
 
 
-def _make_overdue(version_id: int, today: datetime.date) -> int:
+def make_overdue(version_id: int, today: datetime.date) -> int:
     """Every tenth pending request of the version becomes overdue: half 3 days late, half 10 (escalated)."""
     from acknowledgements.models import AcknowledgementRequest
 
