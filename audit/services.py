@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
+from django.db.models.functions import Cast
 from django.utils import timezone
+
+from common.text import as_in_json_column, replace_any_case, replace_in_json
 
 from .actions import AuditAction, lookup
 from .models import AuditEvent
@@ -65,27 +67,38 @@ OBJECT_REPR_LENGTH = AuditEvent._meta.get_field("object_repr").max_length
 
 
 def events_pseudonymise(*, mentions: Iterable[str], pseudonym: str) -> int:
-    """Replace every mention of a person (their name, email, username, employee id) in the audit log's
-    descriptions — an event's object as it was named, and its details — by their pseudonym; returns how many
-    events changed, each marked as pseudonymised when.
+    """Replace every mention of a person (their name, email, username, employee id), whatever its case, in the
+    audit log's descriptions — an event's object as it was named, and its details — by their pseudonym; returns how
+    many events changed, each marked as pseudonymised when.
 
     Who acted, what was done to which object and when stay as they were: the database lets only these three
-    columns change (audit migration 0004), hence plain SQL, as the model refuses any change.
+    columns change (audit migration 0004), hence plain SQL, as the model refuses any change. The events are found
+    in SQL and rewritten in Python, for one rule of case on PostgreSQL and SQLite alike; few name a leaver.
     """
+    mentions = list(mentions)
+    details_text = Cast("details", output_field=models.TextField())
+    named = models.Q(pk__in=[])
+    for mention in mentions:
+        named |= models.Q(object_repr__icontains=mention) | models.Q(details_text__icontains=as_in_json_column(mention))
+    events = (
+        AuditEvent.objects.annotate(details_text=details_text).filter(named).values_list("pk", "object_repr", "details")
+    )
     table = AuditEvent._meta.db_table
-    postgresql = connection.vendor == "postgresql"
-    # How the details' JSON writes a mention: PostgreSQL's jsonb as UTF-8, Django's JSON text on SQLite escaped.
-    details_text, contains = ("details::text", "strpos") if postgresql else ("details", "instr")
-    details_value = f"replace({details_text}, %s, %s)" + ("::jsonb" if postgresql else "")
+    details_field = AuditEvent._meta.get_field("details")
     changed = 0
     with connection.cursor() as cursor:
-        for mention in mentions:
-            in_json = json.dumps(mention, ensure_ascii=not postgresql)[1:-1]
+        for pk, object_repr, details in events.iterator():
+            for mention in mentions:
+                object_repr = replace_any_case(object_repr, mention, pseudonym)
+                details = replace_in_json(details, mention, pseudonym)
             cursor.execute(
-                f"UPDATE {table} SET object_repr = substr(replace(object_repr, %s, %s), 1, {OBJECT_REPR_LENGTH}), "  # noqa: S608
-                f"details = {details_value}, pseudonymised_at = %s "
-                f"WHERE {contains}(object_repr, %s) > 0 OR {contains}({details_text}, %s) > 0",
-                [mention, pseudonym, in_json, pseudonym, timezone.now(), mention, in_json],
+                f"UPDATE {table} SET object_repr = %s, details = %s, pseudonymised_at = %s WHERE id = %s",  # noqa: S608
+                [
+                    object_repr[:OBJECT_REPR_LENGTH],
+                    details_field.get_db_prep_value(details, connection),
+                    timezone.now(),
+                    pk,
+                ],
             )
-            changed += cursor.rowcount
+            changed += 1
     return changed

@@ -7,8 +7,6 @@ every table for what it replaced).
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +26,7 @@ from acknowledgements.services import signatures_pseudonymise
 from audit.services import event_record, events_pseudonymise
 from cases.models import Case
 from common.errors import DomainError
+from common.text import as_in_json_column, replace_in_json, spellings
 from people.models import StaffProfile, UserSession
 from questions.models import Question
 from reminders.models import Notification, ReminderLog
@@ -158,33 +157,22 @@ def _replace_mentions(mentions: list[str], pseudonym: str) -> int:
             for name in fields:
                 rows = model._default_manager.filter(**{f"{name}__icontains": mention}).values_list("pk", name)
                 for pk, text in rows:
-                    for spelling in _spellings(text, mention):
+                    # Each spelling on its own, in its own update: a breach case's description may change only
+                    # by every occurrence of one piece of it becoming one pseudonym (cases migration 0004).
+                    for spelling in spellings(text, mention):
                         text = text.replace(spelling, pseudonym)
                         model._default_manager.filter(pk=pk).update(**{name: text})
                     changed += 1
     as_text = Cast("payload", output_field=CharField())
     events = Event.objects.annotate(text=as_text).filter(
-        _any_of(Q(text__icontains=json.dumps(mention)[1:-1]) for mention in mentions)
+        _any_of(Q(text__icontains=as_in_json_column(mention)) for mention in mentions)
     )
     for event in events.iterator():
-        text = json.dumps(event.payload)
         for mention in mentions:
-            for spelling in _spellings(text, json.dumps(mention)[1:-1]):
-                text = text.replace(spelling, pseudonym)
-        event.payload = json.loads(text)
+            event.payload = replace_in_json(event.payload, mention, pseudonym)
         event.save(update_fields=["payload"])
         changed += 1
     return changed
-
-
-def _spellings(text: str, mention: str) -> list[str]:
-    """Each way `text` writes `mention`, whatever its case ("ZENOBIA QUILLFEATHER", "zenobia quillfeather"), once.
-
-    Each spelling is replaced on its own, in its own update: a breach case's description may change only by every
-    occurrence of one piece of it becoming one pseudonym (cases migration 0004). Matched in Python, not SQL, for one
-    rule on PostgreSQL and SQLite alike; the rows that mention a leaver are few.
-    """
-    return list(dict.fromkeys(re.findall(re.escape(mention), text, flags=re.IGNORECASE)))
 
 
 def _any_of(conditions: Any) -> Q:

@@ -20,6 +20,7 @@ from privacy.services import HoldRefused, PseudonymisationRefused
 from reminders.models import Notification
 from reminders.tests.factories import NotificationFactory
 from training.tests.factories import AssignmentFactory, CompletionFactory
+from webhooks.tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +186,20 @@ def test_mentions_of_the_leaver_in_capitals_or_lower_case_are_replaced(
     assignment.refresh_from_db()
     assert case.description == f"Sent {pseudonym}'s file to {pseudonym} by email."
     assert assignment.note == f"Covering for {pseudonym} ({pseudonym})"
+
+
+def test_a_name_with_diacritics_leaves_the_webhook_payloads(support, manager) -> None:
+    leaver = StaffProfileFactory(
+        user__first_name="Ștefan", user__last_name="Țurcanu", employee_id="HR-4410-ST", department=support
+    )
+    person_deactivate(user=leaver.user, actor=None)
+    event = EventFactory(payload={"person": {"name": "Ștefan Țurcanu", "note": "ȘTEFAN ȚURCANU left"}})
+
+    services.person_pseudonymise(person=leaver, actor=None)
+
+    pseudonym = services.pseudonym_of("HR-4410-ST")
+    event.refresh_from_db()
+    assert event.payload == {"person": {"name": pseudonym, "note": f"{pseudonym} left"}}
 
 
 def test_the_leavers_own_notifications_and_sessions_go(leaver) -> None:
