@@ -17,6 +17,7 @@ from people.tests.factories import StaffProfileFactory
 from privacy.models import LegalHold
 from privacy.services import hold_place
 from questions.tests.factories import ask
+from reminders.models import DeliveryStatus, ReminderKind, ReminderLog
 from reminders.tests.factories import NotificationFactory
 from training.tests.factories import CompletionFactory
 
@@ -148,6 +149,21 @@ def test_a_signature_at_a_kiosk_shows_its_witness_and_device(client: Client, age
         manager.employee_id,
         "Reception tablet",
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "said"), [(DeliveryStatus.PENDING, "Waiting to be sent"), (DeliveryStatus.SKIPPED, "No longer needed")]
+)
+def test_a_reminder_that_was_not_sent_says_why_in_place_of_a_time(client: Client, agent, status, said) -> None:
+    ReminderLog.objects.create(
+        kind=ReminderKind.ACKNOWLEDGEMENT, object_id=1, recipient=agent.user, stage="overdue", status=status
+    )
+    client.force_login(agent.user)
+
+    page = client.get(MY_DATA).content.decode()
+
+    reminders = page.split('data-testid="my-data-reminders"')[1].split("</table>")[0]
+    assert said in reminders
 
 
 def test_the_page_shows_how_the_person_receives_notifications(client: Client, agent) -> None:
