@@ -17,6 +17,7 @@ from django.utils import translation
 
 from common.tests.once_per_module import FAST_PASSWORD_HASHERS, made_once_for_the_module
 from people.models import StaffProfile
+from people.services import person_deactivate
 from people.tests.factories import TEST_PASSWORD, DepartmentFactory, StaffProfileFactory
 
 
@@ -186,6 +187,24 @@ def administrator(db) -> StaffProfile:
 def outsider(db) -> StaffProfile:
     """Signed in, but holding no role at all."""
     return StaffProfileFactory(user__username="olga", user__first_name="Olga", department__code="EXT")
+
+
+@pytest.fixture
+def leaver(support, manager) -> StaffProfile:
+    """Zenobia Quillfeather, who left today: her name, email and employee id are found nowhere else (privacy's
+    tests look for them after her pseudonymisation)."""
+    person = StaffProfileFactory(
+        user__username="zenobia.quillfeather",
+        user__first_name="Zenobia",
+        user__last_name="Quillfeather",
+        user__email="zenobia.quillfeather@example.com",
+        employee_id="HR-7731-ZQ",
+        job_title="Senior escalations agent",
+        department=support,
+        manager=manager,
+    )
+    person_deactivate(user=person.user, actor=None)
+    return person
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
@@ -24,7 +23,6 @@ from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
 from codes.models import CodeVersion
 from people.models import StaffProfile
-from people.services import person_deactivate
 from privacy import services as privacy_services
 from privacy.models import LegalHold
 from training.services.completions import completion_record
@@ -35,7 +33,6 @@ from .helpers import assert_fits_the_screen, screenshot
 ask = import_module("questions.tests.factories").ask
 CourseFactory = import_module("training.tests.factories").CourseFactory
 CompletionFactory = import_module("training.tests.factories").CompletionFactory
-StaffProfileFactory = import_module("people.tests.factories").StaffProfileFactory
 
 pytestmark = [
     # The live server answers from another thread, so the data must be committed; the roles,
@@ -189,21 +186,6 @@ def test_on_a_phone_an_agent_reaches_her_data_through_the_collapsed_menu(
 # ---------------------------------------------------------------------------
 # Legal holds
 # ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def leaver(support: Any, manager: StaffProfile) -> StaffProfile:
-    """Zenobia Quillfeather, who left today."""
-    person = StaffProfileFactory(
-        user__username="zenobia.quillfeather",
-        user__first_name="Zenobia",
-        user__last_name="Quillfeather",
-        employee_id="HR-7731-ZQ",
-        department=support,
-        manager=manager,
-    )
-    person_deactivate(user=person.user, actor=None)
-    return person
 
 
 def the_daily_sweep_once_her_retention_has_ended() -> privacy_services.SweepSummary:

@@ -13,28 +13,10 @@ from acknowledgements.services import checkpoint_create, requests_create_for_ver
 from cases.models import Case
 from people.models import StaffProfile
 from people.services import person_deactivate, person_reactivate
-from people.tests.factories import StaffProfileFactory
 from privacy.services import hold_place, hold_release
 from reminders.tests.factories import NotificationFactory
 from sso.services import Reauthentication
 from training.tests.factories import AssignmentFactory
-
-
-@pytest.fixture
-def leaver(support, manager) -> StaffProfile:
-    """Zenobia Quillfeather, who left today: her name, email and employee id are found nowhere else."""
-    person = StaffProfileFactory(
-        user__username="zenobia.quillfeather",
-        user__first_name="Zenobia",
-        user__last_name="Quillfeather",
-        user__email="zenobia.quillfeather@example.com",
-        employee_id="HR-7731-ZQ",
-        job_title="Senior escalations agent",
-        department=support,
-        manager=manager,
-    )
-    person_deactivate(user=person.user, actor=None)
-    return person
 
 
 @pytest.fixture
