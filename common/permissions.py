@@ -6,25 +6,49 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Django names the permissions it makes for each model in English, from the model's name ("Can view legal
+# hold"), where no catalogue can find them: they are said from these and the model's translated name instead.
+DEFAULT_PERMISSION_NAMES = {
+    "add": gettext_lazy("Can add %(model)s"),
+    "change": gettext_lazy("Can change %(model)s"),
+    "delete": gettext_lazy("Can delete %(model)s"),
+    "view": gettext_lazy("Can view %(model)s"),
+}
 
 
-def missing_permission_message(permission: str) -> str:
+def permission_name(permission: str) -> str:
+    """A permission ("app_label.codename") as people read it, in their language."""
     app_label, codename = permission.split(".", 1)
+    action, _separator, model_name = codename.partition("_")
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        model = None
+    if model is not None and action in model._meta.default_permissions and action in DEFAULT_PERMISSION_NAMES:
+        return DEFAULT_PERMISSION_NAMES[action] % {"model": model._meta.verbose_name}
     name = (
         Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         .values_list("name", flat=True)
         .first()
     )
+    # The portal's own permissions' names are marked for translation where their models declare them.
+    return _(name) if name else permission
+
+
+def missing_permission_message(permission: str) -> str:
     return _(
         "Your account may not open this page: it needs the permission “%(permission)s”, "
         "which none of your roles gives. Ask a portal administrator if your work needs it."
-    ) % {"permission": _(name) if name else permission}
+    ) % {"permission": permission_name(permission)}
 
 
 def permission_required(

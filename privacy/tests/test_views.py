@@ -405,6 +405,18 @@ def test_an_agent_may_not_open_the_holds(client: Client, agent) -> None:
     assert client.get(HOLDS).status_code == 403
 
 
+def test_in_romanian_the_refusal_names_the_missing_permission_in_romanian(client: Client, agent) -> None:
+    agent.preferred_language = "ro"
+    agent.save(update_fields=["preferred_language"])
+    client.force_login(agent.user)
+
+    page = client.get(HOLDS).content.decode()
+
+    # Django names its own permissions in English, from the model's name: "Can view legal hold".
+    assert "legal hold" not in page
+    assert "reținere legală" in page
+
+
 @pytest.mark.parametrize(("method", "path"), [("post", HOLDS), ("get", PLACE), ("get", f"{HOLDS}1/release/")])
 def test_the_holds_pages_refuse_the_wrong_method(client: Client, compliance_officer, method: str, path: str) -> None:
     client.force_login(compliance_officer.user)
