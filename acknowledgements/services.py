@@ -120,9 +120,11 @@ def requests_supersede(*, version: CodeVersion) -> int:
     whatever the audience's size. Returns how many requests were replaced.
     """
     now = timezone.now()
-    earlier = AcknowledgementRequest.objects.filter(
-        version__document_id=version.document_id, version__number__lt=version.number
-    )
+    # By version id, not through a join to the versions: Django turns an UPDATE filtered across a join into
+    # `id IN (SELECT id FROM the requests JOIN …)`, which reads every request once to find it and again to
+    # update it (half the statement's time at 100,000 people).
+    earlier_versions = CodeVersion.objects.filter(document_id=version.document_id, number__lt=version.number)
+    earlier = AcknowledgementRequest.objects.filter(version__in=earlier_versions.values("pk"))
     replaced = earlier.filter(status=RequestStatus.PENDING).update(status=RequestStatus.REPLACED, resolved_at=now)
     if replaced:  # the publisher is read only when there is something to record
         _record_transition(

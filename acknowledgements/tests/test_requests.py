@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from acknowledgements import services
 from acknowledgements.models import AcknowledgementRequest, RequestStatus
@@ -133,6 +135,24 @@ def test_pending_requests_of_a_replaced_version_are_marked_replaced(published, m
 
     old = AcknowledgementRequest.objects.get(version=published, person=agent)
     assert old.status == RequestStatus.REPLACED
+
+
+def test_superseding_updates_the_pending_requests_in_place_without_reading_them_first(
+    published, manager, second_manager, agent
+) -> None:
+    """The UPDATE selects the earlier versions' requests by their version: a join to the versions made Django
+    read every request once to find their ids, then again to update them (`id IN (SELECT …)`)."""
+    asked_before = services.requests_create_for_version(version=published)
+    newer = start_revision(published.document, actor=manager.user)
+    newer = publish(newer, author=manager.user, approver=second_manager.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        replaced = services.requests_supersede(version=newer)
+
+    assert replaced == asked_before
+    [update] = [query["sql"] for query in queries if query["sql"].startswith("UPDATE")]
+    assert 'FROM "acknowledgements_acknowledgementrequest"' not in update, update
+    assert AcknowledgementRequest.objects.get(version=published, person=agent).status == RequestStatus.REPLACED
 
 
 def test_the_publish_page_states_the_minor_version_rule(client, manager, second_manager, draft) -> None:
