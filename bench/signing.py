@@ -107,7 +107,7 @@ def _signing_entry(request: AcknowledgementRequest, expires: datetime.datetime) 
     csrf = get_random_string(32)
     data = {
         SESSION_KEY: str(user.pk),
-        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+        BACKEND_SESSION_KEY: "common.permissions.OneQueryModelBackend",
         HASH_SESSION_KEY: user.get_session_auth_hash(),
     }
     session = UserSession(session_key=key, session_data=SessionStore().encode(data), expire_date=expires, user=user)

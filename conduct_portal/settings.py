@@ -178,7 +178,8 @@ if DATABASE_REPLICA_URL:
 AUTHENTICATION_BACKENDS = [
     # Axes first, so that a locked-out login is refused before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading a person's own and their roles' permissions in one query (every page asks them).
+    "common.permissions.OneQueryModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

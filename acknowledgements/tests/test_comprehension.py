@@ -178,7 +178,7 @@ def test_the_check_page_makes_as_many_queries_however_many_questions(
     # The reader's own (session, user, request, opening, sections, earlier signature, replacing request,
     # the published questions on clauses, navigation) and the check's five: its questions, their answers,
     # the attempts, the last attempt's answers and the options they chose.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(f"/acknowledgements/{ack.pk}/")
 
 
@@ -282,5 +282,5 @@ def test_the_wrong_answers_page_makes_as_many_queries_however_many_answers(
 
     # The session, the user and its permissions, the version (the dashboard's access), the figures (one
     # aggregate query) and the navigation: the same with one person's answers as with twenty's.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(f"/acknowledgements/dashboard/versions/{ack.version_id}/comprehension/")

@@ -208,8 +208,8 @@ def test_the_kiosk_receipt_reads_a_fixed_number_of_queries(kiosk_client, pin, as
     signature = Signature.objects.get(request=asked)
 
     # The session and its user; the kiosk and its mark; the signature with its person, version and witness; its
-    # request's reading evidence; the user's permissions (their own and their groups'); the unread notices.
-    with django_assert_num_queries(9):
+    # request's reading evidence; the user's permissions (their own and their roles', one query); the unread notices.
+    with django_assert_num_queries(8):
         response = client.get(f"/kiosk/receipts/{signature.pk}/")
 
     assert response.status_code == 200
@@ -316,8 +316,8 @@ def test_the_persons_page_reads_a_constant_number_of_queries(
 
     # The session and its user; the kiosk with its supervisor and person, and its mark of use; the person's
     # pending requests with their versions and documents; the user's permissions for the navigation's
-    # context (their own and their groups'); the count of their unread notifications (base.html's context).
-    with django_assert_num_queries(8):
+    # context (their own and their roles', one query); the count of their unread notifications (base.html's context).
+    with django_assert_num_queries(7):
         response = kiosk_client.get("/kiosk/")
 
     assert response.content.decode().count('href="/kiosk/requests/') == 1 + extra
@@ -370,8 +370,8 @@ def test_the_kiosk_reader_reads_a_constant_number_of_queries(
 
     # The session, its user, the kiosk and its mark of use; the request, marked opened; the sections, the
     # person's earlier signature of the document, the check's questions; the user's permissions (their own and
-    # their groups') and their unread notifications for the layout: the same for one section as for twelve.
-    with django_assert_num_queries(12):
+    # their roles', one query) and their unread notifications for the layout: the same for one section as for twelve.
+    with django_assert_num_queries(11):
         response = kiosk_client.get(f"/kiosk/requests/{ack.pk}/")
 
     assert response.content.decode().count('class="code-section') == sections

@@ -149,11 +149,11 @@ def test_the_reader_costs_the_same_queries_however_many_translations(
         publish_translation(published, language="fr", translator=manager.user, approver=second_manager.user)
     client.force_login(ack.person.user)
 
-    # session, user, the request with its version, document and person, the first opening (UPDATE), the
-    # Romanian translation, its sections with their source sections, the earlier signature (none), the
-    # person's permissions (own + groups), unread notifications, my tasks, the version's published questions,
-    # the comprehension questions (none)
-    with django_assert_num_queries(13):
+    # session, user, the request with its version, document and person, the first opening (UPDATE), the Romanian
+    # translation, its sections with their source sections, the earlier signature (none), the person's permissions (own
+    # and roles', one query), unread notifications, my tasks, the version's published questions, the comprehension
+    # questions (none)
+    with django_assert_num_queries(12):
         response = client.get(reader_url(ack))
     assert response.status_code == 200
 

@@ -85,10 +85,10 @@ def test_the_published_page_costs_the_same_for_1_or_25_people_asked(
     asked = AcknowledgementRequest.objects.filter(version=published).count()
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its people,
-    # its contributors, its approvals, the figures (one aggregate), its sections, its translations, and its
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), the version with its
+    # people, its contributors, its approvals, the figures (one aggregate), its sections, its translations, and its
     # sections again with the questions asked about each (the questions panel), its comprehension questions (none)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(url(published))
     assert response.status_code == 200
     assert f"{asked} people asked" in response.content.decode()

@@ -254,10 +254,10 @@ def test_the_request_list_costs_the_same_queries_for_1_or_25_requests(
 ):
     client = api_as(compliance_officer)
 
-    # The token with its person; the UPDATE of its last use; the person's permissions (own, through groups);
+    # The token with its person; the UPDATE of its last use; the person's permissions (own and roles', one query);
     # the department tree (the department filter); the page of requests (person's name and department,
     # document, waiver, signature joined).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(REQUESTS, {"department": support.pk})
     assert len(ids(response)) == len(many) + 2  # and both managers, in Support too
 
@@ -265,9 +265,9 @@ def test_the_request_list_costs_the_same_queries_for_1_or_25_requests(
 def test_a_manager_s_list_costs_the_same_queries_for_1_or_25_requests(api_as, manager, many, django_assert_num_queries):
     client = api_as(manager)
 
-    # The token with its person; the UPDATE of its last use; the person's permissions (own, through groups);
+    # The token with its person; the UPDATE of its last use; the person's permissions (own and roles', one query);
     # the page of requests (own or the team's, the team in a subquery).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(REQUESTS)
     assert len(ids(response)) == len(many) + 1
 
@@ -511,9 +511,9 @@ def test_the_signature_list_costs_the_same_queries_for_1_or_25_signatures(
 ):
     client = api_as(compliance_officer)
 
-    # The token with its person; the UPDATE of its last use; the person's permissions (own, through groups);
+    # The token with its person; the UPDATE of its last use; the person's permissions (own and roles', one query);
     # the page of signatures (signer, their account and department, the version and its document joined).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(SIGNATURES)
     assert len(ids(response)) == len(many[0::3])
 
@@ -602,9 +602,9 @@ def test_the_figures_cost_the_same_queries_for_1_or_25_requests(
 ):
     client = api_as(compliance_officer)
 
-    # The token with its person; the UPDATE of its last use; the person's permissions (own, through groups);
+    # The token with its person; the UPDATE of its last use; the person's permissions (own and roles', one query);
     # the version; the totals (one aggregate); by department (one grouped aggregate).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(figures_url(published))
     assert response.json()["totals"]["asked"] == len(many) + 3  # and both managers and the compliance officer
 

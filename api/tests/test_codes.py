@@ -89,10 +89,10 @@ def test_the_document_list_reads_the_same_few_queries_for_1_and_25_documents(
     client = api_as(compliance_officer)
     for added in (1, 24):
         CodeDocumentFactory.create_batch(added, owner=manager.user)
-        # The token with its person; the UPDATE of its last use; the person's permissions (own, through
-        # groups); the page of documents (owner joined, version numbers and the published version's id in
+        # The token with its person; the UPDATE of its last use; the person's permissions (own and roles',
+        # one query); the page of documents (owner joined, version numbers and the published version's id in
         # subqueries).
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             client.get(DOCUMENTS)
     assert len(ids(client.get(DOCUMENTS))) == 25
 
@@ -172,10 +172,10 @@ def test_the_version_list_reads_the_same_few_queries_for_1_and_25_versions(
     for count in (1, 24):
         for _ in range(count):
             DraftFactory(author=manager.user, document__owner=manager.user)
-        # The token with its person; the UPDATE of its last use; the person's permissions (own, through
-        # groups); the page of versions (document and people joined); their approvals (approvers joined);
+        # The token with its person; the UPDATE of its last use; the person's permissions (own and roles',
+        # one query); the page of versions (document and people joined); their approvals (approvers joined);
         # their audience departments.
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             client.get(VERSIONS)
     assert CodeVersion.objects.count() == 25
 

@@ -181,7 +181,7 @@ def test_the_people_list_takes_the_same_queries_whatever_its_length(
 
     # The token with its owner; the conditional UPDATE of its last use; the owner's permissions and
     # their roles' (view_organisation); the page of people with their user and every count as subqueries.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(PEOPLE)
 
     assert len(response.json()["results"]) == StaffProfile.objects.count()
@@ -223,5 +223,5 @@ def test_the_department_list_takes_the_same_queries_whatever_its_length(
 
     # The token with its owner; the conditional UPDATE of its last use; the owner's permissions and
     # their roles'; the page.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(DEPARTMENTS)

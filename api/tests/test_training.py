@@ -106,7 +106,7 @@ def test_the_course_list_takes_the_same_queries_whatever_its_length(
 
     # The token with its owner; the conditional UPDATE of its last use; the owner's permissions and
     # their roles'; the page of courses; their sections; their departments.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(COURSES)
 
     assert len(response.json()["results"]) == rows
@@ -285,7 +285,7 @@ def test_the_assignment_list_takes_the_same_queries_whatever_its_length(
 
     # The token with its owner; the conditional UPDATE of its last use; the owner's permissions and
     # their roles'; the page of assignments (the team as a subquery, the assigner's profile joined).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(ASSIGNMENTS)
 
     assert len(response.json()["results"]) == rows
@@ -362,7 +362,7 @@ def test_the_completion_list_takes_the_same_queries_whatever_its_length(
 
     # The token with its owner; the conditional UPDATE of its last use; the owner's permissions and
     # their roles'; the page of completions (the recorder's profile joined).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(COMPLETIONS)
 
     assert len(response.json()["results"]) == rows

@@ -324,10 +324,10 @@ def test_the_log_costs_the_same_queries_for_1_or_30_events(
         record(actor, action=codes[number % len(codes)], name=f"Team {number}", details={"number": number})
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, my tasks, user, permissions (user's own + through groups), count, one page of
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), count, one page of
     # events
     # with their actors joined; the labels and the action filter come from the registry, not the database.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     # The counted queries drew the whole first page, not a part of it.

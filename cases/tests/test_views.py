@@ -113,9 +113,9 @@ def test_the_list_costs_the_same_queries_for_1_or_21_cases(
         record(StaffProfileFactory(), privacy_of(second), actor=compliance_officer.user, occurred_on=UNDER_SECOND)
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), unread notifications, my tasks (navigation), the
+    # session, user, permissions (own and roles', one query), unread notifications, my tasks (navigation), the
     # filter form's documents and departments, the count, one page of cases with their person, clause and version
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(LIST)
     assert len(response.context["page"]) == rows
 
@@ -141,9 +141,9 @@ def test_a_case_page_costs_a_fixed_number_of_queries(
 ) -> None:
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), the case with its person, clause, version,
+    # session, user, permissions (own and roles', one query), the case with its person, clause, version,
     # recorder and assignment, the outcome form's courses, unread notifications, my tasks (navigation)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(f"/cases/{case.pk}/")
     assert response.status_code == 200
 
@@ -417,9 +417,9 @@ def test_the_breaches_per_clause_cost_the_same_queries_for_1_or_21_clauses(
         record(agent, section, actor=compliance_officer.user, occurred_on=UNDER_SECOND)
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), unread notifications, my tasks (navigation), the
+    # session, user, permissions (own and roles', one query), unread notifications, my tasks (navigation), the
     # filter form's documents and departments, the count, one page of clauses with their counts and titles
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get("/cases/clauses/")
     assert len(response.context["page"]) == rows
 

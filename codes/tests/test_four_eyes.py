@@ -291,10 +291,10 @@ def test_the_page_of_a_version_in_review_costs_the_same_for_1_or_20_contributors
     services.version_submit(version=draft, actor=manager.user)
     client.force_login(second_manager.user)
 
-    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its people,
-    # its contributors with their names, its approvals, its sections, its translations with their progress,
-    # its comprehension questions (none)
-    with django_assert_num_queries(12):
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), the version with its
+    # people, its contributors with their names, its approvals, its sections, its translations with their progress, its
+    # comprehension questions (none)
+    with django_assert_num_queries(11):
         page = client.get(url(draft)).content.decode()
     assert page.count("edited the title or summary") == editors
 

@@ -349,9 +349,9 @@ def test_the_document_list_costs_the_same_for_1_or_25_documents(
         DraftFactory(document=CodeDocumentFactory(owner=manager.user), author=manager.user)
     client.force_login(manager.user)
 
-    # session, unread notifications, my tasks, user, permissions (own + groups), count,
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), count,
     # one page with its version numbers as subqueries
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get("/codes/")
     assert response.status_code == 200
     # The counted queries drew every document's row.
@@ -368,10 +368,10 @@ def test_the_reader_costs_the_same_for_1_or_30_sections(
     SectionFactory.create_batch(sections, version=version)
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its people,
-    # its contributors, its approvals, its sections, its translations with their progress, its comprehension
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), the version with its
+    # people, its contributors, its approvals, its sections, its translations with their progress, its comprehension
     # questions (none)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(url(version))
     assert response.status_code == 200
     # The counted queries drew every section.
@@ -393,9 +393,9 @@ def test_the_document_page_costs_the_same_for_1_or_12_versions(
         )
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, my tasks, user, permissions (own + groups), the document, its versions with their
-    # people
-    with django_assert_num_queries(8):
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), the document, its versions
+    # with their people
+    with django_assert_num_queries(7):
         response = client.get(f"/codes/{document.slug}/")
     assert response.status_code == 200
     # The counted queries drew every version's row.

@@ -237,9 +237,9 @@ def test_the_list_costs_the_same_queries_however_many_packs(
     client.force_login(compliance_officer.user)
     client.get(LIST)  # the session and permissions are read once
 
-    # session, user, permissions (the user's and the groups'), the packs counted, the unread notifications and the
+    # session, user, permissions (own and roles', one query), the packs counted, the unread notifications and the
     # tasks counted (the navigation), the form's documents and departments, the page of packs with who asked
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(LIST)
 
     assert response.status_code == 200
@@ -265,9 +265,9 @@ def test_a_packs_page_costs_the_same_queries_however_wide_its_scope(
     client.force_login(compliance_officer.user)
     client.get(detail(pack))  # the session and permissions are read once
 
-    # session, user, permissions (the user's and the groups'), the pack with who asked and its chain head,
+    # session, user, permissions (own and roles', one query), the pack with who asked and its chain head,
     # its documents, its departments, the unread notifications and the tasks counted (the navigation)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(detail(pack))
 
     assert response.status_code == 200

@@ -151,10 +151,10 @@ def test_the_list_reads_a_constant_number_of_queries(
         KioskPersonFactory(department=support, manager=manager)
     client.force_login(manager.user)
 
-    # The session and its user; the user's permissions (their own and their groups'); the page's count and its
+    # The session and its user; the user's permissions (their own and their roles', one query); the page's count and its
     # people with their departments and credentials; the navigation's counts of their unread notifications and
     # of their tasks.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get("/people/kiosk/")
 
     assert response.content.decode().count("New PIN") == min(people, PAGE_SIZE)

@@ -83,10 +83,10 @@ def test_the_staff_list_costs_the_same_queries_for_1_or_30_people(
     StaffProfileFactory.create_batch(rows, department=support)
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, my tasks, user, permissions (user's own + through groups), departments for the
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), departments for the
     # filter,
     # count, one page of people with user, department and manager joined
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get("/people/staff/")
     assert response.status_code == 200
     # The counted queries drew the whole first page.
@@ -100,9 +100,9 @@ def test_the_team_list_costs_the_same_queries_for_1_or_30_people(
     StaffProfileFactory.create_batch(rows, department=support, manager=manager)
     client.force_login(manager.user)
 
-    # session, unread notifications, my tasks, user, permissions (user's own + through groups), count, one page of my
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), count, one page of my
     # team
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get("/people/team/")
     assert response.status_code == 200
     # The counted queries drew the whole first page.
@@ -117,9 +117,9 @@ def test_the_department_list_costs_the_same_queries_for_1_or_30_departments(
         StaffProfileFactory(department=DepartmentFactory(parent=compliance_officer.department))
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, my tasks, user, permissions (user's own + through groups), count,
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), count,
     # one page of departments with headcounts
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get("/people/departments/")
     assert response.status_code == 200
     # The counted queries drew the whole first page.

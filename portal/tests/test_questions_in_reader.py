@@ -59,10 +59,10 @@ def test_the_reader_costs_one_query_for_its_faqs_however_many(
     with CaptureQueriesContext(connection) as one:
         client.get(f"/acknowledgements/{ack.pk}/")
     faqs(20)
-    # The session, the user, the request, the sections, the earlier signature, the permissions (user and
-    # groups), the unread notifications, the task counts, the comprehension questions, and the version's FAQs:
-    # one query for all of them.
-    assert len(one) == 11
-    with django_assert_num_queries(11):
+    # The session, the user, the request, the sections, the earlier signature, the permissions (own and roles', one
+    # query), the unread notifications, the task counts, the comprehension questions, and the version's FAQs: one query
+    # for all of them.
+    assert len(one) == 10
+    with django_assert_num_queries(10):
         page = client.get(f"/acknowledgements/{ack.pk}/").content.decode()
     assert page.count("Because.") == 42

@@ -34,9 +34,9 @@ def test_the_confirmation_page_costs_the_same_queries_for_1_or_20_people_and_cou
     courses = CourseFactory.create_batch(1 + extra_people, document=published.document)
     client.force_login(manager.user)
 
-    # session, unread notifications, my tasks, user, permissions (user's own + through groups), the document,
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), the document,
     # its published version, the pending requests counted, the linked courses' titles
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(f"/codes/{published.document.slug}/retire/")
     assert response.status_code == 200
     # The counted queries found every pending request and every course.

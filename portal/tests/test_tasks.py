@@ -187,7 +187,7 @@ def test_the_tasks_page_reads_the_same_number_of_queries_whatever_the_number_of_
 
     # The session, the user, their permissions (two), the count of every kind of task (one, shared with the
     # navigation and the pages of each kind), a page of each of the eleven kinds, unread notifications (navigation).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(TASKS)
     assert response.status_code == 200
 
@@ -202,7 +202,7 @@ def test_the_home_page_reads_the_same_number_of_queries_whatever_the_number_of_t
     # The session, the user, the profile, the permissions (two), the count of every kind of task (one, shared
     # with the navigation), the first tasks of each of the eleven kinds, the manager's documents, the size of
     # their team, unread notifications (navigation).
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = client.get("/")
     assert response.status_code == 200
 

@@ -267,7 +267,7 @@ def test_the_pages_queries_do_not_grow_with_the_rows(
     # the navigation's permissions (2), unread notifications and tasks; a page of each list that has rows
     # (requests with their reading evidence summed and the witness joined, completions, notifications, questions,
     # audit events with their actor joined).
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         client.get(MY_DATA)
 
 
@@ -443,5 +443,5 @@ def test_the_holds_pages_queries_do_not_grow_with_the_holds(
 
     # Session, account; permissions (2), unread notifications and tasks for the navigation; the count and the
     # page of holds with their people.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(HOLDS).status_code == 200

@@ -93,10 +93,10 @@ def test_the_tasks_list_costs_the_same_queries_for_one_question_or_twenty(
         client.get("/tasks/")
     for _ in range(20):
         services.question_ask(section=section, text="Why?", actor=agent.user)
-    # The session, the user, the permissions (user and groups), the task counts, the unread notifications,
+    # The session, the user, the permissions (own and roles', one query), the task counts, the unread notifications,
     # and the page of open questions with their versions and sections.
-    assert len(one) == 7
-    with django_assert_num_queries(7):
+    assert len(one) == 6
+    with django_assert_num_queries(6):
         client.get("/tasks/")
 
 

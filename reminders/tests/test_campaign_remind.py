@@ -157,9 +157,9 @@ def test_reminding_costs_the_same_queries_for_1_or_25_people(
     acknowledgement_services.requests_create_for_version(version=published)
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (own + groups), the version with its document, savepoint, the claims
+    # session, user, permissions (own and roles', one query), the version with its document, savepoint, the claims
     # (INSERT … SELECT), the count of those pending, savepoint release
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.post(remind_url(published))
     assert response.status_code == 302
     assert ReminderLog.objects.count() == AcknowledgementRequest.objects.filter(version=published).count()

@@ -128,7 +128,7 @@ def test_the_list_costs_the_same_queries_for_1_or_25_notifications(
 
     # the session, the user, the page's count, the user's own and their groups' permissions (for the
     # navigation), the unread count beside the bell and the tasks count, the page's rows
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get("/notifications/").content.decode()
 
     assert page.count(">New<") == notifications

@@ -132,7 +132,7 @@ def test_its_queries_do_not_grow_with_the_results(
 
     # Session, user, the user's and their roles' permissions, the unread notifications, my tasks (the base page);
     # sections: count and page; versions: count (none match, so no page).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(SEARCH, {"q": "courteous"})
 
     assert len(response.context["section_hits"]) == sections
@@ -239,7 +239,7 @@ def test_people_search_queries_do_not_grow_with_the_results(
     client = sign_in(compliance_officer)
 
     # Session, user, permissions (two), unread notifications, my tasks; people: count and page.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(PEOPLE, {"q": "claims"})
 
     assert len(response.context["page"]) == people

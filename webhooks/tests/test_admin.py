@@ -182,7 +182,7 @@ def test_the_deliveries_list_costs_the_same_queries_for_1_or_25_rows(
 
     # session, user, permissions (two), the endpoints of the filter, the page of deliveries with their events and
     # endpoints, its count, and the total the paginator shows
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = admin_client.get(DELIVERIES)
 
     assert response.status_code == 200

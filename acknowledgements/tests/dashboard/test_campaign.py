@@ -268,7 +268,7 @@ def test_a_campaign_open_for_200_days_costs_the_queries_of_one_opened_today(
     client.force_login(compliance_officer.user)
 
     # As below: the signatures by day are one query however many days the campaign has been open.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(campaign_url(opened_200_days_ago))
     assert response.status_code == 200
 
@@ -283,10 +283,10 @@ def test_the_campaign_costs_the_same_queries_for_1_or_25_people(
         sign(ack.person, published)
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its document,
-    # the departments' menu, the pending due dates, the signatures by day, by department (the totals are
-    # its sum), by the language read, the pending list's count and its page
-    with django_assert_num_queries(14):
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), the version with
+    # its document, the departments' menu, the pending due dates, the signatures by day, by department (the
+    # totals are its sum), by the language read, the pending list's count and its page
+    with django_assert_num_queries(13):
         response = client.get(campaign_url(published))
     assert response.status_code == 200
 

@@ -337,9 +337,9 @@ def test_the_confirmation_costs_the_same_for_1_or_25_people(
 ):
     client.force_login(compliance_officer.user)
 
-    # session, unread notifications, my tasks, user, permissions (own + groups), the version with its document,
-    # the departments' menu, the pending ones chosen, all those chosen, unread notifications (the page's menu)
-    with django_assert_num_queries(10):
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), the version with its
+    # document, the departments' menu, the pending ones chosen, all those chosen, unread notifications (the page's menu)
+    with django_assert_num_queries(9):
         response = client.get(waive_url(published), {"request": [ack.pk for ack in pending]})
     assert f"Waive {len(pending)} request" in response.content.decode()
 
@@ -362,9 +362,9 @@ def test_an_extension_costs_the_same_for_1_or_25_people(
 ):
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (own + groups), the version, the departments' menu, savepoint, the
+    # session, user, permissions (own and roles', one query), the version, the departments' menu, savepoint, the
     # department tree, the dates before, the UPDATE, the audit event, savepoint release
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.post(extend_url(published), {"due_date": in_a_month().isoformat(), "department": support.pk})
     assert response.status_code == 302
     assert {ack.due_date for ack in AcknowledgementRequest.objects.filter(pk__in=[a.pk for a in pending])} == {

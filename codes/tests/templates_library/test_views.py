@@ -114,9 +114,9 @@ def test_the_list_costs_the_same_for_1_or_25_saved_templates(
         )
     client.force_login(manager.user)
 
-    # session, unread notifications, my tasks, user, permissions (own + groups), count,
+    # session, unread notifications, my tasks, user, permissions (own and roles', one query), count,
     # one page of templates with their versions' documents
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(LIST)
     assert response.status_code == 200
     # The counted queries drew a full page: the built-in templates and the saved ones.

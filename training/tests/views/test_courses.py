@@ -95,9 +95,9 @@ def test_the_course_list_costs_the_same_queries_for_1_or_20_courses(
         SessionFactory(course=CourseFactory())
     client.force_login(manager.user)
 
-    # session, user, permissions (user's own + through groups), count, unread notifications, my tasks (navigation),
+    # session, user, permissions (own and roles', one query), count, unread notifications, my tasks (navigation),
     # one page of courses with their document and upcoming session counts
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(COURSES)
     assert response.status_code == 200
     courses = list(response.context["page"])
@@ -114,10 +114,10 @@ def test_the_course_page_costs_the_same_queries_for_1_or_20_sessions(
         SessionFactory(course=course, starts_at=timezone.now() + days(number + 1), trainer=manager.user)
     client.force_login(manager.user)
 
-    # session, user, permissions (user's own + through groups), the course with its document, its sections,
+    # session, user, permissions (own and roles', one query), the course with its document, its sections,
     # its departments, count of sessions, unread notifications, my tasks (navigation), one page of sessions with
     # trainer and seats
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(f"/training/courses/{course.pk}/")
     assert response.status_code == 200
     assert len(response.context["page"]) == rows

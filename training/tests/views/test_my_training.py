@@ -132,10 +132,10 @@ def test_my_training_costs_the_same_queries_for_1_or_20_rows(
         SessionFactory(course=course, starts_at=timezone.now() + days(number + 10))
     client.force_login(agent.user)
 
-    # session, user, permissions (user's own + through groups), the profile, open assignments with their courses,
+    # session, user, permissions (own and roles', one query), the profile, open assignments with their courses,
     # the department tree (for courses of parent departments), upcoming sessions with seats left and the person's
     # enrolment, count of completions, unread notifications, my tasks (navigation), one page of completions
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(MINE)
     assert response.status_code == 200
     # The counted queries drew every open assignment, and the courses of all of them are on the page.

@@ -43,9 +43,9 @@ def test_the_team_page_costs_the_same_queries_for_1_or_20_people(
         AssignmentFactory(person=person, course=course)
     client.force_login(manager.user)
 
-    # session, user, permissions (user's own + through groups), count, unread notifications, my tasks (navigation),
+    # session, user, permissions (own and roles', one query), count, unread notifications, my tasks (navigation),
     # one page of people with their open, overdue and completed counts as subqueries
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(TEAM)
     assert response.status_code == 200
     people = list(response.context["page"])
@@ -96,11 +96,11 @@ def test_a_persons_page_costs_the_same_queries_for_1_or_20_rows(
         CompletionFactory(person=agent, course=course, recorded_by=manager.user)
     client.force_login(manager.user)
 
-    # session, user, permissions (user's own + through groups), the person with user, department and manager,
+    # session, user, permissions (own and roles', one query), the person with user, department and manager,
     # count and one page of assignments with course, assigner and completion, unread notifications, my tasks
     # (navigation),
     # count and one page of completions with course and session, whether the person is in the viewer's team
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(f"/training/people/{agent.pk}/")
     assert response.status_code == 200
     assert (len(response.context["page"]), len(response.context["completions"])) == (min(rows, 25), min(rows, 25))

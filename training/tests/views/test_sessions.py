@@ -176,10 +176,10 @@ def test_the_session_page_costs_the_same_queries_for_1_or_20_enrolments(
         EnrolmentFactory(session=past_session, person=person)
     client.force_login(manager.user)
 
-    # session, user, permissions (user's own + through groups), the session with its course, trainer and seats
+    # session, user, permissions (own and roles', one query), the session with its course, trainer and seats
     # taken, the enrolments of the manager's team with each person and whether their completion is recorded,
     # unread notifications, my tasks (navigation)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(f"/training/sessions/{past_session.pk}/")
     assert len(response.context["enrolments"]) == rows
     assert shows(response, *(enrolment.person.full_name for enrolment in response.context["enrolments"]))

@@ -184,11 +184,11 @@ def test_the_status_page_costs_the_same_queries_for_1_or_20_people(
         CompletionFactory(person=person, course=CourseFactory(), recorded_by=compliance_officer.user)
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), open, overdue and cancelled by department,
+    # session, user, permissions (own and roles', one query), open, overdue and cancelled by department,
     # completed by department, count, unread notifications, my tasks (navigation), the filter choices: courses,
     # departments,
     # one page of assignments (or completions) with person, department, manager, course and completion joined
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(STATUS, {"status": state})
     assert len(response.context["page"]) == rows
 
@@ -279,9 +279,9 @@ def test_the_export_costs_the_same_queries_for_1_or_20_rows(
         AssignmentFactory(person=person, course=course)
     client.force_login(compliance_officer.user)
 
-    # session, user, permissions (user's own + through groups), the row count for the audit event,
+    # session, user, permissions (own and roles', one query), the row count for the audit event,
     # the audit event, then the rows with everything joined, in one query; on PostgreSQL that query
     # runs in a transaction of its own: begin (here a savepoint), its settings, and a rollback
     in_transaction = 3 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(7 + in_transaction):
+    with django_assert_num_queries(6 + in_transaction):
         assert len(csv_of(client.get(STATUS + "export.csv"))) == rows + 1
