@@ -87,6 +87,16 @@ def test_it_writes_the_last_use_at_most_once_a_minute(agent) -> None:
     assert token.last_used_at > first_use
 
 
+def test_a_use_within_a_minute_of_the_last_noted_costs_one_query(agent, django_assert_num_queries) -> None:
+    # A program walking a list sends a request after another: each one reads the token with its owner, and
+    # the last use it just read is recent enough, so nothing is sent to be written.
+    _token, secret = _create(agent)
+    token_authenticate(secret=secret)
+
+    with django_assert_num_queries(1):
+        token_authenticate(secret=secret)
+
+
 @pytest.mark.parametrize("secret", ["", "cpt_", "cpt_unknown", "scim_whatever"])
 def test_it_refuses_an_unknown_secret(secret: str) -> None:
     with pytest.raises(TokenRefused, match="unknown"):
