@@ -247,20 +247,37 @@ class Point:
     signed: int  # signed by the end of that day
 
 
-def signed_over_time(requests: QuerySet[AcknowledgementRequest], *, since: datetime.date) -> list[Point]:
-    """How many of `requests` were signed by the end of each day from `since` to today, one point a day.
+@dataclass(frozen=True)
+class SignedGroup:
+    day: datetime.date  # the day it was signed, in the organisation's time zone
+    language: str | None  # the language read, as the signature records it (None: a signed request without one)
+    signed: int
 
-    The signatures are counted by day in the database (in the organisation's time zone); the running
-    total of those counts is the line. Its last point is the `signed` figure of the same requests."""
-    today = timezone.localdate()
-    by_day = dict(
+
+def signed_by_day_and_language(requests: QuerySet[AcknowledgementRequest]) -> list[SignedGroup]:
+    """How many of `requests` were signed on each day in each language read: counted by the database in one
+    query (one reading of the signed requests), from which the campaign draws both its line over time
+    (`signed_over_time`) and its table by language (`signed_by_language`), so the two add up to the same
+    `signed` figure. A signed request without a record (which verification reports) counts under None."""
+    rows = (
         requests.filter(status=RequestStatus.SIGNED)
         .annotate(day=TruncDate("resolved_at", tzinfo=timezone.get_current_timezone()))
         .order_by()
-        .values("day")
+        .values("day", "signature__language")
         .annotate(signed=Count("pk"))
-        .values_list("day", "signed")
+        .values_list("day", "signature__language", "signed")
     )
+    return [SignedGroup(day=day, language=language, signed=signed) for day, language, signed in rows]
+
+
+def signed_over_time(groups: Sequence[SignedGroup], *, since: datetime.date) -> list[Point]:
+    """How many were signed by the end of each day from `since` to today, one point a day: the running total
+    of the day's counts (`signed_by_day_and_language`). Its last point is the `signed` figure of the same
+    requests."""
+    today = timezone.localdate()
+    by_day: dict[datetime.date, int] = {}
+    for group in groups:
+        by_day[group.day] = by_day.get(group.day, 0) + group.signed
     running, points = 0, []
     for offset in range((today - since).days + 1):
         day = since + datetime.timedelta(days=offset)
@@ -437,24 +454,16 @@ def reading_for(version: CodeVersion, *, preferred: str, wanted: str | None = No
     )
 
 
-def signed_by_language(requests: QuerySet[AcknowledgementRequest]) -> list[dict]:
-    """How many of the signed `requests` were signed in each language read, the most first: counted by the
-    database in one query (GROUP BY the signature's language). The counts add up to the `signed` figure of the
-    same requests: a signed request without a record (which verification reports) is counted under None."""
-    rows = (
-        requests.filter(status=RequestStatus.SIGNED)
-        .order_by()
-        .values("signature__language")
-        .annotate(signed=Count("pk"))
-        .order_by("-signed", "signature__language")
-    )
+def signed_by_language(groups: Sequence[SignedGroup]) -> list[dict]:
+    """How many were signed in each language read (`signed_by_day_and_language`), the most first. The counts
+    add up to the `signed` figure of the same requests."""
+    by_language: dict[str | None, int] = {}
+    for group in groups:
+        by_language[group.language] = by_language.get(group.language, 0) + group.signed
+    ordered = sorted(by_language.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
     return [
-        {
-            "language": row["signature__language"],
-            "name": language_name(row["signature__language"]) if row["signature__language"] else None,
-            "signed": row["signed"],
-        }
-        for row in rows
+        {"language": language, "name": language_name(language) if language else None, "signed": signed}
+        for language, signed in ordered
     ]
 
 

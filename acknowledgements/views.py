@@ -417,6 +417,8 @@ def _campaign_page(
     # Each request is one person's, in one department: the departments' rows add up to the totals, and
     # counting them apart would read the version's requests once more (tens of ms at 100,000 people).
     totals = selectors.totals_from_rows(by_department)
+    # The line over time and the table by language: one reading of the signed requests for both.
+    signed = selectors.signed_by_day_and_language(requests)
     published_on = timezone.localdate(version.published_at)
     departments = forms.department_choices()
     context = {
@@ -429,13 +431,18 @@ def _campaign_page(
         "totals": totals,
         "percent_rule": selectors.PERCENT_RULE,
         "chart": charts.line_chart(
-            selectors.signed_over_time(requests, since=published_on),
+            selectors.signed_over_time(signed, since=published_on),
             maximum=totals["asked"],
             deadline=version.acknowledge_by,
         ),
         "departments": by_department,
-        "by_language": selectors.signed_by_language(requests),
-        "page": paginate(request, selectors.request_list(requests.filter(status=RequestStatus.PENDING))),
+        "by_language": selectors.signed_by_language(signed),
+        # The pending figure is the list's length: counting it again would read the version's requests anew.
+        "page": paginate(
+            request,
+            selectors.request_list(requests.filter(status=RequestStatus.PENDING)),
+            count=totals["pending"],
+        ),
         "extend_form": extend_form or ExtendDeadlineForm(departments=departments),
         "waive_department_form": WaiverSelectionForm(departments=departments),
     }

@@ -29,4 +29,4 @@ def measure_campaign(bench: Bench, version_id: int, people: int) -> None:
     result = bench.child("campaign", version_id=version_id).result
     if result["shown"] != result["expected"]:
         bench.problems.append(f"the campaign page showed {result['shown']} where the database has {result['expected']}")
-    bench.rows.append(page_row(f"campaign page of a version at {people:,} people", result, max_queries=14))
+    bench.rows.append(page_row(f"campaign page of a version at {people:,} people", result, max_queries=11))

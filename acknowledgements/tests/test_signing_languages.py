@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from acknowledgements import services
 from acknowledgements.chain import GENESIS, seal, verify_chain
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
-from acknowledgements.selectors import signed_by_language, totals
+from acknowledgements.selectors import signed_by_day_and_language, signed_by_language, totals
 from acknowledgements.tests.test_chain import behind_the_portals_back
 from codes.models import VersionTranslation
 from codes.selectors import language_name
@@ -382,7 +382,7 @@ def signed_in_both(ack, romanian, published, manager, second_manager, support):
 
 
 def test_the_signatures_by_language_add_up_to_the_signed_figure(signed_in_both) -> None:
-    by_language = signed_by_language(signed_in_both)
+    by_language = signed_by_language(signed_by_day_and_language(signed_in_both))
 
     assert [(row["language"], row["signed"]) for row in by_language] == [("ro", 2), ("en", 1)]
     assert sum(row["signed"] for row in by_language) == totals(signed_in_both)["signed"] == 3
