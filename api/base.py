@@ -69,9 +69,12 @@ class DeclaredParametersMixin:
         paginator = self.paginator
         if paginator is not None:
             allowed.update(paginator.query_parameters)
+        # A declared filterset names its parameters alone; the queryset (which reads the person's permissions,
+        # and is built again by the list) is needed only to derive one from `filterset_fields`.
+        queryset = None if getattr(self, "filterset_class", None) else self.get_queryset()
         for backend in self.filter_backends:
             if issubclass(backend, DjangoFilterBackend):
-                filterset_class = backend().get_filterset_class(self, self.get_queryset())
+                filterset_class = backend().get_filterset_class(self, queryset)
                 if filterset_class is not None:
                     allowed.update(_filter_parameter_names(filterset_class))
         return allowed
