@@ -66,7 +66,8 @@ def checkpoint_key() -> bytes:
 
 
 def _mac(key: bytes, message: str) -> str:
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+    # One-shot: half the time of hmac.new(…).hexdigest(), and verification and seeding MAC millions of records.
+    return hmac.digest(key, message.encode(), "sha256").hex()
 
 
 def mac_of_record_hash(record_hash: str, *, key: bytes | None = None) -> str:

@@ -52,9 +52,12 @@ def _write(run: ScaleRun, *, password: str) -> None:
     """Every step, in the order the random draws are made (the same options give the same organisation)."""
     org = plan_organisation(run.options, run.rng)
     department_pks = departments_write(run, org)
-    staff = staff_write(run, org, department_pks, password=password)
-    published = documents_write(run, org, staff.user_pks)
-    with checked_after_loading(AcknowledgementRequest, Signature, Completion, Assignment):
+    users = get_user_model()
+    with checked_after_loading(
+        users, users.groups.through, StaffProfile, AcknowledgementRequest, Signature, Completion, Assignment
+    ):
+        staff = staff_write(run, org, department_pks, password=password)
+        published = documents_write(run, org, staff.user_pks)
         signed = requests_write(run, org, staff.profile_pks, published)
         signatures_write(run, org, staff.profile_pks, published, signed)
         training_write(run, org, staff, published)

@@ -12,12 +12,13 @@ from django.db.models import Max
 from django.utils import translation
 
 from acknowledgements.chain import GENESIS, HASHED_FIELDS, checkpoint_key, hash_of_fields, mac_of_record_hash
-from acknowledgements.chain_format import COMMITTED_FIELDS, commitment
+from acknowledgements.chain_format import COMMITTED_FIELDS, commitment, hashed_timestamp
 from acknowledgements.commitments import commitment_key
 from acknowledgements.models import AcknowledgementRequest, RequestStatus, Signature
 from acknowledgements.services import attestation_statement
 
 from .documents import Published
+from .loading import ids_reserve
 from .options import DAYS_TO_ACKNOWLEDGE
 from .organisation import Organisation
 from .run import ScaleRun
@@ -38,14 +39,15 @@ class SignedRequests:
     """The signed requests, remembered for the chain.
 
     Each one is a sortable integer in `keys`: when it was signed (microseconds), then its row in the
-    arrays below. Sorting the keys gives the order of the chain. `request_pks` holds, per document,
-    each person's request's primary key, at the person's index.
+    arrays below. Sorting the keys gives the order of the chain. The requests' primary keys were chosen
+    when they were written: the first key reserved, then a document's people in order, document by document.
     """
 
     keys: list[int] = field(default_factory=list)
     person: array[int] = field(default_factory=lambda: array("l"))
     document: array[int] = field(default_factory=lambda: array("h"))
-    request_pks: list[array[int]] = field(default_factory=list)
+    first_request_pk: int = 0
+    people: int = 0
 
     def add(self, signed_us: int, person_index: int, document_index: int) -> None:
         self.keys.append((signed_us << 32) | len(self.person))
@@ -53,18 +55,20 @@ class SignedRequests:
         self.document.append(document_index)
 
     def request_pk(self, row: int) -> int:
-        return self.request_pks[self.document[row]][self.person[row]]
+        return self.first_request_pk + self.document[row] * self.people + self.person[row]
 
 
 def requests_write(
     run: ScaleRun, org: Organisation, profile_pks: array[int], published: list[Published]
 ) -> SignedRequests:
     """One request per person and published version; the signed ones, for the chain."""
-    signed = SignedRequests()
+    people = len(org.people)
+    first_pk = ids_reserve(AcknowledgementRequest, people * len(published))
+    signed = SignedRequests(first_request_pk=first_pk, people=people)
     for document_index, publication in enumerate(published):
-        for signed_us, person_index in _version_requests_write(run, org, profile_pks, publication, document_index):
+        first_pk = signed.first_request_pk + document_index * people
+        for signed_us, person_index in _version_requests_write(run, profile_pks, publication, document_index, first_pk):
             signed.add(signed_us, person_index, document_index)
-    signed.request_pks = _signed_request_pks(profile_pks, published)
     run.done(
         f"{run.summary.requests} acknowledgement requests ({run.summary.signed} signed, "
         f"{run.summary.pending} pending, {run.summary.overdue} overdue)"
@@ -72,43 +76,30 @@ def requests_write(
     return signed
 
 
-def _signed_request_pks(profile_pks: array[int], published: list[Published]) -> list[array[int]]:
-    """The signed requests' primary keys, per document at each person's index, read in one pass.
-
-    The table has no index during the load (loading.checked_after_loading): a query per version would
-    read it whole each time, as many times as there are documents.
-    """
-    person_index = {pk: index for index, pk in enumerate(profile_pks)}
-    document_index = {publication.version.pk: index for index, publication in enumerate(published)}
-    request_pks = [array("q", bytes(8 * len(profile_pks))) for _publication in published]
-    signed = AcknowledgementRequest.objects.filter(version__in=document_index, status=RequestStatus.SIGNED)
-    for version_pk, person_pk, pk in signed.values_list("version_id", "person_id", "pk").iterator(chunk_size=50_000):
-        request_pks[document_index[version_pk]][person_index[person_pk]] = pk
-    return request_pks
-
-
 def _version_requests_write(
-    run: ScaleRun, org: Organisation, profile_pks: array[int], publication: Published, document_index: int
+    run: ScaleRun, profile_pks: array[int], publication: Published, document_index: int, first_pk: int
 ) -> list[tuple[int, int]]:
-    """Everyone's request for one published version; (signed at, person index) of those who signed."""
+    """Everyone's request for one published version, their keys from `first_pk` on in the order of the
+    people; (signed at, person index) of those who signed."""
     published_us = _microseconds(publication.published_at)
     window_us = _microseconds(run.now) - published_us
-    columns = ["person_id", "version_id", "status", "due_date", "first_opened_at", "resolved_at"]
+    columns = ["id", "person_id", "version_id", "status", "due_date", "first_opened_at", "resolved_at"]
     requests = run.rows(AcknowledgementRequest, columns)
     signers: list[tuple[int, int]] = []
-    for person_index in range(len(org.people)):
+    for person_index, person_pk in enumerate(profile_pks):
         status, due, opened_us, signed_us = _request_fate(run, published_us, window_us, publication.due)
         if signed_us:
             signers.append((signed_us, person_index))
             opened_us = signed_us - _reading_time(person_index, document_index)
         requests.add(
             (
-                profile_pks[person_index],
+                first_pk + person_index,
+                person_pk,
                 publication.version.pk,
                 status,
                 due,
-                _moment(opened_us) if opened_us else None,
-                _moment(signed_us) if signed_us else None,
+                _timestamp(opened_us) if opened_us else None,
+                _timestamp(signed_us) if signed_us else None,
             )
         )
     requests.flush()
@@ -153,6 +144,10 @@ def signatures_write(
     # Everyone seeded reads the version's own text, in its language.
     signatures = run.rows(Signature, [*HASHED_FIELDS, *COMMITTED_FIELDS, "record_hash", "record_mac", "language"])
     mac_key, personal_key = checkpoint_key(), commitment_key()
+    name_field, address_field, browser_field = COMMITTED_FIELDS
+    # A name (about 3,600 of them) or a browser (four) is committed to once, not once per signature.
+    name_commitments: dict[str, str] = {}
+    browser_commitments = [commitment(personal_key, browser_field, browser) for browser in USER_AGENTS]
     signed.keys.sort()
     for key in signed.keys:
         row = key & 0xFFFFFFFF
@@ -162,31 +157,29 @@ def signatures_write(
         person = org.people[person_index]
         version = published[document_index].version
         last += 1
-        personal = (
-            person.full_name,
-            f"10.{person.department % 250}.{(person_index >> 8) % 256}.{person_index % 256}",
-            USER_AGENTS[(person_index + document_index) % len(USER_AGENTS)],
-        )
-        name, address, browser = (
-            commitment(personal_key, field, value) for field, value in zip(COMMITTED_FIELDS, personal, strict=True)
-        )
+        name = person.full_name
+        name_commitment = name_commitments.get(name)
+        if name_commitment is None:
+            name_commitment = name_commitments[name] = commitment(personal_key, name_field, name)
+        address = f"10.{person.department % 250}.{(person_index >> 8) % 256}.{person_index % 256}"
+        browser = (person_index + document_index) % len(USER_AGENTS)
         fields = (
             last,
             signed.request_pk(row),
             profile_pks[person_index],
             version.pk,
-            _moment(signed_us),
+            _timestamp(signed_us),
             statements[document_index, person.language],
-            name,
-            address,
-            browser,
+            name_commitment,
+            commitment(personal_key, address_field, address),
+            browser_commitments[browser],
             version.content_hash,
-            _moment(signed_us - _reading_time(person_index, document_index)),
+            _timestamp(signed_us - _reading_time(person_index, document_index)),
             previous_hash,
         )
         previous_hash = hash_of_fields(*fields)
         mac = mac_of_record_hash(previous_hash, key=mac_key)
-        signatures.add((*fields, *personal, previous_hash, mac, version.language))
+        signatures.add((*fields, name, address, USER_AGENTS[browser], previous_hash, mac, version.language))
     signatures.flush()
     run.summary.signatures = signatures.written
     run.done(f"{run.summary.signatures} signatures, chained in the order they were signed")
@@ -212,5 +205,7 @@ def _microseconds(moment: datetime.datetime) -> int:
     return (moment - EPOCH) // datetime.timedelta(microseconds=1)
 
 
-def _moment(microseconds: int) -> datetime.datetime:
-    return EPOCH + datetime.timedelta(microseconds=microseconds)
+def _timestamp(microseconds: int) -> str:
+    """A moment as the chain hashes it (chain_format.hashed_timestamp), which PostgreSQL reads as it is:
+    written once, for the hash and for the row."""
+    return hashed_timestamp(EPOCH + datetime.timedelta(microseconds=microseconds))  # type: ignore[return-value]

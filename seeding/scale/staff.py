@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 
 from people.models import Department, StaffProfile
 
+from .loading import ids_reserve
 from .organisation import Organisation, PlannedPerson
 from .run import ScaleRun
 
@@ -52,15 +53,23 @@ def departments_write(run: ScaleRun, org: Organisation) -> list[int]:
 
 
 def staff_write(run: ScaleRun, org: Organisation, department_pks: list[int], *, password: str) -> Staff:
-    user_pks = _users_write(run, org, password)
+    """Everyone's account, role and profile, each table in one COPY, with the primary keys chosen here: a
+    person's user and profile are the first key reserved plus their index in the plan, so managers and
+    later rows refer to them without reading anything back."""
+    count = len(org.people)
+    first_user = ids_reserve(get_user_model(), count)
+    first_profile = ids_reserve(StaffProfile, count)
+    user_pks = array("q", range(first_user, first_user + count))
+    profile_pks = array("q", range(first_profile, first_profile + count))
+    _users_write(run, org, user_pks, password)
     _roles_write(run, org, user_pks)
-    profile_pks = _profiles_write(run, org, user_pks, department_pks)
-    run.summary.people = len(org.people)
+    _profiles_write(run, org, user_pks, profile_pks, department_pks)
+    run.summary.people = count
     run.summary.managers = org.managers
     for index, person in enumerate(org.people):
         if person.username_suffix and person.role not in run.summary.usernames:
             run.summary.usernames[person.role] = _username(run, index, person)
-    run.done(f"{len(org.people)} people ({org.managers} managers), sharing one password hash")
+    run.done(f"{count} people ({org.managers} managers), sharing one password hash")
     return Staff(user_pks=user_pks, profile_pks=profile_pks)
 
 
@@ -72,19 +81,19 @@ def _employee_id(run: ScaleRun, index: int) -> str:
     return f"{run.tag.upper()}-{index:06d}"
 
 
-def _users_write(run: ScaleRun, org: Organisation, password: str) -> array[int]:
-    user_model = get_user_model()
+def _users_write(run: ScaleRun, org: Organisation, user_pks: array[int], password: str) -> None:
     # One hash for everyone: hashing 100,000 passwords would take most of a day.
     password_hash = make_password(password)
     joined_before = run.now - datetime.timedelta(days=400)
     users = run.rows(
-        user_model,
-        ["username", "first_name", "last_name", "email", "password", "is_active", "is_staff", "date_joined"],
+        get_user_model(),
+        ["id", "username", "first_name", "last_name", "email", "password", "is_active", "is_staff", "date_joined"],
     )
     for index, person in enumerate(org.people):
         username = _username(run, index, person)
         users.add(
             (
+                user_pks[index],
                 username,
                 person.first_name,
                 person.last_name,
@@ -96,8 +105,6 @@ def _users_write(run: ScaleRun, org: Organisation, password: str) -> array[int]:
             )
         )
     users.flush()
-    by_username = dict(user_model.objects.filter(username__startswith=f"{run.tag}-").values_list("username", "pk"))
-    return array("q", (by_username[_username(run, i, p)] for i, p in enumerate(org.people)))
 
 
 def _roles_write(run: ScaleRun, org: Organisation, user_pks: array[int]) -> None:
@@ -108,28 +115,23 @@ def _roles_write(run: ScaleRun, org: Organisation, user_pks: array[int]) -> None
     membership.flush()
 
 
-def _profiles_write(run: ScaleRun, org: Organisation, user_pks: array[int], department_pks: list[int]) -> array[int]:
-    """Profiles layer by layer, so that every manager's row exists before their reports'."""
-    profile_pks = array("q", [0] * len(org.people))
-    columns = ["user_id", "department_id", "manager_id", "employee_id", "job_title", "preferred_language"]
-    prefix = f"{run.tag.upper()}-"
-    for layer in range(5):
-        profiles = run.rows(StaffProfile, columns)
-        for index, person in enumerate(org.people):
-            if person.layer == layer:
-                profiles.add(
-                    (
-                        user_pks[index],
-                        department_pks[person.department],
-                        profile_pks[person.manager] if person.manager is not None else None,
-                        _employee_id(run, index),
-                        person.job_title,
-                        person.language,
-                    )
-                )
-        profiles.flush()
-        for employee_id, pk in StaffProfile.objects.filter(employee_id__startswith=prefix).values_list(
-            "employee_id", "pk"
-        ):
-            profile_pks[int(employee_id[len(prefix) :])] = pk
-    return profile_pks
+def _profiles_write(
+    run: ScaleRun, org: Organisation, user_pks: array[int], profile_pks: array[int], department_pks: list[int]
+) -> None:
+    """Everyone's profile, in one pass: a manager's key is known before their row is written, and the foreign
+    keys are checked once the load is over (loading.checked_after_loading)."""
+    columns = ["id", "user_id", "department_id", "manager_id", "employee_id", "job_title", "preferred_language"]
+    profiles = run.rows(StaffProfile, columns)
+    for index, person in enumerate(org.people):
+        profiles.add(
+            (
+                profile_pks[index],
+                user_pks[index],
+                department_pks[person.department],
+                profile_pks[person.manager] if person.manager is not None else None,
+                _employee_id(run, index),
+                person.job_title,
+                person.language,
+            )
+        )
+    profiles.flush()

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from acknowledgements.models import AcknowledgementRequest, Signature
+from people.models import StaffProfile
 from training.models import Assignment, Completion
 
 from .test_seed_scale import seed_scale
 
 pytestmark = pytest.mark.django_db
 
-LOADED = [AcknowledgementRequest, Signature, Completion, Assignment]
+User = get_user_model()
+LOADED = [User, User.groups.through, StaffProfile, AcknowledgementRequest, Signature, Completion, Assignment]
 
 
 def _definitions() -> set[tuple[str, str]]:
@@ -36,5 +39,7 @@ def test_every_index_and_constraint_of_the_loaded_tables_is_back_after_the_load(
     seed_scale()
 
     assert _definitions() == before
-    # The unique (person, version) index among them, dropped for the load and rebuilt.
+    # The unique (person, version) index among them, dropped for the load and rebuilt, and the people's search
+    # indexes (trigrams of names and employee ids).
     assert any("acknowledgements_request_one_per_version" in definition for _table, definition in before)
+    assert any("people_user_full_name_trgm" in definition for _table, definition in before)
