@@ -128,7 +128,7 @@ def ids_reserve(model: type[models.Model], count: int) -> int:
     with connection.cursor() as cursor:
         # No other writer takes a key from the sequence between our nextval and setval.
         cursor.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])  # type: ignore[union-attr]
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
         (sequence,) = cursor.fetchone()
         cursor.execute("SELECT nextval(%s)", [sequence])
         (first,) = cursor.fetchone()

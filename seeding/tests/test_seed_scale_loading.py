@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 
 from acknowledgements.models import AcknowledgementRequest, Signature
-from people.models import StaffProfile
+from people.models import Department, StaffProfile
+from seeding.scale.loading import Rows
 from training.models import Assignment, Completion
 
 from .test_seed_scale import seed_scale
@@ -43,3 +45,14 @@ def test_every_index_and_constraint_of_the_loaded_tables_is_back_after_the_load(
     # indexes (trigrams of names and employee ids).
     assert any("acknowledgements_request_one_per_version" in definition for _table, definition in before)
     assert any("people_user_full_name_trgm" in definition for _table, definition in before)
+
+
+def test_rows_write_text_that_copy_must_escape_as_it_was() -> None:
+    # A row is written whole unless its line shows something to escape; these go both ways.
+    rows = Rows(Department, ["name", "code"], now=timezone.now())
+    rows.add(("Tabs\tand\nlines\\ here\r", "ESC-1"))
+    rows.add(("Plain", "ESC-2"))
+    rows.flush()
+
+    names = Department.objects.filter(code__startswith="ESC-").order_by("code").values_list("name", flat=True)
+    assert list(names) == ["Tabs\tand\nlines\\ here\r", "Plain"]
