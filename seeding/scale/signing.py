@@ -39,20 +39,26 @@ class SignedRequests:
     """The signed requests, remembered for the chain.
 
     Each one is a sortable integer in `keys`: when it was signed (microseconds), then its row in the
-    arrays below. Sorting the keys gives the order of the chain. The requests' primary keys were chosen
-    when they were written: the first key reserved, then a document's people in order, document by document.
+    arrays and lists below. Sorting the keys gives the order of the chain. The requests' primary keys were
+    chosen when they were written: the first key reserved, then a document's people in order, document by
+    document. The moments are kept as the requests were written with them, which the chain hashes: written
+    once, not again for the signatures (at a million people, formatting them cost more than keeping them).
     """
 
     keys: list[int] = field(default_factory=list)
     person: array[int] = field(default_factory=lambda: array("l"))
     document: array[int] = field(default_factory=lambda: array("h"))
+    signed_at: list[str] = field(default_factory=list)
+    first_opened_at: list[str] = field(default_factory=list)
     first_request_pk: int = 0
     people: int = 0
 
-    def add(self, signed_us: int, person_index: int, document_index: int) -> None:
+    def add(self, signed_us: int, person_index: int, document_index: int, signed_at: str, opened_at: str) -> None:
         self.keys.append((signed_us << 32) | len(self.person))
         self.person.append(person_index)
         self.document.append(document_index)
+        self.signed_at.append(signed_at)
+        self.first_opened_at.append(opened_at)
 
     def request_pk(self, row: int) -> int:
         return self.first_request_pk + self.document[row] * self.people + self.person[row]
@@ -66,9 +72,7 @@ def requests_write(
     first_pk = ids_reserve(AcknowledgementRequest, people * len(published))
     signed = SignedRequests(first_request_pk=first_pk, people=people)
     for document_index, publication in enumerate(published):
-        first_pk = signed.first_request_pk + document_index * people
-        for signed_us, person_index in _version_requests_write(run, profile_pks, publication, document_index, first_pk):
-            signed.add(signed_us, person_index, document_index)
+        _version_requests_write(run, profile_pks, publication, document_index, signed)
     run.done(
         f"{run.summary.requests} acknowledgement requests ({run.summary.signed} signed, "
         f"{run.summary.pending} pending, {run.summary.overdue} overdue)"
@@ -77,34 +81,26 @@ def requests_write(
 
 
 def _version_requests_write(
-    run: ScaleRun, profile_pks: array[int], publication: Published, document_index: int, first_pk: int
-) -> list[tuple[int, int]]:
-    """Everyone's request for one published version, their keys from `first_pk` on in the order of the
-    people; (signed at, person index) of those who signed."""
+    run: ScaleRun, profile_pks: array[int], publication: Published, document_index: int, signed: SignedRequests
+) -> None:
+    """Everyone's request for one published version, with its key; the signed ones added to `signed`."""
+    first_pk = signed.first_request_pk + document_index * len(profile_pks)
     published_us = _microseconds(publication.published_at)
     window_us = _microseconds(run.now) - published_us
     columns = ["id", "person_id", "version_id", "status", "due_date", "first_opened_at", "resolved_at"]
     requests = run.rows(AcknowledgementRequest, columns)
-    signers: list[tuple[int, int]] = []
     for person_index, person_pk in enumerate(profile_pks):
         status, due, opened_us, signed_us = _request_fate(run, published_us, window_us, publication.due)
+        opened_at = signed_at = None
         if signed_us:
-            signers.append((signed_us, person_index))
-            opened_us = signed_us - _reading_time(person_index, document_index)
-        requests.add(
-            (
-                first_pk + person_index,
-                person_pk,
-                publication.version.pk,
-                status,
-                due,
-                _timestamp(opened_us) if opened_us else None,
-                _timestamp(signed_us) if signed_us else None,
-            )
-        )
+            signed_at = _timestamp(signed_us)
+            opened_at = _timestamp(signed_us - _reading_time(person_index, document_index))
+            signed.add(signed_us, person_index, document_index, signed_at, opened_at)
+        elif opened_us:
+            opened_at = _timestamp(opened_us)
+        requests.add((first_pk + person_index, person_pk, publication.version.pk, status, due, opened_at, signed_at))
     requests.flush()
     run.summary.requests += requests.written
-    return signers
 
 
 def _request_fate(
@@ -151,7 +147,6 @@ def signatures_write(
     signed.keys.sort()
     for key in signed.keys:
         row = key & 0xFFFFFFFF
-        signed_us = key >> 32
         person_index = signed.person[row]
         document_index = signed.document[row]
         person = org.people[person_index]
@@ -168,13 +163,13 @@ def signatures_write(
             signed.request_pk(row),
             profile_pks[person_index],
             version.pk,
-            _timestamp(signed_us),
+            signed.signed_at[row],
             statements[document_index, person.language],
             name_commitment,
             commitment(personal_key, address_field, address),
             browser_commitments[browser],
             version.content_hash,
-            _timestamp(signed_us - _reading_time(person_index, document_index)),
+            signed.first_opened_at[row],
             previous_hash,
         )
         previous_hash = hash_of_fields(*fields)
