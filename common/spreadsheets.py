@@ -362,6 +362,26 @@ MAX_COLUMN_WIDTH = 60  # characters: a long text wraps its column no wider than 
 FILTER_BUTTON_WIDTH = 3  # the header's filter arrow sits over the end of its text
 
 
+# Excel keeps a date as a number: the days since 1899-12-31, the time of day as a fraction of a day, and one
+# day more from 1 March 1900 on (Excel counts a 29 February 1900 that never was).
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 31)
+_EXCEL_EPOCH_DAY = _EXCEL_EPOCH.toordinal()
+_EXCEL_LEAP_DAY = 60
+# 1 March 1900, from which `_excel_serial` computes what XlsxWriter does; before it, XlsxWriter's own rules apply.
+_EXCEL_FIRST_SERIAL_DAY = _EXCEL_LEAP_DAY + 1
+
+
+def _number(cell: str) -> int | Decimal:
+    return Decimal(cell) if "." in cell else int(cell)
+
+
+def _local_moment(cell: str) -> datetime.datetime:
+    """A MOMENT cell's local time: its first 19 characters (it is to the second, and its offset only names the
+    organisation's time zone, which a spreadsheet does not have). Parsing the offset would take five times
+    as long, for every moment of an export."""
+    return datetime.datetime.fromisoformat(cell[:19])
+
+
 def typed(kind: CellKind, cell: Cell) -> Cell | datetime.date | datetime.datetime:
     """The cell as the XLSX writes it: a date, a moment (a spreadsheet has no time zones: the local time) or a
     number parsed from its text; text, an empty cell and a figure computed in Python stay as they are."""
@@ -370,24 +390,46 @@ def typed(kind: CellKind, cell: Cell) -> Cell | datetime.date | datetime.datetim
     if kind is CellKind.DATE:
         return datetime.date.fromisoformat(cell)
     if kind is CellKind.MOMENT:
-        return datetime.datetime.fromisoformat(cell).replace(tzinfo=None)
-    return Decimal(cell) if "." in cell else int(cell)
+        return _local_moment(cell)
+    return _number(cell)
+
+
+def _excel_serial(value: datetime.date) -> float | None:
+    """The number XlsxWriter's write_datetime writes for a date or a naive moment, computed as it computes it
+    (to the same float) but without its conversions and checks for every kind of time; None before 1 March
+    1900, where its own rules for Excel's first two months apply."""
+    if isinstance(value, datetime.datetime):
+        delta = value - _EXCEL_EPOCH
+        days, fraction = delta.days, (delta.seconds + delta.microseconds / 1e6) / 86400
+    else:
+        days, fraction = value.toordinal() - _EXCEL_EPOCH_DAY, 0.0
+    if days < _EXCEL_FIRST_SERIAL_DAY:
+        return None
+    return days + fraction + 1
 
 
 class _Sheets:
     """The sheets of one workbook, each a table: a bold header frozen in view, filters over the rows and
-    columns as wide as their longest cell (measured as rows are written: constant memory keeps no rows)."""
+    columns as wide as their longest cell (measured as rows are written: constant memory keeps no rows).
 
-    def __init__(self, workbook: Workbook, header: list[str], title: str) -> None:
+    An export's rows (with `kinds`) are text cells, converted by column: each column's kind chooses, once per
+    sheet, the XlsxWriter method that writes its cells (dates and moments as numbers in their format), so that
+    a cell costs one call. Rows computed in Python (without `kinds`) are written as what each cell is."""
+
+    def __init__(self, workbook: Workbook, header: list[str], title: str, kinds: Sequence[CellKind]) -> None:
         self.workbook = workbook
         self.header = header
         self.title = title
+        self.kinds = kinds
         self.bold = workbook.add_format({"bold": True})
         self.date = workbook.add_format({"num_format": DATE_FORMAT})
         self.moment = workbook.add_format({"num_format": MOMENT_FORMAT})
         self.sheet: Any = None
         self.rows = 0
+        self.header_widths = [len(cell) + FILTER_BUTTON_WIDTH for cell in header]
+        # The widest cell of each column so far, as its text reads (see `_write_text` and `finish`).
         self.widths: list[int] = []
+        self.cell_writers: list[Callable[[int, int, str], Any]] = []
 
     def start(self) -> None:
         """Start a sheet (the second and later titled "<title> 2", "<title> 3"…) with its header."""
@@ -397,21 +439,53 @@ class _Sheets:
         self.sheet.write_row(0, 0, self.header, self.bold)
         self.sheet.freeze_panes(1, 0)
         self.rows = 0
-        self.widths = [len(cell) + FILTER_BUTTON_WIDTH for cell in self.header]
+        self.widths = [0] * len(self.header)
+        self.cell_writers = [self._cell_writer(kind) for kind in self.kinds]
+
+    def _cell_writer(self, kind: CellKind) -> Callable[[int, int, str], Any]:
+        """How this sheet writes a column's non-empty text cells of this kind."""
+        sheet = self.sheet
+        if kind is CellKind.TEXT:
+            return sheet.write_string
+        if kind is CellKind.NUMBER:
+            return lambda row, column, cell: sheet.write_number(row, column, _number(cell))
+        when_format, parse = (
+            (self.date, datetime.date.fromisoformat) if kind is CellKind.DATE else (self.moment, _local_moment)
+        )
+
+        def write_when(row: int, column: int, cell: str) -> Any:
+            when = parse(cell)
+            serial = _excel_serial(when)
+            if serial is None:
+                return sheet.write_datetime(row, column, when, when_format)
+            return sheet.write_number(row, column, serial, when_format)
+
+        return write_when
 
     def write(self, row: Sequence[Any]) -> None:
+        if self.kinds:
+            self._write_text(row)
+        else:
+            self._write_cells(row)
+
+    def _write_text(self, row: Sequence[str]) -> None:
+        self.rows += 1
+        # One search of the row's text, which almost never finds a control character, instead of one per cell.
+        if _ILLEGAL_IN_XML.search("".join(row)):
+            row = [_ILLEGAL_IN_XML.sub("", cell) for cell in row]
+        # A cell's text is as wide as the cell shows it, but for a moment's offset (see `finish`).
+        self.widths = list(map(max, self.widths, map(len, row)))
+        number = self.rows
+        for column, (cell, write) in enumerate(zip(row, self.cell_writers, strict=True)):
+            if cell:  # an empty cell stays empty
+                write(number, column, cell)
+
+    def _write_cells(self, row: Sequence[Any]) -> None:
         self.rows += 1
         for column, cell in enumerate(row):
-            if isinstance(cell, datetime.datetime):
-                self.sheet.write_datetime(self.rows, column, cell, self.moment)
-                shown = len(MOMENT_FORMAT)
-            elif isinstance(cell, datetime.date):
-                self.sheet.write_datetime(self.rows, column, cell, self.date)
-                shown = len(DATE_FORMAT)
-            else:
-                cell = _ILLEGAL_IN_XML.sub("", cell) if isinstance(cell, str) else cell
-                self.sheet.write(self.rows, column, cell)
-                shown = len(str(cell))
+            cell = _ILLEGAL_IN_XML.sub("", cell) if isinstance(cell, str) else cell
+            self.sheet.write(self.rows, column, cell)
+            shown = len(str(cell))
             if shown > self.widths[column]:
                 self.widths[column] = shown
 
@@ -419,8 +493,10 @@ class _Sheets:
         if self.sheet is None:
             return
         self.sheet.autofilter(0, 0, self.rows, len(self.header) - 1)
-        for column, width in enumerate(self.widths):
-            self.sheet.set_column(column, column, min(width + 1, MAX_COLUMN_WIDTH))
+        for column, (header, width) in enumerate(zip(self.header_widths, self.widths, strict=True)):
+            if self.kinds and self.kinds[column] is CellKind.MOMENT:
+                width = min(width, len(MOMENT_FORMAT))  # shown without the offset its text ends with
+            self.sheet.set_column(column, column, min(max(header, width) + 1, MAX_COLUMN_WIDTH))
 
 
 def write_xlsx(
@@ -432,10 +508,11 @@ def write_xlsx(
     sheet_rows: int = XLSX_MAX_ROWS,
     kinds: Sequence[CellKind] = (),
 ) -> int:
-    """Write the header and `rows` (neutralised text cells) as a workbook to `destination`; return the
-    number of data rows. A text cell stays text, never a formula or link; a column of `kinds` DATE,
-    MOMENT or NUMBER is written as dates or numbers (see `typed`), and so is a figure computed in Python,
-    so that a spreadsheet can sort, filter and add them up. Each sheet is a table (see `_Sheets`).
+    """Write the header and `rows` as a workbook to `destination`; return the number of data rows. With
+    `kinds`, the rows are an export's neutralised text cells, and a column of kind DATE, MOMENT or NUMBER is
+    written as dates or numbers (see `typed`); without, a row's cells are neutralised text or figures computed
+    in Python, which stay numbers. So a spreadsheet can sort, filter and add them up; a text cell stays text,
+    never a formula or link. Each sheet is a table (see `_Sheets`).
 
     Rows that do not fit on one sheet (`sheet_rows`, header included) continue on sheets titled
     "<sheet_title> 2", "<sheet_title> 3" and so on, each with its own copy of the header.
@@ -443,13 +520,13 @@ def write_xlsx(
     if sheet_rows < 2:
         raise ValueError("A sheet needs room for the header and at least one row.")
     workbook = Workbook(destination, WORKBOOK_OPTIONS)
-    sheets = _Sheets(workbook, [neutralise(cell) for cell in header], sheet_title)
+    sheets = _Sheets(workbook, [neutralise(cell) for cell in header], sheet_title, kinds)
     sheets.start()
     written = 0
     for row in rows:
         if sheets.rows == sheet_rows - 1:
             sheets.start()
-        sheets.write([typed(kind, cell) for kind, cell in zip(kinds, row, strict=True)] if kinds else row)
+        sheets.write(row)
         written += 1
     sheets.finish()
     workbook.close()

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from xlsxwriter import Workbook
 
-from common.spreadsheets import CellKind, write_xlsx
+from common.spreadsheets import WORKBOOK_OPTIONS, CellKind, write_xlsx
 
 HEADER = ["Name", "Version", "Due date", "Signed at", "Score"]
 KINDS = [CellKind.TEXT, CellKind.NUMBER, CellKind.DATE, CellKind.MOMENT, CellKind.NUMBER]
@@ -97,3 +100,29 @@ def test_each_sheet_of_a_long_export_has_its_own_header_filters_and_widths(sheet
     assert sheet.auto_filter.ref == "A1:E3"
     assert sheet["A1"].font.bold
     assert sheet.column_dimensions["A"].width >= len("Ana Popescu-Ionescu")
+
+
+def numbers_written(destination: io.BytesIO) -> list[str]:
+    """The numbers of a workbook's first sheet, as its XML writes them."""
+    return re.findall(r"<v>([^<]*)</v>", zipfile.ZipFile(destination).read("xl/worksheets/sheet1.xml").decode())
+
+
+# Every day of Excel's first two years (its 29 February 1900 that never was, and 1 March 1900, from which the
+# export computes the number itself), and moments to the second across two centuries.
+DAYS = [datetime.date(1899, 12, 31) + datetime.timedelta(days=n) for n in range(800)]
+MOMENTS = [datetime.datetime(1899, 12, 31) + datetime.timedelta(seconds=n * 91 * 86_399 + n % 7) for n in range(800)]
+
+
+@pytest.mark.parametrize(("kind", "values"), [(CellKind.DATE, DAYS), (CellKind.MOMENT, MOMENTS)])
+def test_dates_and_moments_are_the_very_numbers_xlsxwriter_writes_for_them(kind: CellKind, values: list) -> None:
+    texts = [value.isoformat() + ("+02:00" if kind is CellKind.MOMENT else "") for value in values]
+    exported = io.BytesIO()
+    write_xlsx(["When"], [[text] for text in texts], exported, sheet_title="S", kinds=[kind])
+    alone = io.BytesIO()
+    book = Workbook(alone, WORKBOOK_OPTIONS)
+    sheet = book.add_worksheet()
+    for row, value in enumerate(values, start=1):
+        sheet.write_datetime(row, 0, value)
+    book.close()
+
+    assert numbers_written(exported) == numbers_written(alone)
