@@ -23,12 +23,13 @@ from .selectors import (
 )
 
 
-def get_own_request_for_user(user: Viewer, pk: int) -> AcknowledgementRequest:
-    """A request of the user's own, to read and sign; anyone else's is not found."""
+def get_own_request_for_user(user: Viewer, pk: int, *, whole: bool = True) -> AcknowledgementRequest:
+    """A request of the user's own, to read and sign; anyone else's is not found. `whole=False` loads its id
+    only: for a view that hands it to a service which reads it again itself (signing, under its lock), where
+    loading and building its version, document, person and user would be wasted."""
+    own = AcknowledgementRequest.objects.filter(person__user__pk=user.pk or 0)
     return get_object_or_404(
-        AcknowledgementRequest.objects.select_related("version__document", "person__user"),
-        pk=pk,
-        person__user__pk=user.pk or 0,
+        own.select_related("version__document", "person__user") if whole else own.only("pk"), pk=pk
     )
 
 

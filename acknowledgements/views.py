@@ -147,7 +147,9 @@ def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    ack = get_own_request_for_user(request.user, pk)
+    # Someone else's request is not found before the password is checked; it is loaded whole only to show the
+    # page again, since signature_create reads it again under its lock.
+    ack = get_own_request_for_user(request.user, pk, whole=False)
     form = SignForm(request.POST, request=request, user=request.user)
     if form.is_valid():
         try:
@@ -161,7 +163,7 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reauthentication=form.reauthentication,
             )
         except DomainError as error:
-            ack.refresh_from_db()
+            ack = get_own_request_for_user(request.user, pk)
             if ack.status == RequestStatus.SIGNED:
                 # A second tab or a double click: the first one signed; show its receipt.
                 messages.info(request, _("You had already signed this version; here is your receipt."))
@@ -171,6 +173,8 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             reauthentication_forget(request=request)
             messages.success(request, _("Thank you. Your acknowledgement is recorded; this is your receipt."))
             return redirect("acknowledgements:receipt", signature.pk)
+    else:
+        ack = get_own_request_for_user(request.user, pk)
     # Shown again in the language they were reading (one the version has no text in shows the default).
     return _read_and_sign_page(request, ack, form, wanted=request.POST.get("language") or None, status=400)
 
