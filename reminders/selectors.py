@@ -13,8 +13,8 @@ from common.chunks import batched
 from .models import ESCALATED, DeliveryStatus, Notification, ReminderLog
 from .rules import Claim, Rule, all_rules
 
-# Reminders (or managers' digests) one delivery sends in one transaction over one connection: few
-# queries for many emails, and the rows are not held for long.
+# Reminders (or managers' digests) one delivery task builds together and sends over one connection: a
+# few queries build many emails (each is then locked, sent and marked in a transaction of its own).
 DELIVERY_BATCH_SIZE = 200
 DUE_BATCH_SIZE = 1000  # due reminders a dry run reads at a time
 

@@ -3,10 +3,10 @@
 1. `reminders_claim` runs every rule for a day and inserts one ReminderLog row per
    (kind, object, recipient, stage, due date), in batches; rows that exist already are skipped by the
    database, so the same sweep twice, or two workers at once, claim each reminder once.
-2. `reminders_deliver` sends a batch of claimed reminders: it locks their rows (skipping rows
-   another worker holds), sends the emails over one connection, and marks each row sent in the
-   same transaction, only after the email backend accepted its message. A failure leaves the
-   row pending for a retry.
+2. `reminders_deliver` sends a batch of claimed reminders over one connection, each email in a
+   transaction of its own: it locks the email's row (skipping a row another worker holds), sends it,
+   marks it sent once the email backend accepted it, and commits. A failure leaves the row pending for
+   a retry; a worker killed mid-batch has marked all it sent but the email in flight.
 3. `digests_deliver` sends each of a batch of managers one email listing all their escalations.
 
 And a person's notifications in the portal are marked read here, by that person only.
@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,59 +130,95 @@ def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> S
 
 # One email and the reminders it delivers (a manager's digest delivers several); None for nothing to send.
 Email = tuple[list[ReminderLog], Reminder | None]
-Sent = list[tuple[list[ReminderLog], Reminder]]
+# What a digest becomes when only some of its reminders are still this worker's to deliver.
+Rebuild = Callable[[list[ReminderLog]], Reminder | None]
 
 
-def _send(emails: list[Email], connection: BaseEmailBackend) -> tuple[Sent, list[ReminderLog], dict[int, Exception]]:
-    """Send each email over the open connection: what was sent, what was skipped, what failed (by log id)."""
-    sent: Sent = []
-    skipped: list[ReminderLog] = []
-    failed: dict[int, Exception] = {}
-    for logs, reminder in emails:
-        if reminder is None:
-            skipped.extend(logs)
-            continue
+def _mark_skipped(logs: list[ReminderLog]) -> None:
+    """Mark reminders with nothing left to remind of skipped (no email: nothing is sent twice if this is lost)."""
+    if logs:
+        ReminderLog.objects.filter(pk__in=[log.pk for log in logs], status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SKIPPED, attempts=F("attempts") + 1, last_error=""
+        )
+
+
+def _mark_sent(logs: list[ReminderLog], reminder: Reminder) -> None:
+    """Mark the reminders sent, with a notification in the portal."""
+    ReminderLog.objects.filter(pk__in=[log.pk for log in logs]).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+    )
+    Notification.objects.create(recipient_id=logs[0].recipient_id, message=reminder.message[:300], url=reminder.path)
+
+
+def _deliver_one(
+    logs: list[ReminderLog], reminder: Reminder, email_connection: BaseEmailBackend, rebuild: Rebuild | None
+) -> dict[int, Exception]:
+    """Lock the email's reminders (skipping those another worker holds), send it, mark them sent, and commit:
+    a worker killed after this commit has nothing of this email left to send again, and one killed before
+    it leaves the reminders pending (only an email it was handing over then can go out twice). Returns the
+    reminders whose email failed, by log id, with the error."""
+    with transaction.atomic():
+        locked = set(_locked_pending().filter(pk__in=[log.pk for log in logs]).values_list("pk", flat=True))
+        if not locked:  # sent since it was read, or being sent by another worker now
+            return {}
+        if len(locked) < len(logs):  # a digest, part of which another worker is sending
+            assert rebuild is not None
+            logs = [log for log in logs if log.pk in locked]
+            rebuilt = rebuild(logs)
+            if rebuilt is None:
+                _mark_skipped(logs)
+                return {}
+            reminder = rebuilt
         if reminder.email is not None:  # otherwise in the portal only: its notification is the delivery
-            reminder.email.connection = connection
+            reminder.email.connection = email_connection
             try:
                 reminder.email.send()
-            except Exception as error:  # any backend error: keep the reminder for a retry
-                failed.update((log.pk, error) for log in logs)
-                continue
-        sent.append((logs, reminder))
-    return sent, skipped, failed
+            except Exception as error:  # any backend error: keep the reminders for a retry
+                return {log.pk: error for log in logs}
+        _mark_sent(logs, reminder)
+    return {}
 
 
-def _mark(sent: Sent, skipped: list[ReminderLog]) -> None:
-    """Mark the reminders sent, with a notification in the portal, or skipped."""
-    now = timezone.now()
-    ReminderLog.objects.filter(pk__in=[log.pk for logs, _reminder in sent for log in logs]).update(
-        status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
-    )
-    ReminderLog.objects.filter(pk__in=[log.pk for log in skipped]).update(
-        status=DeliveryStatus.SKIPPED, attempts=F("attempts") + 1, last_error=""
-    )
-    Notification.objects.bulk_create(
-        Notification(recipient=logs[0].recipient, message=reminder.message[:300], url=reminder.path)
-        for logs, reminder in sent
-    )
-
-
-def _send_and_mark(emails: list[Email]) -> dict[int, Exception]:
-    """Send each email over one connection to the email backend, then mark its reminders sent, with a
-    notification in the portal (or skipped, where there was nothing left to remind of). Runs in the
-    caller's transaction, which holds the rows. Returns the reminders whose email failed, by log id,
-    with the error; they stay pending for a retry."""
-    connection = mail.get_connection()
+@contextmanager
+def _commits_not_waiting_for_the_disk() -> Iterator[None]:
+    """Let this connection's commits return before PostgreSQL has flushed them to disk, for as long as
+    the block runs. One commit per email would otherwise wait for the disk each time (milliseconds, more
+    than sending the email). Once committed, the mark is in the database whatever happens to the worker;
+    only a crash of the database server itself within a second of a commit could lose marks, and then
+    those emails go out again (at least once, never lost)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
     try:
-        connection.open()
-    except Exception as error:  # the backend is unreachable: every one is retried later
-        return {log.pk: error for logs, _reminder in emails for log in logs}
-    try:
-        sent, skipped, failed = _send(emails, connection)
+        yield
     finally:
-        connection.close()
-    _mark(sent, skipped)
+        # A connection that broke, or a transaction around this block that failed, takes the setting with it.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _deliver(emails: list[Email], rebuild: Rebuild | None = None) -> dict[int, Exception]:
+    """Send each email over one connection to the email backend, each in a transaction of its own (see
+    `_deliver_one`); mark the reminders with nothing left to remind of skipped. Returns the reminders whose
+    email failed, by log id, with the error; they stay pending for a retry."""
+    _mark_skipped([log for logs, reminder in emails if reminder is None for log in logs])
+    to_send = [(logs, reminder) for logs, reminder in emails if reminder is not None]
+    if not to_send:
+        return {}
+    email_connection = mail.get_connection()
+    try:
+        email_connection.open()
+    except Exception as error:  # the backend is unreachable: every one is retried later
+        return {log.pk: error for logs, _reminder in to_send for log in logs}
+    failed: dict[int, Exception] = {}
+    try:
+        with _commits_not_waiting_for_the_disk():
+            for logs, reminder in to_send:
+                failed.update(_deliver_one(logs, reminder, email_connection, rebuild))
+    finally:
+        email_connection.close()
     return failed
 
 
@@ -191,46 +228,49 @@ def _record_failures(failed: dict[int, Exception]) -> None:
         ReminderLog.objects.filter(pk=log_id).update(attempts=F("attempts") + 1, last_error=str(error)[:1000])
 
 
+def _pending() -> QuerySet[ReminderLog]:
+    return ReminderLog.objects.filter(status=DeliveryStatus.PENDING)
+
+
 def _locked_pending() -> QuerySet[ReminderLog]:
     # Rows another worker is delivering right now are skipped, not waited for.
-    return (
-        ReminderLog.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("recipient")
-        .filter(status=DeliveryStatus.PENDING)
-    )
+    return _pending().select_for_update(skip_locked=True, of=("self",))
 
 
 def reminders_deliver(*, log_ids: list[int]) -> DeliveryReport:
-    """Send a batch of claimed reminders, each marked sent in the transaction that holds its row, once
-    the email backend accepted it; a failure leaves it pending for a retry. Reminders sent already, or
-    being sent by another worker, are left alone (and count as sent). A worker that dies half-way
-    through a batch sends again, on the retry, what it had sent of that batch: claims are
-    exactly-once, emails at-least-once, and a batch is small."""
-    with transaction.atomic():
-        logs = list(_locked_pending().filter(pk__in=log_ids).order_by("pk"))
-        reminders = {
-            **build_reminders([log for log in logs if log.kind not in WORKFLOW_KINDS]),
-            **build_notices([log for log in logs if log.kind in WORKFLOW_KINDS]),
-        }
-        failed = _send_and_mark([([log], reminders[log.pk]) for log in logs])
+    """Send a batch of claimed reminders, each email in a transaction of its own that locks its reminder,
+    sends it and marks it sent once the email backend accepted it; a failure leaves it pending for a
+    retry. Reminders sent already, or being sent by another worker, are left alone (and count as sent).
+    A worker that dies half-way through a batch has committed the mark of every email it sent but the
+    one it was handing over: claims are exactly-once, and of the emails at most that one goes out twice."""
+    logs = list(_pending().select_related("recipient").filter(pk__in=log_ids).order_by("pk"))
+    reminders = {
+        **build_reminders([log for log in logs if log.kind not in WORKFLOW_KINDS]),
+        **build_notices([log for log in logs if log.kind in WORKFLOW_KINDS]),
+    }
+    failed = _deliver([([log], reminders[log.pk]) for log in logs])
     _record_failures(failed)
     return DeliveryReport(sent=len(log_ids) - len(failed), failed=sorted(failed))
+
+
+def _digest_of(logs: list[ReminderLog]) -> Reminder | None:
+    return build_digests({logs[0].recipient_id: logs})[logs[0].recipient_id]
 
 
 def digests_deliver(*, manager_ids: list[int]) -> DeliveryReport:
     """Send each manager one email listing every escalation waiting for them, as `reminders_deliver`
     does; the report counts managers."""
-    with transaction.atomic():
-        logs = list(
-            _locked_pending()
-            .filter(recipient_id__in=manager_ids, stage=ESCALATED)
-            .order_by("recipient_id", "kind", "object_id")
-        )
-        escalations: dict[int, list[ReminderLog]] = {}
-        for log in logs:
-            escalations.setdefault(log.recipient_id, []).append(log)
-        digests = build_digests(escalations)
-        failed = _send_and_mark([(escalations[manager], digest) for manager, digest in digests.items()])
+    logs = list(
+        _pending()
+        .select_related("recipient")
+        .filter(recipient_id__in=manager_ids, stage=ESCALATED)
+        .order_by("recipient_id", "kind", "object_id")
+    )
+    escalations: dict[int, list[ReminderLog]] = {}
+    for log in logs:
+        escalations.setdefault(log.recipient_id, []).append(log)
+    digests = build_digests(escalations)
+    failed = _deliver([(escalations[manager], digest) for manager, digest in digests.items()], rebuild=_digest_of)
     _record_failures(failed)
     failed_managers = sorted({log.recipient_id for log in logs if log.pk in failed})
     return DeliveryReport(sent=len(manager_ids) - len(failed_managers), failed=failed_managers)

@@ -17,6 +17,7 @@ from people.tests.factories import StaffProfileFactory
 from reminders import selectors, services
 from reminders.models import DeliveryStatus, Notification, ReminderLog
 from reminders.rules import all_rules
+from reminders.tests import QUERIES_PER_EMAIL
 
 pytestmark = pytest.mark.django_db
 
@@ -281,7 +282,7 @@ def test_claiming_costs_the_same_queries_for_1_or_30_people(
 
 
 @pytest.mark.parametrize("people", [1, 30])
-def test_delivering_costs_the_same_queries_for_1_or_30_reminders(
+def test_delivering_costs_the_same_queries_for_1_or_30_reminders_besides_each_emails_own(
     published, support, people, django_assert_num_queries
 ) -> None:
     StaffProfileFactory.create_batch(people, department=support)
@@ -292,16 +293,17 @@ def test_delivering_costs_the_same_queries_for_1_or_30_reminders(
         services.reminders_claim(day=day)
         (ids,) = list(selectors.pending_reminder_ids())
 
-        # savepoint, the rows locked with their recipients, the pending requests with their versions,
-        # the recipients' languages, marked sent, the notifications, release (none to mark skipped)
-        with django_assert_num_queries(7):
+        # the pending reminders with their recipients, the pending requests with their versions, the
+        # recipients' languages, commits not waiting for the disk and back (none to mark skipped); then
+        # each email's own
+        with django_assert_num_queries(5 + QUERIES_PER_EMAIL * len(ids)):
             report = services.reminders_deliver(log_ids=ids)
 
     assert report.sent == len(ids) == len(mail.outbox)
 
 
 @pytest.mark.parametrize("teams", [1, 12])
-def test_digests_cost_the_same_queries_for_1_or_12_managers(
+def test_digests_cost_the_same_queries_for_1_or_12_managers_besides_each_emails_own(
     published, support, teams, django_assert_num_queries
 ) -> None:
     for _team in range(teams):
@@ -314,10 +316,10 @@ def test_digests_cost_the_same_queries_for_1_or_12_managers(
         services.reminders_claim(day=day)
         managers = selectors.managers_with_pending_escalations()
 
-        # savepoint, the escalations locked with their managers, the pending requests with person and
-        # version, the managers' languages, marked sent, the notifications, release (no training
-        # escalated and none to mark skipped: no queries for those)
-        with django_assert_num_queries(7):
+        # the pending escalations with their managers, the pending requests with person and version, the
+        # managers' languages, commits not waiting for the disk and back (no training escalated and none
+        # to mark skipped: no queries for those); then each digest's own
+        with django_assert_num_queries(5 + QUERIES_PER_EMAIL * teams):
             report = services.digests_deliver(manager_ids=managers)
 
     assert report.sent == len(managers) == teams
@@ -422,6 +424,74 @@ def test_a_sweep_interrupted_half_way_loses_and_repeats_nothing_when_run_again(p
     recipients = [email.to[0] for email in mail.outbox]
     assert delivered_before_the_crash == len(ids) // 2
     assert len(recipients) == len(ids) == len(set(recipients))
+
+
+class WorkerKilled(BaseException):
+    """A worker killed mid-delivery, as the code sees it: nothing after the kill runs, no `except Exception`
+    catches it (SIGKILL leaves not even that: the transaction open at that moment is rolled back)."""
+
+
+class DyingBackend(BaseEmailBackend):
+    """Delivers `lives` emails, then the worker dies as it hands over the next."""
+
+    lives = 3
+
+    def send_messages(self, messages) -> int:
+        if len(mail.outbox) >= self.lives:
+            raise WorkerKilled
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_a_worker_killed_mid_delivery_has_marked_what_it_sent_and_the_retry_sends_only_the_rest(
+    settings, published, support
+) -> None:
+    StaffProfileFactory.create_batch(6, department=support)
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    day = DUE - datetime.timedelta(days=7)
+    with at(day):
+        services.reminders_claim(day=day)
+        (ids,) = list(selectors.pending_reminder_ids())
+        settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
+        with pytest.raises(WorkerKilled):
+            services.reminders_deliver(log_ids=ids)
+        sent_before_the_kill = sorted(email.to[0] for email in mail.outbox)
+        marked = ReminderLog.objects.filter(pk__in=ids, status=DeliveryStatus.SENT)
+        marked_before_the_kill = sorted(marked.values_list("recipient__email", flat=True))
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        services.reminders_deliver(log_ids=ids)  # the task, handed to another worker
+
+    recipients = [email.to[0] for email in mail.outbox]
+    assert marked_before_the_kill == sent_before_the_kill
+    assert len(sent_before_the_kill) == DyingBackend.lives
+    assert len(recipients) == len(ids) == len(set(recipients))
+    assert set(ReminderLog.objects.filter(pk__in=ids).values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert Notification.objects.filter(recipient__email__in=recipients).count() == len(ids)
+
+
+def test_a_worker_killed_mid_digests_has_marked_the_digests_it_sent(settings, published, support) -> None:
+    for _team in range(5):
+        manager = StaffProfileFactory(department=support, user__roles=["Manager"])
+        StaffProfileFactory.create_batch(2, department=support, manager=manager)
+    acknowledgement_services.requests_create_for_version(version=published)
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
+    day = DUE + datetime.timedelta(days=7)
+    with at(day):
+        services.reminders_claim(day=day)
+        managers = selectors.managers_with_pending_escalations()
+        settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
+        with pytest.raises(WorkerKilled):
+            services.digests_deliver(manager_ids=managers)
+        told_before_the_kill = sorted(email.to[0] for email in mail.outbox)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        services.digests_deliver(manager_ids=managers)
+
+    told = [email.to[0] for email in mail.outbox]
+    escalations = ReminderLog.objects.filter(stage="escalated")
+    assert len(told_before_the_kill) == DyingBackend.lives
+    assert sorted(told) == sorted(set(escalations.values_list("recipient__email", flat=True)))
+    assert set(escalations.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
 # ---------------------------------------------------------------------------
