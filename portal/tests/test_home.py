@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -86,6 +87,17 @@ def test_a_manager_home_lists_the_documents_they_own(client, manager, second_man
 
     assert "Customer Service Code of Conduct" in page
     assert "Someone else&#x27;s code" not in page
+
+
+def test_the_date_beside_a_managers_document_says_it_is_the_next_review(client, manager) -> None:
+    document = CodeDocumentFactory(owner=manager.user, next_review_due=datetime.date(2027, 12, 7))
+    client.force_login(manager.user)
+
+    page = client.get("/").content.decode()
+
+    panel = page.split('data-testid="panel-documents"')[1].split("</section>")[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", panel).split())
+    assert f"Next review {date_format(document.next_review_due)}" in text
 
 
 def test_a_manager_without_documents_sees_an_empty_state(client, manager, agent) -> None:
