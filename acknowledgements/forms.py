@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from codes.models import CodeDocument, CodeVersion
+from common.forms import DateInput
 from people.models import Department
 from people.services import PasswordRefused, person_reauthenticate
 from sso.services import Reauthentication, ReauthenticationRefused, reauthentication_check
@@ -107,8 +108,8 @@ class DashboardFilterForm(forms.Form):
     version = _choice(_("Version"))
     department = _choice(_("Department"))
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due_to = forms.DateField(label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=DateInput())
+    due_to = forms.DateField(label=_("Due until"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,7 +173,7 @@ class _WithDepartments(forms.Form):
 
 
 class ExtendDeadlineForm(_WithDepartments):
-    due_date = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("New deadline"), widget=DateInput())
     department = _department_field(_("For"))
     empty_label = _("Everyone pending")
 

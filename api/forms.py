@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateInput
+
 from .models import TokenScope
 
 # What the form proposes: long enough for a script, short enough to be renewed knowingly.
@@ -30,7 +32,7 @@ class TokenCreateForm(forms.Form):
     )
     expires_on = forms.DateField(
         label=_("Valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("At most a year from today. It stops working at the end of that day."),
     )
 

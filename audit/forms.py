@@ -8,6 +8,8 @@ from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateInput
+
 from .actions import registered
 
 # Dates outside this range cannot be turned into a time of day in every time zone.
@@ -15,11 +17,8 @@ EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(9998, 12, 31)
 
 
-def _date_input() -> forms.DateInput:
-    # ISO dates, the only format a browser's date picker reads and sends, whatever the language.
-    return forms.DateInput(
-        format="%Y-%m-%d", attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
-    )
+def _date_input() -> DateInput:
+    return DateInput(attrs={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()})
 
 
 DATE_VALIDATORS = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]

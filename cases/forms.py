@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from codes.models import CodeDocument, Section
 from common.errors import InputRefused
+from common.forms import DateInput
 from people.models import Department, StaffProfile
 from training.models import Course
 
@@ -19,7 +20,7 @@ from . import selectors
 from .models import Outcome
 from .services import in_force_on
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = DateInput()
 
 
 def clause_label(section: Section) -> str:

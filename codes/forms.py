@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateInput
 from people.models import Department
 
 from . import limits
@@ -101,9 +102,7 @@ class RequestChangesForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    effective_date = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    effective_date = forms.DateField(label=_("Effective from"), widget=DateInput(), initial=timezone.localdate)
     applies_to_all_staff = forms.BooleanField(label=_("Applies to all staff"), required=False, initial=True)
     departments = forms.ModelMultipleChoiceField(
         label=_("Or only these departments (their sub-departments included)"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from codes.models import CodeDocument
+from common.forms import DateInput
 from people.models import Department
 
 from .services import period_problem
@@ -22,10 +23,8 @@ def last_quarter() -> tuple[datetime.date, datetime.date]:
 
 
 class EvidencePackForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(
-        label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Today at the latest.")
-    )
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("Until (included)"), widget=DateInput(), help_text=_("Today at the latest."))
     documents = forms.ModelMultipleChoiceField(
         label=_("Documents"),
         queryset=CodeDocument.objects.order_by("title"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from codes.models import CodeDocument, Section, VersionStatus
+from common.forms import DateInput
 from people.models import Department, StaffProfile
 
 from .models import AssignmentReason, AssignmentStatus, Course, Enrolment, TrainingSession
@@ -158,7 +159,7 @@ class EnrolForm(forms.Form):
 
 class RetrainingForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.filter(is_active=True))
-    due_date = forms.DateField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due by"), widget=DateInput())
     note = forms.CharField(
         label=_("Why is retraining needed?"),
         max_length=2000,
@@ -177,9 +178,7 @@ class CompletionForm(forms.Form):
     """Record a completion by hand, from evidence other than a session (an e-learning, an external course)."""
 
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.all())
-    completed_on = forms.DateField(
-        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput(), initial=timezone.localdate)
     score = forms.IntegerField(label=_("Score (%)"), min_value=0, max_value=100, required=False)
     evidence_note = forms.CharField(
         label=_("Evidence"),

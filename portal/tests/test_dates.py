@@ -71,3 +71,17 @@ def test_a_reminder_email_shows_the_due_date_in_the_recipients_language(ack, age
     for text in (email.subject, email.body, html):
         assert IN_WORDS[language] in text
         assert not [ambiguous for ambiguous in AMBIGUOUS if ambiguous in text]
+
+
+@pytest.mark.parametrize("language", ["en", "ro"])
+def test_a_proposed_date_shows_in_the_picker_in_every_language(client, agent, language) -> None:
+    # A date picker reads only ISO dates: one written the person's way (07.03.2027) leaves the field empty.
+    agent.preferred_language = language
+    agent.save(update_fields=["preferred_language"])
+    client.force_login(agent.user)
+
+    # Ninety days from 7 December 2026: 7 March 2027.
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 8, tzinfo=datetime.UTC), tick=False):
+        page = client.get("/profile/api-tokens/").content.decode()
+
+    assert 'name="expires_on" value="2027-03-07"' in page
