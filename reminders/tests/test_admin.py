@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
+from reminders.models import ReminderKind, ReminderLog
+
 pytestmark = pytest.mark.django_db
 
 
@@ -69,3 +71,15 @@ def test_a_manager_cannot_change_the_schedule(sign_in, manager, daily_sweep) -> 
     assert refused.status_code in {302, 403}
     daily_sweep.crontab.refresh_from_db()
     assert daily_sweep.crontab.hour == str(settings.REMINDERS["sweep_hour"])
+
+
+def test_the_reminder_log_in_the_admin_says_each_stage_in_words(sign_in, administrator, agent) -> None:
+    ReminderLog.objects.create(
+        kind=ReminderKind.ACKNOWLEDGEMENT, object_id=1, recipient=agent.user, stage="before-7", status="sent"
+    )
+    client = sign_in(administrator)
+
+    page = client.get("/admin/reminders/reminderlog/").content.decode()
+
+    assert "7 days before the due date" in page
+    assert ">before-7<" not in page
