@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -289,6 +291,15 @@ def test_a_manager_no_longer_reads_a_receipt_once_the_person_moved_to_another_ma
         f'href="/acknowledgements/receipts/{signature.pk}/"'
         not in client.get("/acknowledgements/receipts/").content.decode()
     )
+
+
+def test_on_my_list_the_title_of_a_code_to_sign_opens_it(client, agent, ack) -> None:
+    # The first column is the one a phone shows: the button at the row's end is off-screen there.
+    client.force_login(agent.user)
+
+    page = client.get("/acknowledgements/").content.decode()
+
+    assert re.search(rf'<a href="/acknowledgements/{ack.pk}/">\s*{re.escape(ack.version.title)}\s*</a>', page)
 
 
 def test_my_list_shows_pending_and_signed(client, agent, ack) -> None:
