@@ -70,10 +70,13 @@ COMMITTED_FIELDS: dict[str, str] = {
 def commitment(key: bytes, name: str, value: str | None) -> str:
     """The commitment to a personal field: HMAC-SHA256 of the JSON array [name, value] (so that neither a
     value nor nothing can pass for another field's, or for empty text), in hex."""
-    # Written as hash_of_fields writes its array (json.dumps's own string encoder, a test holds the two together),
-    # and hashed one-shot: verification commits to three values of every record.
-    message = "[%s,%s]" % (encode_basestring(name), _json_text(value))  # noqa: UP031 - as hash_of_fields
-    return hmac.digest(key, message.encode(), "sha256").hex()
+    return hmac.digest(key, commitment_message(name, value).encode(), "sha256").hex()
+
+
+def commitment_message(name: str, value: str | None) -> str:
+    """What a commitment is the HMAC of: the compact JSON array [name, value]."""
+    # Written as canonical_text writes its array (json.dumps's own string encoder, a test holds the two together).
+    return "[%s,%s]" % (encode_basestring(name), _json_text(value))  # noqa: UP031 - as canonical_text
 
 
 def hashed_timestamp(moment: datetime.datetime | str | None) -> str | None:
@@ -86,7 +89,13 @@ def hashed_timestamp(moment: datetime.datetime | str | None) -> str | None:
     return moment.isoformat(timespec="microseconds")
 
 
-def hash_of_fields(
+def hash_of_fields(*fields: Any, **kiosk: Any) -> str:
+    """The record hash of a signature given as plain values, in HASHED_FIELDS order (no model needed), and a
+    kiosk record's KIOSK_FIELDS by name: SHA-256 of its canonical_text."""
+    return hashlib.sha256(canonical_text(*fields, **kiosk).encode()).hexdigest()
+
+
+def canonical_text(
     sequence: int,
     request_id: int,
     person_id: int,
@@ -104,19 +113,19 @@ def hash_of_fields(
     witness_id: int | None = None,
     device: str = "",
 ) -> str:
-    """The record hash of a signature given as plain values, in HASHED_FIELDS order (no model needed).
+    """The text a record's hash is SHA-256 of (before UTF-8), given its values in HASHED_FIELDS order.
 
     The array is written here rather than by json.dumps, and field by field rather than by a loop over
-    FIELDS, because verification hashes millions of records; each string goes through the json module's
-    own string encoder, so the text is exactly what json.dumps(payload, ensure_ascii=False,
-    separators=(",", ":")) gives. Tests hold this function to FIELDS (its parameters, in order) and to
-    json.dumps. A kiosk record (`method` "kiosk") appends its KIOSK_FIELDS to the array.
+    FIELDS, because the signing path and an auditor's verify.py write one for every record; each string goes
+    through the json module's own string encoder, so the text is exactly what json.dumps(payload,
+    ensure_ascii=False, separators=(",", ":")) gives. Tests hold this function to FIELDS (its parameters, in
+    order) and to json.dumps. A kiosk record (`method` "kiosk") appends its KIOSK_FIELDS to the array.
     """
     kiosk = ""
     if method == KIOSK:
         witness = "null" if witness_id is None else "%d" % witness_id  # noqa: UP031 - as the array below
         kiosk = f",{_json_text(method)},{witness},{_json_text(device)}"
-    canonical = "[%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s%s]" % (  # noqa: UP031 - the fastest formatting here
+    return "[%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s%s]" % (  # noqa: UP031 - the fastest formatting here
         sequence,
         request_id,
         person_id,
@@ -131,7 +140,6 @@ def hash_of_fields(
         _json_text(previous_hash),
         kiosk,
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _json_text(value: str | None) -> str:

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from acknowledgements import chain_format
-from acknowledgements.chain_format import FIELDS, HASHED_FIELDS, KIOSK_FIELDS, commitment, hash_of_fields, hash_of_row
+from acknowledgements.chain_format import (
+    FIELDS,
+    HASHED_FIELDS,
+    KIOSK_FIELDS,
+    canonical_text,
+    commitment,
+    hash_of_fields,
+    hash_of_row,
+)
 
 MOMENT = datetime.datetime(2026, 3, 1, 9, 30, 0, 12, tzinfo=datetime.UTC)
 VALUES = [17, 4, 9, 2, MOMENT, "I have read it", "1a" * 32, "2b" * 32, "3c" * 32, "ab" * 32, None, "0" * 64]
@@ -44,8 +52,8 @@ def test_the_module_imports_nothing_but_the_standard_library() -> None:
     assert outside == set()
 
 
-def test_the_fast_hash_takes_the_hashed_fields_in_their_order() -> None:
-    parameters = inspect.signature(hash_of_fields).parameters.values()
+def test_the_canonical_text_takes_the_hashed_fields_in_their_order() -> None:
+    parameters = inspect.signature(canonical_text).parameters.values()
     positional = tuple(parameter.name for parameter in parameters if parameter.kind != parameter.KEYWORD_ONLY)
     keyword_only = tuple(parameter.name for parameter in parameters if parameter.kind == parameter.KEYWORD_ONLY)
 
