@@ -252,3 +252,152 @@ def test_checking_in_parallel_finds_what_one_process_finds(
     assert in_parallel.intact is one_process.intact is (edited is None and deleted is None)
     assert in_parallel.first_breach == one_process.first_breach
     assert (in_parallel.checked, in_parallel.versions_checked) == (one_process.checked, one_process.versions_checked)
+
+
+# ---------------------------------------------------------------------------
+# The fast way and the precise way of checking a record
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [b"k", b"k" * 64, b"a key longer than a block of SHA-256, which HMAC hashes first" * 2])
+def test_the_keyed_hash_is_hmac_sha256_of_the_prefix_and_the_message(key: bytes) -> None:
+    import hashlib
+    import hmac
+
+    from acknowledgements.chain import KeyedHash
+
+    keyed = KeyedHash(key, prefix=b"signature:")
+
+    assert keyed.hexdigest(b"ab" * 32) == hmac.new(key, b"signature:" + b"ab" * 32, hashlib.sha256).hexdigest()
+    assert keyed.hexdigest(b"") == hmac.new(key, b"signature:", hashlib.sha256).hexdigest()
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    "text",
+    ["Ana Popescu", 'Ștefan Ţăran “quoted” "plain"', "back\\slash\ttab\nnew line\r", "\x01\x1f\u2028\U0001f600", ""],
+)
+def test_the_database_writes_a_records_canonical_text_and_values_as_the_precise_check_reads_them(
+    signatures, agent, text
+) -> None:
+    from acknowledgements import chain
+    from acknowledgements.chain_format import canonical_text
+
+    # Every kind of value: text that needs escaping, a kiosk record's witness and device, no first opening,
+    # a moment without microseconds, an IPv6 address and none.
+    behind_the_portals_back(
+        "UPDATE acknowledgements_signature SET statement = %s, typed_name = %s, user_agent = %s, device = %s, "
+        "method = 'kiosk', witness_id = %s, first_opened_at = NULL, signed_at = '2026-03-01 09:30:00+02', "
+        "ip_address = '2001:db8::1' WHERE id = %s",
+        [text, text, text, text or "Tablet", agent.pk, signatures[0].pk],
+        **SIGNATURE_GUARD,
+    )
+    behind_the_portals_back(
+        "UPDATE acknowledgements_signature SET statement = %s, ip_address = NULL WHERE id = %s",
+        [text, signatures[1].pk],
+        **SIGNATURE_GUARD,
+    )
+
+    written = list(chain._fast_rows(-1, None, 2))
+    read = [
+        (
+            fields[0],
+            canonical_text(*fields, method=method, witness_id=witness_id, device=device),
+            record_hash,
+            record_mac,
+            fields[-1],
+            fields[3],
+            fields[9],
+            language,
+            pseudonymised_at is not None,
+            fields[6],
+            typed_name,
+            fields[7],
+            ip_address,
+            fields[8],
+            user_agent,
+        )
+        for (
+            _pk,
+            record_hash,
+            record_mac,
+            language,
+            method,
+            witness_id,
+            device,
+            pseudonymised_at,
+            typed_name,
+            ip_address,
+            user_agent,
+            *fields,
+        ) in chain._in_order(-1, None, 2)
+    ]
+    assert written == read
+    assert len(written) == 3
+
+
+def test_a_record_the_fast_way_cannot_confirm_is_checked_the_precise_way(signatures, monkeypatch) -> None:
+    # A canonical text written otherwise than chain_format writes it (here: not at all) costs time, never a
+    # false alarm: the precise way checks the record and finds it intact.
+    from acknowledgements import chain
+
+    fast_rows = chain._fast_rows
+    monkeypatch.setattr(chain, "_fast_rows", lambda *bounds: ((row[0], "[]", *row[2:]) for row in fast_rows(*bounds)))
+
+    result = verify_chain()
+
+    assert result.intact
+    assert (result.checked, result.versions_checked) == (3, 1)
+
+
+def test_a_browser_edited_on_a_record_after_one_with_the_same_commitment_is_detected(signatures) -> None:
+    # The three records committed to the same browser: the first one's value is remembered with the
+    # commitment, and the edited third no longer has it.
+    assert len({signature.user_agent_commitment for signature in signatures}) == 1
+    behind_the_portals_back(
+        "UPDATE acknowledgements_signature SET user_agent = 'Another browser' WHERE id = %s",
+        [signatures[2].pk],
+        **SIGNATURE_GUARD,
+    )
+
+    with pytest.raises(CommandError, match=r"BROKEN at record #3 .*typed name, IP address or browser no longer"):
+        verify()
+
+
+def test_a_record_given_the_typed_name_of_a_record_before_it_is_detected(signatures) -> None:
+    behind_the_portals_back(
+        "UPDATE acknowledgements_signature SET typed_name = %s WHERE id = %s",
+        [signatures[0].typed_name, signatures[2].pk],
+        **SIGNATURE_GUARD,
+    )
+
+    with pytest.raises(CommandError, match=r"BROKEN at record #3 .*typed name, IP address or browser no longer"):
+        verify()
+
+
+@postgresql_only
+def test_a_function_of_the_owners_that_would_write_the_old_text_for_an_edited_record_is_not_called(
+    signatures,
+) -> None:
+    # The tables' owner edits a statement and adds a to_json of their own (an exact match for text, so that an
+    # unqualified to_json would call it wherever it is on the search path) that writes the statement as it was.
+    original = signatures[1].statement
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION public.to_json(text) RETURNS json LANGUAGE sql AS "
+            "$$ SELECT pg_catalog.to_json(CASE WHEN $1 = 'I agree to nothing.' THEN %s ELSE $1 END) $$",
+            [original],
+        )
+    behind_the_portals_back(
+        "UPDATE acknowledgements_signature SET statement = 'I agree to nothing.' WHERE id = %s",
+        [signatures[1].pk],
+        **SIGNATURE_GUARD,
+    )
+
+    result = verify_chain()
+
+    assert result.first_breach is not None
+    assert (result.first_breach.sequence, result.first_breach.problem) == (
+        2,
+        "its fields no longer match its hash (the record was edited)",
+    )
