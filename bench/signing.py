@@ -250,7 +250,7 @@ def _result(figures: dict[str, Any], what: str, *, connections: int = 0, workers
     setup = f", {connections} connections, {workers} gunicorn workers" if workers else ""
     return (
         f"{figures['accepted'] / figures['seconds']:.1f} {what}/s, p50 {figures['p50_ms']:.0f} ms, "
-        f"p95 {figures['p95_ms']:.0f} ms ({figures['accepted']:,} in {figures['seconds']:.0f} s, "
+        f"p95 {figures['p95_ms']:.0f} ms ({figures['accepted']:,} in {figures['seconds']:.1f} s, "
         f"{figures['refused']} refused, {figures['socket_errors']} socket errors{setup})"
     )
 
