@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from people.models import Department, StaffProfile
 from people.tests.factories import DepartmentFactory, StaffProfileFactory
@@ -158,6 +159,16 @@ def test_the_profile_shows_my_department_and_manager(client, agent) -> None:
     assert agent.employee_id in page
     assert "Support" in page
     assert agent.manager.full_name in page
+
+
+def test_the_profile_leads_to_everything_kept_about_me(client, agent) -> None:
+    client.force_login(agent.user)
+
+    page = client.get("/people/me/").content.decode()
+
+    my_data = reverse("privacy:my_data")
+    assert f'href="{my_data}"' in page.split("<main", 1)[1]
+    assert client.get(my_data).status_code == 200
 
 
 def test_profiles_are_ordered_by_surname(support) -> None:
