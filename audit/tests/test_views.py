@@ -11,11 +11,11 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from audit import actions
 from audit.models import AuditEvent
 from audit.services import event_record
-from audit.views import detail_pairs
 
 # Ordered with the other database tests (the cast fixtures open the database).
 pytestmark = pytest.mark.django_db
@@ -277,30 +277,95 @@ def test_an_invalid_filter_shows_its_error_over_an_empty_table(client, complianc
     assert shown(response) == []
 
 
-def test_details_are_listed_as_escaped_key_value_pairs(client, compliance_officer, url) -> None:
-    record(details={"reason": "<script>alert(1)</script>", "sections": [1, 2]})
+def field(label: str, value: str) -> str:
+    """One field of an event's details as the page marks it up: its label (or key), then its value."""
+    return f'<dt class="fw-normal text-body-secondary">{label}</dt><dd class="ms-2 mb-1 text-break">{value}</dd>'
+
+
+def details_cell(response) -> str:
+    """The Details cell of the log's first row."""
+    return re.findall(r"<td>((?:(?!<td[ >]).)*)</td>\s*</tr>", response.content.decode(), re.DOTALL)[0]
+
+
+def test_details_are_a_definition_list_under_labels_with_values_in_words(
+    client, compliance_officer, settings, url
+) -> None:
+    settings.TIME_ZONE = "Europe/Bucharest"
+    details = {
+        "reason": "Replaced by the 2027 policy",
+        "due_date": "2026-12-03",
+        "starts_at": "2026-03-31T10:00:00+00:00",  # 13:00 in Bucharest (summer time)
+        "audience": ["SALES", "SUPPORT"],
+        "major": True,
+        "mandatory": False,
+        "copied_from": None,
+        "requests": 12,
+    }
+    record(details=details)
     client.force_login(compliance_officer.user)
 
-    page = client.get(url).content.decode()
+    cell = details_cell(client.get(url))
 
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script>alert(1)" not in page
-    assert "reason:</span> &lt;script&gt;" in page
-    assert "sections:</span> [1, 2]" in page
+    # The fields in the order of their keys, on every database (PostgreSQL's jsonb keeps no order).
+    assertInHTML(
+        '<dl class="mb-0">'
+        + field("Audience", "SALES, SUPPORT")
+        + field("Copied from version", "—")
+        + field("Due date", "3 Dec 2026")
+        + field("Major version", "yes")
+        + field("Mandatory", "no")
+        + field("Reason", "Replaced by the 2027 policy")
+        + field("Requests", "12")
+        + field("Starts", "31 Mar 2026, 13:00")
+        + "</dl>",
+        cell,
+    )
+    for raw in ("&quot;", "[", "{", "true", "null", "2026-12-03", "due_date"):
+        assert raw not in cell, raw
 
 
-def test_detail_pairs_keep_values_compact() -> None:
-    details = {"items": 3, "ok": True, "note": None, "moved": {"from": "A", "to": "B"}, "title": "Privacy"}
+def test_nested_objects_are_nested_lists_and_unknown_keys_are_shown_as_stored(client, compliance_officer, url) -> None:
+    details = {
+        "url": {"from": "https://old.example", "to": "https://new.example"},
+        "problems": [{"sequence": 4, "problem": "hash mismatch"}],
+        "frobnication_level": 7,
+    }
+    record(details=details)
+    client.force_login(compliance_officer.user)
 
-    assert detail_pairs(details) == [
-        ("items", "3"),
-        ("ok", "true"),
-        ("note", "null"),
-        ("moved", '{"from": "A", "to": "B"}'),
-        ("title", "Privacy"),
-    ]
-    assert detail_pairs({}) == []
-    assert detail_pairs(["a", 1]) == [("", '["a", 1]')]
+    cell = details_cell(client.get(url))
+
+    nested = field("From", "https://old.example") + field("To", "https://new.example")
+    assertInHTML(field("URL", f'<dl class="mb-0">{nested}</dl>'), cell)
+    nested = field("<code>problem</code>", "hash mismatch") + field("<code>sequence</code>", "4")
+    assertInHTML(field("Problems", f'<ul class="mb-0 ps-3"><li><dl class="mb-0">{nested}</dl></li></ul>'), cell)
+    assertInHTML(field("<code>frobnication_level</code>", "7"), cell)
+
+
+def test_details_and_their_keys_are_escaped(client, compliance_officer, url) -> None:
+    record(details={"reason": "<script>alert(1)</script>", "<b>key</b>": ["<i>", "x"]})
+    client.force_login(compliance_officer.user)
+
+    cell = details_cell(client.get(url))
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in cell
+    assert "<code>&lt;b&gt;key&lt;/b&gt;</code>" in cell
+    assert "&lt;i&gt;, x" in cell
+    for tag in ("<script>", "<b>", "<i>"):
+        assert tag not in cell
+
+
+@pytest.mark.parametrize(
+    ("details", "shown"),
+    [({}, "—"), (["a", 1], "a, 1"), ("a note", "a note"), ({"sections": []}, "Sections</dt>")],
+)
+def test_details_stored_in_another_shape_or_empty_are_still_shown(
+    client, compliance_officer, url, details, shown
+) -> None:
+    record(details=details)
+    client.force_login(compliance_officer.user)
+
+    assert shown in details_cell(client.get(url))
 
 
 def test_the_next_page_link_keeps_the_filters(client, compliance_officer, ion, url) -> None:
@@ -321,7 +386,8 @@ def test_the_log_costs_the_same_queries_for_1_or_30_events(
 ) -> None:
     codes = [action.code for action in actions.registered()]
     for number, actor in enumerate(user(f"person{number}") for number in range(rows)):
-        record(actor, action=codes[number % len(codes)], name=f"Team {number}", details={"number": number})
+        details = {"number": number, "due_date": "2026-12-03", "moved": {"from": "A", "to": ["B", "C"]}}
+        record(actor, action=codes[number % len(codes)], name=f"Team {number}", details=details)
     client.force_login(compliance_officer.user)
 
     # session, unread notifications, my tasks, user, permissions (own and roles', one query), count, one page of
