@@ -10,6 +10,11 @@ old version does not know (a draft imported from a file gets fresh keys) are
 then matched to the remaining old sections by title. Whatever is left over was
 added or removed.
 
+A word is letters and digits in any script (with the combining marks of a decomposed
+letter); whitespace and every other character, punctuation and Markdown's markup, are
+tokens of their own, so "customers." becoming "clients." marks the word and not the full
+stop, and a comma added after a word marks only the comma.
+
 The markup is HTML-escaped text with deletions in ``<del>`` and insertions in
 ``<ins>``; newlines stay newline characters, so the template shows it with
 ``white-space: pre-wrap``. The same changes are also kept as plain pieces of text
@@ -137,7 +142,12 @@ class VersionDiff:
 
 # --- word-level diff ---------------------------------------------------------
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+# A word: letters and digits in any script, with the combining marks of a letter written in two code points
+# ("s" and U+0326 for "ș"), so that no change cuts a letter from its accent. The underscore is Markdown's.
+_WORD = r"(?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+"
+# Words, runs of whitespace, and every other character (punctuation, Markdown's markup, symbols) on its own:
+# a comma added after a word, or a full stop after a changed word, is marked alone and the word is not.
+_TOKEN = re.compile(rf"{_WORD}|\s+|.", re.DOTALL)
 # Lines, with long lines cut after each sentence: set aside first when they did not change.
 _CHUNK = re.compile(r"[^\n]*?(?:\n|[.!?;](?= ))|[^\n]+")
 
@@ -188,6 +198,44 @@ def _opcodes(a: Sequence[str], b: Sequence[str], *, match_middle: bool = True) -
         yield ("equal", a_end, len(a), b_end, len(b))
 
 
+def _is_punctuation(token: str) -> bool:
+    return len(token) == 1 and not token.isspace() and not token.isalnum()
+
+
+def _slid(a: Sequence[str], b: Sequence[str], opcodes: Iterable[_Opcode]) -> list[_Opcode]:
+    """The opcodes with each lone insertion or deletion moved right over the equal tokens that repeat its start,
+    when that makes it end at punctuation.
+
+    The common end is matched first, so a sentence added after the last one would read
+    ``interrupt<ins>. Take notes</ins>.``; moved by one token it reads ``interrupt.<ins> Take notes.</ins>``.
+    """
+    ops = list(opcodes)
+    slid: list[_Opcode] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        following = ops[index + 1] if index + 1 < len(ops) else None
+        shift = 0
+        if tag in ("insert", "delete") and following is not None and following[0] == "equal":
+            tokens, start, end = (b, j1, j2) if tag == "insert" else (a, i1, i2)
+            shift = _shift_to_punctuation(tokens, start, end, equal=following[2] - following[1])
+        if following is not None and shift:
+            # The tokens it moves over are equal on both sides: they come first, and the equal run after is shorter.
+            slid.append(("equal", i1, i1 + shift, j1, j1 + shift))
+            ops[index + 1] = ("equal", following[1] + shift, following[2], following[3] + shift, following[4])
+            i1, i2, j1, j2 = i1 + shift, i2 + shift, j1 + shift, j2 + shift
+        if tag != "equal" or i1 < i2:
+            slid.append((tag, i1, i2, j1, j2))
+    return slid
+
+
+def _shift_to_punctuation(tokens: Sequence[str], start: int, end: int, *, equal: int) -> int:
+    """How far to move the change ``tokens[start:end]`` right over the ``equal`` tokens after it: the furthest it can
+    go (each token it passes repeats the one that leaves it) and still end at punctuation, or 0."""
+    reach = 0
+    while reach < equal and tokens[start + reach] == tokens[end + reach]:
+        reach += 1
+    return next((step for step in range(reach, 0, -1) if _is_punctuation(tokens[end + step - 1])), 0)
+
+
 def _segments(a: Sequence[str], b: Sequence[str], opcodes: Iterable[_Opcode]) -> Iterator[_Segment]:
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
@@ -212,7 +260,8 @@ def _word_segments(old: str, new: str) -> Iterator[_Segment]:
     a_items = [index for index, token in enumerate(a) if not _is_inline_space(token)]
     b_items = [index for index, token in enumerate(b) if not _is_inline_space(token)]
     anchors: list[tuple[int, int]] = []
-    for tag, i1, i2, j1, j2 in _opcodes([a[index] for index in a_items], [b[index] for index in b_items]):
+    a_words, b_words = [a[index] for index in a_items], [b[index] for index in b_items]
+    for tag, i1, i2, j1, j2 in _slid(a_words, b_words, _opcodes(a_words, b_words)):
         if tag == "equal":
             anchors.extend(zip(a_items[i1:i2], b_items[j1:j2], strict=True))
     anchors.append((len(a), len(b)))
@@ -270,8 +319,9 @@ def word_changes(old: str, new: str) -> list[WordChange]:
 def diff_words(old: str, new: str) -> str:
     """The word-level difference between two texts as escaped HTML with ``<del>`` and ``<ins>``.
 
-    Words and the whitespace between them are tokens of their own, so every
-    newline comes out where it was. Unchanged lines and sentences are set aside
+    Words, the whitespace between them and each other character (punctuation,
+    Markdown's markup) are tokens of their own, so every newline comes out where
+    it was and a changed comma is marked without its word. Unchanged lines and sentences are set aside
     first (as ``git diff --word-diff`` does with lines), which keeps long texts
     fast; what changed is then compared word by word. A deletion next to an
     insertion is a replacement: ``<del>old</del><ins>new</ins>``.
@@ -309,8 +359,12 @@ def diff_summary(old: str, new: str, *, limit: int = 300) -> str:
 
 # --- differences in rendered text ------------------------------------------------
 
-# A tag (quoted attribute values may hold ">"), a run of spaces, or a word.
-_HTML_TOKEN = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>|\s+|[^<\s]+""")
+# A tag (quoted attribute values may hold ">"), an escaped character ("&amp;": never cut in two), then the
+# words, spaces and single characters of _TOKEN.
+_HTML_TOKEN = re.compile(
+    rf"""<(?:[^>"']|"[^"]*"|'[^']*')*>|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);|{_TOKEN.pattern}""",
+    re.DOTALL,
+)
 _TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
 _VOID_TAGS = frozenset({"br", "hr"})
 _MARK_TAGS = frozenset({"ins", "del"})
@@ -379,7 +433,7 @@ def diff_rendered(old: str, new: str) -> str:
             continue
         a = _HTML_TOKEN.findall("".join(a_blocks[i1:i2]))
         b = _HTML_TOKEN.findall("".join(b_blocks[j1:j2]))
-        for word_tag, k1, k2, l1, l2 in _opcodes(a, b):
+        for word_tag, k1, k2, l1, l2 in _slid(a, b, _opcodes(a, b)):
             out.append("".join(a[k1:k2]) if word_tag == "equal" else _rendered_change(a[k1:k2], b[l1:l2]))
     return sanitise_html("".join(out), extra_tags=_MARK_TAGS)
 

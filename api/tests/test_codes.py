@@ -215,9 +215,10 @@ def test_the_diff_says_section_by_section_and_word_by_word_what_changed(api_as, 
     changed, removed, added = body["sections"]
     assert changed["body_changes"] == [
         {"unchanged": "Stay calm and ", "deleted": "", "inserted": ""},
-        {"unchanged": "", "deleted": "courteous.", "inserted": "polite."},
+        {"unchanged": "", "deleted": "courteous", "inserted": "polite"},
+        {"unchanged": ".", "deleted": "", "inserted": ""},
     ]
-    assert changed["body_html"] == "Stay calm and <del>courteous.</del><ins>polite.</ins>"
+    assert changed["body_html"] == "Stay calm and <del>courteous</del><ins>polite</ins>."
     assert (removed["new"], removed["body_html"]) == (None, "<del>Verify identity first.</del>")
     assert (added["old"], added["new"]["category"]) == (None, "integrity")
 

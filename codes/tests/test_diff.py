@@ -13,6 +13,7 @@ from codes.diff import (
     SectionChange,
     VersionDiff,
     WordChange,
+    diff_rendered,
     diff_summary,
     diff_versions,
     diff_words,
@@ -95,7 +96,7 @@ def test_changed_word_is_marked_in_place_and_the_rest_left_alone(old):
     assert change.kind is ChangeKind.CHANGED
     assert change.old is old[1]
     assert change.new is new[1]
-    assert change.body_html == "Customer data stays inside the <del>company.</del><ins>group.</ins>"
+    assert change.body_html == "Customer data stays inside the <del>company</del><ins>group</ins>."
     assert not change.title_changed
     assert not change.category_changed
     assert not change.moved
@@ -182,7 +183,7 @@ def test_section_moved_and_changed(old):
     first = diff.changes[0]
     assert first.kind is ChangeKind.CHANGED
     assert first.moved
-    assert first.body_html.endswith("the ethics <del>line.</del><ins>hotline.</ins>")
+    assert first.body_html.endswith("the ethics <del>line</del><ins>hotline</ins>.")
     assert [change.moved for change in diff.changes[1:]] == [False, False, False]
     assert (diff.changed, diff.moved) == (1, 1)
 
@@ -241,9 +242,7 @@ def test_imported_draft_with_fresh_keys_is_matched_by_title(old):
     assert respect.old is old[0]
     assert respect.title_changed
     assert respect.body_html == old[0].body
-    assert diff.changes[1].body_html == (
-        "Customer data stays inside the <del>company.</del><ins>company and its partners.</ins>"
-    )
+    assert diff.changes[1].body_html == ("Customer data stays inside the company<ins> and its partners</ins>.")
     assert (diff.added, diff.removed, diff.changed, diff.moved) == (1, 1, 2, 0)
 
 
@@ -285,11 +284,8 @@ def test_html_in_bodies_and_titles_is_escaped():
     change = diff_versions(old, new).changes[0]
 
     assert "<script>" not in change.body_html
-    assert change.body_html == (
-        "Never paste <del>&lt;script&gt;alert(1)&lt;/script&gt;</del>"
-        "<ins>&lt;script&gt;alert(2)&lt;/script&gt;</ins> here."
-    )
-    assert change.title_html == "Tags &amp; <del>&lt;b&gt;bold&lt;/b&gt;</del><ins>&lt;i&gt;bold&lt;/i&gt;</ins>"
+    assert change.body_html == ("Never paste &lt;script&gt;alert(<del>1</del><ins>2</ins>)&lt;/script&gt; here.")
+    assert change.title_html == "Tags &amp; &lt;<del>b</del><ins>i</ins>&gt;bold&lt;/<del>b</del><ins>i</ins>&gt;"
 
 
 def test_html_is_escaped_in_added_removed_and_unchanged_sections():
@@ -313,10 +309,7 @@ def test_romanian_diacritics_are_kept_exactly():
     change = diff_versions(old, new).changes[0]
 
     assert change.title_html == "Conduită și integritate"
-    assert (
-        change.body_html
-        == "Tratăm pe toți colegii cu <del>respect</del><ins>respect, onestitate</ins> și bună-credință."
-    )
+    assert change.body_html == "Tratăm pe toți colegii cu respect<ins>, onestitate</ins> și bună-credință."
 
 
 def test_cedilla_and_comma_below_are_different_letters():
@@ -332,7 +325,7 @@ def test_newlines_are_kept_inside_a_body_diff():
     change = diff_versions(old, new).changes[0]
 
     assert change.body_html == (
-        "Be on time.\n\n- <del>Listen.</del><ins>Listen carefully.</ins>\n- Do not interrupt.<ins>\n- Take notes.</ins>"
+        "Be on time.\n\n- Listen<ins> carefully</ins>.\n- Do not interrupt.<ins>\n- Take notes.</ins>"
     )
 
 
@@ -456,7 +449,7 @@ def test_comparing_reworked_sections_takes_time_that_grows_linearly_with_their_n
 def test_the_summary_shows_only_what_changed_in_word_diff_notation() -> None:
     summary = diff_summary("Stay calm and courteous. Verify identity.", "Stay calm and kind. Verify identity twice.")
 
-    assert summary == "[-courteous.-]{+kind.+} … [-identity.-]{+identity twice.+}"
+    assert summary == "[-courteous-]{+kind+} … {+twice+}"
 
 
 def test_the_summary_of_nothing_changed_is_empty() -> None:
@@ -495,6 +488,106 @@ def test_a_change_of_order_body_title_or_sections_is_not_the_same_text(new) -> N
     old = renumbered([section("Privacy", "Verify identity."), section("Gifts", "Refuse them.")])
 
     assert not same_text(old, new)
+
+
+# --- punctuation is a token of its own ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # A changed word before a full stop: the word changed, the full stop did not.
+        ("Serve our customers.", "Serve our clients.", "Serve our <del>customers</del><ins>clients</ins>."),
+        # A comma added after a word, or taken away: only the comma.
+        ("Be calm and kind.", "Be calm, and kind.", "Be calm<ins>,</ins> and kind."),
+        ("Be calm, and kind.", "Be calm and kind.", "Be calm<del>,</del> and kind."),
+        ("Is it done.", "Is it done?", "Is it done<del>.</del><ins>?</ins>"),
+        ("(see below)", "(see above)", "(see <del>below</del><ins>above</ins>)"),
+        ("e-mail", "email", "<del>e-mail</del><ins>email</ins>"),
+        ("Version 1.2 applies", "Version 1.3 applies", "Version 1.<del>2</del><ins>3</ins> applies"),
+    ],
+)
+def test_only_the_punctuation_or_the_word_that_changed_is_marked(old, new, expected):
+    assert diff_words(old, new) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("Își asumă răspunderea, întâi.", "Își asumă răspunderea întâi.", "Își asumă răspunderea<del>,</del> întâi."),
+        ("Ne pasă de clienți.", "Ne pasă de clienți, de colegi.", "Ne pasă de clienți<ins>, de colegi</ins>."),
+        ("Înțelegem regulile.", "Înțelegem regulile!", "Înțelegem regulile<del>.</del><ins>!</ins>"),
+        ("Tratăm colegii.", "Tratăm colegele.", "Tratăm <del>colegii</del><ins>colegele</ins>."),
+        # A letter written as a base letter and a combining mark (s + U+0326) stays inside its word.
+        ("s\u0327i", "s\u0326i", "<del>s\u0327i</del><ins>s\u0326i</ins>"),
+        ("s\u0326i, apoi", "s\u0326i apoi", "s\u0326i<del>,</del> apoi"),
+    ],
+)
+def test_romanian_letters_are_part_of_their_words(old, new, expected):
+    assert diff_words(old, new) == expected
+
+
+def test_markdown_markup_is_compared_apart_from_the_words_it_marks():
+    assert diff_words("Be **calm**.", "Be **calm**, always.") == "Be **calm**<ins>, always</ins>."
+    assert diff_words("Be *calm*.", "Be **calm**.") == "Be *<ins>*</ins>calm*<ins>*</ins>."
+    assert diff_words("See [the code](/a).", "See [the code](/b).") == "See [the code](/<del>a</del><ins>b</ins>)."
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("Serve our customers.", "Serve our clients.", "<p>Serve our <del>customers</del><ins>clients</ins>.</p>\n"),
+        ("Be **calm** and kind.", "Be **calm**, and kind.", "<p>Be <strong>calm</strong><ins>,</ins> and kind.</p>\n"),
+        ("Ne pasă de clienți.", "Ne pasă de clienți!", "<p>Ne pasă de clienți<del>.</del><ins>!</ins></p>\n"),
+        # An escaped character stays one token: a change beside it never cuts "&amp;" or "&lt;" in two.
+        ("Tom & Jerry.", "Tom & Jerry!", "<p>Tom &amp; Jerry<del>.</del><ins>!</ins></p>\n"),
+        ("A & B", "A and B", "<p>A <del>&amp;</del><ins>and</ins> B</p>\n"),
+        # A sentence added after the last: the addition ends at its own full stop, not before the old one.
+        (
+            "Listen. Do not interrupt.",
+            "Listen carefully. Do not interrupt. Take notes.",
+            "<p>Listen<ins> carefully</ins>. Do not interrupt.<ins> Take notes.</ins></p>\n",
+        ),
+        ("x < y", "x <= y", "<p>x &lt;<ins>=</ins> y</p>\n"),
+        (
+            "Never <b>bold</b>.",
+            "Never <i>bold</i>.",
+            "<p>Never &lt;<del>b</del><ins>i</ins>&gt;bold&lt;/<del>b</del><ins>i</ins>&gt;.</p>\n",
+        ),
+    ],
+)
+def test_the_rendered_diff_marks_only_the_punctuation_that_changed(old, new, expected):
+    assert diff_rendered(old, new) == expected
+
+
+def test_the_pieces_rebuild_both_texts_whatever_the_punctuation():
+    samples = [
+        "",
+        "a.",
+        "a, b.",
+        "a b.",
+        "a.\nb.",
+        "(a) b!",
+        "**a**, b.",
+        "și, ță.",
+        "s\u0326i.",
+        "a. b. c.",
+        "..",
+        ". a",
+    ]
+
+    for old in samples:
+        for new in samples:
+            changes = word_changes(old, new)
+            assert "".join(change.unchanged + change.deleted for change in changes) == old
+            assert "".join(change.unchanged + change.inserted for change in changes) == new
+
+
+def test_the_rendered_diff_of_punctuation_stays_sanitised():
+    html = diff_rendered("Click.", "Click<script>alert(1)</script>!")
+
+    assert "<script>" not in html
+    assert html == "<p>Click<del>.</del><ins>&lt;script&gt;alert(1)&lt;/script&gt;!</ins></p>\n"
 
 
 # --- the same changes as pieces (what the API gives programs) ------------------

@@ -185,7 +185,7 @@ def test_each_change_to_a_draft_is_an_audit_event_naming_the_section_with_a_word
         "section": str(first.key),
         "title": "Professionalism",
         "position": 1,
-        "diff": "[-courteous.-]{+kind.+}",
+        "diff": "[-courteous-]{+kind+}",
     }
     assert add["title"] == "Gifts"
     assert add["diff"] == "{+Refuse.+}"

@@ -313,7 +313,7 @@ def test_the_diff_shows_word_level_changes(client, manager, second_manager, publ
 
     page = client.get(f"/codes/{published.document.slug}/compare/", {"old": 1, "new": 2}).content.decode()
 
-    assert "<del>courteous.</del><ins>kind.</ins>" in page
+    assert "<del>courteous</del><ins>kind</ins>." in page
     assert "1 section changed" in page
 
 
