@@ -101,7 +101,7 @@ LABELS: dict[str, _StrOrPromise] = {
     "moved": _("Moved"),
     "name": _("Name"),
     "note": _("Note"),
-    "number": _("Number"),
+    "number": _("Version number"),
     "occurred_on": _("Occurred on"),
     "operation": _("Operation"),
     "owner": _("Owner id"),

@@ -279,7 +279,7 @@ def test_an_invalid_filter_shows_its_error_over_an_empty_table(client, complianc
 
 def field(label: str, value: str) -> str:
     """One field of an event's details as the page marks it up: its label (or key), then its value."""
-    return f'<dt class="fw-normal text-body-secondary">{label}</dt><dd class="ms-2 mb-1 text-break">{value}</dd>'
+    return f'<dt class="col-5 fw-normal text-body-secondary">{label}</dt><dd class="col-7 mb-1 text-break">{value}</dd>'
 
 
 def details_cell(response) -> str:
@@ -308,7 +308,7 @@ def test_details_are_a_definition_list_under_labels_with_values_in_words(
 
     # The fields in the order of their keys, on every database (PostgreSQL's jsonb keeps no order).
     assertInHTML(
-        '<dl class="mb-0">'
+        '<dl class="row mb-0">'
         + field("Audience", "SALES, SUPPORT")
         + field("Copied from version", "—")
         + field("Due date", "3 Dec 2026")
@@ -336,9 +336,9 @@ def test_nested_objects_are_nested_lists_and_unknown_keys_are_shown_as_stored(cl
     cell = details_cell(client.get(url))
 
     nested = field("From", "https://old.example") + field("To", "https://new.example")
-    assertInHTML(field("URL", f'<dl class="mb-0">{nested}</dl>'), cell)
+    assertInHTML(field("URL", f'<dl class="row mb-0">{nested}</dl>'), cell)
     nested = field("<code>problem</code>", "hash mismatch") + field("<code>sequence</code>", "4")
-    assertInHTML(field("Problems", f'<ul class="mb-0 ps-3"><li><dl class="mb-0">{nested}</dl></li></ul>'), cell)
+    assertInHTML(field("Problems", f'<ul class="mb-0 ps-3"><li><dl class="row mb-0">{nested}</dl></li></ul>'), cell)
     assertInHTML(field("<code>frobnication_level</code>", "7"), cell)
 
 
