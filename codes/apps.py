@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +20,13 @@ class CodesConfig(AppConfig):
         post_migrate.connect(load_builtin_templates, sender=self)
 
 
-def load_builtin_templates(sender: AppConfig, *, apps: Apps, using: str, verbosity: int = 1, **kwargs: Any) -> None:
+def load_builtin_templates(
+    sender: AppConfig, *, using: str, apps: Apps = global_apps, verbosity: int = 1, **kwargs: Any
+) -> None:
     """After every `migrate`, the built-in templates follow their files (codes/templates_library/builtin/).
 
-    With the historical model `migrate` hands over: migrated back to before templates existed, there is none."""
+    With the historical model `migrate` hands over: migrated back to before templates existed, there is none.
+    `flush` hands over none (it empties the current schema), so the current model serves."""
     from .templates_library.services import templates_load_builtin
 
     try:

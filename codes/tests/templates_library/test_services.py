@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 
 from audit.models import AuditEvent
 from codes.models import CodeDocument, CodeTemplate, CodeVersion, VersionStatus
@@ -44,6 +45,15 @@ def test_migrate_loaded_every_builtin_template_in_each_language() -> None:
 
     assert stored == {(template.key, template.language) for template in builtin_templates()}
     assert len(stored) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_emptied_database_gets_the_builtin_templates_back() -> None:
+    # `manage.py flush` sends post_migrate without the historical models migrate hands over.
+    call_command("flush", interactive=False, verbosity=0)
+
+    stored = set(CodeTemplate.objects.exclude(builtin_key="").values_list("builtin_key", "language"))
+    assert stored == {(template.key, template.language) for template in builtin_templates()}
 
 
 def write_template(directory: Path, key: str, body: str) -> None:
