@@ -72,6 +72,21 @@ def assert_fits_the_screen(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
+def assert_nothing_scrolls_sideways(page: Page) -> None:
+    """The page fits the screen, and so does every table in it: none is wider than its .table-responsive box,
+    where what sticks out (a row's button) would be out of sight until the person scrolled that box."""
+    assert_fits_the_screen(page)
+    scrolled = page.evaluate(SCROLLED_SIDEWAYS)
+    assert scrolled == [], f"{page.url}: {'; '.join(scrolled)}"
+
+
+SCROLLED_SIDEWAYS = """() => [...document.querySelectorAll("body *")]
+    .filter((element) => ["auto", "scroll"].includes(getComputedStyle(element).overflowX)
+        && element.scrollWidth > element.clientWidth + 1)
+    .map((element) => `<${element.tagName.toLowerCase()} class="${element.className}">: `
+        + `${element.scrollWidth} px in ${element.clientWidth}, ${element.textContent.trim().slice(0, 50)}`)"""
+
+
 def assert_assets_loaded(page: Page) -> None:
     """Bootstrap's CSS and JS, our CSS and htmx arrived from our own origin and took effect."""
     # The heading can show before the deferred scripts have run, when the browser fetches them

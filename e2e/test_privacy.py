@@ -27,7 +27,7 @@ from privacy import services as privacy_services
 from privacy.models import LegalHold
 from training.services.completions import completion_record
 
-from .helpers import assert_fits_the_screen, screenshot
+from .helpers import assert_fits_the_screen, assert_nothing_scrolls_sideways, screenshot
 
 # Test code, which the type checker leaves out (as the other journeys import it).
 ask = import_module("questions.tests.factories").ask
@@ -296,5 +296,5 @@ def test_on_a_phone_the_holds_fit_the_screen(
 
     expect(hold_row(page, "Zenobia Quillfeather")).to_contain_text("In force")
     expect(hold_row(page, "Zenobia Quillfeather").get_by_role("button", name="Release")).to_be_visible()
-    assert_fits_the_screen(page)
+    assert_nothing_scrolls_sideways(page)
     screenshot(page, "privacy-holds-phone")

@@ -84,11 +84,17 @@ def leavers_held(*, now: datetime.datetime) -> QuerySet[StaffProfile]:
     return _past_retention(now).filter(held())
 
 
-def holds() -> QuerySet[LegalHold]:
-    """Every legal hold, those in force first, then the latest placed."""
-    return LegalHold.objects.select_related("person__user", "case", "placed_by", "released_by").order_by(
-        "released_at", "-placed_at", "-pk"
-    )
+def holds(*, person_id: int | None = None) -> QuerySet[LegalHold]:
+    """Every legal hold (or every one on the person), those in force first, then the latest placed."""
+    rows = LegalHold.objects.select_related("person__user", "case", "placed_by", "released_by")
+    if person_id is not None:
+        rows = rows.filter(person_id=person_id)
+    return rows.order_by("released_at", "-placed_at", "-pk")
+
+
+def holds_in_force_on(person: StaffProfile) -> QuerySet[LegalHold]:
+    """The holds that keep the person's data as it is now: on them, or on a breach case about them."""
+    return LegalHold.objects.active().filter(person=person).order_by("placed_at", "pk")
 
 
 # ---------------------------------------------------------------------------

@@ -62,8 +62,12 @@ def my_data_download(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _render_holds(request: HttpRequest, form: HoldPlaceForm, *, status: int = 200) -> HttpResponse:
+    # ?person= narrows the list to one person's holds: where their page links to.
+    person = request.GET.get("person", "")
+    person_id = int(person) if person.isdigit() else None
     context = {
-        "page": paginate(request, selectors.holds()),
+        "page": paginate(request, selectors.holds(person_id=person_id)),
+        "one_person": person_id is not None,
         "form": form,
         "may_manage": request.user.has_perm("privacy.manage_legal_holds"),
     }

@@ -86,7 +86,7 @@ def test_compliance_sees_the_events_newest_first_each_action_by_its_label(client
     page = response.content.decode()
     assert "Ion Vasilescu" in page
     assert ">system<" in page
-    cells = re.findall(r"<td>\s*(.*?)\s*</td>", page, re.DOTALL)
+    cells = re.findall(r"<td[^>]*>\s*(.*?)\s*</td>", page, re.DOTALL)
     assert "Version published" in cells
     assert "Account created" in cells
     assert "<code>" not in page
@@ -284,7 +284,7 @@ def field(label: str, value: str) -> str:
 
 def details_cell(response) -> str:
     """The Details cell of the log's first row."""
-    return re.findall(r"<td>((?:(?!<td[ >]).)*)</td>\s*</tr>", response.content.decode(), re.DOTALL)[0]
+    return re.findall(r"<td[^>]*>((?:(?!<td[ >]).)*)</td>\s*</tr>", response.content.decode(), re.DOTALL)[0]
 
 
 def test_details_are_a_definition_list_under_labels_with_values_in_words(
@@ -397,4 +397,4 @@ def test_the_log_costs_the_same_queries_for_1_or_30_events(
         response = client.get(url)
     assert response.status_code == 200
     # The counted queries drew the whole first page, not a part of it.
-    assert response.content.decode().count("<td>Team ") == min(rows, 25)
+    assert len(re.findall(r"<td[^>]*>Team ", response.content.decode())) == min(rows, 25)

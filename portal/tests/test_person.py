@@ -193,9 +193,9 @@ def test_the_page_reads_the_same_number_of_queries_whatever_the_number_of_rows(
 
     # The session, the user, their permissions (two), the person with user, department and manager; a count
     # and a page of each list: requests with version, signature and waiver, waivers, assignments, completions,
-    # breach cases with their clause and version, reminders, audit events with their actors (fourteen); unread
-    # notifications and my tasks (navigation).
-    with django_assert_num_queries(20):
+    # breach cases with their clause and version, reminders, audit events with their actors (fourteen); the legal
+    # holds in force on the person (privacy's part of the page); unread notifications and my tasks (navigation).
+    with django_assert_num_queries(21):
         response = client.get(url(agent))
     assert response.status_code == 200
 

@@ -15,7 +15,7 @@ from people.models import NotificationKind, NotificationPreference
 from people.services import person_deactivate
 from people.tests.factories import StaffProfileFactory
 from privacy.models import LegalHold
-from privacy.services import hold_place
+from privacy.services import hold_place, hold_release
 from questions.tests.factories import ask
 from reminders.models import DeliveryStatus, ReminderKind, ReminderLog
 from reminders.tests.factories import NotificationFactory
@@ -445,3 +445,78 @@ def test_the_holds_pages_queries_do_not_grow_with_the_holds(
     # page of holds with their people.
     with django_assert_num_queries(7):
         assert client.get(HOLDS).status_code == 200
+
+
+# ---------------------------------------------------------------------------
+# A hold on the person page (/people/<id>/, drawn by portal)
+# ---------------------------------------------------------------------------
+
+
+def person_page(client: Client, person) -> str:
+    response = client.get(f"/people/{person.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def agents_hold(agent, compliance_officer) -> LegalHold:
+    return hold_place(person=agent, reason="Tribunal claim 2026/118", actor=compliance_officer.user)
+
+
+def test_compliance_sees_on_the_persons_page_that_they_are_held_with_a_link_to_the_hold(
+    client: Client, compliance_officer, agent, agents_hold
+) -> None:
+    client.force_login(compliance_officer.user)
+
+    page = person_page(client, agent)
+
+    assert "Under a legal hold" in page
+    link = f"{HOLDS}?person={agent.pk}"
+    assert f'href="{link}"' in page
+    assert "Tribunal claim 2026/118" in client.get(link).content.decode()
+
+
+def test_the_link_to_the_hold_shows_that_persons_holds_only(
+    client: Client, compliance_officer, agent, agents_hold, leaver_hold
+) -> None:
+    client.force_login(compliance_officer.user)
+
+    holds = client.get(HOLDS, {"person": agent.pk}).content.decode()
+
+    assert "Tribunal claim 2026/118" in holds
+    assert "Zenobia" not in holds
+    assert f'<a href="{HOLDS}">See every legal hold</a>' in holds
+
+
+def test_the_manager_is_told_of_the_hold_without_a_link_that_would_not_open_for_them(
+    client: Client, manager, agent, agents_hold
+) -> None:
+    client.force_login(manager.user)
+
+    page = person_page(client, agent)
+
+    assert "Under a legal hold" in page
+    assert HOLDS not in page
+    assert "Tribunal claim 2026/118" not in page, "the reason is for those who may open the holds"
+    assert client.get(f"{HOLDS}?person={agent.pk}").status_code == 403
+
+
+def test_a_hold_on_a_breach_case_about_the_person_is_shown_on_their_page(
+    client: Client, compliance_officer, leavers_case, leaver
+) -> None:
+    hold_place(case=leavers_case, reason="The case is under appeal", actor=compliance_officer.user)
+    client.force_login(compliance_officer.user)
+
+    page = person_page(client, leaver)
+
+    assert "Under a legal hold" in page
+    assert f"through breach case {leavers_case.pk}" in page
+
+
+def test_a_released_hold_is_not_shown_on_the_persons_page(
+    client: Client, compliance_officer, agent, agents_hold
+) -> None:
+    hold_release(hold=agents_hold, reason="Settled", actor=compliance_officer.user)
+    client.force_login(compliance_officer.user)
+
+    assert "Under a legal hold" not in person_page(client, agent)

@@ -114,3 +114,14 @@ def test_a_request_replaced_before_signing_is_counted_as_replaced(
         (1, (6, 2, 0, 0, 1), 3),
     ]
     assert versions[1]["percent_signed"] == 40.0  # 2 / (6 - 1): replaced requests were not signed
+
+
+def test_the_replaced_versions_badge_starts_with_a_capital_as_every_status_does(
+    client, compliance_officer, campaign, manager, second_manager
+):
+    publish(start_revision(campaign.document, actor=manager.user), author=manager.user, approver=second_manager.user)
+    client.force_login(compliance_officer.user)
+
+    page = client.get(DASHBOARD).content.decode()
+
+    assert f'v{campaign.number}</a> <span class="badge text-bg-light border">Replaced</span>' in page
