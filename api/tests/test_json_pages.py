@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 import zoneinfo
@@ -15,7 +16,7 @@ from rest_framework.test import APIRequestFactory
 
 from acknowledgements import services
 from acknowledgements.commitments import PSEUDONYM_PREFIX
-from acknowledgements.models import AcknowledgementRequest
+from acknowledgements.models import AcknowledgementRequest, Signature
 from acknowledgements.tests.dashboard.helpers import request_of
 from api.json_pages import row_json
 from api.resources.acknowledgements import SignatureViewSet
@@ -110,6 +111,22 @@ def test_every_page_equals_the_serializer_s_for_the_same_rows(request, make_toke
     assert walked == 4
     # A previous link reads the rows in reverse and gives them back in order.
     assert page(SignatureViewSet, secret, previous) == page(SerializedSignatureViewSet, secret, previous)
+
+
+@pytest.mark.parametrize("cursor", ["o=1", "o=1&p={first}", "r=1&p={last}", "o=1&r=1&p={last}", "r=1&p={first}"])
+def test_a_cursor_backwards_or_with_an_offset_reads_the_serializer_s_page(
+    make_token, compliance_officer, awkward, cursor
+):
+    # DRF's cursors may skip rows (an offset) or read backwards: the page leaves out the row read beyond it
+    # on either side, and its links are DRF's.
+    first, *_between, last = Signature.objects.order_by("pk").values_list("pk", flat=True)
+    secret = make_token(compliance_officer)
+    encoded = base64.b64encode(cursor.format(first=first, last=last).encode()).decode()
+    address = f"http://testserver{SIGNATURES}?page_size=2&cursor={encoded}"
+
+    written = page(SignatureViewSet, secret, address)
+
+    assert written == page(SerializedSignatureViewSet, secret, address)
 
 
 def test_the_awkward_values_are_in_the_page(api_as, compliance_officer, manager, awkward):
