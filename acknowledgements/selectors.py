@@ -357,23 +357,31 @@ def overdue_of_team(user: Viewer) -> QuerySet[AcknowledgementRequest]:
 
 def campaigns_with_overdue(user: Viewer) -> QuerySet[CodeVersion]:
     """The versions whose campaign has people past their deadline, for those who run campaigns (remind,
-    extend, waive): each with how many are overdue and the deadline the earliest of them missed, the
-    longest overdue first."""
+    extend, waive). The navigation counts these on every page, so only the rows: `with_overdue_figures`
+    adds what a list of them shows."""
     if not may_run_campaigns(user):
         return CodeVersion.objects.none()
-    # Per version, through the (version, status) index: every page counts these tasks for the navigation,
-    # and a join of the organisation's requests took that count to half a second at 100,000 people.
-    overdue = AcknowledgementRequest.objects.overdue(on=timezone.localdate()).filter(version=OuterRef("pk"))
-    per_version = overdue.order_by().values("version")
+    return CodeVersion.objects.filter(Exists(_overdue_of_version()))
+
+
+def with_overdue_figures(campaigns: QuerySet[CodeVersion]) -> QuerySet[CodeVersion]:
+    """`campaigns` (`campaigns_with_overdue`), each with how many are overdue and the deadline the earliest of them
+    missed, the longest overdue first."""
+    per_version = _overdue_of_version().order_by().values("version")
     return (
-        CodeVersion.objects.filter(Exists(overdue))
-        .annotate(
+        campaigns.annotate(
             overdue_count=Subquery(per_version.annotate(n=Count("pk")).values("n")),
             overdue_since=Subquery(per_version.annotate(since=Min("due_date")).values("since")),
         )
         .select_related("document")
         .order_by("overdue_since", "pk")
     )
+
+
+def _overdue_of_version() -> AcknowledgementRequestQuerySet:
+    # Per version, through the (version, status) index: every page counts these tasks for the navigation,
+    # and a join of the organisation's requests took that count to half a second at 100,000 people.
+    return AcknowledgementRequest.objects.overdue(on=timezone.localdate()).filter(version=OuterRef("pk"))
 
 
 def signatures_visible_to(user: Viewer) -> QuerySet[Signature]:

@@ -21,6 +21,12 @@ def staff_directory(*, department: Department | None = None, search: str = "") -
     return people
 
 
+def people_matching(search: str) -> QuerySet[StaffProfile]:
+    """The people `matching_person` finds, each with what a list of them shows: their account and department
+    (not their manager, as `staff_directory` joins them: two more tables for each row)."""
+    return StaffProfile.objects.select_related("user", "department").filter(matching_person(search))
+
+
 def matching_person(search: str) -> Q:
     """People whose full name, employee id, email, job title or department contains `search`.
 

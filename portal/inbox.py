@@ -3,8 +3,10 @@
 Each kind is one entry of TASK_KINDS: the selector of the app that owns it, which returns the
 person's open tasks of that kind (an empty `none()` queryset when the kind is not theirs: they may
 not approve, have no team…), a heading, and the template of one task, which links to the page where
-it is done. A task is done when its row leaves the selector (signed, approved, recorded), so it
-disappears by itself. A later kind of task (questions, waiver requests) is one more entry here.
+it is done; what a list of them shows beyond those rows (figures of each) is added apart, as every page
+counts the rows for the navigation and never shows those figures. A task is done when its row leaves
+the selector (signed, approved, recorded), so it disappears by itself. A later kind of task (questions,
+waiver requests) is one more entry here.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ class TaskKind:
     heading: Promise
     # Renders one task as a list item, with the link to the page where it is done.
     row_template: str
+    # The person's open tasks: the rows the navigation counts on every page.
     rows: Callable[..., QuerySet]
+    # What a list of them shows beyond those rows (figures of each, in their order); the same rows.
+    listed: Callable[[QuerySet], QuerySet] = QuerySet.all
 
 
 TASK_KINDS: tuple[TaskKind, ...] = (
@@ -90,6 +95,7 @@ TASK_KINDS: tuple[TaskKind, ...] = (
         _("Campaigns with people past their deadline"),
         "portal/tasks/_campaign.html",
         acknowledgement_selectors.campaigns_with_overdue,
+        acknowledgement_selectors.with_overdue_figures,
     ),
     TaskKind(
         "team_training",
@@ -160,7 +166,11 @@ def task_lists(
     """Each of the person's kinds of task, in TASK_KINDS order, with `rows(kind, queryset, count)` of the kinds
     that have any (a kind without tasks costs no query)."""
     return [
-        TaskList(kind, counts[kind.key], rows(kind, kind.rows(user), counts[kind.key]) if counts[kind.key] else [])
+        TaskList(
+            kind,
+            counts[kind.key],
+            rows(kind, kind.listed(kind.rows(user)), counts[kind.key]) if counts[kind.key] else [],
+        )
         for kind in TASK_KINDS
         if kind.key in counts
     ]

@@ -13,7 +13,7 @@ from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, query_without_page
 from common.permissions import permission_required
 from common.replica import reads_from_replica
-from people.selectors import staff_directory
+from people.selectors import people_matching
 
 from .forms import SearchForm
 
@@ -51,5 +51,5 @@ def results(request: AuthenticatedHttpRequest) -> HttpResponse:
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, context = _context(request)
     if form.is_valid():
-        context["page"] = paginate(request, staff_directory(search=form.cleaned_data["q"]).order_by("employee_id"))
+        context["page"] = paginate(request, people_matching(form.cleaned_data["q"]).order_by("employee_id"))
     return render(request, "search/people.html", context)

@@ -77,13 +77,25 @@ def test_a_campaign_with_people_past_their_deadline_is_a_task_of_compliance(
     ask(agent, published, days=-3)
     ask(manager, published, days=-1)
 
-    campaigns = list(selectors.campaigns_with_overdue(compliance_officer.user))
+    campaigns = list(selectors.with_overdue_figures(selectors.campaigns_with_overdue(compliance_officer.user)))
 
     assert campaigns == [published]
     assert (campaigns[0].overdue_count, campaigns[0].overdue_since) == (
         2,
         timezone.localdate() - datetime.timedelta(days=3),
     )
+
+
+def test_the_navigation_counts_campaigns_without_working_out_their_figures(
+    published, compliance_officer, agent
+) -> None:
+    ask(agent, published, days=-1)
+
+    counted = selectors.campaigns_with_overdue(compliance_officer.user)
+
+    # Every page counts these for the navigation: the figures only the task list shows are not computed.
+    assert list(counted) == [published]
+    assert not counted.query.annotations
 
 
 def test_a_campaign_whose_people_are_all_within_their_deadline_is_no_task(published, compliance_officer, agent) -> None:
