@@ -2,7 +2,7 @@
 
 Its floor: the one INSERT … SELECT … ON CONFLICT DO NOTHING that asked everyone, as the publication ran
 it, run again alone on the driver's cursor for a scratch copy of the version (the same rows, for another
-version id), in a transaction rolled back.
+version id), with its foreign keys checked as psql would check them, in a transaction rolled back.
 """
 
 from __future__ import annotations
@@ -62,8 +62,13 @@ def _asks(sql: str) -> bool:
 
 def _floor(asking: Statement, version: CodeVersion) -> tuple[float, int]:
     """The seconds and rows of the statement that asked everyone, run again alone for a scratch draft copy of
-    `version` (nobody asked for it yet), in a transaction rolled back."""
-    from django.db import transaction
+    `version` (nobody asked for it yet), in a transaction rolled back.
+
+    Its foreign keys are checked at the end of the statement, within the time, as psql checks them when it
+    runs the statement on its own: Django's are deferred to the commit, which a rollback never reaches, and
+    the floor would leave out the checks of the very rows it inserts (one look-up of the person and one of
+    the version for each request; the publication pays them at its commit)."""
+    from django.db import connection, transaction
 
     from codes.models import CodeVersion, VersionStatus
 
@@ -74,6 +79,8 @@ def _floor(asking: Statement, version: CodeVersion) -> tuple[float, int]:
         scratch.number += 1
         scratch.status = VersionStatus.DRAFT
         scratch.save()
+        with connection.cursor() as cursor:  # the scratch version's own checks are made here, outside the time
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # The version's id is the one whole number among the values the INSERT sets (common.bulk).
         ids = [index for index, value in enumerate(params) if type(value) is int and value == version.pk]
         assert len(ids) == 1, f"the version's id is {len(ids)} of the INSERT's parameters, not 1"
@@ -119,7 +126,7 @@ def measure_publish(bench: Bench, version_id: int) -> int:
             f"{result['seconds']:.1f} s ({result['requests']:,} requests, {result['queries']} queries)",
             "≤ 10 s, ≤ 1.5× floor",
             result["seconds"] <= 10 and ratio <= 1.5,
-            floor=f"its INSERT … SELECT alone: {result['floor_seconds']:.1f} s",
+            floor=f"its INSERT … SELECT alone, foreign keys checked: {result['floor_seconds']:.1f} s",
             ratio=f"{ratio:.2f}×",
         )
     )
