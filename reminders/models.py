@@ -127,6 +127,20 @@ class ReminderLog(models.Model):
         return stage_label(self.stage)
 
 
+class AudienceToTell(models.Model):
+    """A publication whose audience is still to be told: one row for everyone it asked, written once it asked
+    them, so that the publisher does not wait for a notice to be claimed per person. The notification task
+    claims the people's notices (ReminderLog rows, once each) and removes the row; a task that never ran (the
+    broker down, or its message lost) leaves the row to the next sweep, which does the same."""
+
+    # Shown nowhere (it lives for the moments between a publication and its task): no names to translate.
+    version_id = models.BigIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"version {self.version_id}"
+
+
 class Notification(models.Model):
     """What a reminder said, kept in the portal for the person, with an unread mark."""
 

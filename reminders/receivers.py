@@ -16,7 +16,8 @@ from . import services, tasks
 
 # Each notice is claimed here, in the database, before the broker is asked to deliver it: with the broker
 # down, the person who acted sees no error (robust) and the next sweep, which delivers every pending claim,
-# sends the notices. The task claims again (nothing new: the claims are unique) and delivers at once.
+# sends the notices. The task claims again (nothing new: the claims are unique) and delivers at once. A
+# publication's whole audience is noted as one row instead, which the next sweep claims in the same way.
 
 
 @receiver(version_review_step, dispatch_uid="reminders.notify_review_step")
@@ -25,10 +26,14 @@ def notify_review_step(sender: Any, version_id: int, step: str, event_id: int, a
     transaction.on_commit(lambda: tasks.notify_review_step.delay(version_id, step, event_id, actor_id), robust=True)
 
 
-# After the requests exist: the publication's audience is who was asked.
+# After the requests exist: the publication's audience is who was asked. A whole audience (100,000 people)
+# is noted as one row, its notices claimed by the task or the sweep, not while the publisher waits.
 @receiver(requests_created, dispatch_uid="reminders.notify_publication")
 def notify_publication(sender: Any, version_id: int, person_ids: list[int] | None = None, **kwargs: Any) -> None:
-    services.notices_claim_publication(version_id=version_id, person_ids=person_ids)
+    if person_ids is None:
+        services.audience_to_tell(version_id=version_id)
+    else:
+        services.notices_claim_publication(version_id=version_id, person_ids=person_ids)
     transaction.on_commit(lambda: tasks.notify_publication.delay(version_id, person_ids), robust=True)
 
 

@@ -49,6 +49,7 @@ from .models import (
     OVERDUE,
     PUBLISHED,
     RETIRED,
+    AudienceToTell,
     DeliveryStatus,
     Notification,
     ReminderKind,
@@ -119,12 +120,20 @@ def _claim_overdue_requests(rule: Rule, claims: QuerySet) -> int:
 
 
 def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> SweepReport:
-    """Claim every reminder due on `day` that has not been claimed before."""
+    """Claim every reminder due on `day` that has not been claimed before, and the notices of the
+    publications whose audience no task has told yet (`audience_to_tell`); given `rules`, only theirs."""
     report = SweepReport()
     for rule in rules or all_rules():
         claimed = _claim(rule, rule.claims(day))
         report.by_rule[f"{rule.kind}/{rule.stage}"] = claimed
         report.claimed += claimed
+    if rules is None:
+        told = sum(
+            notices_claim_publication(version_id=version_id)
+            for version_id in AudienceToTell.objects.order_by("pk").values_list("version_id", flat=True)
+        )
+        report.by_rule[f"{ReminderKind.PUBLICATION}/{PUBLISHED}"] = told
+        report.claimed += told
     return report
 
 
@@ -328,10 +337,17 @@ def notices_claim_review_step(*, version_id: int, step: str, event_id: int, acto
     return _claim_notices(recipients, kind=ReminderKind.VERSION_REVIEW, object_id=event_id, stage=step)
 
 
+def audience_to_tell(*, version_id: int) -> None:
+    """Note that the audience a publication asked is to be told: one row, whatever its size; the task, or
+    failing it the next sweep, claims each person's notice (`notices_claim_publication`)."""
+    AudienceToTell.objects.bulk_create([AudienceToTell(version_id=version_id)], ignore_conflicts=True)
+
+
 def notices_claim_publication(*, version_id: int, person_ids: Sequence[int] | None = None) -> int:
     """Claim the notice of a publication for each person it asks to sign: those with a pending request for
     it, or of them only `person_ids` (staff profiles asked since: joiners, movers, returners). Those a minor
-    version does not ask again (they signed the version it replaces) are not told."""
+    version does not ask again (they signed the version it replaces) are not told. Its whole audience
+    claimed, it is no longer to tell (a run stopped in between leaves the sweep to claim again: nothing new)."""
     recipients = (
         AcknowledgementRequest.objects.pending()
         .filter(version_id=version_id, person__user__is_active=True)
@@ -340,7 +356,10 @@ def notices_claim_publication(*, version_id: int, person_ids: Sequence[int] | No
     )
     if person_ids is not None:
         recipients = recipients.filter(person_id__in=person_ids)
-    return _claim_notices(recipients, kind=ReminderKind.PUBLICATION, object_id=version_id, stage=PUBLISHED)
+    claimed = _claim_notices(recipients, kind=ReminderKind.PUBLICATION, object_id=version_id, stage=PUBLISHED)
+    if person_ids is None:
+        AudienceToTell.objects.filter(version_id=version_id).delete()
+    return claimed
 
 
 def notices_claim_retirement(*, document_id: int) -> int:

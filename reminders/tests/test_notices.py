@@ -231,6 +231,38 @@ def test_a_broker_that_is_down_fails_no_publication_and_the_sweep_tells_the_audi
     assert version.status == "published"
 
 
+def test_the_publishers_request_leaves_telling_the_audience_to_the_worker(
+    draft, manager, second_manager, agent, mailoutbox, on_commit, monkeypatch
+) -> None:
+    enqueued = []
+    monkeypatch.setattr(tasks.notify_publication, "delay", lambda *args: enqueued.append(args))
+    with on_commit():
+        version = publish(draft, author=manager.user, approver=second_manager.user)
+
+    # No notice claimed per person while the publisher waits (at 100,000 people, a third of publishing's time).
+    assert not ReminderLog.objects.filter(kind=ReminderKind.PUBLICATION).exists()
+    assert enqueued == [(version.pk, None)]
+
+    tasks.notify_publication.apply(args=enqueued[0])
+
+    assert addressees(mailoutbox, ASKS) == told(manager, second_manager, agent)
+
+
+def test_a_publication_whose_task_the_broker_lost_is_told_by_the_next_sweep_once(
+    draft, manager, second_manager, agent, mailoutbox, on_commit, monkeypatch
+) -> None:
+    monkeypatch.setattr(tasks.notify_publication, "delay", lambda *args: None)  # accepted, then lost
+    with on_commit():
+        version = publish(draft, author=manager.user, approver=second_manager.user)
+
+    services.sweep_now()
+    services.sweep_now()
+    tasks.notify_publication.apply(args=[version.pk])  # delivered after all, late
+
+    assert addressees(mailoutbox, ASKS) == told(manager, second_manager, agent)
+    assert Notification.objects.filter(message__startswith="A new version of").count() == 3
+
+
 def test_a_new_major_version_links_those_who_signed_before_and_may_open_it_to_what_changed(
     published, manager, second_manager, agent, compliance_officer, mailoutbox, on_commit
 ) -> None:
@@ -339,14 +371,15 @@ def test_a_person_who_signs_at_a_kiosk_is_told_in_the_portal_only(published, sup
 
 def _queries_to_notify(version) -> int:
     """The queries of telling the audience of `version`, besides each email's own (QUERIES_PER_EMAIL)."""
-    # Claim (one INSERT … SELECT), the pending ids (one batch), then the delivery of the batch: the pending
+    # Claim (one INSERT … SELECT), the audience no longer to tell (one DELETE: the publisher's request left the
+    # claim to this task), the pending ids (one batch), then the delivery of the batch: the pending
     # rows with their recipients, the recipients' staff profiles, the pending requests, who may compare,
     # the versions, the earlier signatures, the languages, commits not waiting for the disk and back.
     with CaptureQueriesContext(connection) as queries:
         tasks.notify_publication.apply(args=[version.pk])
     told = ReminderLog.objects.filter(kind=ReminderKind.PUBLICATION, object_id=version.pk).count()
     besides_each_email = len(queries) - QUERIES_PER_EMAIL * told
-    assert besides_each_email == 11, [query["sql"] for query in queries]
+    assert besides_each_email == 12, [query["sql"] for query in queries]
     return besides_each_email
 
 
