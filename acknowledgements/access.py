@@ -3,6 +3,7 @@ they may not open the page at all."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
@@ -23,14 +24,14 @@ from .selectors import (
 )
 
 
-def get_own_request_for_user(user: Viewer, pk: int, *, whole: bool = True) -> AcknowledgementRequest:
-    """A request of the user's own, to read and sign; anyone else's is not found. `whole=False` loads its id
-    only: for a view that hands it to a service which reads it again itself (signing, under its lock), where
-    loading and building its version, document, person and user would be wasted."""
+def get_own_request_for_user(user: Viewer, pk: int) -> AcknowledgementRequest:
+    """A request of the user's own, to read and sign, with its version, document and person; anyone else's is
+    not found. The person's user is `user`, already in hand: it is not read again."""
     own = AcknowledgementRequest.objects.filter(person__user__pk=user.pk or 0)
-    return get_object_or_404(
-        own.select_related("version__document", "person__user") if whole else own.only("pk"), pk=pk
-    )
+    ack = get_object_or_404(own.select_related("version__document", "person"), pk=pk)
+    assert isinstance(user, User)  # found, so signed in
+    ack.person.user = user
+    return ack
 
 
 def get_request_for_user(user: Viewer, pk: int) -> AcknowledgementRequest:

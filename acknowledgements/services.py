@@ -540,7 +540,8 @@ def _refuse_unless_signable(ack_request: AcknowledgementRequest, *, actor: User,
         )
     version = ack_request.version
     if version.status == VersionStatus.RETIRED:
-        retired_at = version.document.retired_at
+        # Read now: the document in hand may have been loaded before it was retired.
+        retired_at = CodeDocument.objects.values_list("retired_at", flat=True).get(pk=version.document_id)
         raise DomainError(
             _("This document was retired on %(date)s; it no longer asks for signatures.")
             % {"date": date_format(timezone.localtime(retired_at).date()) if retired_at else "—"}
@@ -566,6 +567,23 @@ def _refuse_unless_signable(ack_request: AcknowledgementRequest, *, actor: User,
             )
 
 
+# The last record's sequence and hash, backwards along the unique index on sequence. Written once, not built by
+# the ORM at each signature: that costs more Python than the statement costs PostgreSQL, and it runs under the lock.
+_CHAIN_END_SQL = "SELECT {sequence}, {hash} FROM {table} ORDER BY {sequence} DESC LIMIT 1".format(  # noqa: S608 - our names
+    table=connection.ops.quote_name(Signature._meta.db_table),
+    sequence=connection.ops.quote_name(Signature._meta.get_field("sequence").column),
+    hash=connection.ops.quote_name(Signature._meta.get_field("record_hash").column),
+)
+
+
+def _chain_end() -> tuple[int, str]:
+    """The last record's sequence and hash; (0, GENESIS) for an empty chain."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CHAIN_END_SQL)
+        end = cursor.fetchone()
+    return (end[0], end[1]) if end is not None else (0, GENESIS)
+
+
 def _chain_append(
     ack_request: AcknowledgementRequest,
     *,
@@ -585,9 +603,7 @@ def _chain_append(
     under it only what needs the new record (its id, hash or time)."""
     # One signer at a time extends the chain.
     transaction_lock(TransactionLock.SIGNATURE_CHAIN)
-    # The last record's sequence and hash in one statement (backwards along the unique index on sequence).
-    end = Signature.objects.order_by("-sequence").values_list("sequence", "record_hash").first()
-    last, previous_hash = end if end is not None else (0, GENESIS)
+    last, previous_hash = _chain_end()
     version = ack_request.version
     signature = Signature(
         sequence=last + 1,
@@ -644,14 +660,13 @@ def signature_create(
     the published one, a passing attempt at its comprehension check exists when the version requires one,
     and the typed name matches the person's name (case and spacing aside).
     Re-authentication (the password) is checked by the signing form before this is called.
+
+    `ack_request` comes as the caller loaded it, with its person and version: what the record takes from the
+    version never changes once it is published (codes.models.FROZEN_VERSION_FIELDS). What may have changed
+    since is read again under the request's lock, into `ack_request`: its state, when it was first opened, and
+    the version's status. So a caller whose signature was refused sees the request as it now is.
     """
-    # Only the request's own row is locked: a plain FOR UPDATE would lock the joined version and
-    # document rows as well, and make everyone signing the same version wait for each other.
-    ack_request = (
-        AcknowledgementRequest.objects.select_for_update(of=("self",))
-        .select_related("person__user", "version__document")
-        .get(pk=ack_request.pk)
-    )
+    _lock_request(ack_request)
     _refuse_unless_signable(ack_request, actor=actor, typed_name=typed_name)
     check_refusal, score = comprehension.score_for_signing(ack_request)
     if check_refusal:
@@ -691,6 +706,17 @@ def signature_create(
     )
     _announce_change(ack_request, before=RequestStatus.PENDING, endpoints=endpoints[EventType.REQUEST_STATE_CHANGED])
     return signature
+
+
+def _lock_request(ack_request: AcknowledgementRequest) -> None:
+    """Lock the request's row until the transaction ends, and read into it what may have changed since it was
+    loaded. Only its own row is locked: a plain FOR UPDATE would lock the joined version's row as well, and make
+    everyone signing the same version wait for each other."""
+    ack_request.status, ack_request.first_opened_at, ack_request.version.status = (
+        AcknowledgementRequest.objects.select_for_update(of=("self",))
+        .values_list("status", "first_opened_at", "version__status")
+        .get(pk=ack_request.pk)
+    )
 
 
 def _authentication_record(signature: Signature, reauthentication: Reauthentication | None) -> None:

@@ -147,9 +147,9 @@ def read_and_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # Someone else's request is not found before the password is checked; it is loaded whole only to show the
-    # page again, since signature_create reads it again under its lock.
-    ack = get_own_request_for_user(request.user, pk, whole=False)
+    # The one reading of the request: someone else's is not found before the password is checked; signing reads
+    # what may have changed since into it, under its lock, and a refused signature shows the page with it.
+    ack = get_own_request_for_user(request.user, pk)
     form = SignForm(request.POST, request=request, user=request.user)
     if form.is_valid():
         try:
@@ -163,7 +163,6 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reauthentication=form.reauthentication,
             )
         except DomainError as error:
-            ack = get_own_request_for_user(request.user, pk)
             if ack.status == RequestStatus.SIGNED:
                 # A second tab or a double click: the first one signed; show its receipt.
                 messages.info(request, _("You had already signed this version; here is your receipt."))
@@ -173,8 +172,6 @@ def sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             reauthentication_forget(request=request)
             messages.success(request, _("Thank you. Your acknowledgement is recorded; this is your receipt."))
             return redirect("acknowledgements:receipt", signature.pk)
-    else:
-        ack = get_own_request_for_user(request.user, pk)
     # Shown again in the language they were reading (one the version has no text in shows the default).
     return _read_and_sign_page(request, ack, form, wanted=request.POST.get("language") or None, status=400)
 

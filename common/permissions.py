@@ -92,7 +92,18 @@ def users_with_permission(permission: str) -> QuerySet[User]:
 class OneQueryModelBackend(ModelBackend):
     """Django's ModelBackend, reading a person's permissions, their own and their roles', in one query where
     Django makes two: every page asks them (the navigation), and so does every API request. Cached on the
-    user object for the request, as Django's are."""
+    user object for the request, as Django's are. A signed-in person asked for their password again (before
+    signing, say) is checked on their user as this request loaded it, not read a second time by username."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        signed_in = getattr(request, "user", None)
+        if signed_in is None or not signed_in.is_authenticated or username != signed_in.get_username():
+            return super().authenticate(request, username, password, **kwargs)
+        if password is not None and signed_in.check_password(password) and self.user_can_authenticate(signed_in):
+            return signed_in
+        return None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -94,11 +94,12 @@ def test_signing_takes_few_statements_and_under_the_chain_lock_only_what_needs_t
     )
     client.force_login(agent.user)
 
-    # The session, the user, the request, the password check (axes' failures, the user), the locked request,
-    # the comprehension check's attempts (its questions only when a pass is required), the webhooks'
-    # subscribers, the lock, the statements below, and the test's savepoint around signature_create (BEGIN
-    # and COMMIT in production).
-    with django_assert_max_num_queries(16) as captured:
+    # The session, the user, the request with its version and person (the user is the one in hand), the
+    # password check (axes' failures; the user is not read again), the locked request's state, the
+    # comprehension check's attempts (its questions only when a pass is required), the webhooks' subscribers,
+    # the lock, the statements below, and the test's savepoint around signature_create (BEGIN and COMMIT in
+    # production).
+    with django_assert_max_num_queries(15) as captured:
         response = client.post(f"/acknowledgements/{ack.pk}/sign/", sign_form(agent))
 
     assert response.status_code == 302
