@@ -1,8 +1,10 @@
-"""Locks held until the current transaction ends, for work that must not run twice at once."""
+"""Advisory locks: held until the current transaction ends, for work that must not run twice at once; or held
+by a database session on rows of a kind, for work that spans several transactions."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -14,6 +16,13 @@ class TransactionLock(enum.IntEnum):
     HR_IMPORT = 7_240_612
 
 
+class SessionLockSpace(enum.IntEnum):
+    """The first of the two keys of a session's lock on a row of a kind (the second is the row's id). PostgreSQL
+    keeps locks of two keys apart from those of one (TransactionLock)."""
+
+    REMINDERS = 7_240_613
+
+
 def transaction_lock(lock: TransactionLock) -> None:
     """Wait for `lock`, and hold it until the current transaction commits or rolls back.
 
@@ -22,3 +31,32 @@ def transaction_lock(lock: TransactionLock) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(lock)])
+
+
+# The second key of a row's lock: its id's lowest 32 bits, as PostgreSQL's (signed) integer.
+_ROW_KEY = "(id %% 4294967296 - 2147483648)::integer"
+
+
+def session_locks_try(space: SessionLockSpace, ids: Iterable[int]) -> set[int]:
+    """Lock the rows of `ids` in `space` for this database session, all in one statement, without waiting for
+    those another session holds; the ids locked. The locks last across transactions, until
+    `session_locks_release`, or until the session ends (a process killed: its connection closes with it).
+
+    SQLite lets one writer in at a time by itself: every id is this session's."""
+    ids = sorted(set(ids))
+    if connection.vendor != "postgresql" or not ids:
+        return set(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM unnest(%s::bigint[]) AS id WHERE pg_try_advisory_lock(%s, {_ROW_KEY})",
+            [ids, int(space)],
+        )
+        return {row_id for (row_id,) in cursor.fetchall()}
+
+
+def session_locks_release(space: SessionLockSpace, ids: Iterable[int]) -> None:
+    """Let go of this session's locks on the rows of `ids` in `space` (see `session_locks_try`), in one statement."""
+    ids = sorted(set(ids))
+    if connection.vendor == "postgresql" and ids:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pg_advisory_unlock(%s, {_ROW_KEY}) FROM unnest(%s::bigint[]) AS id", [int(space), ids])

@@ -3,10 +3,11 @@
 1. `reminders_claim` runs every rule for a day and inserts one ReminderLog row per
    (kind, object, recipient, stage, due date), in batches; rows that exist already are skipped by the
    database, so the same sweep twice, or two workers at once, claim each reminder once.
-2. `reminders_deliver` sends a batch of claimed reminders over one connection, each email in a
-   transaction of its own: it locks the email's row (skipping a row another worker holds), sends it,
-   marks it sent once the email backend accepted it, and commits. A failure leaves the row pending for
-   a retry; a worker killed mid-batch has marked all it sent but the email in flight.
+2. `reminders_deliver` holds a batch of claimed reminders (a lock of its database session on each,
+   skipping those another worker holds), then sends them over one connection, each email marked sent,
+   with its notification, in one statement committed as soon as the email backend accepted it. A failure
+   leaves the row pending for a retry; a worker killed mid-batch has marked all it sent but the email in
+   flight, and its locks go with its connection.
 3. `digests_deliver` sends each of a batch of managers one email listing all their escalations.
 
 And a person's notifications in the portal are marked read here, by that person only.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ from codes.signals import ReviewStep
 from common.bulk import insert_from_query, insert_from_query_returning
 from common.chunks import batched
 from common.errors import DomainError
+from common.locks import SessionLockSpace, session_locks_release, session_locks_try
 from questions.models import Question
 from webhooks.models import EventType
 from webhooks.services import events_emit
@@ -139,53 +141,73 @@ def reminders_claim(*, day: datetime.date, rules: list[Rule] | None = None) -> S
 
 # One email and the reminders it delivers (a manager's digest delivers several); None for nothing to send.
 Email = tuple[list[ReminderLog], Reminder | None]
-# What a digest becomes when only some of its reminders are still this worker's to deliver.
-Rebuild = Callable[[list[ReminderLog]], Reminder | None]
+
+
+@contextmanager
+def _held(log_ids: Iterable[int]) -> Iterator[set[int]]:
+    """Hold the reminders of `log_ids` for delivery until the block ends, skipping (not waiting for) those another
+    worker holds; the ids held. Held by the database session, across the transaction each email commits in: a
+    worker killed while it holds them lets them go with its connection."""
+    held = session_locks_try(SessionLockSpace.REMINDERS, log_ids)
+    try:
+        yield held
+    finally:
+        # A connection that broke took its locks with it.
+        with suppress(DatabaseError):
+            session_locks_release(SessionLockSpace.REMINDERS, held)
 
 
 def _mark_skipped(logs: list[ReminderLog]) -> None:
     """Mark reminders with nothing left to remind of skipped (no email: nothing is sent twice if this is lost)."""
     if logs:
-        with transaction.atomic():
-            ReminderLog.objects.filter(pk__in=_lock_pending([log.pk for log in logs])).update(
-                status=DeliveryStatus.SKIPPED, attempts=F("attempts") + 1, last_error=""
-            )
+        ReminderLog.objects.filter(pk__in=[log.pk for log in logs], status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SKIPPED, attempts=F("attempts") + 1, last_error=""
+        )
+
+
+# The reminders marked sent and their notification in the portal written by one statement, committed as one.
+_MARK_SENT = """
+    WITH marked AS (
+        UPDATE reminders_reminderlog
+        SET status = %(sent)s, sent_at = %(now)s, attempts = attempts + 1, last_error = ''
+        WHERE id = ANY(%(ids)s) AND status = %(pending)s
+        RETURNING recipient_id
+    )
+    INSERT INTO reminders_notification (recipient_id, message, url, created_at)
+    SELECT recipient_id, %(message)s, %(url)s, %(now)s FROM marked LIMIT 1
+"""
 
 
 def _mark_sent(logs: list[ReminderLog], reminder: Reminder) -> None:
-    """Mark the reminders sent, with a notification in the portal."""
-    ReminderLog.objects.filter(pk__in=[log.pk for log in logs]).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-    )
-    Notification.objects.create(recipient_id=logs[0].recipient_id, message=reminder.message[:300], url=reminder.path)
-
-
-def _deliver_one(
-    logs: list[ReminderLog], reminder: Reminder, email_connection: BaseEmailBackend, rebuild: Rebuild | None
-) -> dict[int, Exception]:
-    """Lock the email's reminders (skipping those another worker holds), send it, mark them sent, and commit:
-    a worker killed after this commit has nothing of this email left to send again, and one killed before
-    it leaves the reminders pending (only an email it was handing over then can go out twice). Returns the
-    reminders whose email failed, by log id, with the error."""
+    """Mark the reminders sent, with a notification in the portal, and commit: on PostgreSQL in one statement,
+    one round trip an email."""
+    ids = [log.pk for log in logs]
+    now = timezone.now()
+    message = reminder.message[:300]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            values = {"sent": DeliveryStatus.SENT, "pending": DeliveryStatus.PENDING, "now": now, "ids": ids}
+            cursor.execute(_MARK_SENT, {**values, "message": message, "url": reminder.path})
+        return
     with transaction.atomic():
-        locked = _lock_pending([log.pk for log in logs])
-        if not locked:  # sent since it was read, or being sent by another worker now
-            return {}
-        if len(locked) < len(logs):  # a digest, part of which another worker is sending
-            assert rebuild is not None
-            logs = [log for log in logs if log.pk in locked]
-            rebuilt = rebuild(logs)
-            if rebuilt is None:
-                _mark_skipped(logs)
-                return {}
-            reminder = rebuilt
-        if reminder.email is not None:  # otherwise in the portal only: its notification is the delivery
-            reminder.email.connection = email_connection
-            try:
-                reminder.email.send()
-            except Exception as error:  # any backend error: keep the reminders for a retry
-                return {log.pk: error for log in logs}
-        _mark_sent(logs, reminder)
+        ReminderLog.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+        )
+        Notification.objects.create(recipient_id=logs[0].recipient_id, message=message, url=reminder.path)
+
+
+def _deliver_one(logs: list[ReminderLog], reminder: Reminder, email_connection: BaseEmailBackend) -> dict[int, Exception]:
+    """Send the email of reminders this worker holds, then mark them sent and commit: a worker killed after
+    that commit has nothing of this email left to send again, and one killed before it leaves the reminders
+    pending (only an email it was handing over then can go out twice). Returns the reminders whose email
+    failed, by log id, with the error."""
+    if reminder.email is not None:  # otherwise in the portal only: its notification is the delivery
+        reminder.email.connection = email_connection
+        try:
+            reminder.email.send()
+        except Exception as error:  # any backend error: keep the reminders for a retry
+            return {log.pk: error for log in logs}
+    _mark_sent(logs, reminder)
     return {}
 
 
@@ -209,10 +231,11 @@ def _commits_not_waiting_for_the_disk() -> Iterator[None]:
             cursor.execute("RESET synchronous_commit")
 
 
-def _deliver(emails: list[Email], rebuild: Rebuild | None = None) -> dict[int, Exception]:
-    """Send each email over one connection to the email backend, each in a transaction of its own (see
-    `_deliver_one`); mark the reminders with nothing left to remind of skipped. Returns the reminders whose
-    email failed, by log id, with the error; they stay pending for a retry."""
+def _deliver(emails: list[Email]) -> dict[int, Exception]:
+    """Send each email of reminders this worker holds over one connection to the email backend, each marked
+    sent as soon as it is sent (see `_deliver_one`); mark the reminders with nothing left to remind of
+    skipped. Returns the reminders whose email failed, by log id, with the error; they stay pending for a
+    retry."""
     _mark_skipped([log for logs, reminder in emails if reminder is None for log in logs])
     to_send = [(logs, reminder) for logs, reminder in emails if reminder is not None]
     if not to_send:
@@ -226,7 +249,7 @@ def _deliver(emails: list[Email], rebuild: Rebuild | None = None) -> dict[int, E
     try:
         with _commits_not_waiting_for_the_disk():
             for logs, reminder in to_send:
-                failed.update(_deliver_one(logs, reminder, email_connection, rebuild))
+                failed.update(_deliver_one(logs, reminder, email_connection))
     finally:
         email_connection.close()
     return failed
@@ -248,49 +271,37 @@ def _pending_of(log_ids: Iterable[int]) -> list[ReminderLog]:
     return [log for log in logs if log.status == DeliveryStatus.PENDING]
 
 
-def _lock_pending(log_ids: list[int]) -> set[int]:
-    """Lock the reminders of `log_ids` still pending, skipping (not waiting for) those another worker is
-    delivering right now; their ids. By id only, as `_pending_of` finds them."""
-    rows = ReminderLog.objects.select_for_update(skip_locked=True).filter(pk__in=log_ids).values_list("pk", "status")
-    return {pk for pk, status in rows if status == DeliveryStatus.PENDING}
-
-
 def reminders_deliver(*, log_ids: list[int]) -> DeliveryReport:
-    """Send a batch of claimed reminders, each email in a transaction of its own that locks its reminder,
-    sends it and marks it sent once the email backend accepted it; a failure leaves it pending for a
-    retry. Reminders sent already, or being sent by another worker, are left alone (and count as sent).
-    A worker that dies half-way through a batch has committed the mark of every email it sent but the
-    one it was handing over: claims are exactly-once, and of the emails at most that one goes out twice."""
-    logs = _pending_of(log_ids)
-    reminders = {
-        **build_reminders([log for log in logs if log.kind not in WORKFLOW_KINDS]),
-        **build_notices([log for log in logs if log.kind in WORKFLOW_KINDS]),
-    }
-    failed = _deliver([([log], reminders[log.pk]) for log in logs])
+    """Send a batch of claimed reminders: hold them (those another worker holds are left to it, and count as
+    sent), read which are still pending, then send each email and mark it sent, committed at once, as soon as
+    the email backend accepted it; a failure leaves it pending for a retry. A worker that dies half-way
+    through a batch has committed the mark of every email it sent but the one it was handing over: claims are
+    exactly-once, and of the emails at most that one goes out twice."""
+    with _held(log_ids) as held:
+        logs = _pending_of(held)  # read once held: what another worker sent before letting go is sent
+        reminders = {
+            **build_reminders([log for log in logs if log.kind not in WORKFLOW_KINDS]),
+            **build_notices([log for log in logs if log.kind in WORKFLOW_KINDS]),
+        }
+        failed = _deliver([([log], reminders[log.pk]) for log in logs])
     _record_failures(failed)
     return DeliveryReport(sent=len(log_ids) - len(failed), failed=sorted(failed))
 
 
-def _digest_of(logs: list[ReminderLog]) -> Reminder | None:
-    return build_digests({logs[0].recipient_id: logs})[logs[0].recipient_id]
-
-
 def digests_deliver(*, manager_ids: list[int]) -> DeliveryReport:
-    """Send each manager one email listing every escalation waiting for them, as `reminders_deliver`
-    does; the report counts managers."""
-    logs = list(
-        ReminderLog.objects.filter(status=DeliveryStatus.PENDING)  # by recipient: the partial index serves
-        .select_related("recipient")
-        .filter(recipient_id__in=manager_ids, stage=ESCALATED)
-        .order_by("recipient_id", "kind", "object_id")
+    """Send each manager one email listing every escalation waiting for them that this worker holds, as
+    `reminders_deliver` does (a digest lists only the escalations it marks sent); the report counts managers."""
+    waiting = ReminderLog.objects.filter(status=DeliveryStatus.PENDING).filter(  # by recipient: the partial index
+        recipient_id__in=manager_ids, stage=ESCALATED
     )
-    escalations: dict[int, list[ReminderLog]] = {}
-    for log in logs:
-        escalations.setdefault(log.recipient_id, []).append(log)
-    digests = build_digests(escalations)
-    failed = _deliver([(escalations[manager], digest) for manager, digest in digests.items()], rebuild=_digest_of)
+    with _held(waiting.values_list("pk", flat=True)) as held:
+        escalations: dict[int, list[ReminderLog]] = {}
+        for log in _pending_of(held):
+            escalations.setdefault(log.recipient_id, []).append(log)
+        digests = build_digests(escalations)
+        failed = _deliver([(escalations[manager], digest) for manager, digest in digests.items()])
     _record_failures(failed)
-    failed_managers = sorted({log.recipient_id for log in logs if log.pk in failed})
+    failed_managers = sorted({logs[0].recipient_id for logs in escalations.values() if logs[0].pk in failed})
     return DeliveryReport(sent=len(manager_ids) - len(failed_managers), failed=failed_managers)
 
 

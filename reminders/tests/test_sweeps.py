@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -293,20 +294,20 @@ def test_delivering_costs_the_same_queries_for_1_or_30_reminders_besides_each_em
         services.reminders_claim(day=day)
         (ids,) = list(selectors.pending_reminder_ids())
 
-        # the pending reminders with their recipients, the pending requests with their versions, the
-        # recipients' languages, commits not waiting for the disk and back (none to mark skipped); then
-        # each email's own
-        with django_assert_num_queries(5 + QUERIES_PER_EMAIL * len(ids)):
+        # holding the batch, the pending reminders with their recipients, the pending requests with their
+        # versions, the recipients' languages, commits not waiting for the disk and back (none to mark
+        # skipped), letting the batch go; then each email's own
+        with django_assert_num_queries(7 + QUERIES_PER_EMAIL * len(ids)):
             report = services.reminders_deliver(log_ids=ids)
 
     assert report.sent == len(ids) == len(mail.outbox)
 
 
-@pytest.mark.parametrize("teams", [1, 12])
-def test_digests_cost_the_same_queries_for_1_or_12_managers_besides_each_emails_own(
-    published, support, teams, django_assert_num_queries
-) -> None:
-    for _team in range(teams):
+@pytest.fixture
+def escalated_teams(request, published, support) -> Iterator[list[int]]:
+    """Teams of a manager and two people (5, or the test's parameter), all a week overdue: their escalations
+    claimed, and the clock stopped on that day for the test. The managers' user ids."""
+    for _team in range(getattr(request, "param", 5)):
         manager = StaffProfileFactory(department=support, user__roles=["Manager"])
         StaffProfileFactory.create_batch(2, department=support, manager=manager)
     acknowledgement_services.requests_create_for_version(version=published)
@@ -314,15 +315,21 @@ def test_digests_cost_the_same_queries_for_1_or_12_managers_besides_each_emails_
     day = DUE + datetime.timedelta(days=7)
     with at(day):
         services.reminders_claim(day=day)
-        managers = selectors.managers_with_pending_escalations()
+        yield selectors.managers_with_pending_escalations()
 
-        # the pending escalations with their managers, the pending requests with person and version, the
-        # managers' languages, commits not waiting for the disk and back (no training escalated and none
-        # to mark skipped: no queries for those); then each digest's own
-        with django_assert_num_queries(5 + QUERIES_PER_EMAIL * teams):
-            report = services.digests_deliver(manager_ids=managers)
 
-    assert report.sent == len(managers) == teams
+@pytest.mark.parametrize("escalated_teams", [1, 12], indirect=True)
+def test_digests_cost_the_same_queries_for_1_or_12_managers_besides_each_emails_own(
+    escalated_teams, django_assert_num_queries
+) -> None:
+    # the managers' pending escalations, holding them, the escalations with their managers, the pending
+    # requests with person and version, the managers' languages, commits not waiting for the disk and back
+    # (no training escalated and none to mark skipped: no queries for those), letting them go; then each
+    # digest's own
+    with django_assert_num_queries(8 + QUERIES_PER_EMAIL * len(escalated_teams)):
+        report = services.digests_deliver(manager_ids=escalated_teams)
+
+    assert report.sent == len(escalated_teams)
     assert sorted(email.to[0] for email in mail.outbox) == sorted(
         set(ReminderLog.objects.filter(stage="escalated").values_list("recipient__email", flat=True))
     )
@@ -470,22 +477,13 @@ def test_a_worker_killed_mid_delivery_has_marked_what_it_sent_and_the_retry_send
     assert Notification.objects.filter(recipient__email__in=recipients).count() == len(ids)
 
 
-def test_a_worker_killed_mid_digests_has_marked_the_digests_it_sent(settings, published, support) -> None:
-    for _team in range(5):
-        manager = StaffProfileFactory(department=support, user__roles=["Manager"])
-        StaffProfileFactory.create_batch(2, department=support, manager=manager)
-    acknowledgement_services.requests_create_for_version(version=published)
-    AcknowledgementRequest.objects.filter(version=published).update(due_date=DUE)
-    day = DUE + datetime.timedelta(days=7)
-    with at(day):
-        services.reminders_claim(day=day)
-        managers = selectors.managers_with_pending_escalations()
-        settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
-        with pytest.raises(WorkerKilled):
-            services.digests_deliver(manager_ids=managers)
-        told_before_the_kill = sorted(email.to[0] for email in mail.outbox)
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        services.digests_deliver(manager_ids=managers)
+def test_a_worker_killed_mid_digests_has_marked_the_digests_it_sent(settings, escalated_teams) -> None:
+    settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
+    with pytest.raises(WorkerKilled):
+        services.digests_deliver(manager_ids=escalated_teams)
+    told_before_the_kill = sorted(email.to[0] for email in mail.outbox)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    services.digests_deliver(manager_ids=escalated_teams)
 
     told = [email.to[0] for email in mail.outbox]
     escalations = ReminderLog.objects.filter(stage="escalated")
