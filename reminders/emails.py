@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -51,19 +53,52 @@ def languages_of(user_ids: Iterable[int]) -> dict[int, str]:
     )
 
 
-def email_of(user: User, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives | None:
+# What differs between the people sent the same email: their name and their links. The emails of a batch are
+# rendered once for all who share the rest (a publication tells 100,000 people the same thing, in a few
+# languages), with a stand-in for each of these, then each person's own put in its place. The templates print
+# them as they are, testing only whether a link is empty.
+PERSONAL = ("name", "url", "compare_url")
+# A stand-in is made of private-use characters: escaping and translations leave it as it is.
+_STAND_IN = re.compile("\ue000([a-z_]+)\ue000")
+# The text and HTML of a batch's emails, by what they share (see `email_of`).
+Renderings = dict[tuple[Any, ...], tuple[str, str]]
+
+
+def _shared_key(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def email_of(
+    user: User, subject: str, template: str, context: dict[str, Any], renderings: Renderings
+) -> EmailMultiAlternatives | None:
     """The email to `user`; None for someone without an address (staff who sign at a kiosk have none): their
-    notification in the portal is the delivery."""
+    notification in the portal is the delivery. Rendered once in `renderings` (the batch's) for everyone whose
+    email shares the same template, language and context but for the `PERSONAL` values."""
     if not user.email:
         return None
-    context = {**context, "recipient": user}
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"reminders/email/{template}.txt", context),
-        to=[user.email],
+    personal = {"name": user.first_name or user.username, **{key: context.get(key) or "" for key in PERSONAL[1:]}}
+    shared = {key: value for key, value in context.items() if key not in PERSONAL}
+    key = (
+        template,
+        translation.get_language(),
+        tuple(sorted((name, _shared_key(value)) for name, value in shared.items())),
+        tuple(bool(value) for value in personal.values()),
     )
-    email.attach_alternative(render_to_string(f"reminders/email/{template}.html", context), "text/html")
+    if key not in renderings:
+        stand_ins = {name: f"\ue000{name}\ue000" if value else "" for name, value in personal.items()}
+        renderings[key] = (
+            render_to_string(f"reminders/email/{template}.txt", {**shared, **stand_ins}),
+            render_to_string(f"reminders/email/{template}.html", {**shared, **stand_ins}),
+        )
+    text, html = renderings[key]
+    email = EmailMultiAlternatives(subject=subject, body=_put_in(personal, text), to=[user.email])
+    email.attach_alternative(_put_in({name: escape(value) for name, value in personal.items()}, html), "text/html")
     return email
+
+
+def _put_in(personal: dict[str, str], rendered: str) -> str:
+    """The rendered email with each stand-in replaced by the person's own value, in one pass."""
+    return _STAND_IN.sub(lambda found: personal.get(found[1], found[0]), rendered)
 
 
 def _ids_by_kind(logs: Iterable[ReminderLog]) -> dict[str, set[int]]:
@@ -102,7 +137,8 @@ def _still_needed(log: ReminderLog, about: About | None) -> bool:
 
 @dataclass(frozen=True)
 class _Draft:
-    """A reminder before it is rendered: its subject, email template, template context and page."""
+    """A reminder before it is rendered: its subject, email template, template context (plain values, which
+    the emails of a batch that share them render once: see `email_of`) and page."""
 
     subject: str
     template: str
@@ -116,7 +152,9 @@ def _acknowledgement_draft(ack_request: AcknowledgementRequest, today: datetime.
         _("Overdue: please acknowledge “%(title)s”") if overdue else _("Please acknowledge “%(title)s” by %(date)s")
     ) % {"title": ack_request.version.title, "date": date_format(ack_request.due_date)}
     days_left = (ack_request.due_date - today).days
-    context = {"ack_request": ack_request, "overdue": overdue, "days_left": days_left}
+    version = ack_request.version
+    context = {"title": version.title, "number": version.number, "due_date": ack_request.due_date}
+    context |= {"overdue": overdue, "days_left": days_left}
     return _Draft(subject, "acknowledgement", context, reverse("acknowledgements:read_and_sign", args=[ack_request.pk]))
 
 
@@ -127,7 +165,8 @@ def _training_draft(assignment: Assignment, today: datetime.date) -> _Draft:
         "date": date_format(assignment.due_date),
     }
     days_left = (assignment.due_date - today).days
-    context = {"assignment": assignment, "overdue": overdue, "days_left": days_left}
+    context = {"course": assignment.course.title, "due_date": assignment.due_date}
+    context |= {"overdue": overdue, "days_left": days_left}
     return _Draft(subject, "training", context, reverse("training:mine"))
 
 
@@ -142,7 +181,7 @@ def _review_draft(document: CodeDocument, today: datetime.date, *, copy: bool) -
     else:
         subject = _("Review due by %(date)s: %(title)s")
     subject %= {"title": document.title, "date": date_format(review_due)}
-    context = {"document": document, "overdue": overdue, "copy": copy}
+    context = {"title": document.title, "due_date": review_due, "overdue": overdue, "copy": copy}
     return _Draft(subject, "review", context, reverse("codes:document_detail", args=[document.slug]))
 
 
@@ -161,6 +200,7 @@ def build_reminders(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
     completed, retired…). A few queries for the whole batch, whatever its size."""
     still_due = _still_due(logs)
     languages = languages_of(log.recipient_id for log in logs)
+    renderings: Renderings = {}
     reminders: dict[int, Reminder | None] = {}
     for log in logs:
         about = still_due.get((log.kind, log.object_id))
@@ -170,7 +210,7 @@ def build_reminders(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
         with translation.override(languages[log.recipient_id]):
             draft = _draft(log, about)
             context = {**draft.context, "url": absolute(draft.path)}
-            email = email_of(log.recipient, draft.subject, draft.template, context)
+            email = email_of(log.recipient, draft.subject, draft.template, context, renderings)
         reminders[log.pk] = Reminder(email=email, message=draft.subject, path=draft.path)
     return reminders
 
@@ -197,6 +237,7 @@ def build_digests(escalations: dict[int, list[ReminderLog]]) -> dict[int, Remind
         Assignment.objects.open().select_related("person__user", "course").in_bulk(ids_by_kind[ReminderKind.TRAINING])
     )
     languages = languages_of(escalations)
+    renderings: Renderings = {}
     digests: dict[int, Reminder | None] = {}
     for manager_id, manager_logs in escalations.items():
         overdue_requests = _by_due_date(manager_logs, ReminderKind.ACKNOWLEDGEMENT, requests)
@@ -211,6 +252,6 @@ def build_digests(escalations: dict[int, list[ReminderLog]]) -> dict[int, Remind
             }
             path = reverse("acknowledgements:dashboard") + "?status=overdue"
             context = {"requests": overdue_requests, "assignments": overdue_training, "url": absolute(path)}
-            email = email_of(manager_logs[0].recipient, subject, "digest", context)
+            email = email_of(manager_logs[0].recipient, subject, "digest", context, renderings)
         digests[manager_id] = Reminder(email=email, message=subject, path=path)
     return digests

@@ -31,7 +31,7 @@ from people.models import ALWAYS_EMAILED, NotificationKind, StaffProfile
 from people.selectors import portal_only_among
 from questions.models import Question
 
-from .emails import Reminder, absolute, email_of, languages_of
+from .emails import Reminder, Renderings, absolute, email_of, languages_of
 from .models import PUBLISHED, RETIRED, ReminderKind, ReminderLog
 
 WORKFLOW_KINDS = frozenset(
@@ -235,6 +235,7 @@ def build_notices(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
     }
     portal_only = _portal_only(logs)
     languages = languages_of(log.recipient_id for log in logs)
+    renderings: Renderings = {}
     built: dict[int, Reminder | None] = {}
     for log in logs:
         draft = notices.get(log.pk)
@@ -252,6 +253,6 @@ def build_notices(logs: list[ReminderLog]) -> dict[int, Reminder | None]:
                     "link_label": notice.link_label,
                     "compare_url": absolute(notice.compare_path) if notice.compare_path else "",
                 }
-                email = email_of(log.recipient, notice.subject, "workflow", context)
+                email = email_of(log.recipient, notice.subject, "workflow", context, renderings)
         built[log.pk] = Reminder(email=email, message=notice.subject, path=notice.path)
     return built
