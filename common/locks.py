@@ -33,8 +33,9 @@ def transaction_lock(lock: TransactionLock) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(lock)])
 
 
-# The second key of a row's lock: its id's lowest 32 bits, as PostgreSQL's (signed) integer.
-_ROW_KEY = "(id %% 4294967296 - 2147483648)::integer"
+def _row_key(row_id: int) -> int:
+    """The second key of a row's lock: its id's lowest 32 bits, as PostgreSQL's (signed) integer."""
+    return row_id % 2**32 - 2**31
 
 
 def session_locks_try(space: SessionLockSpace, ids: Iterable[int]) -> set[int]:
@@ -48,15 +49,16 @@ def session_locks_try(space: SessionLockSpace, ids: Iterable[int]) -> set[int]:
         return set(ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM unnest(%s::bigint[]) AS id WHERE pg_try_advisory_lock(%s, {_ROW_KEY})",
-            [ids, int(space)],
+            "SELECT id FROM unnest(%s::bigint[], %s::integer[]) AS locked (id, key) "
+            "WHERE pg_try_advisory_lock(%s, key)",
+            [ids, [_row_key(row_id) for row_id in ids], int(space)],
         )
         return {row_id for (row_id,) in cursor.fetchall()}
 
 
 def session_locks_release(space: SessionLockSpace, ids: Iterable[int]) -> None:
     """Let go of this session's locks on the rows of `ids` in `space` (see `session_locks_try`), in one statement."""
-    ids = sorted(set(ids))
-    if connection.vendor == "postgresql" and ids:
+    keys = sorted({_row_key(row_id) for row_id in ids})
+    if connection.vendor == "postgresql" and keys:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT pg_advisory_unlock(%s, {_ROW_KEY}) FROM unnest(%s::bigint[]) AS id", [int(space), ids])
+            cursor.execute("SELECT pg_advisory_unlock(%s, key) FROM unnest(%s::integer[]) AS key", [int(space), keys])

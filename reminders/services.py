@@ -186,8 +186,17 @@ def _mark_sent(logs: list[ReminderLog], reminder: Reminder) -> None:
     message = reminder.message[:300]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            values = {"sent": DeliveryStatus.SENT, "pending": DeliveryStatus.PENDING, "now": now, "ids": ids}
-            cursor.execute(_MARK_SENT, {**values, "message": message, "url": reminder.path})
+            cursor.execute(
+                _MARK_SENT,
+                {
+                    "sent": DeliveryStatus.SENT,
+                    "pending": DeliveryStatus.PENDING,
+                    "now": now,
+                    "ids": ids,
+                    "message": message,
+                    "url": reminder.path,
+                },
+            )
         return
     with transaction.atomic():
         ReminderLog.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
@@ -196,7 +205,9 @@ def _mark_sent(logs: list[ReminderLog], reminder: Reminder) -> None:
         Notification.objects.create(recipient_id=logs[0].recipient_id, message=message, url=reminder.path)
 
 
-def _deliver_one(logs: list[ReminderLog], reminder: Reminder, email_connection: BaseEmailBackend) -> dict[int, Exception]:
+def _deliver_one(
+    logs: list[ReminderLog], reminder: Reminder, email_connection: BaseEmailBackend
+) -> dict[int, Exception]:
     """Send the email of reminders this worker holds, then mark them sent and commit: a worker killed after
     that commit has nothing of this email left to send again, and one killed before it leaves the reminders
     pending (only an email it was handing over then can go out twice). Returns the reminders whose email

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
@@ -11,10 +12,11 @@ from django.utils import timezone
 
 from acknowledgements import services as acknowledgement_services
 from acknowledgements.models import AcknowledgementRequest
+from common.locks import SessionLockSpace, session_locks_try
 from common.tests.concurrency import run_at_once
 from people.tests.factories import StaffProfileFactory
-from reminders import services, tasks
-from reminders.models import DeliveryStatus, Notification, ReminderLog
+from reminders import selectors, services, tasks
+from reminders.models import DeliveryStatus, Notification, ReminderKind, ReminderLog
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -59,3 +61,34 @@ def test_two_workers_telling_the_audience_of_a_publication_at_once_tell_each_per
     assert len(recipients) == AcknowledgementRequest.objects.count() == 22
     assert len(set(recipients)) == len(recipients), "nobody was told twice"
     assert Notification.objects.filter(message__startswith="A new version of").count() == len(recipients)
+
+
+def test_a_reminder_another_worker_holds_is_left_to_it_and_sent_once_that_worker_is_killed(published, support):
+    StaffProfileFactory.create_batch(3, department=support)
+    acknowledgement_services.requests_create_for_version(version=published)
+    today = timezone.localdate()
+    AcknowledgementRequest.objects.filter(version=published).update(due_date=today + datetime.timedelta(days=7))
+    services.reminders_claim(day=today)
+    ids = [pk for batch in selectors.pending_reminder_ids() for pk in batch]
+    held = ReminderLog.objects.filter(pk__in=ids, kind=ReminderKind.ACKNOWLEDGEMENT).earliest("pk").pk
+    holding, killed = threading.Event(), threading.Event()
+
+    def other_worker() -> None:
+        session_locks_try(SessionLockSpace.REMINDERS, [held])
+        holding.set()
+        killed.wait(timeout=30)
+        connection.close()  # as the kernel closes a killed worker's connection: its locks go with it
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    holding.wait(timeout=30)
+    services.reminders_deliver(log_ids=ids)
+    held_meanwhile = ReminderLog.objects.get(pk=held).status
+    killed.set()
+    worker.join(timeout=30)
+    services.reminders_deliver(log_ids=ids)  # the batch again, as the killed worker's task comes back
+
+    recipients = [email.to[0] for email in mail.outbox if email.subject.startswith("Please acknowledge")]
+    assert held_meanwhile == DeliveryStatus.PENDING
+    assert len(recipients) == len(set(recipients)) == AcknowledgementRequest.objects.count()
+    assert set(ReminderLog.objects.filter(pk__in=ids).values_list("status", flat=True)) == {DeliveryStatus.SENT}

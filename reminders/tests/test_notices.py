@@ -185,6 +185,26 @@ def test_a_publication_notified_twice_tells_each_person_once(published, agent, m
     assert set(ReminderLog.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
+def test_everyone_told_of_a_publication_in_one_batch_reads_their_own_name_and_link(
+    published, agent, support, mailoutbox
+) -> None:
+    # The batch renders the notice once for all of them: each name and link is put in after, escaped in the HTML.
+    nelu = StaffProfileFactory(user__username="nelu", user__first_name="Nelu <b>&</b>", department=support)
+    acknowledgement_services.requests_create_for_version(version=published)
+
+    tasks.notify_publication.apply(args=[published.pk])
+
+    for person, html_name in ((agent, "Ana"), (nelu, "Nelu &lt;b&gt;&amp;&lt;/b&gt;")):
+        (email,) = [email for email in mailoutbox if email.to == [person.user.email]]
+        ask = AcknowledgementRequest.objects.get(person=person, version=published)
+        html = email.alternatives[0][0]
+        assert f"Hello {person.user.first_name}," in email.body
+        assert f"Hello {html_name}," in html
+        assert f"/acknowledgements/{ask.pk}/" in email.body
+        assert f'href="http://127.0.0.1:8000/acknowledgements/{ask.pk}/"' in html
+        assert "\ue000" not in email.body + html
+
+
 def test_a_person_who_joins_the_audience_later_is_asked_once_as_those_asked_at_publication_were(
     draft, manager, second_manager, agent, support, mailoutbox, on_commit
 ) -> None:
