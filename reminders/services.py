@@ -160,17 +160,18 @@ def _held(log_ids: Iterable[int]) -> Iterator[set[int]]:
 def _mark_skipped(logs: list[ReminderLog]) -> None:
     """Mark reminders with nothing left to remind of skipped (no email: nothing is sent twice if this is lost)."""
     if logs:
-        ReminderLog.objects.filter(pk__in=[log.pk for log in logs], status=DeliveryStatus.PENDING).update(
+        ReminderLog.objects.filter(pk__in=[log.pk for log in logs]).update(
             status=DeliveryStatus.SKIPPED, attempts=F("attempts") + 1, last_error=""
         )
 
 
 # The reminders marked sent and their notification in the portal written by one statement, committed as one.
+# By id only (the worker holds them, and read them pending): see `_pending_of` for what a test of the status costs.
 _MARK_SENT = """
     WITH marked AS (
         UPDATE reminders_reminderlog
         SET status = %(sent)s, sent_at = %(now)s, attempts = attempts + 1, last_error = ''
-        WHERE id = ANY(%(ids)s) AND status = %(pending)s
+        WHERE id = ANY(%(ids)s)
         RETURNING recipient_id
     )
     INSERT INTO reminders_notification (recipient_id, message, url, created_at)
@@ -190,7 +191,6 @@ def _mark_sent(logs: list[ReminderLog], reminder: Reminder) -> None:
                 _MARK_SENT,
                 {
                     "sent": DeliveryStatus.SENT,
-                    "pending": DeliveryStatus.PENDING,
                     "now": now,
                     "ids": ids,
                     "message": message,
@@ -199,7 +199,7 @@ def _mark_sent(logs: list[ReminderLog], reminder: Reminder) -> None:
             )
         return
     with transaction.atomic():
-        ReminderLog.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
+        ReminderLog.objects.filter(pk__in=ids).update(
             status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
         )
         Notification.objects.create(recipient_id=logs[0].recipient_id, message=message, url=reminder.path)
