@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core import mail
@@ -72,9 +73,13 @@ def test_a_reminder_another_worker_holds_is_left_to_it_and_sent_once_that_worker
     ids = [pk for batch in selectors.pending_reminder_ids() for pk in batch]
     held = ReminderLog.objects.filter(pk__in=ids, kind=ReminderKind.ACKNOWLEDGEMENT).earliest("pk").pk
     holding, killed = threading.Event(), threading.Event()
+    sessions: list[int] = []
 
     def other_worker() -> None:
         session_locks_try(SessionLockSpace.REMINDERS, [held])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            sessions.append(cursor.fetchone()[0])
         holding.set()
         killed.wait(timeout=30)
         connection.close()  # as the kernel closes a killed worker's connection: its locks go with it
@@ -86,9 +91,21 @@ def test_a_reminder_another_worker_holds_is_left_to_it_and_sent_once_that_worker
     held_meanwhile = ReminderLog.objects.get(pk=held).status
     killed.set()
     worker.join(timeout=30)
+    _wait_until_ended(sessions[0])  # the retry comes later (the broker's visibility timeout)
     services.reminders_deliver(log_ids=ids)  # the batch again, as the killed worker's task comes back
 
     recipients = [email.to[0] for email in mail.outbox if email.subject.startswith("Please acknowledge")]
     assert held_meanwhile == DeliveryStatus.PENDING
     assert len(recipients) == len(set(recipients)) == AcknowledgementRequest.objects.count()
     assert set(ReminderLog.objects.filter(pk__in=ids).values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def _wait_until_ended(session: int) -> None:
+    """Wait (10 s at most) until PostgreSQL has ended the session of a connection closed by its client."""
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [session])
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
