@@ -47,7 +47,9 @@ def test_migrate_loaded_every_builtin_template_in_each_language() -> None:
     assert len(stored) == 6
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: the flush's post_migrate makes content types and
+# permissions anew, which the next transactional test's restored rows would collide with.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_emptied_database_gets_the_builtin_templates_back() -> None:
     # `manage.py flush` sends post_migrate without the historical models migrate hands over.
     call_command("flush", interactive=False, verbosity=0)
