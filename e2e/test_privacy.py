@@ -27,7 +27,7 @@ from privacy import services as privacy_services
 from privacy.models import LegalHold
 from training.services.completions import completion_record
 
-from .helpers import assert_fits_the_screen, assert_nothing_scrolls_sideways, screenshot
+from .helpers import assert_nothing_scrolls_sideways, screenshot
 
 # Test code, which the type checker leaves out (as the other journeys import it).
 ask = import_module("questions.tests.factories").ask
@@ -179,7 +179,7 @@ def test_on_a_phone_an_agent_reaches_her_data_through_the_collapsed_menu(
     expect(page.get_by_role("heading", level=1)).to_have_text("What the portal holds about me")
     expect(rows(page.get_by_test_id("my-data-requests"))).to_contain_text("198.51.100.23")
     expect(page.get_by_role("link", name="Download all of it (JSON)")).to_be_visible()
-    assert_fits_the_screen(page)
+    assert_nothing_scrolls_sideways(page)
     screenshot(page, "privacy-my-data-phone")
 
 
